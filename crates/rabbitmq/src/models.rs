@@ -36,6 +36,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandCo
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfig {
     const NAME: &'static str = "AlterAutoVolumeExpandConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -78,6 +79,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AlterAutoVolumeExpandConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -377,6 +379,7 @@ impl BatchCreateOrDeleteTagReq {
         BatchCreateOrDeleteTagReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -392,6 +395,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateOrDeleteTagReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -475,6 +479,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteBody {
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -489,6 +494,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -559,6 +565,7 @@ for BatchRestartOrDeleteInstanceReq {
         at.required("action", self.action.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstanceReq {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -586,6 +593,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchRestartOrDeleteInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -685,14 +693,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchRestartOrDeleteInstanceRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
     /// Outcome for this instance: `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the instance this result refers to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance: Option<String>,
 }
 impl BatchRestartOrDeleteInstanceRespResults {
@@ -757,11 +766,12 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
     }
 }
 /// The `BatchRestartOrDeleteInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstancesResponse {
     /// Per-instance results of the operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
 }
 impl BatchRestartOrDeleteInstancesResponse {
@@ -848,6 +858,7 @@ impl BatchResumeInstanceReq {
         BatchResumeInstanceReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
@@ -862,6 +873,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchResumeInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -900,25 +912,26 @@ impl BatchResumeInstanceReqBuilder {
     }
 }
 /// The `BindingsDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindingsDetails {
     /// Name of the exchange the binding starts from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// Kind of the binding target: `exchange` or `queue`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_type: Option<String>,
     /// Name of the queue or exchange that the binding delivers messages to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination: Option<String>,
     /// Binding key that tells the source exchange which queues or exchanges should receive a
     /// message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routing_key: Option<String>,
     /// Routing key of the binding in URL-escaped form. It is returned by `list_bindings` and
     /// `show_queue_details` and identifies the binding when deleting it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties_key: Option<String>,
 }
 impl BindingsDetails {
@@ -1071,6 +1084,7 @@ impl BssParam {
         BssParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
     const NAME: &'static str = "BssParam";
     const FIELDS: &'static [&'static str] = &[
@@ -1107,6 +1121,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BssParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1201,27 +1216,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ChannelDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChannelDetails {
     /// Channel description: client IP:port to server IP:port, followed by the channel number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
     /// User name of the consumer. It is returned only when ACL access control is enabled and is
     /// null otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<String>,
     /// Connection description: client IP:port to server IP:port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connection_name: Option<String>,
     /// IP address of the connected consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peer_host: Option<String>,
     /// Port of the connected consumer process.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peer_port: Option<i64>,
 }
 impl ChannelDetails {
@@ -1341,20 +1357,21 @@ impl ChannelDetailsBuilder {
     }
 }
 /// The `ConsumerDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConsumerDetails {
     /// Tag identifying the consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumer_tag: Option<String>,
     /// Details of the channel the consumer uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub channel_details: Option<ChannelDetails>,
     /// Whether the consumer acknowledges messages manually (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ack_required: Option<bool>,
     /// Prefetch count configured by the consumer client.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prefetch_count: Option<i64>,
 }
 impl ConsumerDetails {
@@ -1497,6 +1514,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateBindingBody {
             .required("destination_type", self.destination_type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingBody {
     const NAME: &'static str = "CreateBindingBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1532,6 +1550,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateBindingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1582,22 +1601,23 @@ impl CreateBindingBodyBuilder {
     }
 }
 /// The `CreateBindingResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBindingResponse {
     /// Name of the exchange the binding starts from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// Kind of the binding target: `exchange` or `queue`. The AMQP edition supports binding to
     /// queues only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_type: Option<String>,
     /// Name of the exchange or queue that messages are delivered to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination: Option<String>,
     /// Binding key that tells the source exchange which queues or exchanges should receive a
     /// message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routing_key: Option<String>,
 }
 impl CreateBindingResponse {
@@ -1753,6 +1773,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateExchangeBody {
             .required("auto_delete", self.auto_delete.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeBody {
     const NAME: &'static str = "CreateExchangeBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1784,6 +1805,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateExchangeBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1864,34 +1886,35 @@ impl CreateExchangeBodyBuilder {
     }
 }
 /// The `CreateExchangeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateExchangeResponse {
     /// Whether the exchange survives a broker restart.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub durable: Option<bool>,
     /// Whether this is a default exchange of the vhost.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Whether the exchange is internal, that is, it can only receive messages from other exchanges
     /// and not directly from publishers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub internal: Option<bool>,
     /// Arguments of the exchange, as a JSON object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arguments: Option<serde_json::Value>,
     /// Name of the exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the exchange is deleted automatically once nothing is bound to it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete: Option<bool>,
     /// Exchange type: `direct` (exact routing-key match), `fanout` (every bound queue), `topic`
     /// (wildcard routing-key match) or `headers` (match on message headers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Name of the virtual host the exchange belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
 }
 impl CreateExchangeResponse {
@@ -2218,6 +2241,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceReq {
             .required("storage_spec_code", self.storage_spec_code.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceReq {
     const NAME: &'static str = "CreateInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -2363,6 +2387,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2692,11 +2717,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreatePostPaidInstanceByEngineResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePostPaidInstanceByEngineResponse {
     /// ID of the newly created instance; use it in later calls such as `show_instance`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreatePostPaidInstanceByEngineResponse {
@@ -2805,6 +2831,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateQueueBody {
             .required("auto_delete", self.auto_delete.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueBody {
     const NAME: &'static str = "CreateQueueBody";
     const FIELDS: &'static [&'static str] = &[
@@ -2853,6 +2880,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateQueueBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2943,35 +2971,36 @@ impl CreateQueueBodyBuilder {
     }
 }
 /// The `CreateQueueResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateQueueResponse {
     /// Name of the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the queue is deleted automatically once its last consumer unsubscribes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete: Option<bool>,
     /// Whether the queue survives a broker restart. Not applicable to the AMQP edition, where
     /// queues are always durable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub durable: Option<bool>,
     /// Name of the dead-letter exchange: messages that are rejected or expire are republished to
     /// this exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dead_letter_exchange: Option<String>,
     /// Routing key used when a message is dead-lettered; the dead-letter exchange delivers the
     /// message to queues bound with this key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dead_letter_routing_key: Option<String>,
     /// How long a message published to the queue may live before it is discarded, in milliseconds
     /// (the RabbitMQ message TTL).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_ttl: Option<i64>,
     /// Set to `lazy` to make the queue a lazy queue, which keeps as many messages as possible on
     /// disk to save memory. Left unset, the queue keeps messages in memory to deliver them as fast
     /// as possible. Not applicable to the AMQP edition, which always stores messages on disk.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lazy_mode: Option<String>,
 }
 impl CreateQueueResponse {
@@ -3118,22 +3147,23 @@ impl CreateQueueResponseBuilder {
     }
 }
 /// The `CreateUserResponse` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateUserResponse {
     /// User name of the AMQP user (the access key that clients log in with).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_key: Option<String>,
     /// Password (secret key) of the AMQP user: 8 to 32 characters containing at least three of
     /// upper-case letters, lower-case letters, digits and special characters such as \~!@\#$%^&\*()-_=+\|\[{}\];:'",\<.\>/?.
     /// It must not equal the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret_key: Option<String>,
     /// Virtual hosts on which the user is granted permissions, one entry per vhost; a user may have
     /// permissions on several vhosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhosts: Option<Vec<AmqpUserPerm>>,
 }
 impl CreateUserResponse {
@@ -3260,6 +3290,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVhostBody {
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVhostBody {
     const NAME: &'static str = "CreateVhostBody";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -3274,6 +3305,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVhostBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVhostBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3304,34 +3336,35 @@ impl CreateVhostBodyBuilder {
     }
 }
 /// The `ExchangeDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExchangeDetails {
     /// Whether the exchange survives a broker restart.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub durable: Option<bool>,
     /// Whether this is a default exchange of the vhost.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Whether the exchange is internal, that is, it can only receive messages from other exchanges
     /// and not directly from publishers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub internal: Option<bool>,
     /// Arguments of the exchange, as a JSON object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arguments: Option<serde_json::Value>,
     /// Name of the exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the exchange is deleted automatically once nothing is bound to it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete: Option<bool>,
     /// Exchange type: `direct` (exact routing-key match), `fanout` (every bound queue), `topic`
     /// (wildcard routing-key match) or `headers` (match on message headers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Name of the virtual host the exchange belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
 }
 impl ExchangeDetails {
@@ -3475,41 +3508,42 @@ impl ExchangeDetailsBuilder {
     }
 }
 /// The `InstanceRecycleInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRecycleInfo {
     /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
     /// `create_post_paid_instance_by_engine` for a new instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Status of the instance, one of the instance status values (such as `RUNNING` or `FROZEN`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine of the instance in the recycle bin. The official reference lists `rocketmq`
     /// and its alias `reliability` here; RabbitMQ instances report `rabbitmq`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Time the instance was moved to the recycle bin, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub in_recycle_time: Option<i64>,
     /// Number of days the instance is kept in the recycle bin: 1 to 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub save_time: Option<i64>,
     /// Time at which the instance will be deleted from the recycle bin automatically, as an integer
     /// timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete_time: Option<i64>,
     /// Hourly cost of keeping the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cost_per_hour: Option<f64>,
     /// Error message about the instance, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_message: Option<String>,
     /// ID of the product flavor of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
 }
 impl InstanceRecycleInfo {
@@ -3699,18 +3733,19 @@ impl InstanceRecycleInfoBuilder {
     }
 }
 /// The `InstanceResumeResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceResumeResult {
     /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
     /// `create_post_paid_instance_by_engine` for a new instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of the task that restores the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Error message when the instance could not be restored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
 }
 impl InstanceResumeResult {
@@ -3790,37 +3825,41 @@ impl InstanceResumeResultBuilder {
     }
 }
 /// The `ListAvailableZonesRespAvailableZones` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesRespAvailableZones {
     /// Whether the availability zone is sold out (`true`) or not (`false`).
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "soldOut", skip_serializing_if = "Option::is_none")
+    )]
     pub sold_out: Option<bool>,
     /// ID of the availability zone, as used in `available_zones` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Code of the availability zone, for example `cn-north-4a`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Name of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Port number of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Whether the availability zone still has resources: the string `true` or `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_availability: Option<String>,
     /// Whether this is the default availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_az: Option<bool>,
     /// Remaining time, as a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Whether the availability zone supports IPv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
 }
 impl ListAvailableZonesRespAvailableZones {
@@ -3989,14 +4028,15 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
     }
 }
 /// The `ListAvailableZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// ID of the region, for example `cn-north-4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// The availability zones of the region.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<ListAvailableZonesRespAvailableZones>>,
 }
 impl ListAvailableZonesResponse {
@@ -4083,32 +4123,33 @@ impl ListAvailableZonesResponseBuilder {
     }
 }
 /// The `ListBackgroundTasksRespTasks` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
     /// ID of the background task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the background task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who started the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who started the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters the task was started with, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// Status of the task: `CREATED`, `EXECUTING`, `SUCCESS`, `FAILED`, `DELETED` or `CANCELLED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the task started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task record was last updated (for background tasks, the time the task ended).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ListBackgroundTasksRespTasks {
@@ -4251,14 +4292,15 @@ impl ListBackgroundTasksRespTasksBuilder {
     }
 }
 /// The `ListBackgroundTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
     /// Number of tasks returned, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// The background tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ListBackgroundTasksResponse {
@@ -4339,17 +4381,18 @@ impl ListBackgroundTasksResponseBuilder {
     }
 }
 /// The `ListBindingsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBindingsResponse {
     /// Number of items returned in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// The bindings of the exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<BindingsDetails>>,
 }
 impl ListBindingsResponse {
@@ -4436,19 +4479,23 @@ impl ListBindingsResponseBuilder {
     }
 }
 /// The `ListConfigFeatures` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeatures {
     /// Identifier of the configurable feature whose `status` this entry reports.
     ///
     /// JSON name: `featureId`.
-    #[serde(rename = "featureId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "featureId", skip_serializing_if = "Option::is_none")
+    )]
     pub feature_id: Option<String>,
     /// Whether the feature is on: `1` enabled, `0` disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<i64>,
     /// Description of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl ListConfigFeatures {
@@ -4530,16 +4577,20 @@ impl ListConfigFeaturesBuilder {
     }
 }
 /// The `ListConfigFeaturesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeaturesResponse {
     /// The features and their switch states.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Vec<ListConfigFeatures>>,
     /// Total number of features.
     ///
     /// JSON name: `totalRecord`.
-    #[serde(rename = "totalRecord", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalRecord", skip_serializing_if = "Option::is_none")
+    )]
     pub total_record: Option<i64>,
 }
 impl ListConfigFeaturesResponse {
@@ -4620,23 +4671,24 @@ impl ListConfigFeaturesResponseBuilder {
     }
 }
 /// The `ListEngineIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
     /// Storage I/O specification code of the disk type: `dms.physical.storage.high.v2` (high I/O),
     /// `dms.physical.storage.ultra.v2` (ultra-high I/O), and in some regions
     /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
     /// (extreme SSD).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// Service type of the storage; the documented value is `evs`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// IDs of the availability zones where this disk type is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// IDs of the availability zones where this resource is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ListEngineIosEntity {
@@ -4761,37 +4813,38 @@ impl ListEngineIosEntityBuilder {
     }
 }
 /// The `ListEngineProductsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
     /// Product type: `single` (single node) or `cluster`; the AMQP edition uses
     /// `single.professional` and `cluster.professional`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of a product flavor, such as `c6.2u4g.single` or `c6.4u8g.cluster`; the available IDs are
     /// listed by `list_engine_products`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the ECS (virtual machine) flavor that backs this product flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// Billing code of the product flavor, used in bills.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_code: Option<String>,
     /// CPU architectures the flavor supports, such as `X86`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the flavor supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk I/O types available for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<ListEngineIosEntity>>,
     /// Features the instances of this flavor support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<serde_json::Value>>,
     /// Limits of the flavor, such as broker counts, storage per node and connections per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ListEnginePropertiesEntity>,
 }
 impl ListEngineProductsEntity {
@@ -5012,27 +5065,28 @@ impl ListEngineProductsEntityBuilder {
     }
 }
 /// The `ListEngineProductsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
     /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
     /// is a path segment).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offset at which the next page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_offset: Option<i64>,
     /// Offset at which the previous page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_offset: Option<i64>,
     /// Engine versions the products support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Details of each product flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<ListEngineProductsEntity>>,
 }
 impl ListEngineProductsResponse {
@@ -5181,44 +5235,45 @@ impl ListEngineProductsResponseBuilder {
     }
 }
 /// The `ListEnginePropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
     /// Step by which the number of brokers grows when the flavor is scaled out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_length: Option<String>,
     /// Maximum number of queues per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_queue_per_broker: Option<String>,
     /// Maximum number of connections per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_connection_per_broker: Option<String>,
     /// Maximum number of brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per node, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Maximum number of consumers per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_consumer_per_broker: Option<String>,
     /// Minimum number of brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Maximum bandwidth per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_per_broker: Option<String>,
     /// Minimum storage per node, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum transactions (messages) per second per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tps_per_broker: Option<String>,
     /// Message engine versions the flavor supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_versions: Option<String>,
     /// Alias of the `product_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
 }
 impl ListEnginePropertiesEntity {
@@ -5459,17 +5514,18 @@ impl ListEnginePropertiesEntityBuilder {
     }
 }
 /// The `ListExchangesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListExchangesResponse {
     /// Number of items returned in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// The exchanges of the virtual host.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<ExchangeDetails>>,
 }
 impl ListExchangesResponse {
@@ -5587,14 +5643,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListInstancesDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesDetailsResponse {
     /// The instances that matched the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<ShowInstanceResp>>,
     /// Number of instances that matched the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_num: Option<i64>,
 }
 impl ListInstancesDetailsResponse {
@@ -5712,14 +5769,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListPluginsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPluginsResponse {
     /// Whether a change to the plugins is in progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub plugins_modifying: Option<bool>,
     /// The plugins of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub plugins: Option<Vec<PluginEntity>>,
 }
 impl ListPluginsResponse {
@@ -5809,32 +5867,33 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListProductsRespDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespDetail {
     /// Message storage space of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage: Option<String>,
     /// ID of the product flavor, used as `product_id` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Specification code of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spec_code: Option<String>,
     /// Disk I/O options available for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io: Option<Vec<ListProductsRespIo>>,
     /// IDs of the availability zones where the flavor is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// IDs of the availability zones where the flavor has resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// ID of the ECS (virtual machine) flavor that backs this product flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// CPU architecture of the flavor; currently only `X86`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_type: Option<String>,
 }
 impl ListProductsRespDetail {
@@ -6026,32 +6085,33 @@ impl ListProductsRespDetailBuilder {
     }
 }
 /// The `ListProductsRespDetail1` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespDetail1 {
     /// Message storage space of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage: Option<String>,
     /// ID of the product flavor, used as `product_id` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Specification code of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spec_code: Option<String>,
     /// Disk I/O options available for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io: Option<Vec<ListProductsRespIo1>>,
     /// IDs of the availability zones where the flavor is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// IDs of the availability zones where the flavor has resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// ID of the ECS (virtual machine) flavor that backs this product flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// CPU architecture of the flavor; currently only `X86`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_type: Option<String>,
 }
 impl ListProductsRespDetail1 {
@@ -6243,17 +6303,18 @@ impl ListProductsRespDetail1Builder {
     }
 }
 /// The `ListProductsRespHourly` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespHourly {
     /// Name of the message engine, `rabbitmq`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Version of the message engine, for example `3.8.35` or `AMQP-0-9-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Product flavors offered for this engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<ListProductsRespValues>>,
 }
 impl ListProductsRespHourly {
@@ -6340,24 +6401,25 @@ impl ListProductsRespHourlyBuilder {
     }
 }
 /// The `ListProductsRespIo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespIo {
     /// Disk I/O type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_type: Option<String>,
     /// Storage I/O specification code of the disk, such as `dms.physical.storage.high.v2` (high
     /// I/O) or `dms.physical.storage.ultra.v2` (ultra-high I/O).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// IDs of the availability zones where this I/O type is not sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// IDs of the availability zones where this I/O type is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// Disk (EVS volume) type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub volume_type: Option<String>,
 }
 impl ListProductsRespIo {
@@ -6504,24 +6566,25 @@ impl ListProductsRespIoBuilder {
     }
 }
 /// The `ListProductsRespIo1` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespIo1 {
     /// Disk I/O type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_type: Option<String>,
     /// Storage I/O specification code of the disk, such as `dms.physical.storage.high.v2` (high
     /// I/O) or `dms.physical.storage.ultra.v2` (ultra-high I/O).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// IDs of the availability zones where this I/O type is not sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// IDs of the availability zones where this I/O type is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// Disk (EVS volume) type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub volume_type: Option<String>,
 }
 impl ListProductsRespIo1 {
@@ -6668,17 +6731,18 @@ impl ListProductsRespIo1Builder {
     }
 }
 /// The `ListProductsRespMonthly` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespMonthly {
     /// Name of the message engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Version of the message engine, for example `3.8.35` or `AMQP-0-9-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Product flavors offered for this engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<ListProductsRespValues1>>,
 }
 impl ListProductsRespMonthly {
@@ -6765,20 +6829,21 @@ impl ListProductsRespMonthlyBuilder {
     }
 }
 /// The `ListProductsRespValues` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespValues {
     /// Details of the flavors of this instance type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<Vec<ListProductsRespDetail>>,
     /// Instance type these flavors belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// IDs of the availability zones where this resource is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// IDs of the availability zones with free resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
 }
 impl ListProductsRespValues {
@@ -6915,20 +6980,21 @@ impl ListProductsRespValuesBuilder {
     }
 }
 /// The `ListProductsRespValues1` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsRespValues1 {
     /// Details of the flavors of this instance type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<Vec<ListProductsRespDetail1>>,
     /// Name of this group of flavors (the instance type).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// IDs of the availability zones where this resource is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// IDs of the availability zones with free resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
 }
 impl ListProductsRespValues1 {
@@ -7065,19 +7131,26 @@ impl ListProductsRespValues1Builder {
     }
 }
 /// The `ListProductsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProductsResponse {
     /// Products billed pay-per-use.
     ///
     /// JSON name: `Hourly`.
-    #[serde(rename = "Hourly", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Hourly", skip_serializing_if = "Option::is_none")
+    )]
     pub hourly: Option<Vec<ListProductsRespHourly>>,
     /// Products billed by yearly/monthly subscription. Such instances cannot currently be created
     /// through the API.
     ///
     /// JSON name: `Monthly`.
-    #[serde(rename = "Monthly", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Monthly", skip_serializing_if = "Option::is_none")
+    )]
     pub monthly: Option<Vec<ListProductsRespMonthly>>,
 }
 impl ListProductsResponse {
@@ -7165,17 +7238,18 @@ impl ListProductsResponseBuilder {
     }
 }
 /// The `ListQueuesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// Number of items returned in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// The queues of the virtual host.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<QueueDetails>>,
 }
 impl ListQueuesResponse {
@@ -7262,14 +7336,15 @@ impl ListQueuesResponseBuilder {
     }
 }
 /// The `ListScheduledTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
     /// Total number of scheduled tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_count: Option<i64>,
     /// The scheduled tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub jobs: Option<Vec<ScheduledTaskEntity>>,
 }
 impl ListScheduledTasksResponse {
@@ -7345,14 +7420,15 @@ impl ListScheduledTasksResponseBuilder {
     }
 }
 /// The `ListUserResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListUserResponse {
     /// The AMQP users of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub users: Option<Vec<AmqpUser>>,
     /// Total number of users.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListUserResponse {
@@ -7428,17 +7504,18 @@ impl ListUserResponseBuilder {
     }
 }
 /// The `ListVhostsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVhostsResponse {
     /// Number of virtual hosts returned in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Total number of virtual hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// The virtual hosts of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<ShowVhostDetailResp>>,
 }
 impl ListVhostsResponse {
@@ -7525,20 +7602,21 @@ impl ListVhostsResponseBuilder {
     }
 }
 /// The `MaintainWindowsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// Whether this is the default maintenance window.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// End time of the maintenance window, such as `06:00:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end: Option<String>,
     /// Start time of the maintenance window, such as `02:00:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin: Option<String>,
     /// Sequence number of the window.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub seq: Option<i64>,
 }
 impl MaintainWindowsEntity {
@@ -7642,6 +7720,7 @@ impl ModifyRecyclePolicyReq {
         ModifyRecyclePolicyReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
     const NAME: &'static str = "ModifyRecyclePolicyReq";
     const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
@@ -7667,6 +7746,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModifyRecyclePolicyReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -7707,18 +7787,19 @@ impl ModifyRecyclePolicyReqBuilder {
     }
 }
 /// The `ModifyRecyclePolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
     /// Number of days a deleted instance stays in the recycle bin before it is removed for good: 1
     /// to 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_use_recycle: Option<bool>,
     /// Instances currently held in the recycle bin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
 impl ModifyRecyclePolicyResponse {
@@ -7830,20 +7911,21 @@ impl ModifyRecyclePolicyResponseBuilder {
     }
 }
 /// The `PluginEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginEntity {
     /// Whether the plugin is running.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
     /// Whether the plugin is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable: Option<bool>,
     /// Name of the plugin, for example `rabbitmq_shovel`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Version of the plugin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
 }
 impl PluginEntity {
@@ -7929,34 +8011,47 @@ impl PluginEntityBuilder {
     }
 }
 /// The `QueueArguments` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueueArguments {
     /// Message time-to-live: how long a message published to the queue may live before it is
     /// discarded, in milliseconds.
     ///
     /// JSON name: `x-message-ttl`.
-    #[serde(rename = "x-message-ttl", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "x-message-ttl", skip_serializing_if = "Option::is_none")
+    )]
     pub x_message_ttl: Option<i64>,
     /// Name of the dead-letter exchange that rejected or expired messages are republished to.
     ///
     /// JSON name: `x-dead-letter-exchange`.
-    #[serde(rename = "x-dead-letter-exchange", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "x-dead-letter-exchange", skip_serializing_if = "Option::is_none")
+    )]
     pub x_dead_letter_exchange: Option<String>,
     /// Routing key used for dead-lettered messages; the dead-letter exchange delivers them to
     /// queues bound with this key.
     ///
     /// JSON name: `x-dead-letter-routing-key`.
-    #[serde(
-        rename = "x-dead-letter-routing-key",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "x-dead-letter-routing-key",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub x_dead_letter_routing_key: Option<String>,
     /// Queue mode; `lazy` marks a lazy queue. Not applicable to the AMQP edition, which persists
     /// all messages.
     ///
     /// JSON name: `x-queue-mode`.
-    #[serde(rename = "x-queue-mode", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "x-queue-mode", skip_serializing_if = "Option::is_none")
+    )]
     pub x_queue_mode: Option<String>,
 }
 impl QueueArguments {
@@ -8067,32 +8162,33 @@ impl QueueArgumentsBuilder {
     }
 }
 /// The `QueueDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueueDetails {
     /// Name of the virtual host the queue belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
     /// Name of the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the queue is durable (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub durable: Option<bool>,
     /// Whether the queue is deleted automatically (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete: Option<bool>,
     /// Number of messages in the queue waiting to be consumed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<i64>,
     /// Number of consumers connected to the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumers: Option<i64>,
     /// Policy applied to the queue. Not supported by the AMQP edition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<String>,
     /// Queue arguments such as message TTL, dead-letter settings and queue mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arguments: Option<QueueArguments>,
 }
 impl QueueDetails {
@@ -8236,18 +8332,19 @@ impl QueueDetailsBuilder {
     }
 }
 /// The `QuotaResourceEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
     /// Kind of quota: `rabbitmqInstance`, `kafkaInstance` or `rocketmqInstance` (instances of that
     /// engine) or `tags` (tags per instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Maximum number of instances the tenant may create, or of tags per instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Number of instances already created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
 }
 impl QuotaResourceEntity {
@@ -8322,11 +8419,12 @@ impl QuotaResourceEntityBuilder {
     }
 }
 /// The `QuotasRespQuotas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotasRespQuotas {
     /// The quotas, one entry per kind of resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<QuotaResourceEntity>>,
 }
 impl QuotasRespQuotas {
@@ -8391,46 +8489,47 @@ impl QuotasRespQuotasBuilder {
     }
 }
 /// The `RabbitMqExtendProductInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductInfoEntity {
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of a product flavor, such as `c6.2u4g.single` or `c6.4u8g.cluster`; the available IDs are
     /// listed by `list_engine_products`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Billing code of the product flavor, used in bills.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_code: Option<String>,
     /// ID of the ECS (virtual machine) flavor that backs this product flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// CPU architectures the flavor supports, such as `X86`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the flavor supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk I/O types available for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<RabbitMqExtendProductIosEntity>>,
     /// Limits of the flavor, such as broker counts, storage per node and connections per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<RabbitMqExtendProductPropertiesEntity>,
     /// IDs of the availability zones where the flavor has resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// IDs of the availability zones where this resource is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
     /// Features the instances of this flavor support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<RabbitMqProductSupportFeaturesEntity>>,
     /// Flag about the flavor's compatibility with the QingTian architecture; the name suggests
     /// `true` means it is not compatible.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qingtian_incompatible: Option<bool>,
 }
 impl RabbitMqExtendProductInfoEntity {
@@ -8738,23 +8837,24 @@ impl RabbitMqExtendProductInfoEntityBuilder {
     }
 }
 /// The `RabbitMqExtendProductIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductIosEntity {
     /// Storage I/O specification code of the disk type: `dms.physical.storage.high.v2` (high I/O),
     /// `dms.physical.storage.ultra.v2` (ultra-high I/O), and in some regions
     /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
     /// (extreme SSD).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// IDs of the availability zones where this disk type has resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// I/O (storage service) type; the documented value is `evs`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// IDs of the availability zones where this resource is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl RabbitMqExtendProductIosEntity {
@@ -8879,32 +8979,33 @@ impl RabbitMqExtendProductIosEntityBuilder {
     }
 }
 /// The `RabbitMqExtendProductPropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductPropertiesEntity {
     /// Maximum number of brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per node, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Minimum number of brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Minimum storage per node, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum number of connections per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_connection_per_broker: Option<String>,
     /// Step by which the number of brokers grows when the flavor is scaled out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_length: Option<String>,
     /// Alias of the `product_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
     /// Maximum number of queues per broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_queue_per_broker: Option<String>,
 }
 impl RabbitMqExtendProductPropertiesEntity {
@@ -9078,14 +9179,15 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
     }
 }
 /// The `RabbitMqProductSupportFeaturesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RabbitMqProductSupportFeaturesEntity {
     /// Name of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Settings of the feature, as key-value pairs of strings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<std::collections::BTreeMap<String, String>>,
 }
 impl RabbitMqProductSupportFeaturesEntity {
@@ -9191,6 +9293,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
@@ -9210,6 +9313,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetPasswordReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9282,6 +9386,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq
         at.required("oper_type", self.oper_type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
     const NAME: &'static str = "ResizeEngineInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -9326,6 +9431,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizeEngineInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9396,11 +9502,12 @@ impl ResizeEngineInstanceReqBuilder {
     }
 }
 /// The `ResizeEngineInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
     /// ID of the task that performs the resize.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeEngineInstanceResponse {
@@ -9453,11 +9560,12 @@ impl ResizeEngineInstanceResponseBuilder {
     }
 }
 /// The `RestoreRecycleInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestoreRecycleInstanceResponse {
     /// Per-instance results of the restore request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<InstanceResumeResult>>,
 }
 impl RestoreRecycleInstanceResponse {
@@ -9522,35 +9630,36 @@ impl RestoreRecycleInstanceResponseBuilder {
     }
 }
 /// The `ScheduledTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
     /// ID of the scheduled task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the scheduled task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who created the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who created the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters the task was started with, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// Status of the task: `CREATED`, `EXECUTING`, `SUCCESS`, `FAILED`, `DELETED` or `CANCELLED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the task was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Time the task is scheduled to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<String>,
 }
 impl ScheduledTaskEntity {
@@ -9710,14 +9819,15 @@ impl ScheduledTaskEntityBuilder {
     }
 }
 /// The `ShowBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
     /// Number of tasks returned, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// The background tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ShowBackgroundTaskResponse {
@@ -9798,29 +9908,30 @@ impl ShowBackgroundTaskResponseBuilder {
     }
 }
 /// The `ShowCesHierarchyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCesHierarchyResponse {
     /// Cloud Eye monitoring dimensions of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dimensions: Option<Vec<ShowCeshierarchyRespDimensions>>,
     /// Instances that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_ids: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
     /// Nodes that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nodes: Option<Vec<ShowCeshierarchyRespNodes>>,
     /// Queues that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues>>,
     /// Virtual hosts that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhosts: Option<Vec<ShowCeshierarchyRespVhosts>>,
     /// Exchanges that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub exchanges: Option<Vec<ShowCeshierarchyRespExchanges>>,
     /// Consumer groups that can be monitored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub groups: Option<Vec<ShowCeshierarchyRespGroups>>,
 }
 impl ShowCesHierarchyResponse {
@@ -10049,20 +10160,21 @@ impl ShowCesHierarchyResponseBuilder {
     }
 }
 /// The `ShowCeshierarchyRespDimensions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
     /// Name of the monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Names of the Cloud Eye metrics available for this dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<Vec<String>>,
     /// Keys used when querying the metrics of this dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<Vec<String>>,
     /// Dimension route, the chain of dimensions leading to this one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_router: Option<Vec<String>>,
 }
 impl ShowCeshierarchyRespDimensions {
@@ -10189,14 +10301,15 @@ impl ShowCeshierarchyRespDimensionsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespExchanges` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespExchanges {
     /// Name of the exchange.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the virtual host the exchange belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
 }
 impl ShowCeshierarchyRespExchanges {
@@ -10260,11 +10373,12 @@ impl ShowCeshierarchyRespExchangesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
     /// Name of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespGroups {
@@ -10317,11 +10431,12 @@ impl ShowCeshierarchyRespGroupsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespInstanceIds` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
     /// ID of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespInstanceIds {
@@ -10374,14 +10489,15 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespNodes` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
     /// Name of the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Availability zone the node runs in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone: Option<String>,
 }
 impl ShowCeshierarchyRespNodes {
@@ -10450,14 +10566,15 @@ impl ShowCeshierarchyRespNodesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespQueues` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
     /// Name of the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the virtual host the queue belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
 }
 impl ShowCeshierarchyRespQueues {
@@ -10521,11 +10638,12 @@ impl ShowCeshierarchyRespQueuesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespVhosts` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespVhosts {
     /// Name of the virtual host.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespVhosts {
@@ -10578,27 +10696,28 @@ impl ShowCeshierarchyRespVhostsBuilder {
     }
 }
 /// The `ShowEngineInstanceExtendProductInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowEngineInstanceExtendProductInfoResponse {
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offset at which the next page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_offset: Option<i64>,
     /// Offset at which the previous page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_offset: Option<i64>,
     /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
     /// is a path segment).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Product flavors the instance can be changed to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<RabbitMqExtendProductInfoEntity>>,
 }
 impl ShowEngineInstanceExtendProductInfoResponse {
@@ -10754,187 +10873,188 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
     }
 }
 /// The `ShowInstanceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResp {
     /// User name clients authenticate with when SSL is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// Number of brokers (nodes) of the instance. Allowed values: 1, 3, 5, 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
     /// is a path segment).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Version of the message engine, for example `3.8.35` or, for the AMQP edition, `AMQP-0-9-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Flavor of the instance: for a single-node instance the VM flavor, for a cluster the VM
     /// flavor and the number of nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Message storage space in use, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP address for connecting to the instance from within the VPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Domain name for connecting to the instance from within the VPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_domain_name: Option<String>,
     /// Public IP address for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// Port clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Status of the instance, for example `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`,
     /// `ERROR`, `CREATEFAILED`, `FROZEN`, `EXTENDING` or `CONFIGURING` (see the `status` filter of
     /// `list_instances_details`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Description of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
     /// `create_post_paid_instance_by_engine` for a new instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance, of the form
     /// `dms.instance.rabbitmq.single.c3.<vm flavor>` for single-node instances (for example
     /// `dms.instance.rabbitmq.single.c3.2u4g`) or `dms.instance.rabbitmq.cluster.c3.<vm
     /// flavor>.<nodes>` for clusters (for example `dms.instance.rabbitmq.cluster.c3.4u8g.3`, a
     /// 4-vCPU/8-GB flavor with 3 nodes).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// Time the instance finished being created, as a string holding milliseconds since the Unix
     /// epoch (1970-01-01 00:00:00 UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// ID of the user that owns the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user that owns the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the order. It is only set for yearly/monthly (prepaid) instances and empty for other
     /// billing modes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start time of the instance's maintenance window, in the format `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End time of the instance's maintenance window, in the format `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Elastic IP address bound to the instance; null when public access is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_address: Option<String>,
     /// ID of the elastic IP address bound to the instance; null when public access is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_id: Option<String>,
     /// Address of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Domain name of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_domain_name: Option<String>,
     /// Public address of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// Public domain name of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_domain_name: Option<String>,
     /// Whether SSL-encrypted access is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tells new instances from old ones when scaling: `true` for newer instances, whose disk can
     /// be expanded without a restart; `false` for very old instances, whose disk cannot be
     /// expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the instance's disk has been expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceRespType>,
     /// ID of the product flavor of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet the instance is attached to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the instance's nodes run in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the instance's nodes run in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// ID of the storage resource of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Storage I/O specification code of the instance's disks, such as
     /// `dms.physical.storage.ultra.v2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Whether IPv6 is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Service type of the instance; the documented value is `advanced`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type of the instance; the documented value is `hec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// Whether the instance's disks are encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// ID of the KMS key used to encrypt the disks; empty when disk encryption is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
 }
 impl ShowInstanceResp {
@@ -11919,187 +12039,188 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// User name clients authenticate with when SSL is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// Number of brokers (nodes) of the instance. Allowed values: 1, 3, 5, 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
     /// is a path segment).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Version of the message engine, for example `3.8.35` or, for the AMQP edition, `AMQP-0-9-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Flavor of the instance: for a single-node instance the VM flavor, for a cluster the VM
     /// flavor and the number of nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Message storage space in use, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP address for connecting to the instance from within the VPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Domain name for connecting to the instance from within the VPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_domain_name: Option<String>,
     /// Public IP address for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// Port clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Status of the instance, for example `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`,
     /// `ERROR`, `CREATEFAILED`, `FROZEN`, `EXTENDING` or `CONFIGURING` (see the `status` filter of
     /// `list_instances_details`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Description of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
     /// `create_post_paid_instance_by_engine` for a new instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance, of the form
     /// `dms.instance.rabbitmq.single.c3.<vm flavor>` for single-node instances (for example
     /// `dms.instance.rabbitmq.single.c3.2u4g`) or `dms.instance.rabbitmq.cluster.c3.<vm
     /// flavor>.<nodes>` for clusters (for example `dms.instance.rabbitmq.cluster.c3.4u8g.3`, a
     /// 4-vCPU/8-GB flavor with 3 nodes).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// Time the instance finished being created, as a string holding milliseconds since the Unix
     /// epoch (1970-01-01 00:00:00 UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// ID of the user that owns the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user that owns the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the order. It is only set for yearly/monthly (prepaid) instances and empty for other
     /// billing modes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start time of the instance's maintenance window, in the format `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End time of the instance's maintenance window, in the format `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Elastic IP address bound to the instance; null when public access is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_address: Option<String>,
     /// ID of the elastic IP address bound to the instance; null when public access is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_id: Option<String>,
     /// Address of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Domain name of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_domain_name: Option<String>,
     /// Public address of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// Public domain name of the RabbitMQ management interface of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_domain_name: Option<String>,
     /// Whether SSL-encrypted access is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tells new instances from old ones when scaling: `true` for newer instances, whose disk can
     /// be expanded without a restart; `false` for very old instances, whose disk cannot be
     /// expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the instance's disk has been expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceResponseType>,
     /// ID of the product flavor of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet the instance is attached to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the instance's nodes run in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the instance's nodes run in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// ID of the storage resource of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Storage I/O specification code of the instance's disks, such as
     /// `dms.physical.storage.ultra.v2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Whether IPv6 is enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Service type of the instance; the documented value is `advanced`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type of the instance; the documented value is `hec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// Whether the instance's disks are encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// ID of the KMS key used to encrypt the disks; empty when disk encryption is not enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
 }
 impl ShowInstanceResponse {
@@ -13084,11 +13205,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowMaintainWindowsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMaintainWindowsResponse {
     /// The maintenance windows that can be chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
 impl ShowMaintainWindowsResponse {
@@ -13164,38 +13286,39 @@ impl ShowMaintainWindowsResponseBuilder {
     }
 }
 /// The `ShowQueueDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQueueDetailsResponse {
     /// Name of the virtual host the queue belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhost: Option<String>,
     /// Name of the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the queue is durable (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub durable: Option<bool>,
     /// Whether the queue is deleted automatically (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_delete: Option<bool>,
     /// Number of messages in the queue waiting to be consumed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<i64>,
     /// Number of consumers connected to the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumers: Option<i64>,
     /// Policy applied to the queue. Not supported by the AMQP edition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<String>,
     /// Queue arguments such as message TTL, dead-letter settings and queue mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arguments: Option<QueueArguments>,
     /// The consumers subscribed to the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumer_details: Option<Vec<ConsumerDetails>>,
     /// Bindings that have this queue as their destination.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queue_bindings: Option<Vec<BindingsDetails>>,
 }
 impl ShowQueueDetailsResponse {
@@ -13397,11 +13520,12 @@ impl ShowQueueDetailsResponseBuilder {
     }
 }
 /// The `ShowQuotasResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuotasResponse {
     /// Quotas of the tenant and their usage.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<QuotasRespQuotas>,
 }
 impl ShowQuotasResponse {
@@ -13454,16 +13578,17 @@ impl ShowQuotasResponseBuilder {
     }
 }
 /// The `ShowRabbitMqProductCoresResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRabbitMqProductCoresResponse {
     /// Number of CPU cores.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub core_num: Option<i64>,
     /// Estimated storage space, returned only when `instance_id` was given. If `broker_num` is not
     /// above the instance's current broker count, this is the instance's current storage; otherwise
     /// it is the estimated storage with the requested number of brokers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_extend_storage_space: Option<i64>,
 }
 impl ShowRabbitMqProductCoresResponse {
@@ -13532,20 +13657,21 @@ impl ShowRabbitMqProductCoresResponseBuilder {
     }
 }
 /// The `ShowRabbitMqProjectTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRabbitMqProjectTagsResponse {
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offset at which the next page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_offset: Option<i64>,
     /// Offset at which the previous page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_offset: Option<i64>,
     /// Tags used in the project, each key with all of its values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagMultyValueEntity>>,
 }
 impl ShowRabbitMqProjectTagsResponse {
@@ -13658,20 +13784,21 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
     }
 }
 /// The `ShowRabbitMqTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRabbitMqTagsResponse {
     /// Total number of results the query matched, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offset at which the next page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_offset: Option<i64>,
     /// Offset at which the previous page of results starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_offset: Option<i64>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
 }
 impl ShowRabbitMqTagsResponse {
@@ -13784,17 +13911,18 @@ impl ShowRabbitMqTagsResponseBuilder {
     }
 }
 /// The `ShowRecycleInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
     /// Number of days deleted instances are kept in the recycle bin: 1 to 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_use_recycle: Option<bool>,
     /// Instances currently held in the recycle bin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
 impl ShowRecycleInstancesResponse {
@@ -13906,14 +14034,15 @@ impl ShowRecycleInstancesResponseBuilder {
     }
 }
 /// The `ShowVhostDetailResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVhostDetailResp {
     /// Name of the virtual host.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether message tracing is enabled for the vhost. Not applicable to the AMQP edition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tracing: Option<bool>,
 }
 impl ShowVhostDetailResp {
@@ -13977,21 +14106,22 @@ impl ShowVhostDetailRespBuilder {
     }
 }
 /// The `ShowVolumeExpandConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
     /// Whether automatic disk expansion is turned on (`true`) or off (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_volume_expand_enable: Option<bool>,
     /// Disk usage, in percent, that triggers an automatic expansion: 20 to 80.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_threshold: Option<i64>,
     /// Upper limit, in GB, that automatic expansion may grow the disk to. It must be a multiple of
     /// 100, larger than the current disk capacity, and smaller than the number of brokers times 30000.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_volume_size: Option<i64>,
     /// Size of each automatic expansion, as a percentage of the current capacity: 10 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_increment: Option<i64>,
 }
 impl ShowVolumeExpandConfigResponse {
@@ -14176,14 +14306,15 @@ impl TagEntityBuilder {
     }
 }
 /// The `TagMultyValueEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
     /// Tag key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// All values used with this tag key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<String>>,
 }
 impl TagMultyValueEntity {
@@ -14300,6 +14431,7 @@ impl UpdateInstanceReq {
         UpdateInstanceReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
     const NAME: &'static str = "UpdateInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -14369,6 +14501,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -14495,6 +14628,7 @@ impl UpdatePluginsReq {
         UpdatePluginsReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsReq {
     const NAME: &'static str = "UpdatePluginsReq";
     const FIELDS: &'static [&'static str] = &["enable", "plugins"];
@@ -14510,6 +14644,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdatePluginsReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -14550,11 +14685,12 @@ impl UpdatePluginsReqBuilder {
     }
 }
 /// The `UpdatePluginsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePluginsResponse {
     /// ID of the background task that applies the plugin change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdatePluginsResponse {
@@ -14607,22 +14743,23 @@ impl UpdatePluginsResponseBuilder {
     }
 }
 /// The `UpdateUserResponse` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// User name of the AMQP user (the access key that clients log in with).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_key: Option<String>,
     /// Password (secret key) of the AMQP user: 8 to 32 characters containing at least three of
     /// upper-case letters, lower-case letters, digits and special characters such as \~!@\#$%^&\*()-_=+\|\[{}\];:'",\<.\>/?.
     /// It must not equal the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret_key: Option<String>,
     /// Virtual hosts on which the user is granted permissions, one entry per vhost; a user may have
     /// permissions on several vhosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vhosts: Option<Vec<AmqpUserPerm>>,
 }
 impl UpdateUserResponse {

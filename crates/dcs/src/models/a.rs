@@ -37,6 +37,7 @@ impl std::fmt::Debug for AclAccountModifyPasswordBody {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountModifyPasswordBody {
     const NAME: &'static str = "AclAccountModifyPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
@@ -62,6 +63,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountModifyPasswordBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AclAccountModifyPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -147,6 +149,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPassword
             .required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResetPasswordBody {
     const NAME: &'static str = "AclAccountResetPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
@@ -172,6 +175,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResetPasswordBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AclAccountResetPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -212,34 +216,35 @@ impl AclAccountResetPasswordBodyBuilder {
     }
 }
 /// The `AclAccountResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AclAccountResp {
     /// ID of the ACL account on the instance, as returned by `list_acl_accounts`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_id: Option<String>,
     /// Name of the ACL account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_name: Option<String>,
     /// Kind of account: `default` (the instance's built-in default account) or `normal` (an account
     /// created by the user).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_type: Option<AclAccountRespAccountType>,
     /// ID of the cache instance the account belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the ACL account: `CREATING`, `AVAILABLE`, `CREATEFAILED` (creation failed),
     /// `DELETED`, `DELETEFAILED` (deletion failed), `DELETING`, `UPDATING` or `ERROR`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AclAccountRespStatus>,
     /// Access rights of the ACL account: `read` (read-only) or `write` (read and write).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_role: Option<AclAccountRespAccountRole>,
     /// Free-text description of the ACL account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Error code of the account; not used yet and always null.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl AclAccountResp {
@@ -457,6 +462,7 @@ impl AclAccountRoleModifyBody {
         AclAccountRoleModifyBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountRoleModifyBody {
     const NAME: &'static str = "AclAccountRoleModifyBody";
     const FIELDS: &'static [&'static str] = &["account_role"];
@@ -471,6 +477,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountRoleModifyBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AclAccountRoleModifyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -518,21 +525,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `AttrsObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttrsObject {
     /// Cache capacity, in GB, of the flavor variant this attribute describes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<String>,
     /// Name of the attribute: `sharding_num` (shards supported), `proxy_num` (proxy nodes of a
     /// Proxy cluster, 0 for other types), `db_number` (number of databases), `max_memory` (usable
     /// memory), `max_connections` (maximum connections), `max_clients` (maximum clients, usually
     /// equal to `max_connections`), `max_bandwidth` (maximum bandwidth) or `max_in_bandwidth`
     /// (maximum inbound bandwidth, usually equal to `max_bandwidth`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Value of the attribute named in `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl AttrsObject {
@@ -638,6 +646,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
             .required("schedule_at", self.schedule_at.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AutoscanConfigRequest {
     const NAME: &'static str = "AutoscanConfigRequest";
     const FIELDS: &'static [&'static str] = &["enable_auto_scan", "schedule_at"];
@@ -658,6 +667,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AutoscanConfigRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AutoscanConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -706,24 +716,25 @@ impl AutoscanConfigRequestBuilder {
     }
 }
 /// The `AvailableZones` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZones {
     /// Code of the availability zone, as used in `az_codes` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Port number associated with the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Display name of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the zone still has resources to create instances: `true`, or `false` when sold out;
     /// a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_availability: Option<AvailableZonesResourceAvailability>,
 }
 impl AvailableZones {

@@ -160,6 +160,7 @@ impl BackupInstanceBody {
         BackupInstanceBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupInstanceBody {
     const NAME: &'static str = "BackupInstanceBody";
     const FIELDS: &'static [&'static str] = &["remark", "backup_format"];
@@ -175,6 +176,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupInstanceBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BackupInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -485,60 +487,61 @@ impl BackupPolicyBuilder {
     }
 }
 /// The `BackupRecordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupRecordResponse {
     /// ID of the backup record; use it with `restore_instance`, `list_backup_file_links` or
     /// `delete_backup_file`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// Time slot in which the backup ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub period: Option<String>,
     /// Name of the backup record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_name: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Size of the backup file, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// How the backup was made: `manual` (on request) or `auto` (by the backup policy).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_type: Option<BackupRecordResponseBackupType>,
     /// Time the backup task was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the backup finished.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Progress of the backup.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<String>,
     /// Error code when the backup failed: `dcs.08.0001` (backup/restore tool failed to start),
     /// `dcs.08.0002` (timed out), `dcs.08.0003` (bucket deletion failed), `dcs.08.0004` (getting
     /// the access keys failed), `dcs.08.0005` (bucket creation failed), `dcs.08.0006` (querying the
     /// backup data size failed), `dcs.08.0007` (data synchronisation failed during restore) or
     /// `dcs.08.0008` (automatic backup skipped because the instance was running another task).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Free-text note stored with the backup.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remark: Option<String>,
     /// State of the backup: `waiting`, `backuping` (in progress), `succeed`, `failed`, `expired`
     /// (the backup file has expired) or `deleted` (the file was deleted manually).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<BackupRecordResponseStatus>,
     /// Whether the instance can be restored from this backup: `TRUE` or `FALSE`, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_support_restore: Option<String>,
     /// File format of the backup: `rdb` or `aof`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_format: Option<BackupRecordResponseBackupFormat>,
     /// Time the backup was executed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub execution_at: Option<String>,
 }
 impl BackupRecordResponse {
@@ -841,14 +844,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BandWidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BandWidth {
     /// Inbound bandwidth of the node, in kbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub input: Option<String>,
     /// Outbound bandwidth of the node, in kbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
 }
 impl BandWidth {
@@ -912,44 +916,45 @@ impl BandWidthBuilder {
     }
 }
 /// The `BandwidthInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BandwidthInfo {
     /// Time the current temporary bandwidth increase started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<i64>,
     /// Time the current temporary bandwidth increase ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<i64>,
     /// Current time on the service, for comparison with the other times.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub current_time: Option<i64>,
     /// Current bandwidth of the instance (the official documentation gives the unit as GB).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: Option<i64>,
     /// Earliest time of the next temporary bandwidth increase.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_expand_time: Option<i64>,
     /// Number of temporary bandwidth increases made.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_count: Option<i64>,
     /// Duration for which a temporary bandwidth increase stays in effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_effect_time: Option<i64>,
     /// Minimum interval before the next temporary bandwidth increase is allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_interval_time: Option<i64>,
     /// Maximum number of temporary bandwidth increases allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_expand_count: Option<i64>,
     /// Whether a bandwidth increase task is running now.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_running: Option<bool>,
     /// Assured (baseline) bandwidth, in Mbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assured_bandwidth: Option<i64>,
     /// Maximum bandwidth of a single node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_for_node: Option<i64>,
 }
 impl BandwidthInfo {
@@ -1197,6 +1202,7 @@ impl BatchDeleteBody {
         BatchDeleteBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["instances"];
@@ -1211,6 +1217,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1249,11 +1256,12 @@ impl BatchDeleteBodyBuilder {
     }
 }
 /// The `BatchDeleteInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesResponse {
     /// Outcome of the deletion for each instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchOpsResult>>,
 }
 impl BatchDeleteInstancesResponse {
@@ -1318,14 +1326,15 @@ impl BatchDeleteInstancesResponseBuilder {
     }
 }
 /// The `BatchOpsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchOpsResult {
     /// Outcome for this instance: `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the cache instance this outcome applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance: Option<String>,
 }
 impl BatchOpsResult {
@@ -1389,20 +1398,21 @@ impl BatchOpsResultBuilder {
     }
 }
 /// The `BatchRestartMigrationTaskResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartMigrationTaskResult {
     /// Whether the restart was submitted for this task: `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<BatchRestartMigrationTaskResultResult>,
     /// ID of the data migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Error message when the restart could not be submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code when the restart could not be submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl BatchRestartMigrationTaskResult {
@@ -1536,6 +1546,7 @@ for BatchRestartOnlineMigrationTasksBody {
         at.required("migration_tasks", self.migration_tasks.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOnlineMigrationTasksBody {
     const NAME: &'static str = "BatchRestartOnlineMigrationTasksBody";
@@ -1556,6 +1567,7 @@ for BatchRestartOnlineMigrationTasksBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchRestartOnlineMigrationTasksBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1594,11 +1606,12 @@ impl BatchRestartOnlineMigrationTasksBodyBuilder {
     }
 }
 /// The `BatchRestartOnlineMigrationTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOnlineMigrationTasksResponse {
     /// Outcome of the restart for each migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<BatchRestartMigrationTaskResult>>,
 }
 impl BatchRestartOnlineMigrationTasksResponse {
@@ -1675,14 +1688,15 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
     }
 }
 /// The `BatchShowNodesInformationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchShowNodesInformationResponse {
     /// Total number of instances matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Instances, each with the details of its nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstanceNodesInfoResp>>,
 }
 impl BatchShowNodesInformationResponse {
@@ -1781,6 +1795,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasks
         at.required("migration_tasks", self.migration_tasks.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksBody {
     const NAME: &'static str = "BatchStopMigrationTasksBody";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
@@ -1800,6 +1815,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchStopMigrationTasksBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1838,11 +1854,12 @@ impl BatchStopMigrationTasksBodyBuilder {
     }
 }
 /// The `BatchStopMigrationTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStopMigrationTasksResponse {
     /// Outcome of the stop request for each migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<StopMigrationTaskResult>>,
 }
 impl BatchStopMigrationTasksResponse {
@@ -1918,27 +1935,28 @@ impl BatchStopMigrationTasksResponseBuilder {
     }
 }
 /// The `BigkeysBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BigkeysBody {
     /// Name of the big key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<BigkeysBodyType>,
     /// Shard holding the key, as `ip:port`; only reported for cluster instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shard: Option<String>,
     /// Number of the database holding the key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<i64>,
     /// Size of the key's value, in the unit given by `unit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
     /// `zset` and `hash` keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
 }
 impl BigkeysBody {
@@ -2113,6 +2131,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BssParam {
         at.required("charging_mode", self.charging_mode.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
     const NAME: &'static str = "BssParam";
     const FIELDS: &'static [&'static str] = &[
@@ -2139,6 +2158,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BssParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2236,6 +2256,7 @@ impl BssParamEntity {
         BssParamEntityBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamEntity {
     const NAME: &'static str = "BssParamEntity";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
@@ -2250,6 +2271,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamEntity {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BssParamEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -19,6 +19,7 @@ impl ChangeInstanceStatusBody {
         ChangeInstanceStatusBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeInstanceStatusBody {
     const NAME: &'static str = "ChangeInstanceStatusBody";
     const FIELDS: &'static [&'static str] = &["instances", "action"];
@@ -34,6 +35,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeInstanceStatusBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeInstanceStatusBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -82,12 +84,13 @@ impl ChangeInstanceStatusBodyBuilder {
     }
 }
 /// The `ChangeMasterStandbyAsyncResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeMasterStandbyAsyncResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeMasterStandbyAsyncResponse {
@@ -156,6 +159,7 @@ impl ChangeNodesStartStopStatusBody {
         ChangeNodesStartStopStatusBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeNodesStartStopStatusBody {
     const NAME: &'static str = "ChangeNodesStartStopStatusBody";
     const FIELDS: &'static [&'static str] = &["node_ids", "action"];
@@ -171,6 +175,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeNodesStartStopStatus
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeNodesStartStopStatusBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -219,73 +224,74 @@ impl ChangeNodesStartStopStatusBodyBuilder {
     }
 }
 /// The `ClientInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientInfo {
     /// ID of the client connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Address and port of the client.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// File descriptor of the client's socket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fd: Option<String>,
     /// Name the client set for its connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Last command the client ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cmd: Option<String>,
     /// How long the client has been connected, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub age: Option<i64>,
     /// How long the connection has been idle, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub idle: Option<i64>,
     /// ID of the database the client is using.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<String>,
     /// Client flags, as reported by Redis `CLIENT LIST`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flags: Option<String>,
     /// Number of channels the client is subscribed to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub: Option<i64>,
     /// Number of patterns the client is subscribed to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub psub: Option<i64>,
     /// Number of commands queued in the client's current transaction.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multi: Option<i64>,
     /// Length of the query buffer, in bytes; 0 means none is allocated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qbuf: Option<i64>,
     /// Free space left in the query buffer, in bytes; 0 means it is full.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qbuf_free: Option<i64>,
     /// Length of the output buffer, in bytes; 0 means none is allocated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub obl: Option<i64>,
     /// Number of objects in the output list, where replies are queued when the output buffer is
     /// full.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oll: Option<i64>,
     /// Total memory used by the output buffer and output list.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub omem: Option<i64>,
     /// File descriptor events: `r` (readable) or `w` (writable).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: Option<ClientInfoEvents>,
     /// Type of network the client connects through.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<String>,
     /// Address and port of the single-node, master/standby or cluster instance the client is
     /// connected to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peer: Option<String>,
     /// User the client is authenticated as.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<String>,
 }
 impl ClientInfo {
@@ -593,21 +599,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ClusterRedisNodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterRedisNodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_redis_node` dimension, for querying its
     /// metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_redis_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ClusterRedisNodeMonitoredObject {
@@ -708,33 +715,34 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
     }
 }
 /// The `CommandTimeTaken` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommandTimeTaken {
     /// Number of calls of the command.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub calls_sum: Option<i64>,
     /// Total time spent executing the command, in microseconds.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub usec_sum: Option<f64>,
     /// Redis command these call and timing figures are for.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_name: Option<String>,
     /// Share of the total execution time taken by this command.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub per_usec: Option<String>,
     /// Average execution time per call, in microseconds.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub average_usec: Option<f64>,
 }
 impl CommandTimeTaken {
@@ -859,28 +867,29 @@ impl CommandTimeTakenBuilder {
     }
 }
 /// The `CommandTimeTakenList` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommandTimeTakenList {
     /// Total number of command executions.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Total time spent executing commands, in microseconds.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_usec_sum: Option<f64>,
     /// Whether the command timing statistics could be collected: `succeed` or `failed`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<CommandTimeTakenListResult>,
     /// Execution time statistics, one entry per command.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_list: Option<Vec<CommandTimeTaken>>,
 }
 impl CommandTimeTakenList {
@@ -1010,16 +1019,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ConclusionItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConclusionItem {
     /// ID of the conclusion (cause, impact or advice).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Parameters filled into the conclusion text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl ConclusionItem {
@@ -1133,6 +1143,7 @@ impl std::fmt::Debug for ConfigMigrationInstanceBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ConfigMigrationInstanceBody {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigMigrationInstanceBody {
     const NAME: &'static str = "ConfigMigrationInstanceBody";
     const FIELDS: &'static [&'static str] = &["id", "addrs", "password"];
@@ -1149,6 +1160,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigMigrationInstanceBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ConfigMigrationInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1199,40 +1211,41 @@ impl ConfigMigrationInstanceBodyBuilder {
     }
 }
 /// The `ConfigTemplatesListInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigTemplatesListInfo {
     /// ID of the parameter template, as returned by `list_config_templates`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_id: Option<String>,
     /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
     /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_mode: Option<String>,
     /// Free-text description of the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Cache engine the template applies to, e.g. `Redis`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Cache engine version the template applies to, e.g. `4.0` or `5.0`; empty for Memcached.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Name of the parameter template.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Edition the template applies to: `generic` (standard) or `enterprise`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_type: Option<ConfigTemplatesListInfoProductType>,
     /// Storage type the template applies to: `DRAM` or `SSD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<ConfigTemplatesListInfoStorageType>,
     /// Kind of template: `sys` (system) or `user` (custom).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Time the template was created, in UTC, formatted like `2023-05-10T11:09:35.802Z`; only
     /// meaningful for custom templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
 }
 impl ConfigTemplatesListInfo {
@@ -1448,11 +1461,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CopyInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyInstanceResponse {
     /// ID of the backup record created, as listed by `list_backup_records`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
 }
 impl CopyInstanceResponse {
@@ -1560,6 +1574,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAclAccountRequest
             .required("account_password", self.account_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAclAccountRequestBody {
     const NAME: &'static str = "CreateAclAccountRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1597,6 +1612,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAclAccountRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAclAccountRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1674,32 +1690,33 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateAutoExpireScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAutoExpireScanTaskResponse {
     /// ID of the expired key scan record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the scan: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateAutoExpireScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateAutoExpireScanTaskResponseScanType>,
     /// Time the scan task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the scan started, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
     /// the task has just been created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the scan finished, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
     /// the task has just been created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl CreateAutoExpireScanTaskResponse {
@@ -1878,36 +1895,37 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateBigkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBigkeyScanTaskResponse {
     /// ID of the big key analysis record; use it with `show_bigkey_scan_task_details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateBigkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateBigkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of big keys found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Big keys found by the analysis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<BigkeysBody>>,
 }
 impl CreateBigkeyScanTaskResponse {
@@ -2179,6 +2197,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateCustomTemplateBod
             .required("params", self.params.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateBody {
     const NAME: &'static str = "CreateCustomTemplateBody";
     const FIELDS: &'static [&'static str] = &[
@@ -2226,6 +2245,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateCustomTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2332,11 +2352,12 @@ impl CreateCustomTemplateBodyBuilder {
     }
 }
 /// The `CreateCustomTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCustomTemplateResponse {
     /// ID of the new custom parameter template.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl CreateCustomTemplateResponse {
@@ -2422,6 +2443,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody
             .required("end_time", self.end_time.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskBody {
     const NAME: &'static str = "CreateDiagnosisTaskBody";
     const FIELDS: &'static [&'static str] = &["begin_time", "end_time", "node_ip_list"];
@@ -2440,6 +2462,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateDiagnosisTaskBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2498,11 +2521,12 @@ impl CreateDiagnosisTaskBodyBuilder {
     }
 }
 /// The `CreateDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskResponse {
     /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
 }
 impl CreateDiagnosisTaskResponse {
@@ -2555,36 +2579,37 @@ impl CreateDiagnosisTaskResponseBuilder {
     }
 }
 /// The `CreateHotkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHotkeyScanTaskResponse {
     /// ID of the hot key analysis record; use it with `show_hotkey_task_details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateHotkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateHotkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of hot keys found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Hot keys found by the analysis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<HotkeysBody>>,
 }
 impl CreateHotkeyScanTaskResponse {
@@ -2994,6 +3019,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceBody {
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceBody {
     const NAME: &'static str = "CreateInstanceBody";
     const FIELDS: &'static [&'static str] = &[
@@ -3140,6 +3166,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3466,14 +3493,15 @@ impl CreateInstanceBodyBuilder {
     }
 }
 /// The `CreateInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceResponse {
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// IDs and names of the created instances; several when instances were created in bulk.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<Instances>>,
 }
 impl CreateInstanceResponse {
@@ -3606,6 +3634,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMigrationTaskBody
             .required("target_instance", self.target_instance.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskBody {
     const NAME: &'static str = "CreateMigrationTaskBody";
     const FIELDS: &'static [&'static str] = &[
@@ -3641,6 +3670,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateMigrationTaskBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3794,17 +3824,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMigrationTaskResponse {
     /// ID of the new data migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateMigrationTaskResponseStatus>,
 }
 impl CreateMigrationTaskResponse {
@@ -3929,6 +3960,7 @@ for CreateOfflineKeyAnalysisRequestBody {
         at.required("node_id", self.node_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateOfflineKeyAnalysisRequestBody {
     const NAME: &'static str = "CreateOfflineKeyAnalysisRequestBody";
@@ -3945,6 +3977,7 @@ for CreateOfflineKeyAnalysisRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateOfflineKeyAnalysisRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3985,11 +4018,12 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
     }
 }
 /// The `CreateOfflineKeyAnalysisResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisResponse {
     /// ID of the new offline key analysis task; use it with `show_offline_key_analysis_task`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl CreateOfflineKeyAnalysisResponse {
@@ -4089,6 +4123,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOnlineMigrationTa
             .required("security_group_id", self.security_group_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskBody {
     const NAME: &'static str = "CreateOnlineMigrationTaskBody";
     const FIELDS: &'static [&'static str] = &[
@@ -4123,6 +4158,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateOnlineMigrationTaskBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4193,11 +4229,12 @@ impl CreateOnlineMigrationTaskBodyBuilder {
     }
 }
 /// The `CreateOnlineMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskResponse {
     /// ID of the new online migration task; configure it with `set_online_migration_task`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreateOnlineMigrationTaskResponse {
@@ -4283,6 +4320,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceT
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOrDeleteInstanceTags {
     const NAME: &'static str = "CreateOrDeleteInstanceTags";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -4298,6 +4336,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOrDeleteInstanceTags
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateOrDeleteInstanceTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4346,17 +4385,18 @@ impl CreateOrDeleteInstanceTagsBuilder {
     }
 }
 /// The `CreateRedislogDownloadLinkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRedislogDownloadLinkResponse {
     /// ID of the log file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the background task that prepared the log file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// Download URL of the log file; valid for 24 hours by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
 }
 impl CreateRedislogDownloadLinkResponse {
@@ -4478,6 +4518,7 @@ impl std::fmt::Debug for CreateResizeOrderRequestBody {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderRequestBody {
     const NAME: &'static str = "CreateResizeOrderRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -4517,6 +4558,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateResizeOrderRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4587,11 +4629,12 @@ impl CreateResizeOrderRequestBodyBuilder {
     }
 }
 /// The `CreateResizeOrderResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateResizeOrderResponse {
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
 }
 impl CreateResizeOrderResponse {

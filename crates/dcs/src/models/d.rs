@@ -2,11 +2,12 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `DeleteBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteBackgroundTaskResponse {
     /// Message returned by the service about the deletion.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl DeleteBackgroundTaskResponse {
@@ -59,36 +60,37 @@ impl DeleteBackgroundTaskResponseBuilder {
     }
 }
 /// The `DeleteBigkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteBigkeyScanTaskResponse {
     /// ID of the deleted big key analysis record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DeleteBigkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<DeleteBigkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of big keys the analysis found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Big keys the analysis found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<BigkeysBody>>,
 }
 impl DeleteBigkeyScanTaskResponse {
@@ -316,6 +318,7 @@ impl DeleteCenterTaskRequestBody {
         DeleteCenterTaskRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteCenterTaskRequestBody {
     const NAME: &'static str = "DeleteCenterTaskRequestBody";
     const FIELDS: &'static [&'static str] = &["message"];
@@ -330,6 +333,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteCenterTaskRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteCenterTaskRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -360,11 +364,12 @@ impl DeleteCenterTaskRequestBodyBuilder {
     }
 }
 /// The `DeleteConfigTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConfigTemplateResponse {
     /// Outcome of the deletion: `success`; on failure the error details are returned instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<DeleteConfigTemplateResponseResult>,
 }
 impl DeleteConfigTemplateResponse {
@@ -445,6 +450,7 @@ impl DeleteDiagnosisReportRequest {
         DeleteDiagnosisReportRequestBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisReportRequest {
     const NAME: &'static str = "DeleteDiagnosisReportRequest";
     const FIELDS: &'static [&'static str] = &["report_id_list"];
@@ -464,6 +470,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisReportReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteDiagnosisReportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -502,11 +509,12 @@ impl DeleteDiagnosisReportRequestBuilder {
     }
 }
 /// The `DeleteDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteDiagnosisTaskResponse {
     /// Outcome of the deletion for each diagnosis report.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<Item>>,
 }
 impl DeleteDiagnosisTaskResponse {
@@ -568,36 +576,37 @@ impl DeleteDiagnosisTaskResponseBuilder {
     }
 }
 /// The `DeleteHotkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteHotkeyScanTaskResponse {
     /// ID of the deleted hot key analysis record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DeleteHotkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<DeleteHotkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of hot keys the analysis found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Hot keys the analysis found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<HotkeysBody>>,
 }
 impl DeleteHotkeyScanTaskResponse {
@@ -812,12 +821,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DeleteIpFromDomainNameResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteIpFromDomainNameResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteIpFromDomainNameResponse {
@@ -893,6 +903,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskReques
         at.required("task_id_list", self.task_id_list.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrateTaskRequest {
     const NAME: &'static str = "DeleteMigrateTaskRequest";
     const FIELDS: &'static [&'static str] = &["task_id_list"];
@@ -907,6 +918,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrateTaskRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteMigrateTaskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -945,11 +957,12 @@ impl DeleteMigrateTaskRequestBuilder {
     }
 }
 /// The `DeleteMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMigrationTaskResponse {
     /// IDs of the data migration tasks to delete (as listed by `list_migration_task`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id_list: Option<Vec<String>>,
 }
 impl DeleteMigrationTaskResponse {
@@ -1014,11 +1027,12 @@ impl DeleteMigrationTaskResponseBuilder {
     }
 }
 /// The `DeleteOfflineKeyAnalysisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteOfflineKeyAnalysisTaskResponse {
     /// ID of the deleted offline key analysis task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl DeleteOfflineKeyAnalysisTaskResponse {
@@ -1072,12 +1086,13 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
     }
 }
 /// The `DeletePublicIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletePublicIpResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeletePublicIpResponse {
@@ -1130,86 +1145,87 @@ impl DeletePublicIpResponseBuilder {
     }
 }
 /// The `DetailsBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailsBody {
     /// Capacity before the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_capacity: Option<String>,
     /// Capacity after the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_capacity: Option<String>,
     /// Whether public access was enabled; only set when public access is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_public_ip: Option<bool>,
     /// ID of the elastic IP; only set when public access is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_id: Option<String>,
     /// Elastic IP address; only set when public access is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_address: Option<String>,
     /// Whether SSL was enabled; only set when SSL is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_ssl: Option<bool>,
     /// Instance type before the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_cache_mode: Option<String>,
     /// Instance type after the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_cache_mode: Option<String>,
     /// Flavor code before the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_resource_spec_code: Option<String>,
     /// Flavor code after the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_resource_spec_code: Option<String>,
     /// Number of replicas before the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_replica_num: Option<i64>,
     /// Number of replicas after the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_replica_num: Option<i64>,
     /// Cache type before the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_cache_type: Option<String>,
     /// Cache type after the change; only set for flavor changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_cache_type: Option<String>,
     /// IP address of the replica the task concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_ip: Option<String>,
     /// Availability zone of the replica the task concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_az: Option<String>,
     /// Name of the shard the task concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Port before the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_port: Option<i64>,
     /// Port after the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_port: Option<i64>,
     /// Whether the task only changed the billing mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_only_adjust_charging: Option<bool>,
     /// Name of the ACL account the task concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_name: Option<String>,
     /// Source IP address of the task (e.g. of an IP swap).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_ip: Option<String>,
     /// Target IP address of the task (e.g. of an IP swap).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_ip: Option<String>,
     /// Name of the node the task concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_name: Option<String>,
     /// Commands that were renamed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rename_commands: Option<Vec<String>>,
     /// Number of configuration parameters that were changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_config_length: Option<i64>,
 }
 impl DetailsBody {
@@ -1675,28 +1691,29 @@ impl DetailsBodyBuilder {
     }
 }
 /// The `DiagnosisDimension` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisDimension {
     /// Diagnosis dimension: `network`, `storage` or `load`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<DiagnosisDimensionName>,
     /// Number of diagnosis items of this dimension whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_num: Option<i64>,
     /// Number of diagnosis items of this dimension that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_num: Option<i64>,
     /// Diagnosis items of this dimension.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_item_list: Option<Vec<DiagnosisItem>>,
 }
 impl DiagnosisDimension {
@@ -1837,7 +1854,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisItem {
     /// Diagnosis item: `connection_num`, `rx_controlled`, `persistence`, `centralized_expiration`,
@@ -1845,21 +1863,21 @@ pub struct DiagnosisItem {
     /// `cpu_usage`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<DiagnosisItemName>,
     /// Conclusions describing the causes found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cause_ids: Option<Vec<ConclusionItem>>,
     /// Conclusions describing the impact.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub impact_ids: Option<Vec<ConclusionItem>>,
     /// Conclusions with advice on what to do.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advice_ids: Option<Vec<ConclusionItem>>,
     /// Result of the item: `normal`, `abnormal`, or `failed` (could not be diagnosed).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<DiagnosisItemResult>,
 }
 impl DiagnosisItem {
@@ -2050,48 +2068,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisNodeReport` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisNodeReport {
     /// IP address and port of the node, e.g. `192.168.0.234:6379`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_ip: Option<String>,
     /// Code of the availability zone the node is in.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_code: Option<String>,
     /// Name of the shard the node belongs to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Number of diagnosis items of this node whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_sum: Option<i64>,
     /// Number of diagnosis items of this node that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_sum: Option<i64>,
     /// Role of the node: `master` or `slave` (replica).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<DiagnosisNodeReportRole>,
     /// Diagnosis results of the node, grouped by dimension.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_dimension_list: Option<Vec<DiagnosisDimension>>,
     /// Command execution time statistics of the node.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_time_taken_list: Option<CommandTimeTakenList>,
 }
 impl DiagnosisNodeReport {
@@ -2304,48 +2323,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisReportInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisReportInfo {
     /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
     /// State of the diagnosis task: `diagnosing` or `finished`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DiagnosisReportInfoStatus>,
     /// Start of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// End of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Time the diagnosis report was created.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Number of nodes included in the diagnosis.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Number of diagnosis items whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_item_sum: Option<i64>,
     /// Number of diagnosis items that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_item_sum: Option<i64>,
 }
 impl DiagnosisReportInfo {
@@ -2524,16 +2544,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DimChild` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DimChild {
     /// Name of the monitoring dimension: `dcs_instance_id`, `dcs_cluster_redis_node`,
     /// `dcs_cluster_proxy_node` or `dcs_memcached_instance_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_name: Option<String>,
     /// Route of the dimension: the primary dimension name followed by this dimension's name,
     /// separated by a comma, e.g. `dcs_instance_id,dcs_cluster_redis_node`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_route: Option<String>,
 }
 impl DimChild {
@@ -2597,14 +2618,15 @@ impl DimChildBuilder {
     }
 }
 /// The `DimsInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DimsInfo {
     /// Route of the Cloud Eye (CES) monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_k: Option<String>,
     /// ID of the object in that Cloud Eye monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_v: Option<String>,
 }
 impl DimsInfo {
@@ -2668,14 +2690,15 @@ impl DimsInfoBuilder {
     }
 }
 /// The `DomainNameEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainNameEntity {
     /// A domain name the instance used in the past.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name: Option<String>,
     /// Whether it is a read-only domain name (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_readonly: Option<bool>,
 }
 impl DomainNameEntity {
@@ -2749,22 +2772,23 @@ impl DomainNameEntityBuilder {
     }
 }
 /// The `DomainNameInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainNameInfo {
     /// Whether the domain name can also be resolved from the public network (`true`) or not
     /// (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_public_resolve: Option<bool>,
     /// Whether the instance's domain name already follows the latest naming rules (`true`) or not
     /// (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_latest_rules: Option<bool>,
     /// Zone suffix of the domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_name: Option<String>,
     /// Domain names the instance used before.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_domain_names: Option<Vec<DomainNameEntity>>,
 }
 impl DomainNameInfo {
@@ -2913,6 +2937,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq 
         at.required("expiration", self.expiration.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadBackupFilesReq {
     const NAME: &'static str = "DownloadBackupFilesReq";
     const FIELDS: &'static [&'static str] = &["expiration"];
@@ -2929,6 +2954,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadBackupFilesReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DownloadBackupFilesReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2959,17 +2985,18 @@ impl DownloadBackupFilesReqBuilder {
     }
 }
 /// The `DownloadSslCertResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadSslCertResponse {
     /// File name of the SSL certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the SSL certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
     /// Name of the OBS bucket where the certificate is stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bucket_name: Option<String>,
 }
 impl DownloadSslCertResponse {

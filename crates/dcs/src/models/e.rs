@@ -102,12 +102,13 @@ impl ErrorResponseBuilder {
     }
 }
 /// The `ExecuteClusterSwitchoverResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecuteClusterSwitchoverResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ExecuteClusterSwitchoverResponse {
@@ -160,11 +161,12 @@ impl ExecuteClusterSwitchoverResponseBuilder {
     }
 }
 /// The `ExecuteCommandMobilizationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecuteCommandMobilizationResponse {
     /// Output returned by Redis for the command.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<String>,
 }
 impl ExecuteCommandMobilizationResponse {
@@ -237,6 +239,7 @@ impl ExecuteCommandRequestBody {
         ExecuteCommandRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteCommandRequestBody {
     const NAME: &'static str = "ExecuteCommandRequestBody";
     const FIELDS: &'static [&'static str] = &["client_id", "command", "database"];
@@ -253,6 +256,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteCommandRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ExecuteCommandRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -303,23 +307,24 @@ impl ExecuteCommandRequestBodyBuilder {
     }
 }
 /// The `ExportExcelJobResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportExcelJobResponse {
     /// State of the export job.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Name of the exported file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the exported file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
     /// Error code when the export failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub err_code: Option<String>,
     /// Error message when the export failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub err_msg: Option<String>,
 }
 impl ExportExcelJobResponse {
@@ -491,6 +496,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExportInstancesTaskBody
         at.required("region", self.region.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskBody {
     const NAME: &'static str = "ExportInstancesTaskBody";
     const FIELDS: &'static [&'static str] = &[
@@ -569,6 +575,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ExportInstancesTaskBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -776,11 +783,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ExportInstancesTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportInstancesTaskResponse {
     /// ID of the export job; query its result with `export_excel_job`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ExportInstancesTaskResponse {

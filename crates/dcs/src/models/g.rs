@@ -2,23 +2,24 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `GroupBandwidthInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupBandwidthInfo {
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Time the shard's bandwidth was last changed, in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Current bandwidth of the shard, in Mbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: Option<i64>,
     /// Maximum bandwidth, in Mbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth: Option<i64>,
     /// Assured (baseline) bandwidth, in Mbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assured_bandwidth: Option<i64>,
 }
 impl GroupBandwidthInfo {

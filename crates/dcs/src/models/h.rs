@@ -31,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBod
             .required("client_addrs", self.client_addrs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpClientsRequestBody {
     const NAME: &'static str = "HangUpClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "client_addrs"];
@@ -46,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpClientsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for HangUpClientsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -112,6 +114,7 @@ impl HangUpKillAllClientsRequestBody {
         HangUpKillAllClientsRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpKillAllClientsRequestBody {
     const NAME: &'static str = "HangUpKillAllClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "kill_all_nodes"];
@@ -132,6 +135,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpKillAllClientsReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for HangUpKillAllClientsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -172,20 +176,21 @@ impl HangUpKillAllClientsRequestBodyBuilder {
     }
 }
 /// The `HistoryInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HistoryInfo {
     /// ID of the parameter change record; use it with `show_config_history_detail`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_id: Option<String>,
     /// Kind of change that was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Time the change was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// State of the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl HistoryInfo {
@@ -280,32 +285,33 @@ impl HistoryInfoBuilder {
     }
 }
 /// The `HotkeysBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotkeysBody {
     /// Name of the hot key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<HotkeysBodyType>,
     /// Shard holding the key, as `ip:port`; only reported for cluster instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shard: Option<String>,
     /// Number of the database holding the key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<i64>,
     /// Size of the key's value, in the unit given by `unit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
     /// `zset` and `hash` keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
     /// Access frequency of the key over recent time. It is Redis's logarithmic, probabilistic LFU
     /// counter rather than a plain count: at most 255 (about one million accesses), and by default
     /// it drops by 1 for every minute without access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub freq: Option<i64>,
 }
 impl HotkeysBody {

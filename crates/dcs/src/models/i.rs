@@ -2,23 +2,24 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `InstanceBackupPolicy` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceBackupPolicy {
     /// ID of the instance's automatic backup policy, assigned by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_policy_id: Option<String>,
     /// Time the backup policy was created, in UTC, formatted like `2022-04-11T09:45:24.790Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the backup policy was last updated, in UTC, formatted like `2022-04-12T02:22:03.269Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Settings of the backup policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<BackupPolicy>,
     /// ID of the tenant (account) that owns the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
 }
 impl InstanceBackupPolicy {
@@ -138,17 +139,18 @@ impl InstanceBackupPolicyBuilder {
     }
 }
 /// The `InstanceGroupListInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceGroupListInfo {
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Name of the shard.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Replicas (nodes) of the shard.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_list: Option<Vec<InstanceReplicationListInfo>>,
 }
 impl InstanceGroupListInfo {
@@ -252,138 +254,139 @@ impl InstanceGroupListInfoBuilder {
     }
 }
 /// The `InstanceListInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceListInfo {
     /// ID of the elastic IP bound to the Redis instance for public access; null when public access
     /// is disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_id: Option<String>,
     /// Name of the VPC the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// Billing mode of the instance: `0` for pay-per-use, `1` for yearly/monthly.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// ID of the subnet the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Time the instance was created, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the instance was last updated, in UTC, formatted like `2017-03-31T19:24:46.297Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether SSL is enabled for public access to the Redis instance (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_ssl: Option<bool>,
     /// Total memory of the cache, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_memory: Option<i64>,
     /// Memory already used by the cache, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_memory: Option<i64>,
     /// Elastic IP address bound to the Redis instance for public access; null when public access is
     /// disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_address: Option<String>,
     /// Cache capacity of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<i64>,
     /// Cache capacity of a small single-node flavor, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_minor: Option<String>,
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start of the maintenance window, in UTC as `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in UTC as `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Cache engine of the instance: `Redis` or `Memcached`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Version of the cache engine, e.g. `5.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Whether an upgrade task exists for the instance: `true` if there is one, `false` if not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_upgrade: Option<bool>,
     /// Whether the instance can be accessed without a password: `true`, or `false` when password
     /// authentication is required; a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub no_password_access: Option<String>,
     /// ID of the instance's upgrade task when `service_upgrade` is `true`; empty otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_task_id: Option<String>,
     /// IP address for connecting to the instance; a cluster instance returns several, separated by
     /// commas (e.g. `192.168.0.1,192.168.0.2`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// User name for password authentication to the instance (Memcached).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether public network access is enabled for the Redis instance (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Port on which the instance accepts connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// ID of the Huawei Cloud user to whom this record belongs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the Huawei Cloud user to whom this record belongs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Domain name for connecting to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name: Option<String>,
     /// Read-only domain name of the instance; only master/standby instances have one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub readonly_domain_name: Option<String>,
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Flavor code of the instance, as listed by `list_flavors`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spec_code: Option<String>,
     /// State of the instance, e.g. `CREATING`, `CREATEFAILED`, `RUNNING`, `ERROR`, `RESTARTING`,
     /// `EXTENDING`, `RESTORING`, `FLUSHING` or `FROZEN` (see the DCS documentation on instance
     /// statuses).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Free-text description of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// CPU architecture of the instance, usually `x86_64` or `aarch64`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_type: Option<String>,
     /// Codes of the availability zones the instance is deployed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_codes: Option<Vec<String>>,
     /// Features supported by the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Features>,
     /// Sub-status of the instance, refining its main `status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_status: Option<String>,
 }
 impl InstanceListInfo {
@@ -1059,18 +1062,19 @@ impl InstanceListInfoBuilder {
     }
 }
 /// The `InstanceNodesInfoResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceNodesInfoResp {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of nodes of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_count: Option<i64>,
     /// Details of each node of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nodes: Option<Vec<NodesInfoResp>>,
 }
 impl InstanceNodesInfoResp {
@@ -1164,14 +1168,15 @@ impl InstanceNodesInfoRespBuilder {
     }
 }
 /// The `InstanceReplicationDimensionsInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceReplicationDimensionsInfo {
     /// Name of the monitoring dimension, e.g. `dcs_instance_id` or `dcs_cluster_redis_node`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Value of the monitoring dimension, i.e. the ID of the monitored object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl InstanceReplicationDimensionsInfo {
@@ -1235,34 +1240,35 @@ impl InstanceReplicationDimensionsInfoBuilder {
     }
 }
 /// The `InstanceReplicationListInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceReplicationListInfo {
     /// Role of the replica: `master` or `slave`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_role: Option<String>,
     /// IP address of the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_ip: Option<String>,
     /// Whether the replica was newly added (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_replication: Option<bool>,
     /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_id: Option<String>,
     /// ID of the node that hosts the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// State of the replica: `Active` or `Inactive`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<InstanceReplicationListInfoStatus>,
     /// Code of the availability zone the replica is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_code: Option<String>,
     /// Monitoring dimensions of the replica, for querying its metrics from Cloud Eye. There are
     /// two: `dcs_instance_id` with the ID of the instance, and `dcs_cluster_redis_node` with the
     /// monitoring ID of the replica; pass both when querying metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
 }
 impl InstanceReplicationListInfo {
@@ -1456,45 +1462,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `InstanceRestoreInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRestoreInfo {
     /// ID of the backup the instance was restored from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// ID of the restoration record, as listed by `list_restore_records`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_id: Option<String>,
     /// Name of the backup record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_name: Option<String>,
     /// Time the restoration finished.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Free-text note stored with the restoration.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_remark: Option<String>,
     /// Time the restoration task was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Progress of the restoration.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<String>,
     /// Error code when the restoration failed: `dcs.08.0001` (backup/restore tool failed to start),
     /// `dcs.08.0002` (timed out), `dcs.08.0003` (bucket deletion failed), `dcs.08.0004` (getting
     /// the access keys failed), `dcs.08.0005` (bucket creation failed), `dcs.08.0006` (querying the
     /// backup data size failed), `dcs.08.0007` (data synchronisation failed during restore) or
     /// `dcs.08.0008` (another task was running on the instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Name of the restoration record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_name: Option<String>,
     /// Note stored with the backup that was restored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_remark: Option<String>,
     /// State of the restoration: `waiting`, `restoring`, `succeed` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<InstanceRestoreInfoStatus>,
 }
 impl InstanceRestoreInfo {
@@ -1712,35 +1719,36 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `InstanceStatistic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceStatistic {
     /// Inbound network traffic of the instance, in kbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub input_kbps: Option<String>,
     /// Outbound network traffic of the instance, in kbit/s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output_kbps: Option<String>,
     /// ID of the cache instance these statistics belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Number of keys (data entries) stored in the cache.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<i64>,
     /// Memory already used by the cache, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_memory: Option<i64>,
     /// Total memory of the cache, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_memory: Option<i64>,
     /// Number of times the `get` command was called.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cmd_get_count: Option<i64>,
     /// Number of times the `set` command was called.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cmd_set_count: Option<i64>,
     /// CPU usage of the instance, in percent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_cpu: Option<String>,
 }
 impl InstanceStatistic {
@@ -1920,14 +1928,15 @@ impl InstanceStatisticBuilder {
     }
 }
 /// The `Instances` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Instances {
     /// ID of the created cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Name of the created cache instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_name: Option<String>,
 }
 impl Instances {
@@ -2001,17 +2010,18 @@ impl InstancesBuilder {
     }
 }
 /// The `InstancesMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstancesMonitoredObject {
     /// ID of the measured object, which is the instance ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the measured object, i.e. of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl InstancesMonitoredObject {
@@ -2120,6 +2130,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExchangeRequest {
             .required("is_exchange_domain", self.is_exchange_domain.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExchangeRequest {
     const NAME: &'static str = "IpExchangeRequest";
     const FIELDS: &'static [&'static str] = &["exchanged_ip", "is_exchange_domain"];
@@ -2140,6 +2151,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExchangeRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IpExchangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2188,14 +2200,15 @@ impl IpExchangeRequestBuilder {
     }
 }
 /// The `Item` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Item {
     /// Outcome of the deletion for this diagnosis report.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the diagnosis report.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl Item {

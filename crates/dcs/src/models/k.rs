@@ -2,20 +2,21 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `KeySpace` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeySpace {
     /// Index of the database.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_idx: Option<String>,
     /// Number of keys in the database on this node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<String>,
     /// Number of keys with an expiry time in the database on this node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires: Option<String>,
     /// Average remaining time to live of the keys that expire.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub avg_ttl: Option<String>,
 }
 impl KeySpace {
@@ -101,14 +102,15 @@ impl KeySpaceBuilder {
     }
 }
 /// The `KeyTypeByte` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeyTypeByte {
     /// Data type: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<KeyTypeByteType>,
     /// Total size of all keys of this data type, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
 }
 impl KeyTypeByte {
@@ -189,14 +191,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `KeyTypeNum` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeyTypeNum {
     /// Data type: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<KeyTypeNumType>,
     /// Number of keys of this data type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
 }
 impl KeyTypeNum {

@@ -2,20 +2,21 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `LargestKey` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LargestKey {
     /// Name of the key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<LargestKeyType>,
     /// Size of the key, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
     /// For `string` keys the size of the value in bytes; for other types the number of elements.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_of_elem: Option<i64>,
 }
 impl LargestKey {
@@ -106,20 +107,21 @@ impl LargestKeyBuilder {
     }
 }
 /// The `LargestKeyPrefix` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LargestKeyPrefix {
     /// Common prefix of the keys grouped in this entry of the offline key analysis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_prefix: Option<String>,
     /// Data type of the keys with this prefix: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<LargestKeyPrefixType>,
     /// Total size of the keys with this prefix, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
     /// Number of keys with this prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
 }
 impl LargestKeyPrefix {
@@ -241,14 +243,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `LinksItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LinksItem {
     /// Name of the backup file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the backup file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
 }
 impl LinksItem {
@@ -312,11 +315,12 @@ impl LinksItemBuilder {
     }
 }
 /// The `ListAclAccountsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAclAccountsResponse {
     /// ACL accounts of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accounts: Option<Vec<AclAccountResp>>,
 }
 impl ListAclAccountsResponse {
@@ -381,14 +385,15 @@ impl ListAclAccountsResponseBuilder {
     }
 }
 /// The `ListAvailableZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// ID of the region the availability zones belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// Availability zones of the region.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<AvailableZones>>,
 }
 impl ListAvailableZonesResponse {
@@ -469,14 +474,15 @@ impl ListAvailableZonesResponseBuilder {
     }
 }
 /// The `ListBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTaskResponse {
     /// Number of background tasks found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Background tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<SingleBackgroundTask>>,
 }
 impl ListBackgroundTaskResponse {
@@ -554,17 +560,18 @@ impl ListBackgroundTaskResponseBuilder {
     }
 }
 /// The `ListBackupFileLinksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackupFileLinksResponse {
     /// Path of the backup files inside the OBS bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_path: Option<String>,
     /// Name of the OBS bucket holding the backup files.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bucket_name: Option<String>,
     /// Download links of the backup files; at most 64.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<LinksItem>>,
 }
 impl ListBackupFileLinksResponse {
@@ -656,14 +663,15 @@ impl ListBackupFileLinksResponseBuilder {
     }
 }
 /// The `ListBackupRecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackupRecordsResponse {
     /// Number of backup records returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Backup records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_record_response: Option<Vec<BackupRecordResponse>>,
 }
 impl ListBackupRecordsResponse {
@@ -755,18 +763,19 @@ impl ListBackupRecordsResponseBuilder {
     }
 }
 /// The `ListBigkeyScanTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBigkeyScanTasksResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of big key analysis records.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Big key analysis records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<RecordsResponse>>,
 }
 impl ListBigkeyScanTasksResponse {
@@ -873,14 +882,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListCenterTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCenterTaskResponse {
     /// Number of tasks found in the task center.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Tasks recorded in the task center.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListCenterTasksResp>>,
 }
 impl ListCenterTaskResponse {
@@ -958,48 +968,49 @@ impl ListCenterTaskResponseBuilder {
     }
 }
 /// The `ListCenterTasksResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCenterTasksResp {
     /// ID of the task; use it with `delete_center_task`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Kind of task: `EXTEND` (flavor change), `BindEip` (enable public access), `UnBindEip`
     /// (disable public access), `AddReplica`, `DelReplica`, `AddWhitelist` (set the IP whitelist),
     /// `UpdatePort` (change the port), `RemoveIpFromDns` (remove an IP from the domain name),
     /// `masterStandbySwapJob` (master/standby switchover) or `modify` (password change).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Extra details of the task, depending on its kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<DetailsBody>,
     /// Name of the Huawei Cloud user to whom this record belongs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the Huawei Cloud user to whom this record belongs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the task started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Error code when the task failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Whether the task has detailed progress steps that can be expanded and viewed (`true`) or not
     /// (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_show: Option<bool>,
     /// ID of the job behind the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ListCenterTasksResp {
@@ -1208,17 +1219,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListClientsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClientsResponse {
     /// Time the session list was last collected (see `scan_clients`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub time: Option<String>,
     /// Client sessions of the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clients: Option<Vec<ClientInfo>>,
     /// Total number of client sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ListClientsResponse {
@@ -1305,14 +1317,15 @@ impl ListClientsResponseBuilder {
     }
 }
 /// The `ListConfigHistoriesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigHistoriesResponse {
     /// Number of parameter change records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_num: Option<i64>,
     /// Parameter change records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub histories: Option<Vec<HistoryInfo>>,
 }
 impl ListConfigHistoriesResponse {
@@ -1393,14 +1406,15 @@ impl ListConfigHistoriesResponseBuilder {
     }
 }
 /// The `ListConfigTemplatesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigTemplatesResponse {
     /// Number of templates found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_num: Option<i64>,
     /// Parameter templates found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub templates: Option<Vec<ConfigTemplatesListInfo>>,
 }
 impl ListConfigTemplatesResponse {
@@ -1492,24 +1506,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListConfigurationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigurationsResponse {
     /// Time of the last configuration operation on the instance, in UTC, formatted like
     /// `2017-03-31T12:24:46.297Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_time: Option<String>,
     /// ID of the cache instance the configuration belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Configuration parameters of the instance with their current values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redis_config: Option<Vec<QueryRedisConfig>>,
     /// State of the last configuration change: `UPDATING`, `FAILURE` or `SUCCESS`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_status: Option<ListConfigurationsResponseConfigStatus>,
     /// Running state of the instance, e.g. `RUNNING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ListConfigurationsResponse {
@@ -1653,14 +1668,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListDiagnosisTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDiagnosisTasksResponse {
     /// Diagnosis reports of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_report_list: Option<Vec<DiagnosisReportInfo>>,
     /// Total number of diagnosis reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListDiagnosisTasksResponse {
@@ -1768,11 +1784,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
     /// Flavors that can be ordered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<FlavorsItems>>,
 }
 impl ListFlavorsResponse {
@@ -1837,14 +1854,15 @@ impl ListFlavorsResponseBuilder {
     }
 }
 /// The `ListGroupReplicationInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListGroupReplicationInfoResponse {
     /// Shards of the instance, each with its replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_list: Option<Vec<InstanceGroupListInfo>>,
     /// Total number of shards of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_count: Option<i64>,
 }
 impl ListGroupReplicationInfoResponse {
@@ -1925,18 +1943,19 @@ impl ListGroupReplicationInfoResponseBuilder {
     }
 }
 /// The `ListHotKeyScanTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListHotKeyScanTasksResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of hot key analysis records.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Hot key analysis records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<RecordsResponse>>,
 }
 impl ListHotKeyScanTasksResponse {
@@ -2052,15 +2071,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListInstanceOperationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceOperationsResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Operations checked, each saying whether the instance supports it now.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub operations: Option<Vec<Operations>>,
 }
 impl ListInstanceOperationsResponse {
@@ -2141,14 +2161,15 @@ impl ListInstanceOperationsResponseBuilder {
     }
 }
 /// The `ListInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// Number of instances matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_num: Option<i64>,
     /// Details of each instance found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstanceListInfo>>,
 }
 impl ListInstancesResponse {
@@ -2237,11 +2258,12 @@ impl ListInstancesResponseBuilder {
     }
 }
 /// The `ListMaintenanceWindowsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMaintenanceWindowsResponse {
     /// Time slots that can be chosen as maintenance window.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
 impl ListMaintenanceWindowsResponse {
@@ -2317,14 +2339,15 @@ impl ListMaintenanceWindowsResponseBuilder {
     }
 }
 /// The `ListMigrationTaskLogsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMigrationTaskLogsResponse {
     /// Number of log entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_num: Option<i64>,
     /// Log entries of the migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_logs: Option<Vec<MigrationLog>>,
 }
 impl ListMigrationTaskLogsResponse {
@@ -2405,14 +2428,15 @@ impl ListMigrationTaskLogsResponseBuilder {
     }
 }
 /// The `ListMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMigrationTaskResponse {
     /// Number of data migration tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Data migration tasks of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<MigrationTaskList>>,
 }
 impl ListMigrationTaskResponse {
@@ -2493,35 +2517,36 @@ impl ListMigrationTaskResponseBuilder {
     }
 }
 /// The `ListMonitoredObjectsOfInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsOfInstanceResponse {
     /// Route of the queried monitoring dimension; for a primary dimension it contains only the
     /// object's own ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<Vec<String>>,
     /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
     /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
     /// instance has `dcs_cluster_proxy_node`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<DimChild>>,
     /// Monitored objects of the queried dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
     /// Monitored objects of the data-node dimension; only present for Proxy and Redis Cluster
     /// instances. The field name matches the sub-dimension name in `children`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_redis_node: Option<Vec<ClusterRedisNodeMonitoredObject>>,
     /// Monitored objects of the proxy-node dimension; only present for Proxy cluster instances. The
     /// field name matches the sub-dimension name in `children`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy_node: Option<Vec<ProxyNodeMonitoredObject>>,
     /// Monitored objects of the proxy-node dimension of Redis 4.0 and 5.0 Proxy clusters; only
     /// present for those. The field name matches the sub-dimension name in `children`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy2_node: Option<Vec<Proxy2NodeMonitoredObject>>,
     /// Total number of monitored objects of the primary dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsOfInstanceResponse {
@@ -2769,23 +2794,24 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
     }
 }
 /// The `ListMonitoredObjectsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsResponse {
     /// Route of the queried monitoring dimension; for a primary dimension it contains only the
     /// object's own ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<Vec<String>>,
     /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
     /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
     /// instance has `dcs_cluster_proxy_node`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<DimChild>>,
     /// Monitored objects of the queried dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
     /// Total number of monitored objects of the primary dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsResponse {
@@ -2912,53 +2938,54 @@ impl ListMonitoredObjectsResponseBuilder {
     }
 }
 /// The `ListNumberOfInstancesInDifferentStatusResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListNumberOfInstancesInDifferentStatusResponse {
     /// Numbers of Redis instances in each state.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redis: Option<StatusStatistic>,
     /// Numbers of Memcached instances in each state.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memcached: Option<StatusStatistic>,
     /// Number of instances waiting for payment of their order.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paying_count: Option<i64>,
     /// Number of instances being frozen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub freezing_count: Option<i64>,
     /// Number of instances being migrated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migrating_count: Option<i64>,
     /// Number of instances whose data is being cleared.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flushing_count: Option<i64>,
     /// Number of instances being upgraded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upgrading_count: Option<i64>,
     /// Number of instances being restored from a backup.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restoring_count: Option<i64>,
     /// Number of instances being scaled up.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extending_count: Option<i64>,
     /// Number of instances being created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub creating_count: Option<i64>,
     /// Number of running instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub running_count: Option<i64>,
     /// Number of instances in an abnormal (error) state.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_count: Option<i64>,
     /// Number of frozen instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub frozen_count: Option<i64>,
     /// Number of instances whose creation failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub createfailed_count: Option<i64>,
     /// Number of instances being restarted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restarting_count: Option<i64>,
 }
 impl ListNumberOfInstancesInDifferentStatusResponse {
@@ -3247,17 +3274,18 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
     }
 }
 /// The `ListOfflineKeyAnalysisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOfflineKeyAnalysisTaskResponse {
     /// ID of the cache instance the records belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of offline key analysis records.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offline key analysis records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<OfflineKeyAnalysisRecord>>,
 }
 impl ListOfflineKeyAnalysisTaskResponse {
@@ -3365,14 +3393,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListRedislogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRedislogResponse {
     /// Total number of collected log files.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Collected Redis run log files.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_list: Option<Vec<RunlogItem>>,
 }
 impl ListRedislogResponse {
@@ -3448,14 +3477,15 @@ impl ListRedislogResponseBuilder {
     }
 }
 /// The `ListRestoreRecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRestoreRecordsResponse {
     /// Restoration records of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_record_response: Option<Vec<InstanceRestoreInfo>>,
     /// Number of restoration records returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListRestoreRecordsResponse {
@@ -3547,17 +3577,18 @@ impl ListRestoreRecordsResponseBuilder {
     }
 }
 /// The `ListSlowlogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSlowlogResponse {
     /// Total number of slow log entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Number of slow log entries, as a second total reported by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Slow log entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub slowlogs: Option<Vec<SlowlogItem>>,
 }
 impl ListSlowlogResponse {
@@ -3666,11 +3697,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListStatisticsOfRunningInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListStatisticsOfRunningInstancesResponse {
     /// Statistics of each instance of the project in the running state.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statistics: Option<Vec<InstanceStatistic>>,
 }
 impl ListStatisticsOfRunningInstancesResponse {
@@ -3736,11 +3768,12 @@ impl ListStatisticsOfRunningInstancesResponseBuilder {
     }
 }
 /// The `ListTagsOfTenantResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTagsOfTenantResponse {
     /// Tags used on the project's instances, each key with its values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<Tag>>,
 }
 impl ListTagsOfTenantResponse {
@@ -3826,6 +3859,7 @@ impl std::fmt::Debug for LoginWebCliBody {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliBody {
     const NAME: &'static str = "LoginWebCliBody";
     const FIELDS: &'static [&'static str] = &["password"];
@@ -3840,6 +3874,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LoginWebCliBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3870,15 +3905,16 @@ impl LoginWebCliBodyBuilder {
     }
 }
 /// The `LoginWebCliResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginWebCliResponse {
     /// ID of the Web CLI client session; pass it to `execute_command_mobilization` and
     /// `logoff_web_cli`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
     /// Number of databases of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub databases: Option<i64>,
 }
 impl LoginWebCliResponse {
@@ -3955,6 +3991,7 @@ impl LogoutWebCliBody {
         LogoutWebCliBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LogoutWebCliBody {
     const NAME: &'static str = "LogoutWebCliBody";
     const FIELDS: &'static [&'static str] = &["client_id"];
@@ -3969,6 +4006,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LogoutWebCliBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LogoutWebCliBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

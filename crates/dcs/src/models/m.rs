@@ -2,20 +2,21 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `MaintainWindowsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// Sequence number of the time slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub seq: Option<i64>,
     /// Whether this is the default maintenance window.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Start time of the slot, in UTC as `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin: Option<String>,
     /// End time of the slot, in UTC as `HH:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end: Option<String>,
 }
 impl MaintainWindowsEntity {
@@ -117,6 +118,7 @@ impl MigrateAzRequestBody {
         MigrateAzRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateAzRequestBody {
     const NAME: &'static str = "MigrateAzRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -145,6 +147,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateAzRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrateAzRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -195,23 +198,24 @@ impl MigrateAzRequestBodyBuilder {
     }
 }
 /// The `MigrationLog` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrationLog {
     /// Time the log entry was written, in UTC, formatted like `2023-05-15T09:11:25.449Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Severity level of a migration log entry: `INFO` or `ERROR`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_level: Option<MigrationLogLogLevel>,
     /// Text of the log entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Code of the log entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_code: Option<String>,
     /// Keywords found in the log entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keyword: Option<Vec<String>>,
 }
 impl MigrationLog {
@@ -339,89 +343,90 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `MigrationTaskList` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrationTaskList {
     /// ID of the data migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Name of the data migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED` (ended).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<MigrationTaskListStatus>,
     /// Kind of migration task: `backupfile_import` (import data from backup files) or
     /// `online_migration` (copy data from a running Redis).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_type: Option<MigrationTaskListMigrationType>,
     /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
     /// source during the copy are not carried over) or `incremental_migration` (a full copy
     /// followed by continuous synchronisation of changes).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_method: Option<MigrationTaskListMigrationMethod>,
     /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
     /// target Redis); add it to the Redis whitelist so the migration can connect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_tenant_private_ip: Option<String>,
     /// Where the data comes from: the source Redis address as `ip:port`, or the OBS bucket name for
     /// a backup import.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_source: Option<String>,
     /// Name of the source instance; empty for a self-hosted Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_name: Option<String>,
     /// ID of the source instance; empty for a self-hosted Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_id: Option<String>,
     /// Address of the target Redis, as `ip:port`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_addrs: Option<String>,
     /// Name of the DCS instance the data is migrated to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_name: Option<String>,
     /// ID of the DCS instance the data is migrated to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_id: Option<String>,
     /// Time the migration task was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Free-text description of the migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the source instance; empty for a self-hosted Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_status: Option<String>,
     /// State of the target instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_status: Option<String>,
     /// ID of the source instance's subnet; empty for a self-hosted Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_subnet_id: Option<String>,
     /// ID of the target instance's subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_subnet_id: Option<String>,
     /// Flavor code of the source instance; empty for a self-hosted Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_spec_code: Option<String>,
     /// Flavor code of the target instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_spec_code: Option<String>,
     /// Error message when the migration task failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_message: Option<String>,
     /// Time at which the machine that runs the migration is released.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub released_at: Option<String>,
     /// Version of the migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
     /// errors) or `manual`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resume_mode: Option<String>,
     /// Features supported by the migration task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_features: Option<Vec<String>>,
 }
 impl MigrationTaskList {
@@ -936,6 +941,7 @@ impl MigrationUpdateRequestEntity {
         MigrationUpdateRequestEntityBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationUpdateRequestEntity {
     const NAME: &'static str = "MigrationUpdateRequestEntity";
     const FIELDS: &'static [&'static str] = &["resume_mode"];
@@ -955,6 +961,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationUpdateRequestEnti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrationUpdateRequestEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1034,6 +1041,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstanceBody {
         at.optional("instance_backup_policy", self.instance_backup_policy.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceBody {
     const NAME: &'static str = "ModifyInstanceBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1089,6 +1097,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModifyInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1230,6 +1239,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordB
             .required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstancePasswordBody {
     const NAME: &'static str = "ModifyInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
@@ -1255,6 +1265,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstancePasswordBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModifyInstancePasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1328,6 +1339,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyIpWhitelistBody {
             .required("whitelist", self.whitelist.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyIpWhitelistBody {
     const NAME: &'static str = "ModifyIpWhitelistBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1358,6 +1370,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyIpWhitelistBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModifyIpWhitelistBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1437,6 +1450,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
         at.optional("redis_config", self.redis_config.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRedisConfigBody {
     const NAME: &'static str = "ModifyRedisConfigBody";
     const FIELDS: &'static [&'static str] = &["redis_config"];
@@ -1451,6 +1465,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRedisConfigBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModifyRedisConfigBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

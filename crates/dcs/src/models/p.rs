@@ -26,6 +26,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
         at.required("slave_priority_weight", self.slave_priority_weight.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PriorityBody {
     const NAME: &'static str = "PriorityBody";
     const FIELDS: &'static [&'static str] = &["slave_priority_weight"];
@@ -45,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PriorityBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PriorityBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -75,21 +77,22 @@ impl PriorityBodyBuilder {
     }
 }
 /// The `Proxy2NodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Proxy2NodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_proxy2_node` dimension, for querying its
     /// metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy2_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl Proxy2NodeMonitoredObject {
@@ -190,21 +193,22 @@ impl Proxy2NodeMonitoredObjectBuilder {
     }
 }
 /// The `ProxyNodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyNodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_proxy_node` dimension, for querying its
     /// metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ProxyNodeMonitoredObject {

@@ -2,29 +2,30 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `QueryRedisConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryRedisConfig {
     /// Value of the configuration parameter, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub param_value: Option<String>,
     /// Type of the parameter's value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value_type: Option<String>,
     /// Allowed values or range of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value_range: Option<String>,
     /// Description of the configuration parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Value the configuration parameter has when it was never changed, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// Name of the configuration parameter, e.g. `timeout` or `maxmemory-policy`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub param_name: Option<String>,
     /// ID of the configuration parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub param_id: Option<String>,
 }
 impl QueryRedisConfig {
@@ -175,11 +176,12 @@ impl QueryRedisConfigBuilder {
     }
 }
 /// The `QueryTenantQuotaRespQuotas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryTenantQuotaRespQuotas {
     /// Quotas, one per resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<Resources>>,
 }
 impl QueryTenantQuotaRespQuotas {

@@ -2,26 +2,27 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecordsResponse {
     /// ID of the analysis record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<RecordsResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<RecordsResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl RecordsResponse {
@@ -206,6 +207,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
             .required("param_id", self.param_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RedisConfig {
     const NAME: &'static str = "RedisConfig";
     const FIELDS: &'static [&'static str] = &["param_value", "param_name", "param_id"];
@@ -229,6 +231,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RedisConfig {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RedisConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -316,6 +319,7 @@ impl RenameCommandResp {
         RenameCommandRespBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RenameCommandResp {
     const NAME: &'static str = "RenameCommandResp";
     const FIELDS: &'static [&'static str] = &[
@@ -348,6 +352,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RenameCommandResp {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RenameCommandResp {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -458,27 +463,28 @@ impl RenameCommandRespBuilder {
     }
 }
 /// The `ReplicationInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReplicationInfo {
     /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_id: Option<String>,
     /// ID of a node of the cache instance, as returned by `show_nodes_information` or
     /// `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// IP address of the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_ip: Option<String>,
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Name of the shard the replica belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Availability zone of the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone: Option<String>,
 }
 impl ReplicationInfo {
@@ -611,35 +617,36 @@ impl ReplicationInfoBuilder {
 }
 /// Outcome of a password change for an ACL account. Every field is a string on the wire,
 /// including the numeric-looking ones.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetAclAccountPassWordResponse {
     /// Result code of the operation.
     ///
     /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Human-readable explanation of the result.
     ///
     /// Example: `Reset DCSInstance password success.`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// How long the account stays locked after too many failed attempts. Filled in when the old
     /// password is rejected or the account is locked.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Time remaining until a locked account is released. Filled in while the account is locked.
     ///
     /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks still allowed before the account is locked. Filled in when the old
     /// password is rejected.
     ///
     /// Example: `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
 }
 impl ResetAclAccountPassWordResponse {
@@ -783,6 +790,7 @@ impl std::fmt::Debug for ResetInstancePasswordBody {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetInstancePasswordBody {
     const NAME: &'static str = "ResetInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["new_password", "no_password_access"];
@@ -808,6 +816,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetInstancePasswordBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetInstancePasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -848,29 +857,30 @@ impl ResetInstancePasswordBodyBuilder {
     }
 }
 /// The `ResetPasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetPasswordResponse {
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Result code: `1` (password reset) or `3` (the instance is locked).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Result message: `success` or `instance is locked`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Error details of the password reset; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ext_message: Option<String>,
 }
 impl ResetPasswordResponse {
@@ -1057,6 +1067,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeInstanceBody {
             .required("new_capacity", self.new_capacity.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeInstanceBody {
     const NAME: &'static str = "ResizeInstanceBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1102,6 +1113,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeInstanceBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizeInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1332,26 +1344,27 @@ impl ResourceTagBuilder {
     }
 }
 /// The `Resources` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Resources {
     /// Unit of the quota values: none for `instance`, GB for `ram`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
     /// Smallest quota that can be requested: instances for `instance`, memory for `ram`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<i64>,
     /// Largest quota that can be requested: instances for `instance`, memory for `ram`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max: Option<i64>,
     /// Current quota: maximum number of instances, or total memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Amount in use: number of instances created, or memory used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
     /// Kind of quota: `instance` (number of instances) or `ram` (memory).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl Resources {
@@ -1466,11 +1479,12 @@ impl ResourcesBuilder {
     }
 }
 /// The `RestartOrFlushInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartOrFlushInstancesResponse {
     /// Outcome of the operation for each instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchOpsResult>>,
 }
 impl RestartOrFlushInstancesResponse {
@@ -1561,6 +1575,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
         at.required("backup_id", self.backup_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceBody {
     const NAME: &'static str = "RestoreInstanceBody";
     const FIELDS: &'static [&'static str] = &["backup_id", "remark"];
@@ -1576,6 +1591,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RestoreInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1616,11 +1632,12 @@ impl RestoreInstanceBodyBuilder {
     }
 }
 /// The `RestoreInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestoreInstanceResponse {
     /// ID of the restoration record, as listed by `list_restore_records`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_id: Option<String>,
 }
 impl RestoreInstanceResponse {
@@ -1675,29 +1692,30 @@ impl RestoreInstanceResponseBuilder {
     }
 }
 /// The `RunlogItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RunlogItem {
     /// ID of the log file; use it with `create_redislog_download_link`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the run log file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Name of the shard the log comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// IP address of the replica the log was collected from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_ip: Option<String>,
     /// State of the log collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Date the run log was collected, as `yyyy-MM-dd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub time: Option<String>,
     /// ID of the log file as stored by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
 }
 impl RunlogItem {

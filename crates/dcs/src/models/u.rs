@@ -2,27 +2,28 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateAclAccountPassWordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAclAccountPassWordResponse {
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
     /// `locked` (the account is locked) or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdateAclAccountPassWordResponseResult>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// Message describing the outcome of the password change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl UpdateAclAccountPassWordResponse {
@@ -170,6 +171,7 @@ impl UpdateAclAccountRemarkRequestBody {
         UpdateAclAccountRemarkRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountRemarkRequestBody {
     const NAME: &'static str = "UpdateAclAccountRemarkRequestBody";
     const FIELDS: &'static [&'static str] = &["description"];
@@ -189,6 +191,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountRemarkRequ
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateAclAccountRemarkRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -219,16 +222,17 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
     }
 }
 /// The `UpdateAclAccountResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAclAccountResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateAclAccountResponse {
@@ -322,6 +326,7 @@ impl UpdateAutoScanConfigRequestBody {
         UpdateAutoScanConfigRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoScanConfigRequestBody {
     const NAME: &'static str = "UpdateAutoScanConfigRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -361,6 +366,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoScanConfigReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateAutoScanConfigRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -452,6 +458,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthInfoRequ
         at.optional("group_bandwidths", self.group_bandwidths.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthInfoRequest {
     const NAME: &'static str = "UpdateBandwidthInfoRequest";
     const FIELDS: &'static [&'static str] = &["group_bandwidths"];
@@ -471,6 +478,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthInfoRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateBandwidthInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -515,22 +523,23 @@ impl UpdateBandwidthInfoRequestBuilder {
     }
 }
 /// The `UpdateBigkeyAutoscanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateBigkeyAutoscanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateBigkeyAutoscanConfigResponse {
@@ -660,6 +669,7 @@ impl UpdateClientIpTransparentTransmissionRequestBody {
         UpdateClientIpTransparentTransmissionRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateClientIpTransparentTransmissionRequestBody {
     const NAME: &'static str = "UpdateClientIpTransparentTransmissionRequestBody";
@@ -680,6 +690,7 @@ for UpdateClientIpTransparentTransmissionRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateClientIpTransparentTransmissionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -710,12 +721,13 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
     }
 }
 /// The `UpdateClientIpTransparentTransmissionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateClientIpTransparentTransmissionResponse {
@@ -769,11 +781,12 @@ impl UpdateClientIpTransparentTransmissionResponseBuilder {
     }
 }
 /// The `UpdateConfigTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateConfigTemplateResponse {
     /// Outcome of the change: `success`; on failure the error details are returned instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdateConfigTemplateResponseResult>,
 }
 impl UpdateConfigTemplateResponse {
@@ -860,6 +873,7 @@ impl UpdateCustomTemplateBody {
         UpdateCustomTemplateBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateCustomTemplateBody {
     const NAME: &'static str = "UpdateCustomTemplateBody";
     const FIELDS: &'static [&'static str] = &["name", "description", "params"];
@@ -881,6 +895,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateCustomTemplateBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateCustomTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -937,30 +952,31 @@ impl UpdateCustomTemplateBodyBuilder {
     }
 }
 /// The `UpdateExpireAutoScanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateExpireAutoScanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub first_scan_at: Option<String>,
     /// Interval between two automatic expired key scans, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval: Option<i64>,
     /// Maximum time one expired key scan may run before it is stopped, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timeout: Option<i64>,
     /// Number of keys examined in each iteration of an expired key scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_keys_count: Option<i64>,
     /// Time the settings were last updated, in UTC, formatted like `2023-06-15T06:20:13.283Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateExpireAutoScanConfigResponse {
@@ -1140,6 +1156,7 @@ for UpdateGroupBandwidthInfoRequest {
             .required("target_bandwidth", self.target_bandwidth.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateGroupBandwidthInfoRequest {
     const NAME: &'static str = "UpdateGroupBandwidthInfoRequest";
     const FIELDS: &'static [&'static str] = &["group_id", "target_bandwidth"];
@@ -1160,6 +1177,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateGroupBandwidthInfoRe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateGroupBandwidthInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1200,22 +1218,23 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
     }
 }
 /// The `UpdateHotkeyAutoScanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateHotkeyAutoScanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateHotkeyAutoScanConfigResponse {
@@ -1383,6 +1402,7 @@ for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
             .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     const NAME: &'static str = "UpdateInstanceBandwidthAutoScalingPolicyRequestBody";
@@ -1440,6 +1460,7 @@ for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1521,36 +1542,37 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
     }
 }
 /// The `UpdateInstanceBandwidthAutoScalingPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
     /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub window_size: Option<i64>,
     /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
     /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_out_cooldown: Option<i64>,
     /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_enabled: Option<bool>,
     /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
     /// 20 or 30. Not yet in effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
     /// yet in effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_cooldown: Option<i64>,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyResponse {
@@ -1710,12 +1732,13 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
     }
 }
 /// The `UpdateInstanceConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateInstanceConfigResponse {
@@ -1768,12 +1791,13 @@ impl UpdateInstanceConfigResponseBuilder {
     }
 }
 /// The `UpdateIpWhitelistAsyncResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIpWhitelistAsyncResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateIpWhitelistAsyncResponse {
@@ -1826,27 +1850,28 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
     }
 }
 /// The `UpdatePasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePasswordResponse {
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
     /// `locked` (the instance is locked) or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdatePasswordResponseResult>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// Message describing the outcome of the password change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl UpdatePasswordResponse {
@@ -1995,6 +2020,7 @@ impl UpdatePublicIpRequestBody {
         UpdatePublicIpRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpRequestBody {
     const NAME: &'static str = "UpdatePublicIpRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip_id", "enable_ssl", "elb_id"];
@@ -2018,6 +2044,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdatePublicIpRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2068,12 +2095,13 @@ impl UpdatePublicIpRequestBodyBuilder {
     }
 }
 /// The `UpdatePublicIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePublicIpResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdatePublicIpResponse {
@@ -2139,6 +2167,7 @@ impl UpdateSslSwitchRequestBody {
         UpdateSslSwitchRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchRequestBody {
     const NAME: &'static str = "UpdateSslSwitchRequestBody";
     const FIELDS: &'static [&'static str] = &["enabled"];
@@ -2153,6 +2182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSslSwitchRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2183,19 +2213,20 @@ impl UpdateSslSwitchRequestBodyBuilder {
     }
 }
 /// The `UpdateSslSwitchResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSslSwitchResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Outcome of the SSL change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
 }
 impl UpdateSslSwitchResponse {
@@ -2275,12 +2306,13 @@ impl UpdateSslSwitchResponseBuilder {
     }
 }
 /// The `UpgradeInstanceMinorVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeInstanceMinorVersionResponse {
     /// ID of the background task that performs the upgrade; follow it with
     /// `show_background_task_progress`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl UpgradeInstanceMinorVersionResponse {
@@ -2350,6 +2382,7 @@ impl UpgradeMinorVersionRequestBody {
         UpgradeMinorVersionRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeMinorVersionRequestBody {
     const NAME: &'static str = "UpgradeMinorVersionRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -2378,6 +2411,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeMinorVersionRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpgradeMinorVersionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

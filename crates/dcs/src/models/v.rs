@@ -2,17 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ValidateDeletableReplicaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidateDeletableReplicaResponse {
     /// Whether there are replica groups that can be chosen for deletion.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub check_result: Option<bool>,
     /// IDs of the availability zones that can be chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone: Option<String>,
     /// Nodes that can be chosen to keep.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_list: Option<Vec<ReplicationInfo>>,
 }
 impl ValidateDeletableReplicaResponse {

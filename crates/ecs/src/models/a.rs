@@ -2,13 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AcceptScheduledEventResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl AcceptScheduledEventResponse {
@@ -84,6 +85,7 @@ for AddServerGroupMemberRequestBody {
         at.required("add_member", self.add_member.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddServerGroupMemberRequestBody {
     const NAME: &'static str = "AddServerGroupMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["add_member"];
@@ -98,6 +100,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddServerGroupMemberReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddServerGroupMemberRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -128,17 +131,18 @@ impl AddServerGroupMemberRequestBodyBuilder {
     }
 }
 /// The `AsicAcceleratorInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AsicAcceleratorInfo {
     /// Name of the ASIC device.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of ASIC devices.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Memory of the ASIC device, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memory_mb: Option<i64>,
 }
 impl AsicAcceleratorInfo {
@@ -248,6 +252,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateServerVirtualI
             .required("ip_address", self.ip_address.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpOption {
     const NAME: &'static str = "AssociateServerVirtualIpOption";
     const FIELDS: &'static [&'static str] = &[
@@ -275,6 +280,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpOp
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssociateServerVirtualIpOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -349,6 +355,7 @@ for AssociateServerVirtualIpRequestBody {
         at.required("nic", self.nic.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AssociateServerVirtualIpRequestBody {
     const NAME: &'static str = "AssociateServerVirtualIpRequestBody";
@@ -364,6 +371,7 @@ for AssociateServerVirtualIpRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssociateServerVirtualIpRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -394,11 +402,12 @@ impl AssociateServerVirtualIpRequestBodyBuilder {
     }
 }
 /// The `AssociateServerVirtualIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateServerVirtualIpResponse {
     /// ID of the server's network interface the virtual IP was bound to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
 }
 impl AssociateServerVirtualIpResponse {
@@ -451,11 +460,12 @@ impl AssociateServerVirtualIpResponseBuilder {
     }
 }
 /// The `Association` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Association {
     /// ID of the elastic IP bound to the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_address: Option<String>,
 }
 impl Association {
@@ -558,6 +568,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeOptio
         at.required("volumeId", self.volume_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeOption {
     const NAME: &'static str = "AttachServerVolumeOption";
     const FIELDS: &'static [&'static str] = &[
@@ -592,6 +603,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AttachServerVolumeOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -690,6 +702,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeReque
         at.required("volumeAttachment", self.volume_attachment.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeRequestBody {
     const NAME: &'static str = "AttachServerVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volumeAttachment", "dry_run"];
@@ -705,6 +718,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AttachServerVolumeRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -751,11 +765,12 @@ impl AttachServerVolumeRequestBodyBuilder {
     }
 }
 /// The `AttachServerVolumeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachServerVolumeResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl AttachServerVolumeResponse {
@@ -808,23 +823,24 @@ impl AttachServerVolumeResponseBuilder {
     }
 }
 /// The `AttachableQuantityForNic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachableQuantityForNic {
     /// Number of further vRoCE (EFI) network interfaces the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_efi_nic: Option<i64>,
     /// Number of further SCSI disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
     /// Number of further network interfaces the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl AttachableQuantityForNic {

@@ -15,6 +15,7 @@ impl BatchAddServerGroupMemberReq {
         BatchAddServerGroupMemberReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberReq {
     const NAME: &'static str = "BatchAddServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
@@ -29,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberR
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAddServerGroupMemberReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -67,14 +69,15 @@ impl BatchAddServerGroupMemberReqBuilder {
     }
 }
 /// The `BatchAddServerGroupMemberResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAddServerGroupMemberResponse {
     /// Overall result of the batch request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Result for each server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
 impl BatchAddServerGroupMemberResponse {
@@ -196,6 +199,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicOption
         at.optional("security_groups", self.security_groups.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicOption {
     const NAME: &'static str = "BatchAddServerNicOption";
     const FIELDS: &'static [&'static str] = &[
@@ -238,6 +242,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAddServerNicOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -365,6 +370,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsReque
         at.required("nics", self.nics.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsRequestBody {
     const NAME: &'static str = "BatchAddServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
@@ -379,6 +385,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAddServerNicsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -417,11 +424,12 @@ impl BatchAddServerNicsRequestBodyBuilder {
     }
 }
 /// The `BatchAddServerNicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAddServerNicsResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchAddServerNicsResponse {
@@ -502,6 +510,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
         at.required("key", self.key.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerTag {
     const NAME: &'static str = "BatchAddServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -517,6 +526,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerTag {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAddServerTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -588,6 +598,7 @@ for BatchAttachSharableVolumesOption {
         at.required("server_id", self.server_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharableVolumesOption {
     const NAME: &'static str = "BatchAttachSharableVolumesOption";
     const FIELDS: &'static [&'static str] = &["server_id", "device"];
@@ -603,6 +614,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharableVolumes
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAttachSharableVolumesOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -667,6 +679,7 @@ for BatchAttachSharableVolumesRequestBody {
         at.required("serverinfo", self.serverinfo.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchAttachSharableVolumesRequestBody {
     const NAME: &'static str = "BatchAttachSharableVolumesRequestBody";
@@ -682,6 +695,7 @@ for BatchAttachSharableVolumesRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchAttachSharableVolumesRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -726,11 +740,12 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
     }
 }
 /// The `BatchAttachSharableVolumesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAttachSharableVolumesResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchAttachSharableVolumesResponse {
@@ -813,6 +828,7 @@ for BatchCreateServerTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateServerTagsRequestBody {
     const NAME: &'static str = "BatchCreateServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -828,6 +844,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateServerTagsReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateServerTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -915,6 +932,7 @@ for BatchDeleteServerGroupMemberReq {
         at.required("server_ids", self.server_ids.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerGroupMemberReq {
     const NAME: &'static str = "BatchDeleteServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
@@ -929,6 +947,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerGroupMemb
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteServerGroupMemberReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -967,14 +986,15 @@ impl BatchDeleteServerGroupMemberReqBuilder {
     }
 }
 /// The `BatchDeleteServerGroupMemberResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteServerGroupMemberResponse {
     /// Overall result of the batch request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Result for each server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
 impl BatchDeleteServerGroupMemberResponse {
@@ -1077,6 +1097,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOpt
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicOption {
     const NAME: &'static str = "BatchDeleteServerNicOption";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -1091,6 +1112,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteServerNicOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1146,6 +1168,7 @@ for BatchDeleteServerNicsRequestBody {
         at.required("nics", self.nics.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsRequestBody {
     const NAME: &'static str = "BatchDeleteServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
@@ -1160,6 +1183,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteServerNicsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1198,11 +1222,12 @@ impl BatchDeleteServerNicsRequestBodyBuilder {
     }
 }
 /// The `BatchDeleteServerNicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteServerNicsResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchDeleteServerNicsResponse {
@@ -1284,6 +1309,7 @@ for BatchDeleteServerTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerTagsRequestBody {
     const NAME: &'static str = "BatchDeleteServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -1299,6 +1325,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerTagsReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteServerTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1362,11 +1389,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDetachVolumesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDetachVolumesResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchDetachVolumesResponse {
@@ -1419,18 +1447,19 @@ impl BatchDetachVolumesResponseBuilder {
     }
 }
 /// The `BatchOperateResultResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchOperateResultResponse {
     /// Result for this server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the server (a UUID), as returned by `list_servers_details` or by the call that created
     /// it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_id: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
 }
 impl BatchOperateResultResponse {
@@ -1533,6 +1562,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersReque
         at.required("reboot", self.reboot.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersRequestBody {
     const NAME: &'static str = "BatchRebootServersRequestBody";
     const FIELDS: &'static [&'static str] = &["reboot"];
@@ -1547,6 +1577,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchRebootServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1577,11 +1608,12 @@ impl BatchRebootServersRequestBodyBuilder {
     }
 }
 /// The `BatchRebootServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRebootServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchRebootServersResponse {
@@ -1663,6 +1695,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption
             .required("type", self.r#type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootSeversOption {
     const NAME: &'static str = "BatchRebootSeversOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
@@ -1678,6 +1711,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootSeversOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchRebootSeversOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1789,6 +1823,7 @@ for BatchResetServersPasswordRequestBody {
             .required("servers", self.servers.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchResetServersPasswordRequestBody {
     const NAME: &'static str = "BatchResetServersPasswordRequestBody";
@@ -1811,6 +1846,7 @@ for BatchResetServersPasswordRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchResetServersPasswordRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1869,11 +1905,12 @@ impl BatchResetServersPasswordRequestBodyBuilder {
     }
 }
 /// The `BatchResetServersPasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResetServersPasswordResponse {
     /// Servers the request was accepted for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<Vec<ServerId>>,
 }
 impl BatchResetServersPasswordResponse {
@@ -1987,6 +2024,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersOptio
             .optional("promotion", self.promotion.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersOption {
     const NAME: &'static str = "BatchResizeServersOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2013,6 +2051,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchResizeServersOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2114,6 +2153,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
         at.required("resize", self.resize.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersReq {
     const NAME: &'static str = "BatchResizeServersReq";
     const FIELDS: &'static [&'static str] = &["resize"];
@@ -2128,6 +2168,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchResizeServersReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2158,15 +2199,16 @@ impl BatchResizeServersReqBuilder {
     }
 }
 /// The `BatchResizeServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResizeServersResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchResizeServersResponse {
@@ -2253,6 +2295,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption
         at.required("servers", self.servers.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersOption {
     const NAME: &'static str = "BatchStartServersOption";
     const FIELDS: &'static [&'static str] = &["servers"];
@@ -2267,6 +2310,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchStartServersOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2328,6 +2372,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersReques
         at.required("os-start", self.os_start.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersRequestBody {
     const NAME: &'static str = "BatchStartServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-start"];
@@ -2342,6 +2387,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchStartServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2372,11 +2418,12 @@ impl BatchStartServersRequestBodyBuilder {
     }
 }
 /// The `BatchStartServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStartServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchStartServersResponse {
@@ -2455,6 +2502,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption 
         at.required("servers", self.servers.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersOption {
     const NAME: &'static str = "BatchStopServersOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
@@ -2470,6 +2518,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchStopServersOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2552,6 +2601,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequest
         at.required("os-stop", self.os_stop.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersRequestBody {
     const NAME: &'static str = "BatchStopServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-stop"];
@@ -2566,6 +2616,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchStopServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2596,11 +2647,12 @@ impl BatchStopServersRequestBodyBuilder {
     }
 }
 /// The `BatchStopServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStopServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchStopServersResponse {
@@ -2689,6 +2741,7 @@ for BatchUpdateServersNameRequestBody {
             .required("servers", self.servers.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameRequestBody {
     const NAME: &'static str = "BatchUpdateServersNameRequestBody";
     const FIELDS: &'static [&'static str] = &["name", "dry_run", "servers"];
@@ -2705,6 +2758,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameRequ
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchUpdateServersNameRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2763,11 +2817,12 @@ impl BatchUpdateServersNameRequestBodyBuilder {
     }
 }
 /// The `BatchUpdateServersNameResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateServersNameResponse {
     /// Servers the request was accepted for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<Vec<ServerId>>,
 }
 impl BatchUpdateServersNameResponse {
@@ -2840,17 +2895,18 @@ impl BatchUpdateServersNameResponseBuilder {
     }
 }
 /// The `BlockDeviceAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlockDeviceAttachableQuantity {
     /// Number of further SCSI disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
 }
 impl BlockDeviceAttachableQuantity {

@@ -2,14 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CapacityReservationSpecification` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationSpecification {
     /// ID of the target capacity reservation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Private pool capacity option the server launched with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preference: Option<String>,
 }
 impl CapacityReservationSpecification {
@@ -121,6 +122,7 @@ for ChangeServerChargeModePrepaidOption {
             .required("period_num", self.period_num.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerChargeModePrepaidOption {
     const NAME: &'static str = "ChangeServerChargeModePrepaidOption";
@@ -167,6 +169,7 @@ for ChangeServerChargeModePrepaidOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerChargeModePrepaidOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -286,6 +289,7 @@ for ChangeServerChargeModeRequestBody {
             .optional("prepaid_options", self.prepaid_options.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeRequestBody {
     const NAME: &'static str = "ChangeServerChargeModeRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -313,6 +317,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeRequ
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerChargeModeRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -387,15 +392,16 @@ impl ChangeServerChargeModeRequestBodyBuilder {
     }
 }
 /// The `ChangeServerChargeModeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerChargeModeResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerChargeModeResponse {
@@ -481,6 +487,7 @@ impl ChangeServerNetworkInterfaceRequestBody {
         ChangeServerNetworkInterfaceRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerNetworkInterfaceRequestBody {
     const NAME: &'static str = "ChangeServerNetworkInterfaceRequestBody";
@@ -505,6 +512,7 @@ for ChangeServerNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -555,20 +563,21 @@ impl ChangeServerNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `ChangeServerNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerNetworkInterfaceResponse {
     /// ID of the network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the interface's subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IPv4 address of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// IPv6 address of the interface; absent when the interface has no IPv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_address: Option<String>,
 }
 impl ChangeServerNetworkInterfaceResponse {
@@ -738,6 +747,7 @@ for ChangeServerOsWithCloudInitOption {
         at.required("imageid", self.imageid.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerOsWithCloudInitOption {
     const NAME: &'static str = "ChangeServerOsWithCloudInitOption";
     const FIELDS: &'static [&'static str] = &[
@@ -771,6 +781,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerOsWithCloudIni
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerOsWithCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -885,6 +896,7 @@ for ChangeServerOsWithCloudInitRequestBody {
         at.required("os-change", self.os_change.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithCloudInitRequestBody";
@@ -900,6 +912,7 @@ for ChangeServerOsWithCloudInitRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerOsWithCloudInitRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -936,11 +949,12 @@ impl ChangeServerOsWithCloudInitRequestBodyBuilder {
     }
 }
 /// The `ChangeServerOsWithCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerOsWithCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerOsWithCloudInitResponse {
@@ -1065,6 +1079,7 @@ for ChangeServerOsWithoutCloudInitOption {
         at.required("imageid", self.imageid.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitOption {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitOption";
@@ -1099,6 +1114,7 @@ for ChangeServerOsWithoutCloudInitOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerOsWithoutCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1219,6 +1235,7 @@ for ChangeServerOsWithoutCloudInitRequestBody {
         at.required("os-change", self.os_change.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitRequestBody";
@@ -1234,6 +1251,7 @@ for ChangeServerOsWithoutCloudInitRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeServerOsWithoutCloudInitRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1270,11 +1288,12 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
     }
 }
 /// The `ChangeServerOsWithoutCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerOsWithoutCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerOsWithoutCloudInitResponse {
@@ -1377,6 +1396,7 @@ impl std::fmt::Debug for ChangeSeversOsMetadata {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeSeversOsMetadata {
     const NAME: &'static str = "ChangeSeversOsMetadata";
     const FIELDS: &'static [&'static str] = &[
@@ -1409,6 +1429,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeSeversOsMetadata {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeSeversOsMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1498,6 +1519,7 @@ impl ChangeSeversOsMetadataWithoutCloudInitOption {
         ChangeSeversOsMetadataWithoutCloudInitOptionBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeSeversOsMetadataWithoutCloudInitOption {
     const NAME: &'static str = "ChangeSeversOsMetadataWithoutCloudInitOption";
@@ -1529,6 +1551,7 @@ for ChangeSeversOsMetadataWithoutCloudInitOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeSeversOsMetadataWithoutCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1611,6 +1634,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcNicBody {
         at.optional("security_groups", self.security_groups.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcNicBody {
     const NAME: &'static str = "ChangeVpcNicBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1640,6 +1664,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcNicBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeVpcNicBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1742,6 +1767,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
         at.required("vpc_id", self.vpc_id.as_ref()).required("nic", self.nic.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcRequestBody {
     const NAME: &'static str = "ChangeVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_id", "nic"];
@@ -1757,6 +1783,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeVpcRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1797,11 +1824,12 @@ impl ChangeVpcRequestBodyBuilder {
     }
 }
 /// The `ChangeVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeVpcResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeVpcResponse {
@@ -1877,6 +1905,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcSecurityGroups {
     const NAME: &'static str = "ChangeVpcSecurityGroups";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -1891,6 +1920,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcSecurityGroups {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChangeVpcSecurityGroups {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1921,18 +1951,19 @@ impl ChangeVpcSecurityGroupsBuilder {
     }
 }
 /// The `CloudServer` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CloudServer {
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -1940,116 +1971,116 @@ pub struct CloudServer {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Billing details of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub market_info: Option<MarketModel>,
     /// Availability zone of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone: Option<String>,
     /// Hypervisor state of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vm_state: Option<String>,
     /// Task the server is currently performing; empty when idle.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_state: Option<String>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub power_state: Option<i64>,
     /// Time the server was created, such as `2020-05-22T07:48:53Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Whether the server is in the recycle bin.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub in_recycle_bin: Option<bool>,
     /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
     /// rack.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spod_id: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Time the server was started, such as `2020-05-22T07:48:53.000000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launched_at: Option<String>,
     /// Description of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Name of the SSH key pair the server uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Device name of the system disk, such as `/dev/vda`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub root_device_name: Option<String>,
     /// Where the server runs: `shared` (the shared pool) or `dedicated` (a dedicated host).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<String>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<String>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Metadata of the server: keys set by the system (such as `charging_mode`,
     /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Tags of the server, as `key=value` strings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Network addresses of the server, grouped by network (VPC) ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
     /// Security groups of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// Disks attached to the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub volumes_attached: Option<Vec<VolumeAttach>>,
     /// Image the server was created from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<Image>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<FlavorQuasar>,
     /// Why the server is in the `ERROR` state, when it is.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<Fault>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_options: Option<CpuOptions>,
 }
 impl CloudServer {
@@ -2678,6 +2709,7 @@ for CreateLaunchTemplateRequestBody {
         at.required("launch_template", self.launch_template.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateRequestBody {
     const NAME: &'static str = "CreateLaunchTemplateRequestBody";
     const FIELDS: &'static [&'static str] = &["launch_template", "dry_run"];
@@ -2693,6 +2725,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateLaunchTemplateRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2733,16 +2766,17 @@ impl CreateLaunchTemplateRequestBodyBuilder {
     }
 }
 /// The `CreateLaunchTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
     /// ID of the new launch template.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl CreateLaunchTemplateResponse {
@@ -2839,6 +2873,7 @@ for CreatePostPaidServersRequestBody {
         at.required("server", self.server.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersRequestBody {
     const NAME: &'static str = "CreatePostPaidServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
@@ -2854,6 +2889,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePostPaidServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2894,17 +2930,21 @@ impl CreatePostPaidServersRequestBodyBuilder {
     }
 }
 /// The `CreatePostPaidServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePostPaidServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
     /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
-    #[serde(rename = "serverIds", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverIds", skip_serializing_if = "Option::is_none")
+    )]
     pub server_ids: Option<Vec<String>>,
 }
 impl CreatePostPaidServersResponse {
@@ -3011,6 +3051,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption
             .required("policies", self.policies.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupOption {
     const NAME: &'static str = "CreateServerGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
@@ -3026,6 +3067,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateServerGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3112,6 +3154,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupReques
         at.required("server_group", self.server_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupRequestBody {
     const NAME: &'static str = "CreateServerGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["server_group"];
@@ -3126,6 +3169,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateServerGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3156,11 +3200,12 @@ impl CreateServerGroupRequestBodyBuilder {
     }
 }
 /// The `CreateServerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServerGroupResponse {
     /// The new server group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_group: Option<CreateServerGroupResult>,
 }
 impl CreateServerGroupResponse {
@@ -3221,34 +3266,35 @@ impl CreateServerGroupResponseBuilder {
     }
 }
 /// The `CreateServerGroupResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServerGroupResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl CreateServerGroupResult {
@@ -3410,6 +3456,7 @@ impl CreateServerNicAllowedAddressPairs {
         CreateServerNicAllowedAddressPairsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateServerNicAllowedAddressPairs {
     const NAME: &'static str = "CreateServerNicAllowedAddressPairs";
@@ -3433,6 +3480,7 @@ for CreateServerNicAllowedAddressPairs {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateServerNicAllowedAddressPairs {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3501,6 +3549,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBod
         at.required("server", self.server.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersRequestBody {
     const NAME: &'static str = "CreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
@@ -3516,6 +3565,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3556,21 +3606,25 @@ impl CreateServersRequestBodyBuilder {
     }
 }
 /// The `CreateServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
     /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
-    #[serde(rename = "serverIds", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverIds", skip_serializing_if = "Option::is_none")
+    )]
     pub server_ids: Option<Vec<String>>,
 }
 impl CreateServersResponse {

@@ -2,13 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplatesResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl DeleteLaunchTemplatesResponse {
@@ -60,11 +61,12 @@ impl DeleteLaunchTemplatesResponseBuilder {
     }
 }
 /// The `DeleteRecycleBinServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRecycleBinServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteRecycleBinServerResponse {
@@ -141,6 +143,7 @@ for DeleteServerGroupMemberRequestBody {
         at.required("remove_member", self.remove_member.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteServerGroupMemberRequestBody {
     const NAME: &'static str = "DeleteServerGroupMemberRequestBody";
@@ -156,6 +159,7 @@ for DeleteServerGroupMemberRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteServerGroupMemberRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -217,6 +221,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteServersRequestBod
         at.required("servers", self.servers.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersRequestBody {
     const NAME: &'static str = "DeleteServersRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -247,6 +252,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -305,11 +311,12 @@ impl DeleteServersRequestBodyBuilder {
     }
 }
 /// The `DeleteServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteServersResponse {
@@ -373,11 +380,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DetachServerVolumeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachServerVolumeResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DetachServerVolumeResponse {
@@ -464,6 +472,7 @@ for DisassociateServerVirtualIpOption {
             .required("ip_address", self.ip_address.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateServerVirtualIpOption {
     const NAME: &'static str = "DisassociateServerVirtualIpOption";
     const FIELDS: &'static [&'static str] = &[
@@ -489,6 +498,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateServerVirtualI
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DisassociateServerVirtualIpOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -593,6 +603,7 @@ for DisassociateServerVirtualIpRequestBody {
         at.required("nic", self.nic.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateServerVirtualIpRequestBody {
     const NAME: &'static str = "DisassociateServerVirtualIpRequestBody";
@@ -608,6 +619,7 @@ for DisassociateServerVirtualIpRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DisassociateServerVirtualIpRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -638,11 +650,12 @@ impl DisassociateServerVirtualIpRequestBodyBuilder {
     }
 }
 /// The `DisassociateServerVirtualIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateServerVirtualIpResponse {
     /// ID of the server's network interface the virtual IP was unbound from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
 }
 impl DisassociateServerVirtualIpResponse {

@@ -2,20 +2,21 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Fault` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Fault {
     /// Error code of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
     /// Time the fault occurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Description of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Details of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<String>,
 }
 impl Fault {
@@ -102,14 +103,15 @@ impl FaultBuilder {
     }
 }
 /// The `FixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FixedIp {
     /// ID of the subnet of that address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// Private IP address of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
 }
 impl FixedIp {
@@ -175,93 +177,106 @@ impl FixedIpBuilder {
     }
 }
 /// The `Flavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Flavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<String>,
     /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
-    #[serde(
-        rename = "OS-FLV-EXT-DATA:ephemeral",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-EXT-DATA:ephemeral",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
     /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
-    #[serde(
-        rename = "OS-FLV-DISABLED:disabled",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-DISABLED:disabled",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_disabled_disabled: Option<bool>,
     /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_factor: Option<f64>,
     /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_quota: Option<String>,
     /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_cap: Option<String>,
     /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
     /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
-    #[serde(
-        rename = "os-flavor-access:is_public",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-flavor-access:is_public",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flavor_access_is_public: Option<bool>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<FlavorLink>>,
     /// Extra specifications of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub os_extra_specs: Option<FlavorExtraSpec>,
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub attachable_quantity: Option<ServerAttachableQuantity>,
 }
 impl Flavor {
@@ -557,7 +572,8 @@ impl FlavorBuilder {
     }
 }
 /// The `FlavorExtraSpec` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorExtraSpec {
     /// Category of the flavor, such as `normal` (general), `entry` (general entry-level),
@@ -567,57 +583,84 @@ pub struct FlavorExtraSpec {
     /// `hws:performancetype`.
     ///
     /// JSON name: `ecs:performancetype`.
-    #[serde(rename = "ecs:performancetype", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ecs:performancetype", skip_serializing_if = "Option::is_none")
+    )]
     pub ecs_performancetype: Option<String>,
     /// Number of physical CPUs (NUMA nodes) of the host.
     ///
     /// JSON name: `hw:numa_nodes`.
-    #[serde(rename = "hw:numa_nodes", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hw:numa_nodes", skip_serializing_if = "Option::is_none")
+    )]
     pub hw_numa_nodes: Option<String>,
     /// Resource type, which tells apart the kinds of physical host.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_type: Option<String>,
     /// Whether the high-precision event timer (HPET) is on: `true` or `false`; returned for some
     /// flavors only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hpet_support: Option<String>,
     /// Network interface type; always `enhanced` (enhanced networking).
     ///
     /// JSON name: `instance_vnic:type`.
-    #[serde(rename = "instance_vnic:type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "instance_vnic:type", skip_serializing_if = "Option::is_none")
+    )]
     pub instance_vnic_type: Option<String>,
     /// Maximum bandwidth, in Mbit/s, at most 10000.
     ///
     /// JSON name: `instance_vnic:instance_bandwidth`.
-    #[serde(
-        rename = "instance_vnic:instance_bandwidth",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "instance_vnic:instance_bandwidth",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_vnic_instance_bandwidth: Option<String>,
     /// Maximum number of network interfaces, at most 4.
     ///
     /// JSON name: `instance_vnic:max_count`.
-    #[serde(rename = "instance_vnic:max_count", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "instance_vnic:max_count",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub instance_vnic_max_count: Option<String>,
     /// Local disks as `{type}:{count}:{size}:{safeFormat}`: type `hdd`, the number of disks, the
     /// usable size of each in GB (1675) and whether they are formatted securely. Disk-intensive
     /// flavors only.
     ///
     /// JSON name: `quota:local_disk`.
-    #[serde(rename = "quota:local_disk", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:local_disk", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_local_disk: Option<String>,
     /// NVMe SSDs as `{type}:{spec}:{size}:{safeFormat}`: card capacity (1.6T or 3.2T), `large` or
     /// `small`, size and whether they are formatted securely.
     ///
     /// JSON name: `quota:nvme_ssd`.
-    #[serde(rename = "quota:nvme_ssd", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:nvme_ssd", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_nvme_ssd: Option<String>,
     /// `true` when the server accesses storage with persistent grants (disk-intensive D1 flavors).
     ///
     /// JSON name: `extra_spec:io:persistent_grant`.
-    #[serde(
-        rename = "extra_spec:io:persistent_grant",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "extra_spec:io:persistent_grant",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub extra_spec_io_persistent_grant: Option<String>,
     /// Generation of the flavor family, such as `s3` (general computing), `m3` (memory-optimized),
@@ -625,196 +668,289 @@ pub struct FlavorExtraSpec {
     /// (general computing-plus), `e3` (large memory) or `i3` (ultra-high I/O).
     ///
     /// JSON name: `ecs:generation`.
-    #[serde(rename = "ecs:generation", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ecs:generation", skip_serializing_if = "Option::is_none")
+    )]
     pub ecs_generation: Option<String>,
     /// Virtualization of the flavor: `FusionCompute` (XEN) or `CloudCompute` (KVM).
     ///
     /// JSON name: `ecs:virtualization_env_types`.
-    #[serde(
-        rename = "ecs:virtualization_env_types",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ecs:virtualization_env_types",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ecs_virtualization_env_types: Option<String>,
     /// `true` when GPUs are passed through.
     ///
     /// JSON name: `pci_passthrough:enable_gpu`.
-    #[serde(
-        rename = "pci_passthrough:enable_gpu",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "pci_passthrough:enable_gpu",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub pci_passthrough_enable_gpu: Option<String>,
     /// GPU technology of G1 and G2 flavors: virtualized (such as `m60_1q:virt:1`) or passthrough
     /// (such as `m60:direct_graphics:1`).
     ///
     /// JSON name: `pci_passthrough:gpu_specs`.
-    #[serde(
-        rename = "pci_passthrough:gpu_specs",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "pci_passthrough:gpu_specs",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub pci_passthrough_gpu_specs: Option<String>,
     /// Model and number of passthrough GPUs, such as `nvidia-p100:1` (one NVIDIA P100).
     ///
     /// JSON name: `pci_passthrough:alias`.
-    #[serde(rename = "pci_passthrough:alias", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "pci_passthrough:alias", skip_serializing_if = "Option::is_none")
+    )]
     pub pci_passthrough_alias: Option<String>,
     /// Sales state of the flavor in the region, used for zones not listed in `cond:operation:az`:
     /// `normal` (on sale, the default), `abandon` (withdrawn, hidden), `sellout` (sold out), `obt`
     /// (open beta) or `promotion` (recommended, on sale).
     ///
     /// JSON name: `cond:operation:status`.
-    #[serde(rename = "cond:operation:status", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:status", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_operation_status: Option<String>,
     /// Sales state per availability zone, as `az0(normal), az1(sellout), ...` with the states of
     /// `cond:operation:status`; a zone not listed uses `cond:operation:status`.
     ///
     /// JSON name: `cond:operation:az`.
-    #[serde(rename = "cond:operation:az", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:az", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_operation_az: Option<String>,
     /// Maximum bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:max_rate`.
-    #[serde(rename = "quota:max_rate", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:max_rate", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_max_rate: Option<String>,
     /// Assured (baseline) bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:min_rate`.
-    #[serde(rename = "quota:min_rate", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:min_rate", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_min_rate: Option<String>,
     /// Maximum internal packets per second.
     ///
     /// JSON name: `quota:max_pps`.
-    #[serde(rename = "quota:max_pps", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:max_pps", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_max_pps: Option<String>,
     /// Billing modes the flavor is sold with: `period` (yearly/monthly) and `demand` (pay-per-use);
     /// both when absent.
     ///
     /// JSON name: `cond:operation:charge`.
-    #[serde(rename = "cond:operation:charge", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:charge", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_operation_charge: Option<String>,
     /// Whether a stopped server of the flavor is still billed: `charge` or `free` (the default).
     ///
     /// JSON name: `cond:operation:charge:stop`.
-    #[serde(
-        rename = "cond:operation:charge:stop",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:operation:charge:stop",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_operation_charge_stop: Option<String>,
     /// Spot sales state per availability zone, in the form of `cond:operation:az`.
     ///
     /// JSON name: `cond:spot:operation:az`.
-    #[serde(rename = "cond:spot:operation:az", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:spot:operation:az", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_spot_operation_az: Option<String>,
     /// User roles (`op_gate` tags) allowed to see the flavor; everyone when absent.
     ///
     /// JSON name: `cond:operation:roles`.
-    #[serde(rename = "cond:operation:roles", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:roles", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_operation_roles: Option<String>,
     /// Sales state of the flavor for spot servers: `normal` (on sale), `abandon` (withdrawn, the
     /// default), `sellout` (sold out) or `promotion` (recommended); `obt`, `private` and `test` are
     /// not supported yet.
     ///
     /// JSON name: `cond:spot:operation:status`.
-    #[serde(
-        rename = "cond:spot:operation:status",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:spot:operation:status",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_spot_operation_status: Option<String>,
     /// Network features the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:network`.
-    #[serde(rename = "cond:network", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:network", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_network: Option<String>,
     /// Storage features the flavor supports, such as `scsi`, `localdisk` and `ib`; when absent, the
     /// console settings apply.
     ///
     /// JSON name: `cond:storage`.
-    #[serde(rename = "cond:storage", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:storage", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_storage: Option<String>,
     /// Disk types the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:storage:type`.
-    #[serde(rename = "cond:storage:type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:storage:type", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_storage_type: Option<String>,
     /// `true` when servers of the flavor can be resized while running; `false` or absent when not.
     ///
     /// JSON name: `cond:compute:live_resizable`.
-    #[serde(
-        rename = "cond:compute:live_resizable",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:compute:live_resizable",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_compute_live_resizable: Option<String>,
     /// Compute features: `autorecovery` when the flavor supports automatic recovery; absent when it
     /// does not.
     ///
     /// JSON name: `cond:compute`.
-    #[serde(rename = "cond:compute", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:compute", skip_serializing_if = "Option::is_none")
+    )]
     pub cond_compute: Option<String>,
     /// Model name of the flavor's GPU.
     ///
     /// JSON name: `info:gpu:name`.
-    #[serde(rename = "info:gpu:name", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:gpu:name", skip_serializing_if = "Option::is_none")
+    )]
     pub info_gpu_name: Option<String>,
     /// Model name of the flavor's CPU.
     ///
     /// JSON name: `info:cpu:name`.
-    #[serde(rename = "info:cpu:name", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:cpu:name", skip_serializing_if = "Option::is_none")
+    )]
     pub info_cpu_name: Option<String>,
     /// GPU quota of the flavor.
     ///
     /// JSON name: `quota:gpu`.
-    #[serde(rename = "quota:gpu", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:gpu", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_gpu: Option<String>,
     /// Maximum number of elastic network interfaces.
     ///
     /// JSON name: `quota:vif_max_num`.
-    #[serde(rename = "quota:vif_max_num", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:vif_max_num", skip_serializing_if = "Option::is_none")
+    )]
     pub quota_vif_max_num: Option<String>,
     /// Maximum number of supplementary network interfaces.
     ///
     /// JSON name: `quota:sub_network_interface_max_num`.
-    #[serde(
-        rename = "quota:sub_network_interface_max_num",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "quota:sub_network_interface_max_num",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub quota_sub_network_interface_max_num: Option<String>,
     /// CPU architecture; only returned for Kunpeng flavors, as `arm64`.
     ///
     /// JSON name: `ecs:instance_architecture`.
-    #[serde(
-        rename = "ecs:instance_architecture",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ecs:instance_architecture",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ecs_instance_architecture: Option<String>,
     /// Whether the flavor supports traffic mirroring.
     ///
     /// JSON name: `network_interface:traffic_mirroring_supported`.
-    #[serde(
-        rename = "network_interface:traffic_mirroring_supported",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "network_interface:traffic_mirroring_supported",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub network_interface_traffic_mirroring_supported: Option<String>,
     /// Whether the flavor supports QingTian Enclave.
     ///
     /// JSON name: `security:enclave_supported`.
-    #[serde(
-        rename = "security:enclave_supported",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "security:enclave_supported",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub security_enclave_supported: Option<String>,
     /// GPUs of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:gpus`.
-    #[serde(rename = "info:gpus", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:gpus", skip_serializing_if = "Option::is_none")
+    )]
     pub info_gpus: Option<String>,
     /// ASIC accelerators of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:asic_accelerators`.
-    #[serde(rename = "info:asic_accelerators", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:asic_accelerators", skip_serializing_if = "Option::is_none")
+    )]
     pub info_asic_accelerators: Option<String>,
     /// Features of the flavor.
     ///
     /// JSON name: `info:features`.
-    #[serde(rename = "info:features", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:features", skip_serializing_if = "Option::is_none")
+    )]
     pub info_features: Option<String>,
 }
 impl FlavorExtraSpec {
@@ -1564,24 +1700,25 @@ impl FlavorExtraSpecBuilder {
     }
 }
 /// The `FlavorLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
     /// Type of the link; unused, always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl FlavorLink {
@@ -1666,29 +1803,30 @@ impl FlavorLinkBuilder {
     }
 }
 /// The `FlavorQuasar` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorQuasar {
     /// ID of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<i64>,
     /// Memory of the flavor, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires, in GB; 0 means no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<i64>,
     /// GPUs of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gpus: Option<Vec<GpuInfo>>,
     /// ASIC accelerators of the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub asic_accelerators: Option<Vec<AsicAcceleratorInfo>>,
 }
 impl FlavorQuasar {
@@ -1848,17 +1986,18 @@ impl FlavorQuasarBuilder {
     }
 }
 /// The `FlavorSpotOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorSpotOptions {
     /// Longest predefined spot duration, in hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub longest_spot_duration_hours: Option<i64>,
     /// Largest number of predefined spot durations that can be bought.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub largest_spot_duration_count: Option<i64>,
     /// Interruption policy of the spot server; only `immediate` (released at once) is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interruption_policy: Option<String>,
 }
 impl FlavorSpotOptions {

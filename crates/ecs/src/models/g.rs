@@ -31,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleO
             .required("type", self.r#type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GetServerRemoteConsoleOption {
     const NAME: &'static str = "GetServerRemoteConsoleOption";
     const FIELDS: &'static [&'static str] = &["protocol", "type"];
@@ -46,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GetServerRemoteConsoleOpti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for GetServerRemoteConsoleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -110,17 +112,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `GpuInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GpuInfo {
     /// Name of the GPU.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of GPUs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Memory of the GPU, in MB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memory_mb: Option<i64>,
 }
 impl GpuInfo {

@@ -2,14 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Hypervisor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Hypervisor {
     /// Kind of hypervisor the server runs on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hypervisor_type: Option<String>,
     /// CSD information of the hypervisor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub csd_hypervisor: Option<String>,
 }
 impl Hypervisor {

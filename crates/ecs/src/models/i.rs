@@ -2,13 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Image` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Image {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl Image {
@@ -69,11 +70,12 @@ impl ImageBuilder {
     }
 }
 /// The `InterfaceAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InterfaceAttachableQuantity {
     /// Number of further network interfaces the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl InterfaceAttachableQuantity {
@@ -355,41 +357,42 @@ impl InterfaceAttachmentBuilder {
     }
 }
 /// The `InterfaceExt` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InterfaceExt {
     /// Whether the interface is kept when the server is deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preserve_on_delete: Option<bool>,
     /// State of the interface's port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_state: Option<String>,
     /// Private IP addresses of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// ID of the network of the interface's port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub net_id: Option<String>,
     /// ID of the interface's port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// MAC address of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_addr: Option<String>,
     /// Whether the interface is deleted when it is detached.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
     /// Driver of the interface in the guest OS: `virtio` or `hinic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub driver_mode: Option<String>,
     /// Minimum bandwidth of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_rate: Option<i64>,
     /// Number of queues of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multiqueue_num: Option<i64>,
     /// PCI BDF number of the interface in a Linux guest.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pci_address: Option<String>,
 }
 impl InterfaceExt {
@@ -616,6 +619,7 @@ impl Ipv6Bandwidth {
         Ipv6BandwidthBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Ipv6Bandwidth {
     const NAME: &'static str = "Ipv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -630,6 +634,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Ipv6Bandwidth {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Ipv6Bandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

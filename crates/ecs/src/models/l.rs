@@ -2,43 +2,44 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `LaunchTemplate` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// ID of the launch template.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the launch template.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Description of the launch template.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Time the resource was created.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Number of the template's default version.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_version: Option<i64>,
     /// Number of the template's newest version.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_version: Option<i64>,
 }
 impl LaunchTemplate {
@@ -230,6 +231,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplateOption {
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplateOption {
     const NAME: &'static str = "LaunchTemplateOption";
     const FIELDS: &'static [&'static str] = &[
@@ -262,6 +264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplateOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LaunchTemplateOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -322,19 +325,20 @@ impl LaunchTemplateOptionBuilder {
     }
 }
 /// The `Link` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl Link {
@@ -406,17 +410,18 @@ impl LinkBuilder {
     }
 }
 /// The `ListCloudServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudServersResponse {
     /// Servers on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<CloudServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
     /// ID the service gave this request, for support cases.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListCloudServersResponse {
@@ -528,11 +533,12 @@ impl ListCloudServersResponseBuilder {
     }
 }
 /// The `ListEventsResponsePageInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventsResponsePageInfo {
     /// Marker to ask for the next page of events with; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
 }
 impl ListEventsResponsePageInfo {
@@ -601,14 +607,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorSellPoliciesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResponse {
     /// Number of sales policies.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Sales policies on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_policies: Option<Vec<ListFlavorSellPoliciesResult>>,
 }
 impl ListFlavorSellPoliciesResponse {
@@ -700,37 +707,38 @@ impl ListFlavorSellPoliciesResponseBuilder {
     }
 }
 /// The `ListFlavorSellPoliciesResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResult {
     /// Index of the policy.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// ID of the flavor the policy is for.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor_id: Option<String>,
     /// Sales state: `available` or `sellout` (sold out).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_status: Option<String>,
     /// Availability zone the policy applies to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_id: Option<String>,
     /// Billing mode: `postPaid` (pay-per-use), `prePaid` (yearly/monthly), `spot` or `ri` (reserved
     /// instance).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_mode: Option<String>,
     /// Spot duration options of the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spot_options: Option<FlavorSpotOptions>,
 }
 impl ListFlavorSellPoliciesResult {
@@ -893,11 +901,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
     /// Flavors on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<Flavor>>,
 }
 impl ListFlavorsResponse {
@@ -970,19 +979,20 @@ impl ListFlavorsResponseBuilder {
     }
 }
 /// The `ListLaunchTemplateVersionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLaunchTemplateVersionsResponse {
     /// Template versions on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_versions: Option<Vec<TemplateVersion>>,
     /// Paging details, with the marker of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl ListLaunchTemplateVersionsResponse {
@@ -1126,11 +1136,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListRecycleBinServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRecycleBinServersResponse {
     /// Servers in the recycle bin on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<ServerDetail>>,
 }
 impl ListRecycleBinServersResponse {
@@ -1203,11 +1214,12 @@ impl ListRecycleBinServersResponseBuilder {
     }
 }
 /// The `ListResizeFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResponse {
     /// Flavors the server can change to, on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<ListResizeFlavorsResult>>,
 }
 impl ListResizeFlavorsResponse {
@@ -1280,91 +1292,101 @@ impl ListResizeFlavorsResponseBuilder {
     }
 }
 /// The `ListResizeFlavorsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResult {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<String>,
     /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
-    #[serde(
-        rename = "OS-FLV-EXT-DATA:ephemeral",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-EXT-DATA:ephemeral",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
     /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
-    #[serde(
-        rename = "OS-FLV-DISABLED:disabled",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-DISABLED:disabled",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_disabled_disabled: Option<bool>,
     /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_factor: Option<f64>,
     /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_quota: Option<String>,
     /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_cap: Option<String>,
     /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
     /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
-    #[serde(
-        rename = "os-flavor-access:is_public",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-flavor-access:is_public",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flavor_access_is_public: Option<bool>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<FlavorLink>>,
     /// Extra specifications of the flavor as key-value pairs.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<FlavorExtraSpec>,
     /// Reserved.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_quota: Option<serde_json::Value>,
 }
 impl ListResizeFlavorsResult {
@@ -1678,14 +1700,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListScheduledEventsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledEventsResponse {
     /// Scheduled events on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: Option<Vec<EventResponse>>,
     /// Paging details, with the marker of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ListEventsResponsePageInfo>,
 }
 impl ListScheduledEventsResponse {
@@ -1769,31 +1792,32 @@ impl ListScheduledEventsResponseBuilder {
     }
 }
 /// The `ListServerAzInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerAzInfo {
     /// ID of the availability zone, such as `cn-north-4a`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_id: Option<String>,
     /// Type of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Mode of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mode: Option<String>,
     /// Public border group of the zone, which selects the elastic IP pools it can use.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_border_group: Option<String>,
     /// Alias of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alias: Option<String>,
     /// AZ groups the zone belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_group_ids: Option<Vec<String>>,
     /// Subtype of the zone's type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub category: Option<i64>,
 }
 impl ListServerAzInfo {
@@ -1950,11 +1974,12 @@ impl ListServerAzInfoBuilder {
     }
 }
 /// The `ListServerAzInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerAzInfoResponse {
     /// Availability zones with their details.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zones: Option<Vec<ListServerAzInfo>>,
 }
 impl ListServerAzInfoResponse {
@@ -2040,18 +2065,25 @@ impl ListServerAzInfoResponseBuilder {
     }
 }
 /// The `ListServerBlockDevicesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerBlockDevicesResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub attachable_quantity: Option<BlockDeviceAttachableQuantity>,
     /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
-    #[serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_attachments: Option<Vec<ServerBlockDevice>>,
 }
 impl ListServerBlockDevicesResponse {
@@ -2151,11 +2183,12 @@ impl ListServerBlockDevicesResponseBuilder {
     }
 }
 /// The `ListServerGroupsPageInfoResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsPageInfoResult {
     /// Marker to ask for the next page of server groups with; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
 }
 impl ListServerGroupsPageInfoResult {
@@ -2213,14 +2246,15 @@ impl ListServerGroupsPageInfoResultBuilder {
     }
 }
 /// The `ListServerGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
     /// Server groups on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_groups: Option<Vec<ListServerGroupsResult>>,
     /// Paging details, with the marker of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ListServerGroupsPageInfoResult>,
 }
 impl ListServerGroupsResponse {
@@ -2318,34 +2352,35 @@ impl ListServerGroupsResponseBuilder {
     }
 }
 /// The `ListServerGroupsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl ListServerGroupsResult {
@@ -2490,18 +2525,25 @@ impl ListServerGroupsResultBuilder {
     }
 }
 /// The `ListServerInterfacesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerInterfacesResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub attachable_quantity: Option<InterfaceAttachableQuantity>,
     /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
-    #[serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")
+    )]
     pub interface_attachments: Option<Vec<InterfaceAttachment>>,
 }
 impl ListServerInterfacesResponse {
@@ -2604,11 +2646,12 @@ impl ListServerInterfacesResponseBuilder {
     }
 }
 /// The `ListServerTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerTagsResponse {
     /// Tags used in the project, with their values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ProjectTag>>,
 }
 impl ListServerTagsResponse {
@@ -2681,13 +2724,17 @@ impl ListServerTagsResponseBuilder {
     }
 }
 /// The `ListServerVolumeAttachmentsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerVolumeAttachmentsResponse {
     /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
-    #[serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_attachments: Option<Vec<ServerVolumeAttachment>>,
 }
 impl ListServerVolumeAttachmentsResponse {
@@ -2810,6 +2857,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRequest
             .optional("matches", self.matches.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagRequestBody {
     const NAME: &'static str = "ListServersByTagRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -2836,6 +2884,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListServersByTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2940,14 +2989,15 @@ impl ListServersByTagRequestBodyBuilder {
     }
 }
 /// The `ListServersByTagResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServersByTagResponse {
     /// Servers that match, with their tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ServerResource>>,
     /// Total number of servers that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListServersByTagResponse {
@@ -3036,14 +3086,15 @@ impl ListServersByTagResponseBuilder {
     }
 }
 /// The `ListServersDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServersDetailsResponse {
     /// Total number of servers that match the filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Servers on this page; how much detail each has depends on the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<ServerDetail>>,
 }
 impl ListServersDetailsResponse {
@@ -3127,19 +3178,20 @@ impl ListServersDetailsResponseBuilder {
     }
 }
 /// The `ListTemplatesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// Launch templates on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_templates: Option<Vec<LaunchTemplate>>,
     /// Paging details, with the marker of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl ListTemplatesResponse {

@@ -2,14 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `MarketModel` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarketModel {
     /// Billing mode of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_mode: Option<MarketModelChargeMode>,
     /// Subscription details of a yearly/monthly server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prepaid_info: Option<MarketModelPrepaidInfo>,
 }
 impl MarketModel {
@@ -86,11 +87,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `MarketModelPrepaidInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarketModelPrepaidInfo {
     /// Time the yearly/monthly subscription expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_time: Option<String>,
 }
 impl MarketModelPrepaidInfo {
@@ -163,6 +165,7 @@ impl MigrateServerOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerOption {
     const NAME: &'static str = "MigrateServerOption";
     const FIELDS: &'static [&'static str] = &["dedicated_host_id"];
@@ -182,6 +185,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrateServerOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -235,6 +239,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBod
         at.required("migrate", self.migrate.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerRequestBody {
     const NAME: &'static str = "MigrateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["migrate"];
@@ -249,6 +254,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrateServerRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -279,11 +285,12 @@ impl MigrateServerRequestBodyBuilder {
     }
 }
 /// The `MigrateServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrateServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl MigrateServerResponse {

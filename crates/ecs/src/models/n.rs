@@ -2,37 +2,50 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `NetworkAddresses` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkAddresses {
     /// IP address.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// IP version of the address: 4 (IPv4) or 6 (IPv6). Allowed values: 4, 6.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// ID of the port (network interface) that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:port_id`.
-    #[serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_ips_port_id: Option<String>,
     /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(rename = "OS-EXT-IPS-MAC:mac_addr", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
-    #[serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_ips_type: Option<String>,
     /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
 }
 impl NetworkAddresses {
@@ -174,26 +187,27 @@ impl NetworkAddressesBuilder {
     }
 }
 /// The `NetworkInterfaces` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
     /// ID of the interface's port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// Whether this is the primary interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
     /// IPv4 addresses of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_addresses: Option<Vec<String>>,
     /// IPv6 addresses of the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_addresses: Option<Vec<String>>,
     /// ID of the interface's subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// Elastic IP bound to the interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub association: Option<Association>,
 }
 impl NetworkInterfaces {
@@ -360,6 +374,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOpt
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAddSecurityGroupOption {
     const NAME: &'static str = "NovaAddSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -374,6 +389,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAddSecurityGroupOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaAddSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -428,6 +444,7 @@ for NovaAssociateSecurityGroupRequestBody {
         at.required("addSecurityGroup", self.add_security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaAssociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaAssociateSecurityGroupRequestBody";
@@ -445,6 +462,7 @@ for NovaAssociateSecurityGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaAssociateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -494,6 +512,7 @@ impl NovaAttachInterfaceFixedIp {
         NovaAttachInterfaceFixedIpBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceFixedIp {
     const NAME: &'static str = "NovaAttachInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address"];
@@ -510,6 +529,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceFixedIp
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceFixedIp {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -561,6 +581,7 @@ impl NovaAttachInterfaceOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceOption {
     const NAME: &'static str = "NovaAttachInterfaceOption";
     const FIELDS: &'static [&'static str] = &["fixed_ips", "net_id", "port_id"];
@@ -577,6 +598,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -664,6 +686,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequ
         at.required("interfaceAttachment", self.interface_attachment.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceRequestBody {
     const NAME: &'static str = "NovaAttachInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
@@ -683,6 +706,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -719,13 +743,17 @@ impl NovaAttachInterfaceRequestBodyBuilder {
     }
 }
 /// The `NovaAttachInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceResponse {
     /// The attached network interface.
     ///
     /// JSON name: `interfaceAttachment`.
-    #[serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")
+    )]
     pub interface_attachment: Option<NovaServerInterfaceDetail>,
 }
 impl NovaAttachInterfaceResponse {
@@ -797,23 +825,30 @@ impl NovaAttachInterfaceResponseBuilder {
     }
 }
 /// The `NovaAvailabilityZone` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAvailabilityZone {
     /// Hosts of the zone; always null.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosts: Option<Vec<String>>,
     /// Name of the availability zone.
     ///
     /// **Required.** JSON name: `zoneName`.
-    #[serde(rename = "zoneName", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zoneName", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_name: Option<String>,
     /// State of the availability zone.
     ///
     /// **Required.** JSON name: `zoneState`.
-    #[serde(rename = "zoneState", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zoneState", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_state: Option<NovaAvailabilityZoneState>,
 }
 impl NovaAvailabilityZone {
@@ -907,13 +942,14 @@ impl NovaAvailabilityZoneBuilder {
     }
 }
 /// The `NovaAvailabilityZoneState` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAvailabilityZoneState {
     /// Whether the availability zone can be used.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
 }
 impl NovaAvailabilityZoneState {
@@ -1007,6 +1043,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairOption {
     const NAME: &'static str = "NovaCreateKeypairOption";
     const FIELDS: &'static [&'static str] = &["public_key", "type", "name", "user_id"];
@@ -1026,6 +1063,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaCreateKeypairOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1120,6 +1158,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairReques
         at.required("keypair", self.keypair.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairRequestBody {
     const NAME: &'static str = "NovaCreateKeypairRequestBody";
     const FIELDS: &'static [&'static str] = &["keypair"];
@@ -1134,6 +1173,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaCreateKeypairRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1164,11 +1204,12 @@ impl NovaCreateKeypairRequestBodyBuilder {
     }
 }
 /// The `NovaCreateKeypairResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateKeypairResponse {
     /// The new key pair.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaKeypair>,
 }
 impl NovaCreateKeypairResponse {
@@ -1359,6 +1400,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersOption
             .required("networks", self.networks.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersOption {
     const NAME: &'static str = "NovaCreateServersOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1456,6 +1498,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaCreateServersOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1749,6 +1792,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersReques
         at.required("server", self.server.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersRequestBody {
     const NAME: &'static str = "NovaCreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["server", "os:scheduler_hints"];
@@ -1766,6 +1810,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaCreateServersRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1812,11 +1857,12 @@ impl NovaCreateServersRequestBodyBuilder {
     }
 }
 /// The `NovaCreateServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateServersResponse {
     /// The server being created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<NovaCreateServersResult>,
 }
 impl NovaCreateServersResponse {
@@ -1877,38 +1923,45 @@ impl NovaCreateServersResponseBuilder {
     }
 }
 /// The `NovaCreateServersResult` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateServersResult {
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
-    #[serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub os_dcf_disk_config: Option<NovaCreateServersResultOsDcfDiskConfig>,
     /// Reservation ID of the batch, to filter the created servers with; returned when several
     /// servers are created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reservation_id: Option<String>,
     /// Password of the Windows server's Administrator account.
     ///
     /// **Required.** Secret: redacted in `Debug` output. JSON name: `adminPass`.
-    #[serde(rename = "adminPass", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "adminPass", skip_serializing_if = "Option::is_none")
+    )]
     pub admin_pass: Option<String>,
 }
 impl NovaCreateServersResult {
@@ -2146,6 +2199,7 @@ impl NovaCreateServersSchedulerHint {
         NovaCreateServersSchedulerHintBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersSchedulerHint {
     const NAME: &'static str = "NovaCreateServersSchedulerHint";
     const FIELDS: &'static [&'static str] = &[
@@ -2189,6 +2243,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersScheduler
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaCreateServersSchedulerHint {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2319,6 +2374,7 @@ for NovaDisassociateSecurityGroupRequestBody {
         at.required("removeSecurityGroup", self.remove_security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaDisassociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaDisassociateSecurityGroupRequestBody";
@@ -2339,6 +2395,7 @@ for NovaDisassociateSecurityGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaDisassociateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2375,37 +2432,38 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NovaKeypair` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaKeypair {
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Private key of a newly created key pair; absent when a public key was imported. It is only
     /// returned once, so keep it safe.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_key: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaKeypair {
@@ -2560,56 +2618,57 @@ impl NovaKeypairBuilder {
     }
 }
 /// The `NovaKeypairDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaKeypairDetail {
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Time the resource was created.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Whether the key pair has been deleted.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted: Option<bool>,
     /// Time the key pair was deleted.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted_at: Option<String>,
     /// ID of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Time the resource was last updated.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaKeypairDetail {
@@ -2801,19 +2860,20 @@ impl NovaKeypairDetailBuilder {
     }
 }
 /// The `NovaLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<NovaLinkRel>,
 }
 impl NovaLink {
@@ -2901,13 +2961,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListAvailabilityZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListAvailabilityZonesResponse {
     /// Availability zones with their state.
     ///
     /// JSON name: `availabilityZoneInfo`.
-    #[serde(rename = "availabilityZoneInfo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "availabilityZoneInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub availability_zone_info: Option<Vec<NovaAvailabilityZone>>,
 }
 impl NovaListAvailabilityZonesResponse {
@@ -2997,11 +3061,12 @@ impl NovaListAvailabilityZonesResponseBuilder {
     }
 }
 /// The `NovaListKeypairsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListKeypairsResponse {
     /// Key pairs of the caller.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypairs: Option<Vec<NovaListKeypairsResult>>,
 }
 impl NovaListKeypairsResponse {
@@ -3074,13 +3139,14 @@ impl NovaListKeypairsResponseBuilder {
     }
 }
 /// The `NovaListKeypairsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListKeypairsResult {
     /// A key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaSimpleKeypair>,
 }
 impl NovaListKeypairsResult {
@@ -3141,11 +3207,12 @@ impl NovaListKeypairsResultBuilder {
     }
 }
 /// The `NovaListServerSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServerSecurityGroupsResponse {
     /// Security groups of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaSecurityGroup>>,
 }
 impl NovaListServerSecurityGroupsResponse {
@@ -3225,14 +3292,15 @@ impl NovaListServerSecurityGroupsResponseBuilder {
     }
 }
 /// The `NovaListServersDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServersDetailsResponse {
     /// Servers on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<NovaServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
 }
 impl NovaListServersDetailsResponse {
@@ -3395,14 +3463,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServersResponse {
     /// Servers on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<NovaSimpleServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
 }
 impl NovaListServersResponse {
@@ -3565,11 +3634,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListVersionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListVersionsResponse {
     /// API versions the service offers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<NovaVersion>>,
 }
 impl NovaListVersionsResponse {
@@ -3642,29 +3712,39 @@ impl NovaListVersionsResponseBuilder {
     }
 }
 /// The `NovaNetwork` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaNetwork {
     /// IP address.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(rename = "OS-EXT-IPS-MAC:mac_addr", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
-    #[serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_ips_type: Option<String>,
 }
 impl NovaNetwork {
@@ -3799,6 +3879,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroup
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaRemoveSecurityGroupOption {
     const NAME: &'static str = "NovaRemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -3813,6 +3894,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaRemoveSecurityGroupOpt
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaRemoveSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3843,33 +3925,34 @@ impl NovaRemoveSecurityGroupOptionBuilder {
     }
 }
 /// The `NovaSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroup {
     /// Description of the security group, up to 255 characters.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID (a UUID) of the security group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the security group, up to 255 characters.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Rules of the security group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rules: Option<Vec<NovaSecurityGroupCommonRule>>,
 }
 impl NovaSecurityGroup {
@@ -4001,14 +4084,15 @@ impl NovaSecurityGroupBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonGroup {
     /// Name of the remote security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
 }
 impl NovaSecurityGroupCommonGroup {
@@ -4073,11 +4157,12 @@ impl NovaSecurityGroupCommonGroupBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonIpRange` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonIpRange {
     /// Remote IP range, in CIDR notation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
 }
 impl NovaSecurityGroupCommonIpRange {
@@ -4131,44 +4216,45 @@ impl NovaSecurityGroupCommonIpRangeBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonRule {
     /// First port, 1 to 65535 and not above `to_port`; for ICMP, the ICMP type (0 to 255).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub from_port: Option<i64>,
     /// Remote security group of the rule.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<NovaSecurityGroupCommonGroup>,
     /// ID (a UUID) of the rule.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Protocol: `icmp`, `tcp`, `udp` or an IP protocol number.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_protocol: Option<String>,
     /// Remote IP range of the rule.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_range: Option<NovaSecurityGroupCommonIpRange>,
     /// ID (a UUID) of the security group the rule belongs to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_group_id: Option<String>,
     /// Last port, 1 to 65535 and not below `from_port`; for ICMP, the ICMP code (0 to 255), with -1
     /// for both meaning any ICMP message.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub to_port: Option<i64>,
 }
 impl NovaSecurityGroupCommonRule {
@@ -4322,18 +4408,19 @@ impl NovaSecurityGroupCommonRuleBuilder {
     }
 }
 /// The `NovaServer` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServer {
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -4341,243 +4428,309 @@ pub struct NovaServer {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaServerStatus>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<NovaServerFlavor>,
     /// Image the server was created from.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<NovaServerImage>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Metadata of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(rename = "hostId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
+    )]
     pub host_id: Option<String>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
-    #[serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub os_dcf_disk_config: Option<NovaServerOsDcfDiskConfig>,
     /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
-    #[serde(
-        rename = "OS-EXT-AZ:availability_zone",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-AZ:availability_zone",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_az_availability_zone: Option<String>,
     /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
-    #[serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_srv_attr_host: Option<String>,
     /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
     /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:instance_name",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:instance_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
-    #[serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_power_state: Option<i64>,
     /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
     /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
-    #[serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_task_state: Option<NovaServerOsExtStsTaskState>,
     /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
     /// `SUSPENDED`, `RESCUED`, `ERROR`, `DELETED`, `SOFT_DELETED`, `SHELVED` or
     /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
-    #[serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_vm_state: Option<NovaServerOsExtStsVmState>,
     /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
-    #[serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")
+    )]
     pub os_srv_usg_launched_at: Option<String>,
     /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
-    #[serde(
-        rename = "OS-SRV-USG:terminated_at",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-SRV-USG:terminated_at",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_srv_usg_terminated_at: Option<String>,
     /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
-    #[serde(
-        rename = "os-extended-volumes:volumes_attached",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-extended-volumes:volumes_attached",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<NovaServerVolume>>,
     /// Why the server is in the `ERROR` state, when it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<NovaServerFault>,
     /// Description of the server; microversion 2.19 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
     /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_status: Option<NovaServerHostStatus>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
     /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:reservation_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:reservation_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
     /// Launch order of the server among those created in one batch.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:launch_index`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:launch_index",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:launch_index",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
     /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:kernel_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:kernel_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
     /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:ramdisk_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:ramdisk_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
     /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:root_device_name",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:root_device_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Tags of the server, as `key=value` strings.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Whether the server is locked; microversion 2.9 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv6: Option<String>,
     /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_drive: Option<String>,
     /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")
+    )]
     pub os_scheduler_hints: Option<NovaServerSchedulerHints>,
 }
 impl NovaServer {
@@ -5539,6 +5692,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerBlockDeviceMa
         at.required("source_type", self.source_type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerBlockDeviceMapping {
     const NAME: &'static str = "NovaServerBlockDeviceMapping";
     const FIELDS: &'static [&'static str] = &[
@@ -5598,6 +5752,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerBlockDeviceMappi
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaServerBlockDeviceMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5744,20 +5899,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerFault` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerFault {
     /// Error code of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
     /// Time the fault occurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Description of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Details of the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<String>,
 }
 impl NovaServerFault {
@@ -5843,35 +5999,36 @@ impl NovaServerFaultBuilder {
     }
 }
 /// The `NovaServerFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerFlavor {
     /// ID of the flavor; not returned from microversion 2.47 on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Number of vCPUs of the flavor; microversion 2.47 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<i64>,
     /// Memory of the flavor, in MB; microversion 2.47 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires, in GB, 0 for no limit; microversion 2.47 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<i64>,
     /// Unused (microversion 2.47 or later).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ephemeral: Option<i64>,
     /// Unused; microversion 2.47 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<i64>,
     /// Name of the flavor (microversion 2.47 or later).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub original_name: Option<String>,
     /// Extra specifications of the flavor as key-value pairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
 impl NovaServerFlavor {
@@ -6069,18 +6226,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerImage` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerImage {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
 }
 impl NovaServerImage {
@@ -6164,33 +6322,34 @@ impl NovaServerImageBuilder {
     }
 }
 /// The `NovaServerInterfaceDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerInterfaceDetail {
     /// Private IP addresses of the interface.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<NovaServerInterfaceFixedIp>>,
     /// MAC address of the interface.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_addr: Option<String>,
     /// ID of the network of the interface's port.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub net_id: Option<String>,
     /// ID of the interface's port.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// State of the interface's port.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_state: Option<String>,
 }
 impl NovaServerInterfaceDetail {
@@ -6325,18 +6484,19 @@ impl NovaServerInterfaceDetailBuilder {
     }
 }
 /// The `NovaServerInterfaceFixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerInterfaceFixedIp {
     /// Private IP address of the interface.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// ID of the subnet of that address.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
 }
 impl NovaServerInterfaceFixedIp {
@@ -6432,6 +6592,7 @@ impl NovaServerNetwork {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerNetwork {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerNetwork {
     const NAME: &'static str = "NovaServerNetwork";
     const FIELDS: &'static [&'static str] = &["port", "uuid", "fixed_ip"];
@@ -6448,6 +6609,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerNetwork {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NovaServerNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -6579,15 +6741,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerSchedulerHints {
     /// Where the server was created: `shared` or `dedicated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<Vec<NovaServerSchedulerHintsTenancy>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<Vec<String>>,
 }
 impl NovaServerSchedulerHints {
@@ -6793,16 +6956,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerVolume {
     /// ID of the disk.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server (`false` by default); microversion 2.3 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
 }
 impl NovaServerVolume {
@@ -6879,11 +7043,12 @@ impl NovaServerVolumeBuilder {
     }
 }
 /// The `NovaShowFlavorExtraSpecsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowFlavorExtraSpecsResponse {
     /// Extra specifications of the flavor as key-value pairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
 impl NovaShowFlavorExtraSpecsResponse {
@@ -6942,11 +7107,12 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
     }
 }
 /// The `NovaShowKeypairResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowKeypairResponse {
     /// The key pair.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaKeypairDetail>,
 }
 impl NovaShowKeypairResponse {
@@ -7007,13 +7173,17 @@ impl NovaShowKeypairResponseBuilder {
     }
 }
 /// The `NovaShowServerInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowServerInterfaceResponse {
     /// The network interface.
     ///
     /// JSON name: `interfaceAttachment`.
-    #[serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")
+    )]
     pub interface_attachment: Option<NovaServerInterfaceDetail>,
 }
 impl NovaShowServerInterfaceResponse {
@@ -7086,11 +7256,12 @@ impl NovaShowServerInterfaceResponseBuilder {
     }
 }
 /// The `NovaShowServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowServerResponse {
     /// Details of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<NovaServer>,
 }
 impl NovaShowServerResponse {
@@ -7151,11 +7322,12 @@ impl NovaShowServerResponseBuilder {
     }
 }
 /// The `NovaShowVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowVersionResponse {
     /// The API version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<NovaVersionDetail>,
 }
 impl NovaShowVersionResponse {
@@ -7216,26 +7388,27 @@ impl NovaShowVersionResponseBuilder {
     }
 }
 /// The `NovaSimpleKeypair` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSimpleKeypair {
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaSimpleKeypair {
@@ -7343,23 +7516,24 @@ impl NovaSimpleKeypairBuilder {
     }
 }
 /// The `NovaSimpleServer` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSimpleServer {
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
 }
 impl NovaSimpleServer {
@@ -7456,40 +7630,41 @@ impl NovaSimpleServerBuilder {
     }
 }
 /// The `NovaVersion` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersion {
     /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_version: Option<String>,
     /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
     /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaVersionStatus>,
     /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
     /// 2.1.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
 }
 impl NovaVersion {
@@ -7634,45 +7809,49 @@ impl NovaVersionBuilder {
     }
 }
 /// The `NovaVersionDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersionDetail {
     /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Media types the API version accepts.
     ///
     /// **Required.** JSON name: `media-types`.
-    #[serde(rename = "media-types", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "media-types", skip_serializing_if = "Option::is_none")
+    )]
     pub media_types: Option<Vec<NovaVersionMediaType>>,
     /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_version: Option<String>,
     /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
     /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaVersionDetailStatus>,
     /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
     /// 2.1.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
 }
 impl NovaVersionDetail {
@@ -7856,18 +8035,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaVersionMediaType` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersionMediaType {
     /// Base media type, such as `application/json`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub base: Option<String>,
     /// Media type.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaVersionMediaType {

@@ -2,18 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `PageLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link, such as `next`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl PageLink {
@@ -277,6 +278,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServer {
             .optional("enclave_options", self.enclave_options.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServer {
     const NAME: &'static str = "PostPaidServer";
     const FIELDS: &'static [&'static str] = &[
@@ -390,6 +392,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServer {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServer {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -837,6 +840,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerDataVolum
             .required("size", self.size.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolume {
     const NAME: &'static str = "PostPaidServerDataVolume";
     const FIELDS: &'static [&'static str] = &[
@@ -901,6 +905,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolume {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1111,6 +1116,7 @@ impl PostPaidServerDataVolumeExtendParam {
         PostPaidServerDataVolumeExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for PostPaidServerDataVolumeExtendParam {
     const NAME: &'static str = "PostPaidServerDataVolumeExtendParam";
@@ -1147,6 +1153,7 @@ for PostPaidServerDataVolumeExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolumeExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1219,6 +1226,7 @@ impl PostPaidServerDataVolumeMetadata {
         PostPaidServerDataVolumeMetadataBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolumeMetadata {
     const NAME: &'static str = "PostPaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
@@ -1244,6 +1252,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolumeMe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolumeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1345,6 +1354,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
             .required("bandwidth", self.bandwidth.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEip {
     const NAME: &'static str = "PostPaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
@@ -1361,6 +1371,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEip {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerEip {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1453,6 +1464,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwi
         at.required("sharetype", self.sharetype.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipBandwidth {
     const NAME: &'static str = "PostPaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
@@ -1472,6 +1484,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipBandwidth
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerEipBandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1565,6 +1578,7 @@ impl PostPaidServerEipExtendParam {
         PostPaidServerEipExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipExtendParam {
     const NAME: &'static str = "PostPaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
@@ -1579,6 +1593,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipExtendPar
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerEipExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1690,6 +1705,7 @@ impl PostPaidServerExtendParam {
         PostPaidServerExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerExtendParam {
     const NAME: &'static str = "PostPaidServerExtendParam";
     const FIELDS: &'static [&'static str] = &[
@@ -1770,6 +1786,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerExtendParam 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1928,6 +1945,7 @@ impl PostPaidServerIpv6Bandwidth {
         PostPaidServerIpv6BandwidthBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerIpv6Bandwidth {
     const NAME: &'static str = "PostPaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -1942,6 +1960,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerIpv6Bandwidt
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerIpv6Bandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2011,6 +2030,7 @@ impl PostPaidServerNic {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerNic {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerNic {
     const NAME: &'static str = "PostPaidServerNic";
     const FIELDS: &'static [&'static str] = &[
@@ -2053,6 +2073,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerNic {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerNic {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2192,6 +2213,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip 
         at.optional("eip", self.eip.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerPublicip {
     const NAME: &'static str = "PostPaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
@@ -2213,6 +2235,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerPublicip {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerPublicip {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2319,6 +2342,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerRootVolum
         at.required("volumetype", self.volumetype.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolume {
     const NAME: &'static str = "PostPaidServerRootVolume";
     const FIELDS: &'static [&'static str] = &[
@@ -2360,6 +2384,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolume {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2530,6 +2555,7 @@ impl PostPaidServerRootVolumeExtendParam {
         PostPaidServerRootVolumeExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for PostPaidServerRootVolumeExtendParam {
     const NAME: &'static str = "PostPaidServerRootVolumeExtendParam";
@@ -2566,6 +2592,7 @@ for PostPaidServerRootVolumeExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolumeExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2638,6 +2665,7 @@ impl PostPaidServerRootVolumeMetadata {
         PostPaidServerRootVolumeMetadataBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolumeMetadata {
     const NAME: &'static str = "PostPaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
@@ -2663,6 +2691,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolumeMe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolumeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2750,6 +2779,7 @@ impl PostPaidServerSchedulerHints {
         PostPaidServerSchedulerHintsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSchedulerHints {
     const NAME: &'static str = "PostPaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "dedicated_host_id", "tenancy"];
@@ -2771,6 +2801,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSchedulerHin
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerSchedulerHints {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2834,6 +2865,7 @@ impl PostPaidServerSecurityGroup {
         PostPaidServerSecurityGroupBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSecurityGroup {
     const NAME: &'static str = "PostPaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -2848,6 +2880,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSecurityGrou
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerSecurityGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2908,6 +2941,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerTag {
     const NAME: &'static str = "PostPaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -2923,6 +2957,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerTag {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PostPaidServerTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3155,6 +3190,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServer {
             .optional("enclave_options", self.enclave_options.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServer {
     const NAME: &'static str = "PrePaidServer";
     const FIELDS: &'static [&'static str] = &[
@@ -3268,6 +3304,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServer {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServer {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3715,6 +3752,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerDataVolume
             .required("size", self.size.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolume {
     const NAME: &'static str = "PrePaidServerDataVolume";
     const FIELDS: &'static [&'static str] = &[
@@ -3779,6 +3817,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolume {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3989,6 +4028,7 @@ impl PrePaidServerDataVolumeExtendParam {
         PrePaidServerDataVolumeExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for PrePaidServerDataVolumeExtendParam {
     const NAME: &'static str = "PrePaidServerDataVolumeExtendParam";
@@ -4025,6 +4065,7 @@ for PrePaidServerDataVolumeExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolumeExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4097,6 +4138,7 @@ impl PrePaidServerDataVolumeMetadata {
         PrePaidServerDataVolumeMetadataBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolumeMetadata {
     const NAME: &'static str = "PrePaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
@@ -4122,6 +4164,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolumeMet
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolumeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4223,6 +4266,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
             .required("bandwidth", self.bandwidth.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEip {
     const NAME: &'static str = "PrePaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
@@ -4239,6 +4283,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEip {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerEip {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4328,6 +4373,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwid
         at.required("sharetype", self.sharetype.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipBandwidth {
     const NAME: &'static str = "PrePaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
@@ -4347,6 +4393,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipBandwidth 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerEipBandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4440,6 +4487,7 @@ impl PrePaidServerEipExtendParam {
         PrePaidServerEipExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipExtendParam {
     const NAME: &'static str = "PrePaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
@@ -4454,6 +4502,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipExtendPara
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerEipExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4591,6 +4640,7 @@ impl PrePaidServerExtendParam {
         PrePaidServerExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerExtendParam {
     const NAME: &'static str = "PrePaidServerExtendParam";
     const FIELDS: &'static [&'static str] = &[
@@ -4676,6 +4726,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4947,6 +4998,7 @@ impl PrePaidServerIpv6Bandwidth {
         PrePaidServerIpv6BandwidthBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerIpv6Bandwidth {
     const NAME: &'static str = "PrePaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -4961,6 +5013,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerIpv6Bandwidth
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerIpv6Bandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5030,6 +5083,7 @@ impl PrePaidServerNic {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerNic {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerNic {
     const NAME: &'static str = "PrePaidServerNic";
     const FIELDS: &'static [&'static str] = &[
@@ -5072,6 +5126,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerNic {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerNic {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5211,6 +5266,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
         at.optional("eip", self.eip.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerPublicip {
     const NAME: &'static str = "PrePaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
@@ -5232,6 +5288,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerPublicip {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerPublicip {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5338,6 +5395,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerRootVolume
         at.required("volumetype", self.volumetype.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolume {
     const NAME: &'static str = "PrePaidServerRootVolume";
     const FIELDS: &'static [&'static str] = &[
@@ -5379,6 +5437,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolume {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5549,6 +5608,7 @@ impl PrePaidServerRootVolumeExtendParam {
         PrePaidServerRootVolumeExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for PrePaidServerRootVolumeExtendParam {
     const NAME: &'static str = "PrePaidServerRootVolumeExtendParam";
@@ -5585,6 +5645,7 @@ for PrePaidServerRootVolumeExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolumeExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5657,6 +5718,7 @@ impl PrePaidServerRootVolumeMetadata {
         PrePaidServerRootVolumeMetadataBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolumeMetadata {
     const NAME: &'static str = "PrePaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
@@ -5682,6 +5744,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolumeMet
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolumeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5769,6 +5832,7 @@ impl PrePaidServerSchedulerHints {
         PrePaidServerSchedulerHintsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSchedulerHints {
     const NAME: &'static str = "PrePaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
@@ -5790,6 +5854,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSchedulerHint
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerSchedulerHints {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5870,6 +5935,7 @@ impl PrePaidServerSecurityGroup {
         PrePaidServerSecurityGroupBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSecurityGroup {
     const NAME: &'static str = "PrePaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -5884,6 +5950,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSecurityGroup
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerSecurityGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5944,6 +6011,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerTag {
     const NAME: &'static str = "PrePaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -5959,6 +6027,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerTag {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PrePaidServerTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5999,7 +6068,8 @@ impl PrePaidServerTagBuilder {
     }
 }
 /// The `ProjectFlavorLimit` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectFlavorLimit {}
 impl ProjectFlavorLimit {
@@ -6041,16 +6111,17 @@ impl ProjectFlavorLimitBuilder {
     }
 }
 /// The `ProjectTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectTag {
     /// Tag key, at most 36 Unicode characters of letters, digits, `-` and `_`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Values of the tag key, each at most 43 Unicode characters, possibly empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<String>>,
 }
 impl ProjectTag {
@@ -6159,6 +6230,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
         at.required("type", self.r#type.as_ref()).required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Promotion {
     const NAME: &'static str = "Promotion";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -6174,6 +6246,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Promotion {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Promotion {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -2,17 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `QueryFlavorCapacityAzInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryFlavorCapacityAzInfo {
     /// Region of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// Availability zone with capacity for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone: Option<String>,
     /// Whether this zone is recommended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prefer: Option<bool>,
 }
 impl QueryFlavorCapacityAzInfo {

@@ -2,16 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RecycleBinPolicys` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecycleBinPolicys {
     /// Minimum age, in days since creation, a server must have to go to the recycle bin.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_threshold_day: Option<i64>,
     /// How many hours a server stays in the recycle bin before it is deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_hour: Option<i64>,
 }
 impl RecycleBinPolicys {
@@ -118,6 +119,7 @@ for RegisterServerMonitorRequestBody {
         at.required("monitorMetrics", self.monitor_metrics.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterServerMonitorRequestBody {
     const NAME: &'static str = "RegisterServerMonitorRequestBody";
     const FIELDS: &'static [&'static str] = &["monitorMetrics"];
@@ -132,6 +134,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterServerMonitorReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RegisterServerMonitorRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -228,6 +231,7 @@ impl std::fmt::Debug for ReinstallServerWithCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithCloudInitOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitOption {
     const NAME: &'static str = "ReinstallServerWithCloudInitOption";
@@ -253,6 +257,7 @@ for ReinstallServerWithCloudInitOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallServerWithCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -347,6 +352,7 @@ for ReinstallServerWithCloudInitRequestBody {
         at.required("os-reinstall", self.os_reinstall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithCloudInitRequestBody";
@@ -362,6 +368,7 @@ for ReinstallServerWithCloudInitRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallServerWithCloudInitRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -398,11 +405,12 @@ impl ReinstallServerWithCloudInitRequestBodyBuilder {
     }
 }
 /// The `ReinstallServerWithCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReinstallServerWithCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ReinstallServerWithCloudInitResponse {
@@ -506,6 +514,7 @@ impl std::fmt::Debug for ReinstallServerWithoutCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithoutCloudInitOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitOption {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitOption";
@@ -531,6 +540,7 @@ for ReinstallServerWithoutCloudInitOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallServerWithoutCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -631,6 +641,7 @@ for ReinstallServerWithoutCloudInitRequestBody {
         at.required("os-reinstall", self.os_reinstall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitRequestBody";
@@ -646,6 +657,7 @@ for ReinstallServerWithoutCloudInitRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallServerWithoutCloudInitRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -682,11 +694,12 @@ impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
     }
 }
 /// The `ReinstallServerWithoutCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReinstallServerWithoutCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ReinstallServerWithoutCloudInitResponse {
@@ -789,6 +802,7 @@ impl std::fmt::Debug for ReinstallSeverMetadata {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ReinstallSeverMetadata {
     const NAME: &'static str = "ReinstallSeverMetadata";
     const FIELDS: &'static [&'static str] = &[
@@ -821,6 +835,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReinstallSeverMetadata {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallSeverMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -910,6 +925,7 @@ impl ReinstallSeverMetadataWithoutCloudInitOption {
         ReinstallSeverMetadataWithoutCloudInitOptionBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallSeverMetadataWithoutCloudInitOption {
     const NAME: &'static str = "ReinstallSeverMetadataWithoutCloudInitOption";
@@ -941,6 +957,7 @@ for ReinstallSeverMetadataWithoutCloudInitOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReinstallSeverMetadataWithoutCloudInitOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1032,6 +1049,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOpti
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordOption {
     const NAME: &'static str = "ResetServerPasswordOption";
     const FIELDS: &'static [&'static str] = &["new_password", "is_check_password"];
@@ -1057,6 +1075,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetServerPasswordOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1120,6 +1139,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequ
         at.required("reset-password", self.reset_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordRequestBody {
     const NAME: &'static str = "ResetServerPasswordRequestBody";
     const FIELDS: &'static [&'static str] = &["reset-password"];
@@ -1134,6 +1154,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetServerPasswordRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1200,6 +1221,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOpt
         at.required("flavorRef", self.flavor_ref.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerOption {
     const NAME: &'static str = "ResizePostPaidServerOption";
     const FIELDS: &'static [&'static str] = &["flavorRef", "mode", "cpu_options"];
@@ -1218,6 +1240,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizePostPaidServerOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1297,6 +1320,7 @@ for ResizePostPaidServerRequestBody {
         at.required("resize", self.resize.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerRequestBody {
     const NAME: &'static str = "ResizePostPaidServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
@@ -1312,6 +1336,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizePostPaidServerRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1352,11 +1377,12 @@ impl ResizePostPaidServerRequestBodyBuilder {
     }
 }
 /// The `ResizePostPaidServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizePostPaidServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizePostPaidServerResponse {
@@ -1445,6 +1471,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePrePaidServerOpti
         at.required("flavorRef", self.flavor_ref.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePrePaidServerOption {
     const NAME: &'static str = "ResizePrePaidServerOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1476,6 +1503,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePrePaidServerOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizePrePaidServerOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1562,6 +1590,7 @@ impl ResizeServerExtendParam {
         ResizeServerExtendParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerExtendParam {
     const NAME: &'static str = "ResizeServerExtendParam";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
@@ -1581,6 +1610,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerExtendParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizeServerExtendParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1639,6 +1669,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody
         at.required("resize", self.resize.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerRequestBody {
     const NAME: &'static str = "ResizeServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
@@ -1654,6 +1685,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizeServerRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1694,15 +1726,16 @@ impl ResizeServerRequestBodyBuilder {
     }
 }
 /// The `ResizeServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeServerResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeServerResponse {
@@ -1766,18 +1799,19 @@ impl ResizeServerResponseBuilder {
     }
 }
 /// The `ResourceTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// Tag key, 1 to 127 Unicode characters of letters, digits, `_` and `-`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Tag value, at most 255 Unicode characters of letters, digits, `_` and `-`, possibly empty.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -1849,14 +1883,15 @@ impl ResourceTagBuilder {
     }
 }
 /// The `ResponsePageInfoV3` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResponsePageInfoV3 {
     /// Marker to ask for the next page with; absent or empty on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
     /// Marker of the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_marker: Option<String>,
 }
 impl ResponsePageInfoV3 {
@@ -1930,11 +1965,12 @@ impl ResponsePageInfoV3Builder {
     }
 }
 /// The `RevertRecycleBinServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RevertRecycleBinServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl RevertRecycleBinServerResponse {

@@ -15,6 +15,7 @@ impl ScheduledEventAcceptBody {
         ScheduledEventAcceptBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventAcceptBody {
     const NAME: &'static str = "ScheduledEventAcceptBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
@@ -31,6 +32,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventAcceptBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ScheduledEventAcceptBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -84,6 +86,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBod
         at.required("not_before", self.not_before.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventUpdateBody {
     const NAME: &'static str = "ScheduledEventUpdateBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
@@ -100,6 +103,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventUpdateBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ScheduledEventUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -130,14 +134,15 @@ impl ScheduledEventUpdateBodyBuilder {
     }
 }
 /// The `SecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// Name of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl SecurityGroup {
@@ -308,6 +313,7 @@ impl SerialConsoleOptions {
         SerialConsoleOptionsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SerialConsoleOptions {
     const NAME: &'static str = "SerialConsoleOptions";
     const FIELDS: &'static [&'static str] = &["enabled"];
@@ -322,6 +328,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SerialConsoleOptions {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SerialConsoleOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -352,37 +359,50 @@ impl SerialConsoleOptionsBuilder {
     }
 }
 /// The `ServerAddress` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerAddress {
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
     /// IP address.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// JSON name: `OS-EXT-IPS:type`.
-    #[serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_ips_type: Option<ServerAddressOsExtIpsType>,
     /// MAC address of the interface that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(rename = "OS-EXT-IPS-MAC:mac_addr", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// ID of the port (network interface) that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS:port_id`.
-    #[serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_ips_port_id: Option<String>,
 }
 impl ServerAddress {
@@ -534,28 +554,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ServerAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerAttachableQuantity {
     /// Number of further SCSI disks the server can attach.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
     /// Number of further network interfaces the server can attach.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl ServerAttachableQuantity {
@@ -657,40 +678,53 @@ impl ServerAttachableQuantityBuilder {
     }
 }
 /// The `ServerBlockDevice` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerBlockDevice {
     /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
+    )]
     pub boot_index: Option<i64>,
     /// PCI address of the disk on the server.
     ///
     /// JSON name: `pciAddress`.
-    #[serde(rename = "pciAddress", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "pciAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub pci_address: Option<String>,
     /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeId", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_id: Option<String>,
     /// Mount point (device name) of the disk on the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
-    #[serde(rename = "serverId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverId", skip_serializing_if = "Option::is_none")
+    )]
     pub server_id: Option<String>,
     /// ID of the attachment, the same as the disk ID (a UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Size of the disk in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Bus type of the disk: `virtio` or `scsi`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bus: Option<String>,
 }
 impl ServerBlockDevice {
@@ -836,21 +870,22 @@ impl ServerBlockDeviceBuilder {
     }
 }
 /// The `ServerDetail` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerDetail {
     /// ID of the capacity reservation the server uses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_reservation_id: Option<String>,
     /// Capacity reservation settings of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
     /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
     /// rack.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spod_id: Option<String>,
     /// Confidential computing (enclave) settings of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enclave_options: Option<EnclaveOptions>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -858,271 +893,337 @@ pub struct ServerDetail {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Time at which the server is deleted automatically, in UTC and the ISO 8601 form
     /// `2020-01-19T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_terminate_time: Option<String>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(rename = "hostId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
+    )]
     pub host_id: Option<String>,
     /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
-    #[serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_srv_attr_host: Option<String>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
     /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// Image the server was created from.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<ServerImage>,
     /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
     /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
-    #[serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_task_state: Option<String>,
     /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
     /// `SUSPENDED`, `RESCUED`, `ERROR`, `DELETED`, `SOFT_DELETED`, `SHELVED` or
     /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
-    #[serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_vm_state: Option<String>,
     /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:instance_name",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:instance_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
     /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<ServerFlavor>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<ServerSecurityGroup>>,
     /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
-    #[serde(
-        rename = "OS-EXT-AZ:availability_zone",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-AZ:availability_zone",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_az_availability_zone: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
-    #[serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub os_dcf_disk_config: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv6: Option<String>,
     /// Why the server is in the `ERROR` state, when it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<serde_json::Value>,
     /// Progress of the server's current operation, in percent; reserved.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
-    #[serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")
+    )]
     pub os_ext_sts_power_state: Option<i64>,
     /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_drive: Option<String>,
     /// Metadata of the server: keys set by the system (such as `charging_mode`,
     /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
-    #[serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")
+    )]
     pub os_srv_usg_launched_at: Option<String>,
     /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
-    #[serde(
-        rename = "OS-SRV-USG:terminated_at",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-SRV-USG:terminated_at",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_srv_usg_terminated_at: Option<String>,
     /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
-    #[serde(
-        rename = "os-extended-volumes:volumes_attached",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-extended-volumes:volumes_attached",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<ServerExtendVolumeAttachment>>,
     /// Description of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
     /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_status: Option<String>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
     /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:reservation_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:reservation_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
     /// Launch order of the server among those created in one batch.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:launch_index`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:launch_index",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:launch_index",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
     /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:kernel_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:kernel_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
     /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:ramdisk_id",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:ramdisk_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
     /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:root_device_name",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:root_device_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Tags of the server, as `key=value` strings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")
+    )]
     pub os_scheduler_hints: Option<ServerSchedulerHints>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// System tags of the server, such as its enterprise project.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sys_tags: Option<Vec<ServerSystemTag>>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_options: Option<CpuOptions>,
     /// Security settings of the server, such as secure boot and vTPM.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_options: Option<SecurityOptions>,
     /// Hypervisor of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hypervisor: Option<Hypervisor>,
     /// Network interfaces of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 impl ServerDetail {
@@ -2227,28 +2328,32 @@ impl ServerDetailBuilder {
     }
 }
 /// The `ServerExtendVolumeAttachment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerExtendVolumeAttachment {
     /// ID (a UUID) of the disk.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server: `true` or `false`; microversion 2.3 or later.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<String>,
     /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
+    )]
     pub boot_index: Option<String>,
     /// Mount point (device name) of the disk on the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
 }
 impl ServerExtendVolumeAttachment {
@@ -2356,43 +2461,44 @@ impl ServerExtendVolumeAttachmentBuilder {
     }
 }
 /// The `ServerFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerFlavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// System disk size the flavor requires, 0 for no limit; not used by ECS.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<String>,
     /// GPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gpus: Option<Vec<GpuInfo>>,
     /// ASIC accelerators of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub asic_accelerators: Option<Vec<AsicAcceleratorInfo>>,
 }
 impl ServerFlavor {
@@ -2588,6 +2694,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
         at.required("instance_uuid", self.instance_uuid.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerGroupMember {
     const NAME: &'static str = "ServerGroupMember";
     const FIELDS: &'static [&'static str] = &["instance_uuid"];
@@ -2607,6 +2714,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerGroupMember {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ServerGroupMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2704,13 +2812,14 @@ impl ServerIdBuilder {
     }
 }
 /// The `ServerImage` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerImage {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl ServerImage {
@@ -2844,136 +2953,215 @@ impl ServerInterfaceFixedIpBuilder {
     }
 }
 /// The `ServerLimits` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerLimits {
     /// Maximum length of image metadata.
     ///
     /// **Required.** JSON name: `maxImageMeta`.
-    #[serde(rename = "maxImageMeta", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxImageMeta", skip_serializing_if = "Option::is_none")
+    )]
     pub max_image_meta: Option<i64>,
     /// Maximum number of files that can be injected.
     ///
     /// **Required.** JSON name: `maxPersonality`.
-    #[serde(rename = "maxPersonality", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxPersonality", skip_serializing_if = "Option::is_none")
+    )]
     pub max_personality: Option<i64>,
     /// Maximum size of an injected file, in bytes.
     ///
     /// **Required.** JSON name: `maxPersonalitySize`.
-    #[serde(rename = "maxPersonalitySize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxPersonalitySize", skip_serializing_if = "Option::is_none")
+    )]
     pub max_personality_size: Option<i64>,
     /// Maximum number of rules per security group (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroupRules`.
-    #[serde(rename = "maxSecurityGroupRules", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxSecurityGroupRules", skip_serializing_if = "Option::is_none")
+    )]
     pub max_security_group_rules: Option<i64>,
     /// Maximum number of security groups (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroups`.
-    #[serde(rename = "maxSecurityGroups", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxSecurityGroups", skip_serializing_if = "Option::is_none")
+    )]
     pub max_security_groups: Option<i64>,
     /// Maximum number of servers per server group.
     ///
     /// **Required.** JSON name: `maxServerGroupMembers`.
-    #[serde(rename = "maxServerGroupMembers", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerGroupMembers", skip_serializing_if = "Option::is_none")
+    )]
     pub max_server_group_members: Option<i64>,
     /// Maximum number of server groups.
     ///
     /// **Required.** JSON name: `maxServerGroups`.
-    #[serde(rename = "maxServerGroups", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerGroups", skip_serializing_if = "Option::is_none")
+    )]
     pub max_server_groups: Option<i64>,
     /// Maximum length of server metadata.
     ///
     /// **Required.** JSON name: `maxServerMeta`.
-    #[serde(rename = "maxServerMeta", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerMeta", skip_serializing_if = "Option::is_none")
+    )]
     pub max_server_meta: Option<i64>,
     /// Maximum number of vCPUs.
     ///
     /// **Required.** JSON name: `maxTotalCores`.
-    #[serde(rename = "maxTotalCores", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalCores", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_cores: Option<i64>,
     /// Maximum number of floating IP addresses.
     ///
     /// **Required.** JSON name: `maxTotalFloatingIps`.
-    #[serde(rename = "maxTotalFloatingIps", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalFloatingIps", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_floating_ips: Option<i64>,
     /// Maximum number of servers.
     ///
     /// **Required.** JSON name: `maxTotalInstances`.
-    #[serde(rename = "maxTotalInstances", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalInstances", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_instances: Option<i64>,
     /// Maximum number of SSH key pairs.
     ///
     /// **Required.** JSON name: `maxTotalKeypairs`.
-    #[serde(rename = "maxTotalKeypairs", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalKeypairs", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_keypairs: Option<i64>,
     /// Maximum total memory, in MB.
     ///
     /// **Required.** JSON name: `maxTotalRAMSize`.
-    #[serde(rename = "maxTotalRAMSize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalRAMSize", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_ram_size: Option<i64>,
     /// Number of vCPUs in use.
     ///
     /// **Required.** JSON name: `totalCoresUsed`.
-    #[serde(rename = "totalCoresUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalCoresUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_cores_used: Option<i64>,
     /// Number of floating IP addresses in use.
     ///
     /// **Required.** JSON name: `totalFloatingIpsUsed`.
-    #[serde(rename = "totalFloatingIpsUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalFloatingIpsUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_floating_ips_used: Option<i64>,
     /// Number of servers in use.
     ///
     /// **Required.** JSON name: `totalInstancesUsed`.
-    #[serde(rename = "totalInstancesUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalInstancesUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_instances_used: Option<i64>,
     /// Memory in use, in MB.
     ///
     /// **Required.** JSON name: `totalRAMUsed`.
-    #[serde(rename = "totalRAMUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalRAMUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_ram_used: Option<i64>,
     /// Number of security groups in use.
     ///
     /// **Required.** JSON name: `totalSecurityGroupsUsed`.
-    #[serde(rename = "totalSecurityGroupsUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "totalSecurityGroupsUsed",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub total_security_groups_used: Option<i64>,
     /// Number of server groups in use.
     ///
     /// **Required.** JSON name: `totalServerGroupsUsed`.
-    #[serde(rename = "totalServerGroupsUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalServerGroupsUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_server_groups_used: Option<i64>,
     /// Maximum number of spot servers.
     ///
     /// JSON name: `maxTotalSpotInstances`.
-    #[serde(rename = "maxTotalSpotInstances", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotInstances", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_spot_instances: Option<i64>,
     /// Maximum number of vCPUs of spot servers.
     ///
     /// JSON name: `maxTotalSpotCores`.
-    #[serde(rename = "maxTotalSpotCores", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotCores", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_spot_cores: Option<i64>,
     /// Maximum total memory of spot servers, in MB.
     ///
     /// JSON name: `maxTotalSpotRAMSize`.
-    #[serde(rename = "maxTotalSpotRAMSize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotRAMSize", skip_serializing_if = "Option::is_none")
+    )]
     pub max_total_spot_ram_size: Option<i64>,
     /// Number of spot servers in use.
     ///
     /// JSON name: `totalSpotInstancesUsed`.
-    #[serde(rename = "totalSpotInstancesUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotInstancesUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_spot_instances_used: Option<i64>,
     /// Number of vCPUs of spot servers in use.
     ///
     /// JSON name: `totalSpotCoresUsed`.
-    #[serde(rename = "totalSpotCoresUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotCoresUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_spot_cores_used: Option<i64>,
     /// Memory of spot servers in use, in MB.
     ///
     /// JSON name: `totalSpotRAMUsed`.
-    #[serde(rename = "totalSpotRAMUsed", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotRAMUsed", skip_serializing_if = "Option::is_none")
+    )]
     pub total_spot_ram_used: Option<i64>,
     /// Number of servers that may be created per flavor; `-1` means unlimited.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit_by_flavor: Option<Vec<ProjectFlavorLimit>>,
 }
 impl ServerLimits {
@@ -3525,6 +3713,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup 
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerNicSecurityGroup {
     const NAME: &'static str = "ServerNicSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -3539,6 +3728,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerNicSecurityGroup {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ServerNicSecurityGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3569,23 +3759,24 @@ impl ServerNicSecurityGroupBuilder {
     }
 }
 /// The `ServerRemoteConsole` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerRemoteConsole {
     /// Protocol of the remote console, such as `vnc`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// Kind of remote console, such as `novnc`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// URL that opens the remote console.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl ServerRemoteConsole {
@@ -3670,28 +3861,29 @@ impl ServerRemoteConsoleBuilder {
     }
 }
 /// The `ServerResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerResource {
     /// ID of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Reserved.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<String>,
     /// Tags of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
 }
 impl ServerResource {
@@ -3820,19 +4012,20 @@ impl ServerResourceBuilder {
     }
 }
 /// The `ServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSchedulerHints {
     /// IDs (UUIDs) of the anti-affinity server groups of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<Vec<String>>,
     /// Where the server was created: `shared` (the shared pool, the default) or `dedicated` (a
     /// dedicated host).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<Vec<String>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<Vec<String>>,
 }
 impl ServerSchedulerHints {
@@ -3945,18 +4138,19 @@ impl ServerSchedulerHintsBuilder {
     }
 }
 /// The `ServerSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSecurityGroup {
     /// Name or ID of the security group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the security group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl ServerSecurityGroup {
@@ -4028,14 +4222,15 @@ impl ServerSecurityGroupBuilder {
     }
 }
 /// The `ServerSystemTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSystemTag {
     /// Key of the system tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Value of the system tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ServerSystemTag {
@@ -4211,6 +4406,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTagMatch {
     const NAME: &'static str = "ServerTagMatch";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -4226,6 +4422,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTagMatch {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ServerTagMatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4295,6 +4492,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
         at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTags {
     const NAME: &'static str = "ServerTags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
@@ -4310,6 +4508,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTags {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ServerTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4355,24 +4554,31 @@ impl ServerTagsBuilder {
     }
 }
 /// The `ServerVolumeAttachment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerVolumeAttachment {
     /// Mount point (device name) of the disk on the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// ID of the attachment, the same as the disk ID (a UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
-    #[serde(rename = "serverId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverId", skip_serializing_if = "Option::is_none")
+    )]
     pub server_id: Option<String>,
     /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeId", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_id: Option<String>,
 }
 impl ServerVolumeAttachment {
@@ -4458,17 +4664,18 @@ impl ServerVolumeAttachmentBuilder {
     }
 }
 /// The `ShowAppendableVolumeQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAppendableVolumeQuotaResponse {
     /// Number of further SCSI disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further disks the yearly/monthly server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
 }
 impl ShowAppendableVolumeQuotaResponse {
@@ -4543,11 +4750,12 @@ impl ShowAppendableVolumeQuotaResponseBuilder {
     }
 }
 /// The `ShowFlavorCapacityResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowFlavorCapacityResponse {
     /// Availability zones with capacity for the flavor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<QueryFlavorCapacityAzInfo>>,
 }
 impl ShowFlavorCapacityResponse {
@@ -4618,38 +4826,39 @@ impl ShowFlavorCapacityResponseBuilder {
     }
 }
 /// The `ShowJobResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowJobResponse {
     /// Time the job started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Error code when querying the job itself failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Time the job ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Resources the job works on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub entities: Option<JobEntities>,
     /// Error code of a failed job; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Kind of the job, such as `createServer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_type: Option<String>,
     /// Error message when querying the job itself failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowJobResponseStatus>,
 }
 impl ShowJobResponse {
@@ -4836,14 +5045,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowMetadataOptionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMetadataOptionsResponse {
     /// Whether the metadata service (IMDS) is on (`enabled`) or off (`disabled`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub http_endpoint: Option<ShowMetadataOptionsResponseHttpEndpoint>,
     /// Whether metadata requests need a session token (`required`) or not (`optional`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub http_tokens: Option<ShowMetadataOptionsResponseHttpTokens>,
 }
 impl ShowMetadataOptionsResponse {
@@ -4941,17 +5151,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowRecycleBinResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRecycleBinResponse {
     /// ID of the project the settings belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Whether the recycle bin is on (`on`) or off (`off`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub switch: Option<String>,
     /// Recycle bin policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<RecycleBinPolicys>,
 }
 impl ShowRecycleBinResponse {
@@ -5036,11 +5247,12 @@ impl ShowRecycleBinResponseBuilder {
     }
 }
 /// The `ShowResetPasswordFlagResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowResetPasswordFlagResponse {
     /// Whether the server supports one-click password reset: `True` or `False`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resetpwd_flag: Option<String>,
 }
 impl ShowResetPasswordFlagResponse {
@@ -5098,11 +5310,12 @@ impl ShowResetPasswordFlagResponseBuilder {
     }
 }
 /// The `ShowSerialConsoleActionsOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsOption {
     /// URL that opens the serial console.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl ShowSerialConsoleActionsOption {
@@ -5155,11 +5368,12 @@ impl ShowSerialConsoleActionsOptionBuilder {
     }
 }
 /// The `ShowSerialConsoleActionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsResponse {
     /// The serial console login details.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serial_console: Option<ShowSerialConsoleActionsOption>,
 }
 impl ShowSerialConsoleActionsResponse {
@@ -5218,18 +5432,25 @@ impl ShowSerialConsoleActionsResponseBuilder {
     }
 }
 /// The `ShowServerAttachableNicNumResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerAttachableNicNumResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
+    )]
     pub attachable_quantity: Option<AttachableQuantityForNic>,
     /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
-    #[serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")
+    )]
     pub interface_attachments: Option<Vec<InterfaceExt>>,
 }
 impl ShowServerAttachableNicNumResponse {
@@ -5330,13 +5551,17 @@ impl ShowServerAttachableNicNumResponseBuilder {
     }
 }
 /// The `ShowServerBlockDeviceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerBlockDeviceResponse {
     /// The disk attached to the server.
     ///
     /// JSON name: `volumeAttachment`.
-    #[serde(rename = "volumeAttachment", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachment", skip_serializing_if = "Option::is_none")
+    )]
     pub volume_attachment: Option<ServerBlockDevice>,
 }
 impl ShowServerBlockDeviceResponse {
@@ -5389,11 +5614,12 @@ impl ShowServerBlockDeviceResponseBuilder {
     }
 }
 /// The `ShowServerConsoleOutputResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerConsoleOutputResponse {
     /// Console log of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
 }
 impl ShowServerConsoleOutputResponse {
@@ -5446,11 +5672,12 @@ impl ShowServerConsoleOutputResponseBuilder {
     }
 }
 /// The `ShowServerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerGroupResponse {
     /// Details of the server group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_group: Option<ShowServerGroupResult>,
 }
 impl ShowServerGroupResponse {
@@ -5511,34 +5738,35 @@ impl ShowServerGroupResponseBuilder {
     }
 }
 /// The `ShowServerGroupResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerGroupResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl ShowServerGroupResult {
@@ -5683,11 +5911,12 @@ impl ShowServerGroupResultBuilder {
     }
 }
 /// The `ShowServerLimitsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerLimitsResponse {
     /// Quotas of the project and their usage.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub absolute: Option<ServerLimits>,
 }
 impl ShowServerLimitsResponse {
@@ -5748,14 +5977,15 @@ impl ShowServerLimitsResponseBuilder {
     }
 }
 /// The `ShowServerPasswordResponse` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerPasswordResponse {
     /// Initial password of the Windows server, encrypted with the key pair's public key; decrypt it
     /// with the private key.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub password: Option<String>,
 }
 impl ShowServerPasswordResponse {
@@ -5841,6 +6071,7 @@ for ShowServerRemoteConsoleRequestBody {
         at.required("remote_console", self.remote_console.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowServerRemoteConsoleRequestBody {
     const NAME: &'static str = "ShowServerRemoteConsoleRequestBody";
@@ -5856,6 +6087,7 @@ for ShowServerRemoteConsoleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShowServerRemoteConsoleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5892,11 +6124,12 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
     }
 }
 /// The `ShowServerRemoteConsoleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerRemoteConsoleResponse {
     /// The remote console login details.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_console: Option<ServerRemoteConsole>,
 }
 impl ShowServerRemoteConsoleResponse {
@@ -5958,11 +6191,12 @@ impl ShowServerRemoteConsoleResponseBuilder {
     }
 }
 /// The `ShowServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerResponse {
     /// Details of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<ServerDetail>,
 }
 impl ShowServerResponse {
@@ -6023,11 +6257,12 @@ impl ShowServerResponseBuilder {
     }
 }
 /// The `ShowServerTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerTagsResponse {
     /// Tags of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ServerTag>>,
 }
 impl ShowServerTagsResponse {
@@ -6100,18 +6335,19 @@ impl ShowServerTagsResponseBuilder {
     }
 }
 /// The `SimpleFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleFlavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<Link>>,
 }
 impl SimpleFlavor {
@@ -6192,32 +6428,33 @@ impl SimpleFlavorBuilder {
     }
 }
 /// The `SubJob` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubJob {
     /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<SubJobStatus>,
     /// Resources the job works on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub entities: Option<SubJobEntities>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Kind of the job, such as `createServer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_type: Option<String>,
     /// Time the job started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Time the job ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Error code of a failed job; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
 }
 impl SubJob {
@@ -6365,18 +6602,19 @@ impl SubJobBuilder {
     }
 }
 /// The `SubJobEntities` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubJobEntities {
     /// ID of the server (a UUID), as returned by `list_servers_details` or by the call that created
     /// it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_id: Option<String>,
     /// ID of the network interface, for jobs that work on interfaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nic_id: Option<String>,
     /// Why the sub-job failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub errorcode_message: Option<String>,
 }
 impl SubJobEntities {

@@ -25,6 +25,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBod
         at.required("interface_attachment", self.interface_attachment.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNicInfoRequestBody {
     const NAME: &'static str = "UpdateNicInfoRequestBody";
     const FIELDS: &'static [&'static str] = &["interface_attachment"];
@@ -44,6 +45,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNicInfoRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateNicInfoRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -103,6 +105,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption 
         at.required("switch", self.switch.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinOption {
     const NAME: &'static str = "UpdateRecycleBinOption";
     const FIELDS: &'static [&'static str] = &["switch"];
@@ -117,6 +120,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRecycleBinOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -188,6 +192,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyO
             .required("recycle_threshold_day", self.recycle_threshold_day.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyOption {
     const NAME: &'static str = "UpdateRecycleBinPolicyOption";
     const FIELDS: &'static [&'static str] = &["retention_hour", "recycle_threshold_day"];
@@ -213,6 +218,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyOpti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRecycleBinPolicyOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -276,6 +282,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyR
         at.required("policy", self.policy.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyReq {
     const NAME: &'static str = "UpdateRecycleBinPolicyReq";
     const FIELDS: &'static [&'static str] = &["policy"];
@@ -290,6 +297,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyReq 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRecycleBinPolicyReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -343,6 +351,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
         at.required("recycle_bin", self.recycle_bin.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinReq {
     const NAME: &'static str = "UpdateRecycleBinReq";
     const FIELDS: &'static [&'static str] = &["recycle_bin"];
@@ -357,6 +366,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRecycleBinReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -387,13 +397,14 @@ impl UpdateRecycleBinReqBuilder {
     }
 }
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateScheduledEventResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl UpdateScheduledEventResponse {
@@ -458,6 +469,7 @@ impl UpdateSerialConsoleOptionsOption {
         UpdateSerialConsoleOptionsOptionBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSerialConsoleOptionsOption {
     const NAME: &'static str = "UpdateSerialConsoleOptionsOption";
     const FIELDS: &'static [&'static str] = &["enabled"];
@@ -472,6 +484,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSerialConsoleOptions
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSerialConsoleOptionsOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -515,6 +528,7 @@ impl UpdateSerialConsoleOptionsRequestBody {
         UpdateSerialConsoleOptionsRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSerialConsoleOptionsRequestBody {
     const NAME: &'static str = "UpdateSerialConsoleOptionsRequestBody";
@@ -535,6 +549,7 @@ for UpdateSerialConsoleOptionsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSerialConsoleOptionsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -571,18 +586,19 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
     }
 }
 /// The `UpdateServerAddress` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerAddress {
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// IP address.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
 }
 impl UpdateServerAddress {
@@ -680,6 +696,7 @@ for UpdateServerAutoTerminateTimeRequestBody {
         at.required("auto_terminate_time", self.auto_terminate_time.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerAutoTerminateTimeRequestBody {
     const NAME: &'static str = "UpdateServerAutoTerminateTimeRequestBody";
@@ -700,6 +717,7 @@ for UpdateServerAutoTerminateTimeRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerAutoTerminateTimeRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -754,6 +772,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
         at.required("delete_on_termination", self.delete_on_termination.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceOption {
     const NAME: &'static str = "UpdateServerBlockDeviceOption";
     const FIELDS: &'static [&'static str] = &["delete_on_termination"];
@@ -773,6 +792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceOpt
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerBlockDeviceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -826,6 +846,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
         at.required("block_device", self.block_device.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceReq {
     const NAME: &'static str = "UpdateServerBlockDeviceReq";
     const FIELDS: &'static [&'static str] = &["block_device"];
@@ -840,6 +861,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceReq
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerBlockDeviceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -893,6 +915,7 @@ impl UpdateServerMetadataOptionsRequestBody {
         UpdateServerMetadataOptionsRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerMetadataOptionsRequestBody {
     const NAME: &'static str = "UpdateServerMetadataOptionsRequestBody";
@@ -909,6 +932,7 @@ for UpdateServerMetadataOptionsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerMetadataOptionsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1009,6 +1033,7 @@ for UpdateServerMetadataRequestBody {
         at.required("metadata", self.metadata.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataRequestBody {
     const NAME: &'static str = "UpdateServerMetadataRequestBody";
     const FIELDS: &'static [&'static str] = &["metadata"];
@@ -1023,6 +1048,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerMetadataRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1059,11 +1085,12 @@ impl UpdateServerMetadataRequestBodyBuilder {
     }
 }
 /// The `UpdateServerMetadataResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerMetadataResponse {
     /// The server's custom metadata after the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateServerMetadataResponse {
@@ -1174,6 +1201,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerOption {
         at.optional("security_options", self.security_options.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerOption {
     const NAME: &'static str = "UpdateServerOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1203,6 +1231,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1296,6 +1325,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody
         at.required("server", self.server.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerRequestBody {
     const NAME: &'static str = "UpdateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["server"];
@@ -1310,6 +1340,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateServerRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1340,11 +1371,12 @@ impl UpdateServerRequestBodyBuilder {
     }
 }
 /// The `UpdateServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerResponse {
     /// The server after the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<UpdateServerResult>,
 }
 impl UpdateServerResponse {
@@ -1405,100 +1437,113 @@ impl UpdateServerResponseBuilder {
     }
 }
 /// The `UpdateServerResult` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerResult {
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the image the server was created from.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
+    )]
     pub access_i_pv6: Option<String>,
     /// Metadata of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(rename = "hostId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
+    )]
     pub host_id: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<SimpleFlavor>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
-    #[serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub os_dcf_disk_config: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<Link>>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Description of the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Tags of the server, as `key=value` strings; microversion 2.26 or later.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -1506,23 +1551,29 @@ pub struct UpdateServerResult {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
 }

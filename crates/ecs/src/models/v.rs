@@ -2,27 +2,31 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `VolumeAttach` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VolumeAttach {
     /// ID of the disk.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server; `false` by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
     /// Mount point of the disk.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// Attachment order of the disk; `0` is the boot disk.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
+    )]
     pub boot_index: Option<String>,
     /// Size of the disk in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
 }
 impl VolumeAttach {
@@ -163,6 +167,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachReques
         at.required("serverinfo", self.serverinfo.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeBatchDetachRequest {
     const NAME: &'static str = "VolumeBatchDetachRequest";
     const FIELDS: &'static [&'static str] = &["serverinfo"];
@@ -177,6 +182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeBatchDetachRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for VolumeBatchDetachRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -21,6 +21,7 @@ impl AccessPolicyEntity {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyEntity {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyEntity {
     const NAME: &'static str = "AccessPolicyEntity";
     const FIELDS: &'static [&'static str] = &["user_name", "access_policy"];
@@ -36,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyEntity {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AccessPolicyEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -125,6 +127,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity
             .required("policies", self.policies.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyTopicEntity {
     const NAME: &'static str = "AccessPolicyTopicEntity";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
@@ -140,6 +143,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyTopicEntity {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AccessPolicyTopicEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -225,6 +229,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandCo
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfig {
     const NAME: &'static str = "AlterAutoVolumeExpandConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -267,6 +272,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AlterAutoVolumeExpandConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -327,37 +333,41 @@ impl AlterAutoVolumeExpandConfigBuilder {
     }
 }
 /// The `AvailableZonesResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZonesResp {
     /// Whether the zone's resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "soldOut", skip_serializing_if = "Option::is_none")
+    )]
     pub sold_out: Option<bool>,
     /// ID of the availability zone, as used in `available_zones` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Code of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Display name of the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Port number associated with the availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Whether the zone still has resources available: `true` or `false`, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_availability: Option<String>,
     /// Whether this is the default availability zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_az: Option<bool>,
     /// Remaining time of the zone, given as a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Whether the zone supports IPv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
 }
 impl AvailableZonesResp {

@@ -18,6 +18,7 @@ impl BatchCreateOrDeleteTagReq {
         BatchCreateOrDeleteTagReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -33,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateOrDeleteTagReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -115,6 +117,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
         at.required("group_ids", self.group_ids.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupReq {
     const NAME: &'static str = "BatchDeleteGroupReq";
     const FIELDS: &'static [&'static str] = &["group_ids"];
@@ -129,6 +132,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteGroupReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -167,14 +171,15 @@ impl BatchDeleteGroupReqBuilder {
     }
 }
 /// The `BatchDeleteGroupRespFailedGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteGroupRespFailedGroups {
     /// ID (name) of a consumer group that could not be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Why the consumer group could not be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_message: Option<String>,
 }
 impl BatchDeleteGroupRespFailedGroups {
@@ -243,14 +248,15 @@ impl BatchDeleteGroupRespFailedGroupsBuilder {
     }
 }
 /// The `BatchDeleteGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteGroupResponse {
     /// Consumer groups that could not be deleted, each with the reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_groups: Option<Vec<BatchDeleteGroupRespFailedGroups>>,
     /// Number of consumer groups that could not be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl BatchDeleteGroupResponse {
@@ -347,6 +353,7 @@ impl BatchDeleteInstanceTopicReq {
         BatchDeleteInstanceTopicReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicReq {
     const NAME: &'static str = "BatchDeleteInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
@@ -361,6 +368,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicRe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceTopicReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -396,14 +404,15 @@ impl BatchDeleteInstanceTopicReqBuilder {
     }
 }
 /// The `BatchDeleteInstanceTopicRespTopics` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicRespTopics {
     /// Name of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the topic was deleted (`true`) or not (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 impl BatchDeleteInstanceTopicRespTopics {
@@ -468,11 +477,12 @@ impl BatchDeleteInstanceTopicRespTopicsBuilder {
     }
 }
 /// The `BatchDeleteInstanceTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicResponse {
     /// Outcome of the deletion for each requested topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<BatchDeleteInstanceTopicRespTopics>>,
 }
 impl BatchDeleteInstanceTopicResponse {
@@ -560,6 +570,7 @@ impl BatchDeleteInstanceUsersReq {
         BatchDeleteInstanceUsersReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceUsersReq {
     const NAME: &'static str = "BatchDeleteInstanceUsersReq";
     const FIELDS: &'static [&'static str] = &["action", "users"];
@@ -575,6 +586,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceUsersRe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceUsersReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -661,6 +673,7 @@ for BatchDeleteMessageDiagnosisReportsReq {
         at.required("report_id_list", self.report_id_list.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisReportsReq {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsReq";
@@ -681,6 +694,7 @@ for BatchDeleteMessageDiagnosisReportsReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteMessageDiagnosisReportsReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -719,11 +733,12 @@ impl BatchDeleteMessageDiagnosisReportsReqBuilder {
     }
 }
 /// The `BatchDeleteMessageDiagnosisReportsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisReportsResponse {
     /// Outcome of the deletion for each requested report.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchDeleteMessageDiagnosisRespResults>>,
 }
 impl BatchDeleteMessageDiagnosisReportsResponse {
@@ -806,16 +821,17 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
     }
 }
 /// The `BatchDeleteMessageDiagnosisRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisRespResults {
     /// Whether the report was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// ID of the diagnosis report.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl BatchDeleteMessageDiagnosisRespResults {
@@ -902,6 +918,7 @@ impl BatchModiftGroupDescriptionReq {
         BatchModiftGroupDescriptionReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModiftGroupDescriptionReq {
     const NAME: &'static str = "BatchModiftGroupDescriptionReq";
     const FIELDS: &'static [&'static str] = &["groups"];
@@ -916,6 +933,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModiftGroupDescriptio
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchModiftGroupDescriptionReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -988,6 +1006,7 @@ for BatchRestartOrDeleteInstanceReq {
         at.required("action", self.action.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstanceReq {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -1015,6 +1034,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchRestartOrDeleteInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1115,14 +1135,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchRestartOrDeleteInstanceRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
     /// Outcome of the operation on this instance: `success` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the instance the outcome refers to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance: Option<String>,
 }
 impl BatchRestartOrDeleteInstanceRespResults {
@@ -1187,11 +1208,12 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
     }
 }
 /// The `BatchRestartOrDeleteInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstancesResponse {
     /// Outcome of the restart or deletion for each requested instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
 }
 impl BatchRestartOrDeleteInstancesResponse {
@@ -1278,6 +1300,7 @@ impl BatchResumeInstanceReq {
         BatchResumeInstanceReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
@@ -1292,6 +1315,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchResumeInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1360,6 +1384,7 @@ impl BssParam {
         BssParamBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
     const NAME: &'static str = "BssParam";
     const FIELDS: &'static [&'static str] = &[
@@ -1396,6 +1421,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BssParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -24,6 +24,7 @@ impl CreateConnectorReq {
         CreateConnectorReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorReq {
     const NAME: &'static str = "CreateConnectorReq";
     const FIELDS: &'static [&'static str] = &["specification", "node_cnt", "spec_code"];
@@ -40,6 +41,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateConnectorReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -113,14 +115,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateConnectorResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateConnectorResponse {
     /// ID of the asynchronous job that enables Smart Connect.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the Smart Connect (dump) service created on the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
 }
 impl CreateConnectorResponse {
@@ -189,39 +192,40 @@ impl CreateConnectorResponseBuilder {
     }
 }
 /// The `CreateConnectorTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateConnectorTaskResponse {
     /// Name of the Smart Connect task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
 }
 impl CreateConnectorTaskResponse {
@@ -437,6 +441,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
         at.required("group_name", self.group_name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateGroupReq {
     const NAME: &'static str = "CreateGroupReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
@@ -456,6 +461,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateGroupReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateGroupReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -724,6 +730,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceByEngineR
             .required("storage_spec_code", self.storage_spec_code.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineReq {
     const NAME: &'static str = "CreateInstanceByEngineReq";
     const FIELDS: &'static [&'static str] = &[
@@ -913,6 +920,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineReq 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceByEngineReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1379,11 +1387,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateInstanceByEngineResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceByEngineResponse {
     /// ID of the new instance; pass it to `show_instance` to follow its status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreateInstanceByEngineResponse {
@@ -1489,6 +1498,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceTopicReq 
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicReq {
     const NAME: &'static str = "CreateInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &[
@@ -1546,6 +1556,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceTopicReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1680,6 +1691,7 @@ impl CreateInstanceTopicReqTopicOtherConfigs {
         CreateInstanceTopicReqTopicOtherConfigsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "CreateInstanceTopicReqTopicOtherConfigs";
@@ -1696,6 +1708,7 @@ for CreateInstanceTopicReqTopicOtherConfigs {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceTopicReqTopicOtherConfigs {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1736,11 +1749,12 @@ impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
     }
 }
 /// The `CreateInstanceTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceTopicResponse {
     /// Name of the topic that was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl CreateInstanceTopicResponse {
@@ -1829,6 +1843,7 @@ impl std::fmt::Debug for CreateInstanceUserReq {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceUserReq {
     const NAME: &'static str = "CreateInstanceUserReq";
     const FIELDS: &'static [&'static str] = &["user_name", "user_desc", "user_passwd"];
@@ -1850,6 +1865,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceUserReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceUserReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1900,15 +1916,16 @@ impl CreateInstanceUserReqBuilder {
     }
 }
 /// The `CreateKafkaReassignmentTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaReassignmentTaskResponse {
     /// ID of the reassignment job; only returned when a reassignment is run.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Estimated duration of the reassignment, in seconds; only returned when `time_estimate` was
     /// `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reassignment_time: Option<i64>,
 }
 impl CreateKafkaReassignmentTaskResponse {
@@ -1978,11 +1995,12 @@ impl CreateKafkaReassignmentTaskResponseBuilder {
     }
 }
 /// The `CreateKafkaRebalanceLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaRebalanceLogTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaRebalanceLogTaskResponse {
@@ -2036,11 +2054,12 @@ impl CreateKafkaRebalanceLogTaskResponseBuilder {
     }
 }
 /// The `CreateKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaTopicQuotaResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaTopicQuotaResponse {
@@ -2127,6 +2146,7 @@ impl CreateKafkaUserClientQuotaTaskReq {
         CreateKafkaUserClientQuotaTaskReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaUserClientQuotaTaskReq {
     const NAME: &'static str = "CreateKafkaUserClientQuotaTaskReq";
     const FIELDS: &'static [&'static str] = &[
@@ -2173,6 +2193,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaUserClientQuota
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateKafkaUserClientQuotaTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2253,11 +2274,12 @@ impl CreateKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `CreateKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaUserClientQuotaTaskResponse {
@@ -2340,6 +2362,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisT
             .required("topic_name", self.topic_name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMessageDiagnosisTaskReq {
     const NAME: &'static str = "CreateMessageDiagnosisTaskReq";
     const FIELDS: &'static [&'static str] = &["group_name", "topic_name"];
@@ -2359,6 +2382,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMessageDiagnosisTask
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateMessageDiagnosisTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2399,11 +2423,12 @@ impl CreateMessageDiagnosisTaskReqBuilder {
     }
 }
 /// The `CreateMessageDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskResponse {
     /// ID of the diagnosis report the task produces; pass it to `show_message_diagnosis_report`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
 }
 impl CreateMessageDiagnosisTaskResponse {
@@ -2471,6 +2496,7 @@ impl CreatePartitionReq {
         CreatePartitionReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePartitionReq {
     const NAME: &'static str = "CreatePartitionReq";
     const FIELDS: &'static [&'static str] = &["partition"];
@@ -2485,6 +2511,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePartitionReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePartitionReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2515,11 +2542,12 @@ impl CreatePartitionReqBuilder {
     }
 }
 /// The `CreatePostPaidKafkaInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePostPaidKafkaInstanceResponse {
     /// ID of the new instance; pass it to `show_instance` to follow its status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreatePostPaidKafkaInstanceResponse {
@@ -2614,6 +2642,7 @@ impl CreateSmartConnectTaskReq {
         CreateSmartConnectTaskReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSmartConnectTaskReq {
     const NAME: &'static str = "CreateSmartConnectTaskReq";
     const FIELDS: &'static [&'static str] = &[
@@ -2654,6 +2683,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSmartConnectTaskReq 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSmartConnectTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -2,11 +2,12 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `DeleteConnectorResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConnectorResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteConnectorResponse {
@@ -72,6 +73,7 @@ impl DeleteConsumerGroupOffsetsRequestBody {
         DeleteConsumerGroupOffsetsRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteConsumerGroupOffsetsRequestBody {
     const NAME: &'static str = "DeleteConsumerGroupOffsetsRequestBody";
@@ -87,6 +89,7 @@ for DeleteConsumerGroupOffsetsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupOffsetsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -122,11 +125,12 @@ impl DeleteConsumerGroupOffsetsRequestBodyBuilder {
     }
 }
 /// The `DeleteConsumerGroupOffsetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponse {
     /// Outcome of the offset removal for each requested topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<DeleteConsumerGroupOffsetsResponseEntity>>,
 }
 impl DeleteConsumerGroupOffsetsResponse {
@@ -209,21 +213,22 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
     }
 }
 /// The `DeleteConsumerGroupOffsetsResponseEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponseEntity {
     /// Name of the topic.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the group's committed offsets for this topic were removed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Error code explaining a failure; empty on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl DeleteConsumerGroupOffsetsResponseEntity {
@@ -324,6 +329,7 @@ impl DeleteKafkaMessageRequestBody {
         DeleteKafkaMessageRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaMessageRequestBody {
     const NAME: &'static str = "DeleteKafkaMessageRequestBody";
     const FIELDS: &'static [&'static str] = &["partitions"];
@@ -338,6 +344,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaMessageRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteKafkaMessageRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -376,11 +383,12 @@ impl DeleteKafkaMessageRequestBodyBuilder {
     }
 }
 /// The `DeleteKafkaTopicMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicMessagesResponse {
     /// Outcome of the purge for each requested partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<PartitionResp>>,
 }
 impl DeleteKafkaTopicMessagesResponse {
@@ -445,11 +453,12 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
     }
 }
 /// The `DeleteKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicQuotaResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaTopicQuotaResponse {
@@ -528,6 +537,7 @@ impl DeleteKafkaUserClientQuotaTaskReq {
         DeleteKafkaUserClientQuotaTaskReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaUserClientQuotaTaskReq {
     const NAME: &'static str = "DeleteKafkaUserClientQuotaTaskReq";
     const FIELDS: &'static [&'static str] = &[
@@ -560,6 +570,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaUserClientQuota
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteKafkaUserClientQuotaTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -620,11 +631,12 @@ impl DeleteKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `DeleteKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaUserClientQuotaTaskResponse {
@@ -678,30 +690,34 @@ impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
     }
 }
 /// The `DescribeGroupsRespGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGroupsRespGroup {
     /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
     /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
     /// members have joined) or `STABLE` (members are consuming normally).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<i64>,
     /// Name of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Partition assignment strategy used by the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment_strategy: Option<String>,
     /// Free-text description of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_desc: Option<String>,
 }
 impl DescribeGroupsRespGroup {
@@ -830,29 +846,30 @@ impl DescribeGroupsRespGroupBuilder {
     }
 }
 /// The `DiskusageEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskusageEntity {
     /// Name of the broker whose disk usage this entry reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_name: Option<String>,
     /// Total data disk capacity of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_size: Option<String>,
     /// Data disk capacity used on the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_use: Option<String>,
     /// Data disk capacity still free on the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_free: Option<String>,
     /// Share of the broker's data disk that is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_use_percentage: Option<String>,
     /// Status reported for the broker's disk usage.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Disk usage of the topic partitions stored on this broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_list: Option<Vec<DiskusageTopicEntity>>,
 }
 impl DiskusageEntity {
@@ -1016,20 +1033,21 @@ impl DiskusageEntityBuilder {
     }
 }
 /// The `DiskusageTopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskusageTopicEntity {
     /// Disk space used by the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<String>,
     /// Topic of the partition whose disk usage this entry reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_name: Option<String>,
     /// Number of the partition whose disk usage this entry reports, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_partition: Option<String>,
     /// Share of the broker's disk used by this partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub percentage: Option<f64>,
 }
 impl DiskusageTopicEntity {

@@ -2,38 +2,39 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ExtendProductInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductInfoEntity {
     /// Instance type of the product: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of the product (flavor), usable as `new_product_id` when resizing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Flavor of the cloud servers (ECS) the product runs on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// CPU architectures the product is available on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the product supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk types available for the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<ExtendProductIosEntity>>,
     /// Features the product supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<ExtendProductSupportFeaturesEntity>>,
     /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ExtendProductPropertiesEntity>,
     /// Availability zones that still have resources for the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Availability zones where the product is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ExtendProductInfoEntity {
@@ -304,22 +305,23 @@ impl ExtendProductInfoEntityBuilder {
     }
 }
 /// The `ExtendProductIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductIosEntity {
     /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
     /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
     /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// Availability zones that still have this disk type available.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// I/O category; always `evs` (cloud disks).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Availability zones where this disk type is sold out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ExtendProductIosEntity {
@@ -444,35 +446,36 @@ impl ExtendProductIosEntityBuilder {
     }
 }
 /// The `ExtendProductPropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductPropertiesEntity {
     /// Maximum number of partitions per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partition_per_broker: Option<String>,
     /// Maximum number of brokers for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per broker for this product, in GB, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Maximum number of consumers per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_consumer_per_broker: Option<String>,
     /// Minimum number of brokers for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Maximum bandwidth per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_per_broker: Option<String>,
     /// Minimum storage per broker for this product, in GB, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum messages per second (TPS) per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tps_per_broker: Option<String>,
     /// Alias of the product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
 }
 impl ExtendProductPropertiesEntity {
@@ -662,14 +665,15 @@ impl ExtendProductPropertiesEntityBuilder {
     }
 }
 /// The `ExtendProductSupportFeaturesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductSupportFeaturesEntity {
     /// Name of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Settings of the feature, as key/value pairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<std::collections::BTreeMap<String, String>>,
 }
 impl ExtendProductSupportFeaturesEntity {

@@ -18,6 +18,7 @@ impl GroupCreateReq {
         GroupCreateReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupCreateReq {
     const NAME: &'static str = "GroupCreateReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
@@ -37,6 +38,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupCreateReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for GroupCreateReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -77,30 +79,34 @@ impl GroupCreateReqBuilder {
     }
 }
 /// The `GroupInfoSimple` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupInfoSimple {
     /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<i64>,
     /// ID (name) of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
     /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
     /// members have joined) or `STABLE` (members are consuming normally).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Free-text description of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_desc: Option<String>,
     /// Number of messages not yet consumed by the group (its backlog).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl GroupInfoSimple {
@@ -224,14 +230,15 @@ impl GroupInfoSimpleBuilder {
     }
 }
 /// The `GroupMemberEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMemberEntity {
     /// ID of the group member (consumer).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<String>,
     /// Client ID the consumer connected with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl GroupMemberEntity {
@@ -295,35 +302,36 @@ impl GroupMemberEntityBuilder {
     }
 }
 /// The `GroupMessageOffsetsDetailEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMessageOffsetsDetailEntity {
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset the group has consumed up to in this partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_current_offset: Option<i64>,
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Earliest offset still stored in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_start_offset: Option<i64>,
     /// Number of messages left to consume in the partition (the backlog).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
     /// Log end offset of the partition (the offset of the next message to be written).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_end_offset: Option<i64>,
     /// ID of the consumer assigned to the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumer_id: Option<String>,
     /// Address of the consumer assigned to the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Client ID of the consumer assigned to the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl GroupMessageOffsetsDetailEntity {
@@ -494,17 +502,18 @@ impl GroupMessageOffsetsDetailEntityBuilder {
     }
 }
 /// The `GroupTopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupTopicEntity {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of partitions of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<i64>,
     /// Number of messages of the topic not yet consumed by the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl GroupTopicEntity {

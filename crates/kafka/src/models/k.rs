@@ -2,23 +2,24 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `KafkaDiagnosisCheckEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaDiagnosisCheckEntity {
     /// Name of the pre-check item.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Why the pre-check failed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// Whether the pre-check passed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 impl KafkaDiagnosisCheckEntity {
@@ -103,16 +104,17 @@ impl KafkaDiagnosisCheckEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisConclusionEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisConclusionEntity {
     /// ID of the diagnosis conclusion (a cause or a piece of advice).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Parameters that complete the conclusion, as key/value pairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl KafkaMessageDiagnosisConclusionEntity {
@@ -192,28 +194,29 @@ impl KafkaMessageDiagnosisConclusionEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisDimensionEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisDimensionEntity {
     /// Name of the diagnosis dimension.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of items in this dimension found abnormal.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_num: Option<i64>,
     /// Number of items in this dimension whose diagnosis failed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_num: Option<i64>,
     /// Diagnosis items of this dimension.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_item_list: Option<Vec<KafkaMessageDiagnosisItemEntity>>,
 }
 impl KafkaMessageDiagnosisDimensionEntity {
@@ -349,33 +352,34 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisItemEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisItemEntity {
     /// Name of the diagnosis item.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Result of the diagnosis item.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// Likely causes of an abnormal result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cause_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
     /// Suggested actions for an abnormal result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advice_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
     /// Partitions affected by the abnormal result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<i64>>,
     /// Partitions whose diagnosis failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_partitions: Option<Vec<i64>>,
     /// IDs of the brokers affected by the abnormal result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ids: Option<Vec<i64>>,
 }
 impl KafkaMessageDiagnosisItemEntity {
@@ -591,42 +595,43 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisReportInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisReportInfoEntity {
     /// ID of the diagnosis report.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
     /// State of the backlog diagnosis: `diagnosing`, `failed` (diagnosis failed), `deleted`
     /// (removed by hand), `finished`, `normal` (no problem found) or `abnormal` (problems found).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<KafkaMessageDiagnosisReportInfoEntityStatus>,
     /// When the diagnosis started.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// When the diagnosis ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Name of the consumer group that was diagnosed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Name of the topic that was diagnosed.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_name: Option<String>,
     /// Number of partitions found with a message backlog.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accumulated_partitions: Option<i64>,
 }
 impl KafkaMessageDiagnosisReportInfoEntity {
@@ -805,17 +810,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `KafkaTopicDetailEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntity {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// When the topic was created, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
     /// Partitions of the topic with their leaders and replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<KafkaTopicDetailEntityPartitions>>,
 }
 impl KafkaTopicDetailEntity {
@@ -913,17 +919,18 @@ impl KafkaTopicDetailEntityBuilder {
     }
 }
 /// The `KafkaTopicDetailEntityPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntityPartitions {
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// ID of the broker holding the partition's leader replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<i64>,
     /// IDs of the brokers holding the partition's replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas: Option<Vec<i64>>,
 }
 impl KafkaTopicDetailEntityPartitions {
@@ -1007,23 +1014,24 @@ impl KafkaTopicDetailEntityPartitionsBuilder {
     }
 }
 /// The `KafkaTopicPartitionResponsePartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicPartitionResponsePartitions {
     /// Number (ID) of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Earliest offset in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_offset: Option<i64>,
     /// Latest offset in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_offset: Option<i64>,
     /// Number of messages in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_count: Option<i64>,
     /// When the partition was last updated, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_update_time: Option<i64>,
 }
 impl KafkaTopicPartitionResponsePartitions {
@@ -1147,17 +1155,18 @@ impl KafkaTopicPartitionResponsePartitionsBuilder {
     }
 }
 /// The `KafkaTopicProducerResponseProducers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicProducerResponseProducers {
     /// Network address of the client that produces to the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub producer_address: Option<String>,
     /// Address of the broker the producer is connected to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_address: Option<String>,
     /// When the producer connected, as a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub join_time: Option<i64>,
 }
 impl KafkaTopicProducerResponseProducers {

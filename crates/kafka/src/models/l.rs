@@ -2,14 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListAvailableZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// ID of the region the zones belong to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// Availability zones of the region.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<AvailableZonesResp>>,
 }
 impl ListAvailableZonesResponse {
@@ -93,33 +94,34 @@ impl ListAvailableZonesResponseBuilder {
     }
 }
 /// The `ListBackgroundTasksRespTasks` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
     /// ID of the background task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the background task (what it does).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who started the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who started the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`
     /// (scheduled task cancelled).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// When the task started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// When the task ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ListBackgroundTasksRespTasks {
@@ -262,14 +264,15 @@ impl ListBackgroundTasksRespTasksBuilder {
     }
 }
 /// The `ListBackgroundTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
     /// Number of tasks, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Background tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ListBackgroundTasksResponse {
@@ -350,19 +353,23 @@ impl ListBackgroundTasksResponseBuilder {
     }
 }
 /// The `ListConfigFeatures` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeatures {
     /// Identifier of the configurable feature whose `status` this entry reports.
     ///
     /// JSON name: `featureId`.
-    #[serde(rename = "featureId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "featureId", skip_serializing_if = "Option::is_none")
+    )]
     pub feature_id: Option<String>,
     /// Whether the feature is on (`1`) or off (`0`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<i64>,
     /// Description of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl ListConfigFeatures {
@@ -444,16 +451,20 @@ impl ListConfigFeaturesBuilder {
     }
 }
 /// The `ListConfigFeaturesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeaturesResponse {
     /// Features and whether each is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Vec<ListConfigFeatures>>,
     /// Total number of features.
     ///
     /// JSON name: `totalRecord`.
-    #[serde(rename = "totalRecord", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalRecord", skip_serializing_if = "Option::is_none")
+    )]
     pub total_record: Option<i64>,
 }
 impl ListConfigFeaturesResponse {
@@ -534,20 +545,21 @@ impl ListConfigFeaturesResponseBuilder {
     }
 }
 /// The `ListConnectorTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConnectorTasksResponse {
     /// Smart Connect tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<SmartConnectTaskEntity>>,
     /// Number of Smart Connect tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_number: Option<i64>,
     /// Maximum number of Smart Connect tasks the instance allows.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tasks: Option<i64>,
     /// Smart Connect task quota of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota_tasks: Option<i64>,
 }
 impl ListConnectorTasksResponse {
@@ -660,22 +672,23 @@ impl ListConnectorTasksResponseBuilder {
     }
 }
 /// The `ListEngineIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
     /// Disk type code: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
     /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
     /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// Disk category; always `evs` (cloud disks).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Availability zones where this disk type is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Availability zones where this disk type is not available.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ListEngineIosEntity {
@@ -800,35 +813,36 @@ impl ListEngineIosEntityBuilder {
     }
 }
 /// The `ListEngineProductsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
     /// Product type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of the product (flavor), used as `product_id` when creating an instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Flavor of the underlying cloud servers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// Billing code of the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_code: Option<String>,
     /// CPU architectures the product is available on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the product supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk types the product supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<ListEngineIosEntity>>,
     /// Features instances of this product support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<ListEngineSupportFeaturesEntity>>,
     /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ListEnginePropertiesEntity>,
 }
 impl ListEngineProductsEntity {
@@ -1052,17 +1066,18 @@ impl ListEngineProductsEntityBuilder {
     }
 }
 /// The `ListEngineProductsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
     /// Message engine type; always `kafka` for this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions offered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Products (flavors) offered, with their details.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<ListEngineProductsEntity>>,
 }
 impl ListEngineProductsResponse {
@@ -1161,38 +1176,39 @@ impl ListEngineProductsResponseBuilder {
     }
 }
 /// The `ListEnginePropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
     /// Maximum number of partitions per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partition_per_broker: Option<String>,
     /// Maximum number of brokers for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per broker for this product, in GB, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Maximum number of consumers per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_consumer_per_broker: Option<String>,
     /// Minimum number of brokers for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Maximum bandwidth per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_per_broker: Option<String>,
     /// Minimum storage per broker for this product, in GB, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum messages per second (TPS) per broker for this product, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tps_per_broker: Option<String>,
     /// Engine versions the product supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_versions: Option<String>,
     /// Alias of the product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
 }
 impl ListEnginePropertiesEntity {
@@ -1399,14 +1415,15 @@ impl ListEnginePropertiesEntityBuilder {
     }
 }
 /// The `ListEngineSupportFeaturesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesEntity {
     /// Name of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Limits of the feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
 }
 impl ListEngineSupportFeaturesEntity {
@@ -1476,20 +1493,21 @@ impl ListEngineSupportFeaturesEntityBuilder {
     }
 }
 /// The `ListEngineSupportFeaturesPropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesPropertiesEntity {
     /// Maximum number of Smart Connect tasks, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_task: Option<String>,
     /// Minimum number of Smart Connect tasks, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_task: Option<String>,
     /// Maximum number of Smart Connect nodes, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_node: Option<String>,
     /// Minimum number of Smart Connect nodes, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_node: Option<String>,
 }
 impl ListEngineSupportFeaturesPropertiesEntity {
@@ -1581,14 +1599,15 @@ impl ListEngineSupportFeaturesPropertiesEntityBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupMembersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMembersResponse {
     /// Members of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<GroupMemberEntity>>,
     /// Total number of members.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMembersResponse {
@@ -1665,14 +1684,15 @@ impl ListInstanceConsumerGroupMembersResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupMessageOffsetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMessageOffsetResponse {
     /// Consumption position and lag of the group for each partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_message_offsets: Option<Vec<GroupMessageOffsetsDetailEntity>>,
     /// Total number of records.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMessageOffsetResponse {
@@ -1762,11 +1782,12 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupResponse {
     /// Details of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<DescribeGroupsRespGroup>,
 }
 impl ListInstanceConsumerGroupResponse {
@@ -1819,14 +1840,15 @@ impl ListInstanceConsumerGroupResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupTopicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupTopicsResponse {
     /// Topics the group consumes, with partition counts and lag.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<GroupTopicEntity>>,
     /// Total number of topics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupTopicsResponse {
@@ -1903,14 +1925,15 @@ impl ListInstanceConsumerGroupTopicsResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupsResponse {
     /// Consumer groups of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub groups: Option<Vec<GroupInfoSimple>>,
     /// Total number of consumer groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupsResponse {
@@ -1987,26 +2010,27 @@ impl ListInstanceConsumerGroupsResponseBuilder {
     }
 }
 /// The `ListInstanceTopicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceTopicsResponse {
     /// Total number of topics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Page size used for the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Number of partitions still available on the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_partitions: Option<i64>,
     /// Total number of partitions the instance allows.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partitions: Option<i64>,
     /// Maximum number of partitions a single topic may have.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_max_partitions: Option<i64>,
     /// Topics of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<TopicEntity>>,
 }
 impl ListInstanceTopicsResponse {
@@ -2179,14 +2203,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// Instances matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<ShowInstanceResp>>,
     /// Number of instances that match the query, across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_num: Option<i64>,
 }
 impl ListInstancesResponse {
@@ -2304,14 +2329,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListMessageDiagnosisReportsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageDiagnosisReportsResponse {
     /// Message backlog diagnosis reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_list: Option<Vec<KafkaMessageDiagnosisReportInfoEntity>>,
     /// Total number of diagnosis reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListMessageDiagnosisReportsResponse {
@@ -2403,14 +2429,15 @@ impl ListMessageDiagnosisReportsResponseBuilder {
     }
 }
 /// The `ListScheduledTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
     /// Total number of scheduled tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_count: Option<i64>,
     /// Scheduled tasks of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub jobs: Option<Vec<ScheduledTaskEntity>>,
 }
 impl ListScheduledTasksResponse {
@@ -2486,14 +2513,15 @@ impl ListScheduledTasksResponseBuilder {
     }
 }
 /// The `ListTopicPartitionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTopicPartitionsResponse {
     /// Total number of partitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Partitions of the topic with their offsets and message counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<KafkaTopicPartitionResponsePartitions>>,
 }
 impl ListTopicPartitionsResponse {
@@ -2575,14 +2603,15 @@ impl ListTopicPartitionsResponseBuilder {
     }
 }
 /// The `ListTopicProducersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTopicProducersResponse {
     /// Total number of producers, from 0 to 10000.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Producers writing to the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub producers: Option<Vec<KafkaTopicProducerResponseProducers>>,
 }
 impl ListTopicProducersResponse {

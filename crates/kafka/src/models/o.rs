@@ -2,69 +2,97 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ObsBucketEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ObsBucketEntity {
     /// Response headers returned by OBS.
     ///
     /// JSON name: `responseHeaders`.
-    #[serde(rename = "responseHeaders", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "responseHeaders", skip_serializing_if = "Option::is_none")
+    )]
     pub response_headers: Option<serde_json::Value>,
     /// Original response headers returned by OBS.
     ///
     /// JSON name: `originalHeaders`.
-    #[serde(rename = "originalHeaders", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "originalHeaders", skip_serializing_if = "Option::is_none")
+    )]
     pub original_headers: Option<serde_json::Value>,
     /// HTTP status code returned by OBS.
     ///
     /// JSON name: `statusCode`.
-    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
+    )]
     pub status_code: Option<i64>,
     /// Name of the OBS bucket.
     ///
     /// JSON name: `bucketName`.
-    #[serde(rename = "bucketName", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketName", skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_name: Option<String>,
     /// Owner of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<serde_json::Value>,
     /// When the bucket was created, as an integer timestamp.
     ///
     /// JSON name: `creationDate`.
-    #[serde(rename = "creationDate", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "creationDate", skip_serializing_if = "Option::is_none")
+    )]
     pub creation_date: Option<i64>,
     /// Region the bucket is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// Cluster type of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clustertype: Option<String>,
     /// Storage class reported for the bucket.
     ///
     /// JSON name: `storageClass`.
-    #[serde(rename = "storageClass", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "storageClass", skip_serializing_if = "Option::is_none")
+    )]
     pub storage_class: Option<String>,
     /// Metadata of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<serde_json::Value>,
     /// Access control policy (ACL) of the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acl: Option<String>,
     /// Default storage class of the bucket: `STANDARD`, `WARM` (infrequent access), `COLD`
     /// (archive) or `DEEP_ARCHIVE` (deep archive, limited beta).
     ///
     /// JSON name: `bucketStorageClass`.
-    #[serde(rename = "bucketStorageClass", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketStorageClass", skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_storage_class: Option<String>,
     /// Bucket type as OBS reports it, as a string.
     ///
     /// JSON name: `bucketType`.
-    #[serde(rename = "bucketType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketType", skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_type: Option<String>,
     /// ID of the OBS request.
     ///
     /// JSON name: `requestId`.
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "requestId", skip_serializing_if = "Option::is_none")
+    )]
     pub request_id: Option<String>,
 }
 impl ObsBucketEntity {

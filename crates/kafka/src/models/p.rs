@@ -18,6 +18,7 @@ impl PartitionOffsetEntity {
         PartitionOffsetEntityBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionOffsetEntity {
     const NAME: &'static str = "PartitionOffsetEntity";
     const FIELDS: &'static [&'static str] = &["partition", "offset"];
@@ -33,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionOffsetEntity {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PartitionOffsetEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -107,6 +109,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignEntity
         at.required("topic", self.topic.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignEntity {
     const NAME: &'static str = "PartitionReassignEntity";
     const FIELDS: &'static [&'static str] = &[
@@ -134,6 +137,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignEntity {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PartitionReassignEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -245,6 +249,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignReques
         at.required("reassignments", self.reassignments.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignRequest {
     const NAME: &'static str = "PartitionReassignRequest";
     const FIELDS: &'static [&'static str] = &[
@@ -283,6 +288,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PartitionReassignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -367,17 +373,18 @@ impl PartitionReassignRequestBuilder {
     }
 }
 /// The `PartitionResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartitionResp {
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Outcome of the purge for this partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// Error code explaining a failure; empty on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl PartitionResp {
@@ -485,6 +492,7 @@ impl PlainSslEnableRequest {
         PlainSslEnableRequestBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PlainSslEnableRequest {
     const NAME: &'static str = "PlainSslEnableRequest";
     const FIELDS: &'static [&'static str] = &[
@@ -514,6 +522,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PlainSslEnableRequest {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PlainSslEnableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -638,18 +647,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PolicyEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyEntity {
     /// Whether this user is the one chosen when the topic was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<bool>,
     /// Name of the SASL user the permission belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Permission of the user on the topic: `all` (produce and consume), `pub` (produce only) or
     /// `sub` (consume only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_policy: Option<PolicyEntityAccessPolicy>,
 }
 impl PolicyEntity {
@@ -772,6 +782,7 @@ impl PortProtocol {
         PortProtocolBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocol {
     const NAME: &'static str = "PortProtocol";
     const FIELDS: &'static [&'static str] = &[
@@ -828,6 +839,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocol {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -908,62 +920,63 @@ impl PortProtocolBuilder {
     }
 }
 /// The `PortProtocolsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortProtocolsEntity {
     /// Whether plain-text (PLAINTEXT) access over the private network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_enable: Option<bool>,
     /// Connection addresses for plain-text access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_address: Option<String>,
     /// Domain name for plain-text access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_domain_name: Option<String>,
     /// Whether SASL_SSL access over the private network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_enable: Option<bool>,
     /// Connection addresses for SASL_SSL access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_address: Option<String>,
     /// Domain name for SASL_SSL access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_domain_name: Option<String>,
     /// Whether SASL_PLAINTEXT access over the private network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_enable: Option<bool>,
     /// Connection addresses for SASL_PLAINTEXT access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_address: Option<String>,
     /// Domain name for SASL_PLAINTEXT access over the private network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_domain_name: Option<String>,
     /// Whether plain-text (PLAINTEXT) access over the public network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_enable: Option<bool>,
     /// Connection addresses for plain-text access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_address: Option<String>,
     /// Domain name for plain-text access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_domain_name: Option<String>,
     /// Whether SASL_SSL access over the public network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_enable: Option<bool>,
     /// Connection addresses for SASL_SSL access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_address: Option<String>,
     /// Domain name for SASL_SSL access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_domain_name: Option<String>,
     /// Whether SASL_PLAINTEXT access over the public network is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_enable: Option<bool>,
     /// Connection addresses for SASL_PLAINTEXT access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_address: Option<String>,
     /// Domain name for SASL_PLAINTEXT access over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_domain_name: Option<String>,
 }
 impl PortProtocolsEntity {

@@ -2,18 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `QuotaResourceEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
     /// What the quota limits: `kafkaInstance` (Kafka instances), `rabbitmqInstance` (RabbitMQ
     /// instances), `rocketmqInstance` (RocketMQ instances) or `tags` (tags per instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Maximum number of instances the tenant may create, or of tags per instance for `tags`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Number of instances already created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
 }
 impl QuotaResourceEntity {
@@ -88,34 +89,47 @@ impl QuotaResourceEntityBuilder {
     }
 }
 /// The `QuotaResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResp {
     /// Name of the user the throttling rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<String>,
     /// Client ID the throttling rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client: Option<String>,
     /// Whether the rule applies to all users (`true`) rather than one specific user.
     ///
     /// JSON name: `user-default`.
-    #[serde(rename = "user-default", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "user-default", skip_serializing_if = "Option::is_none")
+    )]
     pub user_default: Option<bool>,
     /// Whether the rule applies to all clients (`true`) rather than one specific client.
     ///
     /// JSON name: `client-default`.
-    #[serde(rename = "client-default", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "client-default", skip_serializing_if = "Option::is_none")
+    )]
     pub client_default: Option<bool>,
     /// Maximum produce rate, in bytes per second.
     ///
     /// JSON name: `producer-byte-rate`.
-    #[serde(rename = "producer-byte-rate", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "producer-byte-rate", skip_serializing_if = "Option::is_none")
+    )]
     pub producer_byte_rate: Option<i64>,
     /// Maximum consume rate, in bytes per second.
     ///
     /// JSON name: `consumer-byte-rate`.
-    #[serde(rename = "consumer-byte-rate", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "consumer-byte-rate", skip_serializing_if = "Option::is_none")
+    )]
     pub consumer_byte_rate: Option<i64>,
 }
 impl QuotaResp {
@@ -250,11 +264,12 @@ impl QuotaRespBuilder {
     }
 }
 /// The `QuotasRespQuotas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotasRespQuotas {
     /// Quotas of the tenant, one entry per resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<QuotaResourceEntity>>,
 }
 impl QuotasRespQuotas {

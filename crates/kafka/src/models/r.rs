@@ -27,6 +27,7 @@ impl std::fmt::Debug for ResetManagerPasswordReq {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetManagerPasswordReq {
     const NAME: &'static str = "ResetManagerPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
@@ -46,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetManagerPasswordReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetManagerPasswordReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -114,6 +116,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetMessageOffsetReq {
             .required("partition", self.partition.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetMessageOffsetReq {
     const NAME: &'static str = "ResetMessageOffsetReq";
     const FIELDS: &'static [&'static str] = &[
@@ -141,6 +144,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetMessageOffsetReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetMessageOffsetReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -235,6 +239,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
@@ -254,6 +259,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetPasswordReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -320,6 +326,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordReq {
     const NAME: &'static str = "ResetUserPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
@@ -339,6 +346,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResetUserPasswordReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -417,6 +425,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq
         at.required("oper_type", self.oper_type.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
     const NAME: &'static str = "ResizeEngineInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -470,6 +479,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResizeEngineInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -568,11 +578,12 @@ impl ResizeEngineInstanceReqBuilder {
     }
 }
 /// The `ResizeEngineInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
     /// ID of the asynchronous job that carries out the resize.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeEngineInstanceResponse {
@@ -625,11 +636,12 @@ impl ResizeEngineInstanceResponseBuilder {
     }
 }
 /// The `ResizeKafkaInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeKafkaInstanceResponse {
     /// ID of the asynchronous job that carries out the resize.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeKafkaInstanceResponse {
@@ -682,14 +694,15 @@ impl ResizeKafkaInstanceResponseBuilder {
     }
 }
 /// The `RestartManagerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartManagerResponse {
     /// Outcome of the Kafka Manager restart.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl RestartManagerResponse {
@@ -758,11 +771,12 @@ impl RestartManagerResponseBuilder {
     }
 }
 /// The `RestoreRecycleInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestoreRecycleInstanceResponse {
     /// Outcome of the restore for each requested instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<InstanceResumeResult>>,
 }
 impl RestoreRecycleInstanceResponse {

@@ -2,36 +2,37 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ScheduledTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
     /// ID of the scheduled task, usable as `task_id` in `update_scheduled_task` and
     /// `delete_scheduled_task`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the scheduled task (what it does).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who created the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who created the task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// When the task was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// When the task was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// When the task is scheduled to run.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<String>,
 }
 impl ScheduledTaskEntity {
@@ -226,6 +227,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequest
             .required("property_list", self.property_list.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageRequestBody {
     const NAME: &'static str = "SendKafkaMessageRequestBody";
     const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
@@ -244,6 +246,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SendKafkaMessageRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -328,6 +331,7 @@ impl SendKafkaMessageRequestBodyPropertyList {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for SendKafkaMessageRequestBodyPropertyList {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for SendKafkaMessageRequestBodyPropertyList {
     const NAME: &'static str = "SendKafkaMessageRequestBodyPropertyList";
@@ -344,6 +348,7 @@ for SendKafkaMessageRequestBodyPropertyList {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SendKafkaMessageRequestBodyPropertyList {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -384,17 +389,18 @@ impl SendKafkaMessageRequestBodyPropertyListBuilder {
     }
 }
 /// The `SendKafkaMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendKafkaMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Content of the message that was sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub body: Option<String>,
     /// Message properties that were sent, such as the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub property_list: Option<Vec<serde_json::Value>>,
 }
 impl SendKafkaMessageResponse {
@@ -483,17 +489,18 @@ impl SendKafkaMessageResponseBuilder {
     }
 }
 /// The `ShowBackgroundTaskProgressResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
     /// Progress of the task, as a percentage.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress_percentage: Option<i64>,
     /// Estimated time left until the task completes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Steps of the task with their states.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_list: Option<Vec<StepDetail>>,
 }
 impl ShowBackgroundTaskProgressResponse {
@@ -595,14 +602,15 @@ impl ShowBackgroundTaskProgressResponseBuilder {
     }
 }
 /// The `ShowBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
     /// Number of tasks returned, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// The requested background task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ShowBackgroundTaskResponse {
@@ -683,23 +691,24 @@ impl ShowBackgroundTaskResponseBuilder {
     }
 }
 /// The `ShowCesHierarchyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCesHierarchyResponse {
     /// Monitoring dimensions of the instance in Cloud Eye.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dimensions: Option<Vec<ShowCeshierarchyRespDimensions>>,
     /// Instances covered by the monitoring hierarchy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_ids: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
     /// Broker nodes covered by the monitoring hierarchy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nodes: Option<Vec<ShowCeshierarchyRespNodes>>,
     /// Topics covered by the monitoring hierarchy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues>>,
     /// Consumer groups covered by the monitoring hierarchy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub groups: Option<Vec<ShowCeshierarchyRespGroups>>,
 }
 impl ShowCesHierarchyResponse {
@@ -874,20 +883,21 @@ impl ShowCesHierarchyResponseBuilder {
     }
 }
 /// The `ShowCeshierarchyRespChildren` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespChildren {
     /// Name of the sub-dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Names of the metrics of the sub-dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<Vec<String>>,
     /// Keys used when querying the metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<Vec<String>>,
     /// Routing path of the monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_router: Option<Vec<String>>,
 }
 impl ShowCeshierarchyRespChildren {
@@ -1014,23 +1024,24 @@ impl ShowCeshierarchyRespChildrenBuilder {
     }
 }
 /// The `ShowCeshierarchyRespDimensions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
     /// Name of the monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Names of the metrics of the dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<Vec<String>>,
     /// Keys used when querying the metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<Vec<String>>,
     /// Routing path of the monitoring dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_router: Option<Vec<String>>,
     /// Sub-dimensions of the dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<ShowCeshierarchyRespChildren>>,
 }
 impl ShowCeshierarchyRespDimensions {
@@ -1187,14 +1198,15 @@ impl ShowCeshierarchyRespDimensionsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
     /// Name of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Topics consumed by the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues1>>,
 }
 impl ShowCeshierarchyRespGroups {
@@ -1273,11 +1285,12 @@ impl ShowCeshierarchyRespGroupsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespInstanceIds` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
     /// ID of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespInstanceIds {
@@ -1330,11 +1343,12 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespNodes` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
     /// Name of the broker node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespNodes {
@@ -1387,11 +1401,12 @@ impl ShowCeshierarchyRespNodesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespPartitions {
     /// Name of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespPartitions {
@@ -1444,14 +1459,15 @@ impl ShowCeshierarchyRespPartitionsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespQueues` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
     /// Name of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Partitions of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
 impl ShowCeshierarchyRespQueues {
@@ -1533,14 +1549,15 @@ impl ShowCeshierarchyRespQueuesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespQueues1` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues1 {
     /// Name of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Partitions of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
 impl ShowCeshierarchyRespQueues1 {
@@ -1622,32 +1639,33 @@ impl ShowCeshierarchyRespQueues1Builder {
     }
 }
 /// The `ShowClusterRespCluster` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterRespCluster {
     /// ID of the broker acting as the cluster controller.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub controller: Option<String>,
     /// Brokers of the cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brokers: Option<Vec<ShowClusterRespClusterBrokers>>,
     /// Number of topics.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_count: Option<i64>,
     /// Number of partitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions_count: Option<i64>,
     /// Number of partitions that are online.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub online_partitions_count: Option<i64>,
     /// Number of replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas_count: Option<i64>,
     /// Total number of in-sync replicas (ISR).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub isr_replicas_count: Option<i64>,
     /// Number of consumer groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumers_count: Option<i64>,
 }
 impl ShowClusterRespCluster {
@@ -1836,29 +1854,30 @@ impl ShowClusterRespClusterBuilder {
     }
 }
 /// The `ShowClusterRespClusterBrokers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterRespClusterBrokers {
     /// IP address of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Kafka broker ID of the node, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_id: Option<String>,
     /// Whether the broker is the cluster controller.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_controller: Option<bool>,
     /// Kafka version running on the broker, such as `2.7` or `3.x`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// When the broker registered, as a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub register_time: Option<i64>,
     /// Whether the broker can be reached normally.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_health: Option<bool>,
 }
 impl ShowClusterRespClusterBrokers {
@@ -1995,11 +2014,12 @@ impl ShowClusterRespClusterBrokersBuilder {
     }
 }
 /// The `ShowClusterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterResponse {
     /// Metadata of the Kafka cluster: brokers, topics, partitions, replicas and consumer groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster: Option<ShowClusterRespCluster>,
 }
 impl ShowClusterResponse {
@@ -2052,13 +2072,17 @@ impl ShowClusterResponseBuilder {
     }
 }
 /// The `ShowConnectorResourceInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowConnectorResourceInfoResponse {
     /// Whether Smart Connect resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "soldOut", skip_serializing_if = "Option::is_none")
+    )]
     pub sold_out: Option<bool>,
 }
 impl ShowConnectorResourceInfoResponse {
@@ -2111,39 +2135,40 @@ impl ShowConnectorResourceInfoResponseBuilder {
     }
 }
 /// The `ShowConnectorTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowConnectorTaskResponse {
     /// Name of the Smart Connect task.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
 }
 impl ShowConnectorTaskResponse {
@@ -2333,20 +2358,21 @@ impl ShowConnectorTaskResponseBuilder {
     }
 }
 /// The `ShowCoordinatorsRespCoordinators` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCoordinatorsRespCoordinators {
     /// ID (name) of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Address of the coordinator broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the coordinator broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
 }
 impl ShowCoordinatorsRespCoordinators {
@@ -2432,11 +2458,12 @@ impl ShowCoordinatorsRespCoordinatorsBuilder {
     }
 }
 /// The `ShowCoordinatorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCoordinatorsResponse {
     /// Coordinator of each consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinators: Option<Vec<ShowCoordinatorsRespCoordinators>>,
 }
 impl ShowCoordinatorsResponse {
@@ -2507,11 +2534,12 @@ impl ShowCoordinatorsResponseBuilder {
     }
 }
 /// The `ShowGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupResponse {
     /// Details of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<DescribeGroupsRespGroup>,
 }
 impl ShowGroupResponse {
@@ -2564,28 +2592,29 @@ impl ShowGroupResponseBuilder {
     }
 }
 /// The `ShowGroupsRespGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroup {
     /// Name of the consumer group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// State of the consumer group: `Dead` (no members and no metadata), `Empty` (no members,
     /// metadata kept), `PreparingRebalance` (a rebalance is starting), `CompletingRebalance` (all
     /// members have joined) or `Stable` (members are consuming normally).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Consumers in the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<ShowGroupsRespGroupMembers>>,
     /// Consumption progress of the group per partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_message_offsets: Option<Vec<ShowGroupsRespGroupGroupMessageOffsets>>,
     /// Partition assignment strategy used by the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment_strategy: Option<String>,
 }
 impl ShowGroupsRespGroup {
@@ -2752,14 +2781,15 @@ impl ShowGroupsRespGroupBuilder {
     }
 }
 /// The `ShowGroupsRespGroupAssignment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupAssignment {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Numbers of the partitions of the topic assigned to the consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<i64>>,
 }
 impl ShowGroupsRespGroupAssignment {
@@ -2835,23 +2865,24 @@ impl ShowGroupsRespGroupAssignmentBuilder {
     }
 }
 /// The `ShowGroupsRespGroupGroupMessageOffsets` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupGroupMessageOffsets {
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Number of messages left to consume in the partition (the backlog).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Offset the group has consumed up to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_current_offset: Option<i64>,
     /// Log end offset (LEO) of the partition, the highest message position.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_end_offset: Option<i64>,
 }
 impl ShowGroupsRespGroupGroupMessageOffsets {
@@ -2965,20 +2996,21 @@ impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
     }
 }
 /// The `ShowGroupsRespGroupMembers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupMembers {
     /// Address of the consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Partitions assigned to the consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment: Option<Vec<ShowGroupsRespGroupAssignment>>,
     /// ID of the consumer within the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<String>,
     /// Client ID of the consumer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl ShowGroupsRespGroupMembers {
@@ -3087,11 +3119,12 @@ impl ShowGroupsRespGroupMembersBuilder {
     }
 }
 /// The `ShowGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsResponse {
     /// Details of the consumer group, including members and consumption progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<ShowGroupsRespGroup>,
 }
 impl ShowGroupsResponse {
@@ -3144,11 +3177,12 @@ impl ShowGroupsResponseBuilder {
     }
 }
 /// The `ShowInstanceConfigsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceConfigsResponse {
     /// Configuration parameters of the instance with their current, default and valid values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_configs: Option<Vec<InstanceConfig>>,
 }
 impl ShowInstanceConfigsResponse {
@@ -3215,17 +3249,18 @@ impl ShowInstanceConfigsResponseBuilder {
     }
 }
 /// The `ShowInstanceMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceMessagesResponse {
     /// Messages found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<Vec<MessagesEntity>>,
     /// Total number of messages found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Number of messages per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
 }
 impl ShowInstanceMessagesResponse {
@@ -3312,279 +3347,280 @@ impl ShowInstanceMessagesResponseBuilder {
     }
 }
 /// The `ShowInstanceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResp {
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine; always `kafka`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Description of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Specification (flavor) of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Number of partitions of the instance, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_num: Option<String>,
     /// Message storage space used, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Port clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
     /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
     /// editions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Name of the subnet the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// CIDR block of the instance's subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr: Option<String>,
     /// ID of the user who created the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user who created the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// SASL user name for accessing the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the order; only set for yearly/monthly instances, empty otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start of the maintenance window, in `HH:mm:ss` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in `HH:mm:ss` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Address of the instance's Kafka Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Whether security authentication (SASL) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// Whether replication traffic between brokers is encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ssl_enable: Option<bool>,
     /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
     /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
     /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
     /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_security_protocol: Option<String>,
     /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceRespSaslEnabledMechanisms>>,
     /// Whether two-way (mutual) authentication is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_two_way_enable: Option<bool>,
     /// Whether the certificate has been replaced.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cert_replaced: Option<bool>,
     /// Address of the Kafka Manager over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
     /// one (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the disk has been expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Whether topics are created automatically when clients use a topic that does not exist.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceRespType>,
     /// ID of the instance's product (flavor).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the brokers are in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the brokers are in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// Public IP addresses clients connect to; only present when public access is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name clients connect to; only present when public access is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// ID of the storage resource that holds the instance's messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Service type; `advanced`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type; `hec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// What happens when the disk is full: `time_base` deletes the oldest messages,
     /// `produce_reject` refuses new messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_policy: Option<ShowInstanceRespRetentionPolicy>,
     /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
     /// (frozen) or `actived` (unfrozen).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_public_status: Option<String>,
     /// Public network bandwidth of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_bandwidth: Option<i64>,
     /// Whether message collection is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_log_collection: Option<bool>,
     /// Whether the new certificate is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_auth_cert: Option<bool>,
     /// Cross-VPC access settings of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cross_vpc_info: Option<String>,
     /// Cross-VPC access settings for the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_cross_vpc_info: Option<String>,
     /// Whether IPv6 is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Whether Smart Connect (dumping) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_enable: Option<bool>,
     /// Number of Smart Connect nodes, from 0 to 16.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_node_num: Option<i64>,
     /// ID of the Smart Connect (dump) service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
     /// Whether the Kafka REST interface is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_enable: Option<bool>,
     /// Address of the Kafka REST interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_connect_address: Option<String>,
     /// Public network bandwidth of the instance; this field is due to be removed (see
     /// `public_bandwidth`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_boundwidth: Option<i64>,
     /// Whether message query is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_query_inst_enable: Option<bool>,
     /// Whether clients inside the VPC may connect in plain text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_client_plain: Option<bool>,
     /// Features the instance supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<String>,
     /// Whether message tracing is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trace_enable: Option<bool>,
     /// Whether the proxy (agent) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_enable: Option<bool>,
     /// Connection address on the tenant side.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pod_connect_address: Option<String>,
     /// Whether the disks are encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// Key used to encrypt the disks; empty when disk encryption is off.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
     /// Private network addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_address: Option<String>,
     /// Private network domain name clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_domain_name: Option<String>,
     /// Version of Cloud Eye monitoring used by the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ces_version: Option<String>,
     /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_access_enabled: Option<String>,
     /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Access methods enabled on the instance and their addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// Whether access control (ACL) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_acl: Option<bool>,
     /// Whether the new specification billing applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_spec_billing_enable: Option<bool>,
     /// Number of brokers in the instance; see `node_num` for all nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Whether the instance is a disaster-recovery instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResp {
@@ -5144,279 +5180,280 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// Name of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine; always `kafka`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Description of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Specification (flavor) of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Number of partitions of the instance, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_num: Option<String>,
     /// Message storage space used, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Port clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
     /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
     /// editions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Name of the subnet the instance is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// CIDR block of the instance's subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr: Option<String>,
     /// ID of the user who created the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user who created the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// SASL user name for accessing the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the order; only set for yearly/monthly instances, empty otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start of the maintenance window, in `HH:mm:ss` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in `HH:mm:ss` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Address of the instance's Kafka Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Whether security authentication (SASL) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// Whether replication traffic between brokers is encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ssl_enable: Option<bool>,
     /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
     /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
     /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
     /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_security_protocol: Option<String>,
     /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceResponseSaslEnabledMechanisms>>,
     /// Whether two-way (mutual) authentication is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_two_way_enable: Option<bool>,
     /// Whether the certificate has been replaced.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cert_replaced: Option<bool>,
     /// Address of the Kafka Manager over the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
     /// one (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the disk has been expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Whether topics are created automatically when clients use a topic that does not exist.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceResponseType>,
     /// ID of the instance's product (flavor).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the brokers are in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the brokers are in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// Public IP addresses clients connect to; only present when public access is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name clients connect to; only present when public access is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// ID of the storage resource that holds the instance's messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Service type; `advanced`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type; `hec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// What happens when the disk is full: `time_base` deletes the oldest messages,
     /// `produce_reject` refuses new messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_policy: Option<ShowInstanceResponseRetentionPolicy>,
     /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
     /// (frozen) or `actived` (unfrozen).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_public_status: Option<String>,
     /// Public network bandwidth of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_bandwidth: Option<i64>,
     /// Whether message collection is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_log_collection: Option<bool>,
     /// Whether the new certificate is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_auth_cert: Option<bool>,
     /// Cross-VPC access settings of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cross_vpc_info: Option<String>,
     /// Cross-VPC access settings for the public network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_cross_vpc_info: Option<String>,
     /// Whether IPv6 is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Whether Smart Connect (dumping) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_enable: Option<bool>,
     /// Number of Smart Connect nodes, from 0 to 16.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_node_num: Option<i64>,
     /// ID of the Smart Connect (dump) service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
     /// Whether the Kafka REST interface is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_enable: Option<bool>,
     /// Address of the Kafka REST interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_connect_address: Option<String>,
     /// Public network bandwidth of the instance; this field is due to be removed (see
     /// `public_bandwidth`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_boundwidth: Option<i64>,
     /// Whether message query is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_query_inst_enable: Option<bool>,
     /// Whether clients inside the VPC may connect in plain text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_client_plain: Option<bool>,
     /// Features the instance supports.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<String>,
     /// Whether message tracing is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trace_enable: Option<bool>,
     /// Whether the proxy (agent) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_enable: Option<bool>,
     /// Connection address on the tenant side.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pod_connect_address: Option<String>,
     /// Whether the disks are encrypted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// Key used to encrypt the disks; empty when disk encryption is off.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
     /// Private network addresses clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_address: Option<String>,
     /// Private network domain name clients connect to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_domain_name: Option<String>,
     /// Version of Cloud Eye monitoring used by the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ces_version: Option<String>,
     /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_access_enabled: Option<String>,
     /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Access methods enabled on the instance and their addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// Whether access control (ACL) is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_acl: Option<bool>,
     /// Whether the new specification billing applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_spec_billing_enable: Option<bool>,
     /// Number of brokers in the instance; see `node_num` for all nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Whether the instance is a disaster-recovery instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResponse {
@@ -6980,29 +7017,30 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceTopicDetailRespPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespPartitions {
     /// Number (ID) of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// ID of the broker holding the partition's leader replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<i64>,
     /// Log end offset (LEO) of the leader replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leo: Option<i64>,
     /// High watermark (HW) of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hw: Option<i64>,
     /// Log start offset (LSO) of the leader replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lso: Option<i64>,
     /// When a message was last written to the partition, as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_update_timestamp: Option<i64>,
     /// Replicas of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas: Option<Vec<ShowInstanceTopicDetailRespReplicas>>,
 }
 impl ShowInstanceTopicDetailRespPartitions {
@@ -7153,23 +7191,24 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
     }
 }
 /// The `ShowInstanceTopicDetailRespReplicas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespReplicas {
     /// ID of the broker holding the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker: Option<i64>,
     /// Whether the replica is the leader.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<bool>,
     /// Whether the replica is in the in-sync replica set (ISR).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub in_sync: Option<bool>,
     /// Current log size of the replica, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Number of messages the replica is behind the high watermark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl ShowInstanceTopicDetailRespReplicas {
@@ -7273,17 +7312,18 @@ impl ShowInstanceTopicDetailRespReplicasBuilder {
     }
 }
 /// The `ShowInstanceTopicDetailResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailResponse {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Partitions of the topic with offsets and replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowInstanceTopicDetailRespPartitions>>,
     /// Names of the consumer groups subscribed to the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_subscribed: Option<Vec<String>>,
 }
 impl ShowInstanceTopicDetailResponse {
@@ -7393,24 +7433,25 @@ impl ShowInstanceTopicDetailResponseBuilder {
     }
 }
 /// The `ShowInstanceUsersEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceUsersEntity {
     /// Name of the SASL user: 4 to 64 characters, starting with a letter, using letters, digits,
     /// hyphens and underscores.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Description of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_desc: Option<String>,
     /// Role of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<String>,
     /// Whether the user is the default application.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_app: Option<bool>,
     /// When the user was created, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<i64>,
 }
 impl ShowInstanceUsersEntity {
@@ -7523,11 +7564,12 @@ impl ShowInstanceUsersEntityBuilder {
     }
 }
 /// The `ShowInstanceUsersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceUsersResponse {
     /// SASL users of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub users: Option<Vec<ShowInstanceUsersEntity>>,
 }
 impl ShowInstanceUsersResponse {
@@ -7592,11 +7634,12 @@ impl ShowInstanceUsersResponseBuilder {
     }
 }
 /// The `ShowKafkaClusterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaClusterResponse {
     /// Brokers of the Kafka cluster and their health.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster: Option<ShowKakfaClusterResponseCluster>,
 }
 impl ShowKafkaClusterResponse {
@@ -7652,17 +7695,18 @@ impl ShowKafkaClusterResponseBuilder {
     }
 }
 /// The `ShowKafkaInstanceExtendProductInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaInstanceExtendProductInfoResponse {
     /// Message engine type; always `kafka` for this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Products (flavors) the instance can be changed to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<ExtendProductInfoEntity>>,
 }
 impl ShowKafkaInstanceExtendProductInfoResponse {
@@ -7771,38 +7815,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowKafkaLogTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskEntity {
     /// ID of the log task record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of the log group receiving the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_group_id: Option<String>,
     /// ID of the log stream receiving the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_stream_id: Option<String>,
     /// ID of the dashboard showing the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dashboard_id: Option<String>,
     /// State of the log task: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Kind of log: `REBALANCE` (consumer rebalance log) or `topic_log` (topic log).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_type: Option<String>,
     /// Name of the log file the task writes, as the service reports it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_file_name: Option<String>,
     /// When the log task was created, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// When the log task was last updated, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaLogTaskEntity {
@@ -7994,11 +8039,12 @@ impl ShowKafkaLogTaskEntityBuilder {
     }
 }
 /// The `ShowKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskResponse {
     /// Log tasks of the requested kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_response_list: Option<Vec<ShowKafkaLogTaskEntity>>,
 }
 impl ShowKafkaLogTaskResponse {
@@ -8074,16 +8120,17 @@ impl ShowKafkaLogTaskResponseBuilder {
     }
 }
 /// The `ShowKafkaProductCoresResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaProductCoresResponse {
     /// Number of CPU cores.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub core_num: Option<i64>,
     /// Estimated storage space: the instance's current storage when `broker_num` does not exceed
     /// its broker count, otherwise the estimate for the given `broker_num`. Only returned when
     /// `instance_id` is given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_extend_storage_space: Option<i64>,
 }
 impl ShowKafkaProductCoresResponse {
@@ -8152,11 +8199,12 @@ impl ShowKafkaProductCoresResponseBuilder {
     }
 }
 /// The `ShowKafkaProjectTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaProjectTagsResponse {
     /// Tags used in the project, each key with all its values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagMultyValueEntity>>,
 }
 impl ShowKafkaProjectTagsResponse {
@@ -8221,38 +8269,39 @@ impl ShowKafkaProjectTagsResponseBuilder {
     }
 }
 /// The `ShowKafkaRebalanceLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaRebalanceLogResponse {
     /// ID of the rebalance log record.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of rebalance logging: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the log stream receiving the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_stream_id: Option<String>,
     /// ID of the log group receiving the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_group_id: Option<String>,
     /// ID of the dashboard showing the logs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dashboard_id: Option<String>,
     /// Kind of log collected by this task (rebalance log).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_type: Option<String>,
     /// Name of the file the rebalance log is written to, as the service reports it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_file_name: Option<String>,
     /// When rebalance logging was created, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// When rebalance logging was last updated, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaRebalanceLogResponse {
@@ -8444,20 +8493,21 @@ impl ShowKafkaRebalanceLogResponseBuilder {
     }
 }
 /// The `ShowKafkaScalePreCheckInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaScalePreCheckInfoEntity {
     /// Name of the check.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the check passed (`true`) or found a problem (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Why the check failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// Risk level: `low`, `medium` or `high`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub risk: Option<String>,
 }
 impl ShowKafkaScalePreCheckInfoEntity {
@@ -8543,11 +8593,12 @@ impl ShowKafkaScalePreCheckInfoEntityBuilder {
     }
 }
 /// The `ShowKafkaTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTagsResponse {
     /// Tags attached to the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
 }
 impl ShowKafkaTagsResponse {
@@ -8612,11 +8663,12 @@ impl ShowKafkaTagsResponseBuilder {
     }
 }
 /// The `ShowKafkaTopicPartitionDiskusageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTopicPartitionDiskusageResponse {
     /// Disk usage per broker, with the partitions using the most space.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_list: Option<Vec<DiskusageEntity>>,
 }
 impl ShowKafkaTopicPartitionDiskusageResponse {
@@ -8682,14 +8734,15 @@ impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
     }
 }
 /// The `ShowKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTopicQuotaResponse {
     /// Topic bandwidth throttling rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<Vec<KafkaTopicQuota>>,
     /// Number of topic throttling rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ShowKafkaTopicQuotaResponse {
@@ -8765,14 +8818,15 @@ impl ShowKafkaTopicQuotaResponseBuilder {
     }
 }
 /// The `ShowKafkaUserClientQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaUserClientQuotaResponse {
     /// User and client bandwidth throttling rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<Vec<QuotaResp>>,
     /// Number of user and client throttling rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ShowKafkaUserClientQuotaResponse {
@@ -8848,11 +8902,12 @@ impl ShowKafkaUserClientQuotaResponseBuilder {
     }
 }
 /// The `ShowKakfaClusterResponseCluster` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseCluster {
     /// Brokers of the cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brokers: Option<Vec<ShowKakfaClusterResponseClusterBrokers>>,
 }
 impl ShowKakfaClusterResponseCluster {
@@ -8925,20 +8980,21 @@ impl ShowKakfaClusterResponseClusterBuilder {
     }
 }
 /// The `ShowKakfaClusterResponseClusterBrokers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseClusterBrokers {
     /// Whether the broker is healthy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub health: Option<bool>,
     /// Host address of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Kafka broker ID of the node, as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_id: Option<String>,
 }
 impl ShowKakfaClusterResponseClusterBrokers {
@@ -9025,11 +9081,12 @@ impl ShowKakfaClusterResponseClusterBrokersBuilder {
     }
 }
 /// The `ShowMaintainWindowsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMaintainWindowsResponse {
     /// Maintenance windows that can be chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
 impl ShowMaintainWindowsResponse {
@@ -9105,20 +9162,21 @@ impl ShowMaintainWindowsResponseBuilder {
     }
 }
 /// The `ShowMessageDiagnosisReportResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessageDiagnosisReportResponse {
     /// Number of diagnosis items found abnormal.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_item_num: Option<i64>,
     /// Number of diagnosis items whose diagnosis failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_item_num: Option<i64>,
     /// Number of diagnosis items found normal.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub normal_item_num: Option<i64>,
     /// Diagnosis results grouped by dimension.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_dimension_list: Option<Vec<KafkaMessageDiagnosisDimensionEntity>>,
 }
 impl ShowMessageDiagnosisReportResponse {
@@ -9262,23 +9320,24 @@ impl ShowMessageDiagnosisReportResponseBuilder {
     }
 }
 /// The `ShowMessagesRespMessages` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessagesRespMessages {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition holding the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the message in its partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_offset: Option<i64>,
     /// Size of the message, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowMessagesRespMessages {
@@ -9386,20 +9445,21 @@ impl ShowMessagesRespMessagesBuilder {
     }
 }
 /// The `ShowMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessagesResponse {
     /// Messages found.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<Vec<ShowMessagesRespMessages>>,
     /// Total number of messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages_count: Option<i64>,
     /// Total number of pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offsets_count: Option<i64>,
     /// Current page number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
 }
 impl ShowMessagesResponse {
@@ -9512,20 +9572,21 @@ impl ShowMessagesResponseBuilder {
     }
 }
 /// The `ShowPartitionBeginningMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionBeginningMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the earliest message in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionBeginningMessageResponse {
@@ -9617,20 +9678,21 @@ impl ShowPartitionBeginningMessageResponseBuilder {
     }
 }
 /// The `ShowPartitionEndMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionEndMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the latest message in the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionEndMessageResponse {
@@ -9721,29 +9783,30 @@ impl ShowPartitionEndMessageResponseBuilder {
     }
 }
 /// The `ShowPartitionMessageEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionMessageEntity {
     /// Key of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Content of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// Name of the Kafka topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the message in its partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_offset: Option<i64>,
     /// Size of the message, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionMessageEntity {
@@ -9875,11 +9938,12 @@ impl ShowPartitionMessageEntityBuilder {
     }
 }
 /// The `ShowPartitionMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionMessageResponse {
     /// The message found at the requested offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<Vec<ShowPartitionMessageEntity>>,
 }
 impl ShowPartitionMessageResponse {
@@ -9947,11 +10011,12 @@ impl ShowPartitionMessageResponseBuilder {
     }
 }
 /// The `ShowQuotasResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuotasResponse {
     /// Quotas of the tenant and their usage.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<QuotasRespQuotas>,
 }
 impl ShowQuotasResponse {
@@ -10004,17 +10069,18 @@ impl ShowQuotasResponseBuilder {
     }
 }
 /// The `ShowRecycleInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
     /// Number of days deleted instances are kept in the recycle bin, from 1 to 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_use_recycle: Option<bool>,
     /// Instances currently in the recycle bin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
 impl ShowRecycleInstancesResponse {
@@ -10126,17 +10192,18 @@ impl ShowRecycleInstancesResponseBuilder {
     }
 }
 /// The `ShowTopicAccessPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTopicAccessPolicyResponse {
     /// Name of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Kind of topic: `0` for a normal topic, `1` for a system (internal) topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_type: Option<i64>,
     /// Users with permissions on the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<PolicyEntity>>,
 }
 impl ShowTopicAccessPolicyResponse {
@@ -10225,14 +10292,15 @@ impl ShowTopicAccessPolicyResponseBuilder {
     }
 }
 /// The `ShowUpgradeInstanceVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowUpgradeInstanceVersionResponse {
     /// Version the instance currently runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub current_version: Option<String>,
     /// Latest version available for upgrade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_version: Option<String>,
 }
 impl ShowUpgradeInstanceVersionResponse {
@@ -10307,20 +10375,21 @@ impl ShowUpgradeInstanceVersionResponseBuilder {
     }
 }
 /// The `ShowVolumeExpandConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
     /// Whether automatic disk expansion is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_volume_expand_enable: Option<bool>,
     /// Disk usage percentage that triggers an automatic expansion, from 20 to 80.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_threshold: Option<i64>,
     /// Upper limit, in GB, up to which the disk may grow automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_volume_size: Option<i64>,
     /// Size of each automatic expansion, as a percentage of the current capacity, from 10 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_increment: Option<i64>,
 }
 impl ShowVolumeExpandConfigResponse {
@@ -10719,6 +10788,7 @@ impl std::fmt::Debug for SmartConnectTaskReqSinkConfig {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSinkConfig {
     const NAME: &'static str = "SmartConnectTaskReqSinkConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -10789,6 +10859,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSinkCon
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SmartConnectTaskReqSinkConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -11017,6 +11088,7 @@ impl std::fmt::Debug for SmartConnectTaskReqSourceConfig {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSourceConfig {
     const NAME: &'static str = "SmartConnectTaskReqSourceConfig";
     const FIELDS: &'static [&'static str] = &[
@@ -11130,6 +11202,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSourceC
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SmartConnectTaskReqSourceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -12053,6 +12126,7 @@ impl SmartConnectValidateEntity {
         SmartConnectValidateEntityBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectValidateEntity {
     const NAME: &'static str = "SmartConnectValidateEntity";
     const FIELDS: &'static [&'static str] = &["task", "type"];
@@ -12068,6 +12142,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectValidateEntity
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SmartConnectValidateEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -12121,6 +12196,7 @@ impl StartKafkaLogTaskReq {
         StartKafkaLogTaskReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReq {
     const NAME: &'static str = "StartKafkaLogTaskReq";
     const FIELDS: &'static [&'static str] = &["log_task_list"];
@@ -12137,6 +12213,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StartKafkaLogTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -12200,6 +12277,7 @@ impl StartKafkaLogTaskReqEntity {
         StartKafkaLogTaskReqEntityBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReqEntity {
     const NAME: &'static str = "StartKafkaLogTaskReqEntity";
     const FIELDS: &'static [&'static str] = &[
@@ -12235,6 +12313,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReqEntity
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StartKafkaLogTaskReqEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -12285,11 +12364,12 @@ impl StartKafkaLogTaskReqEntityBuilder {
     }
 }
 /// The `StartKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskResponse {
     /// ID of the asynchronous job that starts log collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StartKafkaLogTaskResponse {
@@ -12342,20 +12422,21 @@ impl StartKafkaLogTaskResponseBuilder {
     }
 }
 /// The `StepDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StepDetail {
     /// Name of the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the step: `COMPLETED`, `IN_PROGRESS`, `FAILED` or `WAITING` (not started).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statue: Option<String>,
     /// When the step started, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<i64>,
     /// When the step ended, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<i64>,
 }
 impl StepDetail {
@@ -12448,11 +12529,12 @@ impl StepDetailBuilder {
     }
 }
 /// The `StopKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopKafkaLogTaskResponse {
     /// ID of the asynchronous job that stops log collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StopKafkaLogTaskResponse {
@@ -12505,11 +12587,12 @@ impl StopKafkaLogTaskResponseBuilder {
     }
 }
 /// The `StopKafkaRebalanceLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopKafkaRebalanceLogTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StopKafkaRebalanceLogTaskResponse {

@@ -76,14 +76,15 @@ impl TagEntityBuilder {
     }
 }
 /// The `TagMultyValueEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
     /// Key of the tag used in the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// All values used with this tag key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<String>>,
 }
 impl TagMultyValueEntity {
@@ -172,6 +173,7 @@ impl TopicAssignment {
         TopicAssignmentBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicAssignment {
     const NAME: &'static str = "TopicAssignment";
     const FIELDS: &'static [&'static str] = &["partition", "partition_brokers"];
@@ -192,6 +194,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicAssignment {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TopicAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -240,47 +243,51 @@ impl TopicAssignmentBuilder {
     }
 }
 /// The `TopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TopicEntity {
     /// Whether the topic uses the default access policy.
     ///
     /// JSON name: `policiesOnly`.
-    #[serde(rename = "policiesOnly", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "policiesOnly", skip_serializing_if = "Option::is_none")
+    )]
     pub policies_only: Option<bool>,
     /// Name of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of replicas of each partition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication: Option<i64>,
     /// Number of partitions of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// How long messages are kept, in hours; 0 to 720.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_time: Option<i64>,
     /// Whether replication is synchronous (off by default). When on, producers must also set
     /// `acks=-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sync_replication: Option<bool>,
     /// Whether messages are flushed to disk synchronously (off by default; it lowers performance).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sync_message_flush: Option<bool>,
     /// Extended configuration of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub external_configs: Option<serde_json::Value>,
     /// Kind of topic: `0` for a normal topic, `1` for a system (internal) topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_type: Option<i64>,
     /// Other topic-level configuration items.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_other_configs: Option<Vec<TopicEntityTopicOtherConfigs>>,
     /// Description of the topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_desc: Option<String>,
     /// When the topic was created, as an integer timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
 }
 impl TopicEntity {
@@ -523,26 +530,27 @@ impl TopicEntityBuilder {
     }
 }
 /// The `TopicEntityTopicOtherConfigs` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TopicEntityTopicOtherConfigs {
     /// Name of the configuration item.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Values the item accepts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub valid_values: Option<String>,
     /// Default value of the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// Whether a change applies at once (`dynamic`) or needs a restart (`static`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_type: Option<String>,
     /// Current value of the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// Type of the value: `string`, `integer` or `enum`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value_type: Option<String>,
 }
 impl TopicEntityTopicOtherConfigs {

@@ -26,6 +26,7 @@ for UpdateInstanceAutoCreateTopicReq {
         at.required("enable_auto_topic", self.enable_auto_topic.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceAutoCreateTopicReq {
     const NAME: &'static str = "UpdateInstanceAutoCreateTopicReq";
     const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
@@ -45,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceAutoCreateTo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAutoCreateTopicReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -75,11 +77,12 @@ impl UpdateInstanceAutoCreateTopicReqBuilder {
     }
 }
 /// The `UpdateInstanceAutoCreateTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicResponse {
     /// Whether automatic topic creation is now on (`true`) or off (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
 }
 impl UpdateInstanceAutoCreateTopicResponse {
@@ -162,6 +165,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcI
         at.required("advertised_ip_contents", self.advertised_ip_contents.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpReq {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpReq";
     const FIELDS: &'static [&'static str] = &["advertised_ip_contents"];
@@ -181,6 +185,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpRe
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceCrossVpcIpReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -217,17 +222,18 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
     }
 }
 /// The `UpdateInstanceCrossVpcIpRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpRespResults {
     /// IP address or domain name now advertised for the broker (`advertised.listeners`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advertised_ip: Option<String>,
     /// Whether the broker's cross-VPC address was changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Listener IP of the broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
 }
 impl UpdateInstanceCrossVpcIpRespResults {
@@ -308,14 +314,15 @@ impl UpdateInstanceCrossVpcIpRespResultsBuilder {
     }
 }
 /// The `UpdateInstanceCrossVpcIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpResponse {
     /// Whether the cross-VPC access change succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Outcome of the change for each broker.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<UpdateInstanceCrossVpcIpRespResults>>,
 }
 impl UpdateInstanceCrossVpcIpResponse {
@@ -431,6 +438,7 @@ impl UpdateInstanceReq {
         UpdateInstanceReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
     const NAME: &'static str = "UpdateInstanceReq";
     const FIELDS: &'static [&'static str] = &[
@@ -484,6 +492,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -613,6 +622,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq 
         at.optional("topics", self.topics.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReq {
     const NAME: &'static str = "UpdateInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
@@ -627,6 +637,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -687,6 +698,7 @@ impl UpdateInstanceTopicReqTopicOtherConfigs {
         UpdateInstanceTopicReqTopicOtherConfigsBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "UpdateInstanceTopicReqTopicOtherConfigs";
@@ -703,6 +715,7 @@ for UpdateInstanceTopicReqTopicOtherConfigs {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReqTopicOtherConfigs {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -787,6 +800,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReqT
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReqTopics {
     const NAME: &'static str = "UpdateInstanceTopicReqTopics";
     const FIELDS: &'static [&'static str] = &[
@@ -849,6 +863,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReqTopi
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReqTopics {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -977,19 +992,20 @@ impl UpdateInstanceTopicReqTopicsBuilder {
     }
 }
 /// The `UpdateKafkaPortProtocolResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateKafkaPortProtocolResponse {
     /// ID of the background job that changes the access method.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Access method that was opened or closed: `private_plain_enable`, `private_sasl_ssl_enable`,
     /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
     /// `public_sasl_plaintext_enable`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<UpdateKafkaPortProtocolResponseProtocol>,
     /// Whether the access method was opened (`true`) or closed (`false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable: Option<bool>,
 }
 impl UpdateKafkaPortProtocolResponse {
@@ -1125,6 +1141,7 @@ impl UpdateKafkaUserClientQuotaTaskReq {
         UpdateKafkaUserClientQuotaTaskReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaUserClientQuotaTaskReq {
     const NAME: &'static str = "UpdateKafkaUserClientQuotaTaskReq";
     const FIELDS: &'static [&'static str] = &[
@@ -1171,6 +1188,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaUserClientQuota
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateKafkaUserClientQuotaTaskReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1251,11 +1269,12 @@ impl UpdateKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `UpdateKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateKafkaUserClientQuotaTaskResponse {
@@ -1332,6 +1351,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicy
         at.required("topics", self.topics.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyReq {
     const NAME: &'static str = "UpdateTopicAccessPolicyReq";
     const FIELDS: &'static [&'static str] = &["topics"];
@@ -1346,6 +1366,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyReq
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTopicAccessPolicyReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1384,11 +1405,12 @@ impl UpdateTopicAccessPolicyReqBuilder {
     }
 }
 /// The `UpdateTopicAccessPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateTopicAccessPolicyResponse {
@@ -1477,6 +1499,7 @@ impl std::fmt::Debug for UpdateUserReq {
         )
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserReq {
     const NAME: &'static str = "UpdateUserReq";
     const FIELDS: &'static [&'static str] = &["new_password", "user_name", "user_desc"];
@@ -1498,6 +1521,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateUserReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1566,6 +1590,7 @@ impl UpgradeInstanceReq {
         UpgradeInstanceReqBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceReq {
     const NAME: &'static str = "UpgradeInstanceReq";
     const FIELDS: &'static [&'static str] = &["is_schedule", "execute_at"];
@@ -1588,6 +1613,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpgradeInstanceReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1628,14 +1654,15 @@ impl UpgradeInstanceReqBuilder {
     }
 }
 /// The `UpgradeInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeInstanceResponse {
     /// ID of the asynchronous job that upgrades the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the scheduled upgrade task, when the upgrade was scheduled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_id: Option<String>,
 }
 impl UpgradeInstanceResponse {

@@ -2,35 +2,36 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `AcceptVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AcceptVpcPeeringResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AcceptVpcPeeringResponseStatus>,
     /// The local end of the peering connection: the VPC that requests it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_vpc_info: Option<VpcInfo>,
     /// The peer end of the peering connection: the VPC that accepts it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accept_vpc_info: Option<VpcInfo>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl AcceptVpcPeeringResponse {
@@ -248,6 +249,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddRouteTableRoute {
             .required("nexthop", self.nexthop.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddRouteTableRoute {
     const NAME: &'static str = "AddRouteTableRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -280,6 +282,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddRouteTableRoute {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddRouteTableRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -525,6 +528,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AsscoiateReq {
         at.required("subnets", self.subnets.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AsscoiateReq {
     const NAME: &'static str = "AsscoiateReq";
     const FIELDS: &'static [&'static str] = &["subnets"];
@@ -539,6 +543,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AsscoiateReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AsscoiateReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -590,6 +595,7 @@ impl AssociateRouteTableAndSubnetReq {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AssociateRouteTableAndSubnetReq {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableAndSubnetReq {
     const NAME: &'static str = "AssociateRouteTableAndSubnetReq";
     const FIELDS: &'static [&'static str] = &["associate", "disassociate"];
@@ -605,6 +611,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableAndSubn
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssociateRouteTableAndSubnetReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -661,11 +668,12 @@ impl AssociateRouteTableAndSubnetReqBuilder {
     }
 }
 /// The `AssociateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl AssociateRouteTableResponse {

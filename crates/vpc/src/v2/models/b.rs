@@ -31,6 +31,7 @@ for BatchCreateSecurityGroupTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSecurityGroupTagsRequestBody {
     const NAME: &'static str = "BatchCreateSecurityGroupTagsRequestBody";
@@ -47,6 +48,7 @@ for BatchCreateSecurityGroupTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -139,6 +141,7 @@ for BatchCreateSubnetTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateSubnetTagsRequestBody {
     const NAME: &'static str = "BatchCreateSubnetTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -154,6 +157,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateSubnetTagsReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSubnetTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -245,6 +249,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateVpcTagsReque
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVpcTagsRequestBody {
     const NAME: &'static str = "BatchCreateVpcTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -260,6 +265,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVpcTagsRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateVpcTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -352,6 +358,7 @@ for BatchDeleteSecurityGroupTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteSecurityGroupTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSecurityGroupTagsRequestBody";
@@ -368,6 +375,7 @@ for BatchDeleteSecurityGroupTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteSecurityGroupTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -460,6 +468,7 @@ for BatchDeleteSubnetTagsRequestBody {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteSubnetTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSubnetTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -475,6 +484,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteSubnetTagsReque
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteSubnetTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -566,6 +576,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteVpcTagsReque
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVpcTagsRequestBody {
     const NAME: &'static str = "BatchDeleteVpcTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
@@ -581,6 +592,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVpcTagsRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteVpcTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -644,27 +656,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BindingVifDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindingVifDetails {
     /// Whether the port is the primary network interface of its virtual machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_interface: Option<bool>,
     /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_filter: Option<bool>,
     /// Whether the port uses the OVS/bridge hybrid mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ovs_hybrid_plug: Option<bool>,
     /// VLAN ID of the supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vlan_id: Option<i64>,
     /// ID of the parent network interface of a supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_id: Option<String>,
     /// ID of the device that owns the parent network interface of a supplementary network
     /// interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_device_id: Option<String>,
 }
 impl BindingVifDetails {

@@ -61,6 +61,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReq {
             .required("log_topic_id", self.log_topic_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReq {
     const NAME: &'static str = "CreateFlowLogReq";
     const FIELDS: &'static [&'static str] = &[
@@ -116,6 +117,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateFlowLogReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -251,6 +253,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReqBody {
         at.required("flow_log", self.flow_log.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReqBody {
     const NAME: &'static str = "CreateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
@@ -265,6 +268,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReqBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateFlowLogReqBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -323,11 +327,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateFlowLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFlowLogResponse {
     /// Attributes of the flow log.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_log: Option<FlowLogResp>,
 }
 impl CreateFlowLogResponse {
@@ -441,6 +446,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortOption {
             .optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortOption {
     const NAME: &'static str = "CreatePortOption";
     const FIELDS: &'static [&'static str] = &[
@@ -500,6 +506,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePortOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -673,6 +680,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortRequestBody {
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortRequestBody {
     const NAME: &'static str = "CreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
@@ -687,6 +695,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePortRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -717,11 +726,12 @@ impl CreatePortRequestBodyBuilder {
     }
 }
 /// The `CreatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePortResponse {
     /// Attributes of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl CreatePortResponse {
@@ -809,6 +819,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipOption {
         at.required("subnet_id", self.subnet_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipOption {
     const NAME: &'static str = "CreatePrivateipOption";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
@@ -826,6 +837,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePrivateipOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -889,6 +901,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipRequestB
         at.required("privateips", self.privateips.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipRequestBody {
     const NAME: &'static str = "CreatePrivateipRequestBody";
     const FIELDS: &'static [&'static str] = &["privateips"];
@@ -903,6 +916,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePrivateipRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -941,11 +955,12 @@ impl CreatePrivateipRequestBodyBuilder {
     }
 }
 /// The `CreatePrivateipResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePrivateipResponse {
     /// The reserved private IP addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub privateips: Option<Vec<Privateip>>,
 }
 impl CreatePrivateipResponse {
@@ -1052,6 +1067,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableReq {
             .required("vpc_id", self.vpc_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableReq {
     const NAME: &'static str = "CreateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "routes", "vpc_id", "description"];
@@ -1074,6 +1090,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateRouteTableReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1142,11 +1159,12 @@ impl CreateRouteTableReqBuilder {
     }
 }
 /// The `CreateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl CreateRouteTableResponse {
@@ -1230,6 +1248,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRoutetableReqBody
         at.required("routetable", self.routetable.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRoutetableReqBody {
     const NAME: &'static str = "CreateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
@@ -1244,6 +1263,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRoutetableReqBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateRoutetableReqBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1305,6 +1325,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
     const NAME: &'static str = "CreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "vpc_id", "enterprise_project_id"];
@@ -1326,6 +1347,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1399,6 +1421,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
         at.required("security_group", self.security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
@@ -1413,6 +1436,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1449,11 +1473,12 @@ impl CreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroup>,
 }
 impl CreateSecurityGroupResponse {
@@ -1574,6 +1599,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRule
             .required("direction", self.direction.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOption {
     const NAME: &'static str = "CreateSecurityGroupRuleOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1643,6 +1669,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1787,6 +1814,7 @@ for CreateSecurityGroupRuleRequestBody {
         at.required("security_group_rule", self.security_group_rule.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
@@ -1807,6 +1835,7 @@ for CreateSecurityGroupRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1843,11 +1872,12 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<SecurityGroupRule>,
 }
 impl CreateSecurityGroupRuleResponse {
@@ -1938,6 +1968,7 @@ for CreateSecurityGroupTagRequestBody {
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupTagRequestBody {
     const NAME: &'static str = "CreateSecurityGroupTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -1952,6 +1983,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupTagRequ
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2065,6 +2097,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetOption {
             .optional("extra_dhcp_opts", self.extra_dhcp_opts.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetOption {
     const NAME: &'static str = "CreateSubnetOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2149,6 +2182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2356,6 +2390,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetRequestBody
         at.required("subnet", self.subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetRequestBody {
     const NAME: &'static str = "CreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
@@ -2370,6 +2405,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2400,11 +2436,12 @@ impl CreateSubnetRequestBodyBuilder {
     }
 }
 /// The `CreateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<Subnet>,
 }
 impl CreateSubnetResponse {
@@ -2488,6 +2525,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetTagRequestB
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetTagRequestBody {
     const NAME: &'static str = "CreateSubnetTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -2502,6 +2540,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetTagRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubnetTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2571,6 +2610,7 @@ impl CreateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
     const NAME: &'static str = "CreateVpcOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2619,6 +2659,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2756,6 +2797,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringOption 
             .required("accept_vpc_info", self.accept_vpc_info.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringOption {
     const NAME: &'static str = "CreateVpcPeeringOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2783,6 +2825,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcPeeringOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2866,6 +2909,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRequest
         at.required("peering", self.peering.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringRequestBody {
     const NAME: &'static str = "CreateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
@@ -2880,6 +2924,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcPeeringRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2910,11 +2955,12 @@ impl CreateVpcPeeringRequestBodyBuilder {
     }
 }
 /// The `CreateVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcPeeringResponse {
     /// Attributes of the VPC peering connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peering: Option<VpcPeering>,
 }
 impl CreateVpcPeeringResponse {
@@ -2998,6 +3044,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
@@ -3012,6 +3059,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3066,6 +3114,7 @@ for CreateVpcResourceTagRequestBody {
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResourceTagRequestBody {
     const NAME: &'static str = "CreateVpcResourceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -3080,6 +3129,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResourceTagReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcResourceTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3110,11 +3160,12 @@ impl CreateVpcResourceTagRequestBodyBuilder {
     }
 }
 /// The `CreateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
 }
 impl CreateVpcResponse {
@@ -3216,6 +3267,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteOption {
             .required("vpc_id", self.vpc_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteOption {
     const NAME: &'static str = "CreateVpcRouteOption";
     const FIELDS: &'static [&'static str] = &[
@@ -3243,6 +3295,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRouteOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3335,6 +3388,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteRequestBo
         at.required("route", self.route.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteRequestBody {
     const NAME: &'static str = "CreateVpcRouteRequestBody";
     const FIELDS: &'static [&'static str] = &["route"];
@@ -3349,6 +3403,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRouteRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3379,11 +3434,12 @@ impl CreateVpcRouteRequestBodyBuilder {
     }
 }
 /// The `CreateVpcRouteResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcRouteResponse {
     /// Attributes of the route.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub route: Option<VpcRoute>,
 }
 impl CreateVpcRouteResponse {

@@ -39,6 +39,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DelRouteTableRoute {
         at.required("destination", self.destination.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DelRouteTableRoute {
     const NAME: &'static str = "DelRouteTableRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -71,6 +72,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DelRouteTableRoute {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DelRouteTableRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -131,11 +133,12 @@ impl DelRouteTableRouteBuilder {
     }
 }
 /// The `DisassociateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl DisassociateRouteTableResponse {
@@ -196,17 +199,18 @@ impl DisassociateRouteTableResponseBuilder {
     }
 }
 /// The `DnsAssignMent` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsAssignMent {
     /// Host name of the port, the same as its `dns_name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hostname: Option<String>,
     /// IP address, IPv4 or IPv6 in its usual text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// Private fully qualified domain name of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fqdn: Option<String>,
 }
 impl DnsAssignMent {

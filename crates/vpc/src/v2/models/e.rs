@@ -2,16 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ExternalGatewayInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExternalGatewayInfo {
     /// Whether SNAT is on for the router's external gateway; `false` by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_snat: Option<bool>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
 }
 impl ExternalGatewayInfo {
@@ -97,6 +98,7 @@ impl ExternalGatewayInfoOption {
         ExternalGatewayInfoOptionBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfoOption {
     const NAME: &'static str = "ExternalGatewayInfoOption";
     const FIELDS: &'static [&'static str] = &["network_id"];
@@ -113,6 +115,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfoOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ExternalGatewayInfoOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

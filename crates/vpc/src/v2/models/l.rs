@@ -2,11 +2,12 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListApiVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListApiVersionResponse {
     /// Versions of the native OpenStack API the endpoint serves.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<VersionResult>>,
 }
 impl ListApiVersionResponse {
@@ -101,11 +102,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlowLogsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlowLogsResponse {
     /// The flow logs of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_logs: Option<Vec<FlowLogResp>>,
 }
 impl ListFlowLogsResponse {
@@ -219,11 +221,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsResponse {
     /// The ports of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<Port>>,
 }
 impl ListPortsResponse {
@@ -306,11 +309,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListPrivateipsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPrivateipsResponse {
     /// The reserved private IP addresses of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub privateips: Option<Vec<Privateip>>,
 }
 impl ListPrivateipsResponse {
@@ -383,24 +387,25 @@ impl ListPrivateipsResponseBuilder {
     }
 }
 /// The `ListResourceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceResp {
     /// Details of the resource, reserved for extensions; empty by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// ID of the resource named by `resource_type`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl ListResourceResp {
@@ -523,11 +528,12 @@ impl ListResourceRespBuilder {
     }
 }
 /// The `ListRouteTablesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRouteTablesResponse {
     /// The route tables of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetables: Option<Vec<RouteTableListResp>>,
 }
 impl ListRouteTablesResponse {
@@ -600,12 +606,13 @@ impl ListRouteTablesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 impl ListSecurityGroupRulesResponse {
@@ -691,11 +698,12 @@ impl ListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSecurityGroupTagsResponse {
@@ -808,6 +816,7 @@ for ListSecurityGroupsByTagsRequestBody {
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSecurityGroupsByTagsRequestBody {
     const NAME: &'static str = "ListSecurityGroupsByTagsRequestBody";
@@ -833,6 +842,7 @@ for ListSecurityGroupsByTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListSecurityGroupsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -931,14 +941,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListSecurityGroupsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSecurityGroupsByTagsResponse {
@@ -1028,11 +1039,12 @@ impl ListSecurityGroupsByTagsResponseBuilder {
     }
 }
 /// The `ListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
 }
 impl ListSecurityGroupsResponse {
@@ -1110,11 +1122,12 @@ impl ListSecurityGroupsResponseBuilder {
     }
 }
 /// The `ListSubnetTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSubnetTagsResponse {
@@ -1226,6 +1239,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsReques
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsRequestBody {
     const NAME: &'static str = "ListSubnetsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1250,6 +1264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListSubnetsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1348,14 +1363,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListSubnetsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSubnetsByTagsResponse {
@@ -1444,11 +1460,12 @@ impl ListSubnetsByTagsResponseBuilder {
     }
 }
 /// The `ListSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetsResponse {
     /// The subnets of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<Subnet>>,
 }
 impl ListSubnetsResponse {
@@ -1614,14 +1631,15 @@ impl ListTagBuilder {
     }
 }
 /// The `ListVpcPeeringsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcPeeringsResponse {
     /// The VPC peering connections of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peerings: Option<Vec<VpcPeering>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peerings_links: Option<Vec<NeutronPageLink>>,
 }
 impl ListVpcPeeringsResponse {
@@ -1740,14 +1758,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcRoutesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcRoutesResponse {
     /// The VPC peering routes of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes: Option<Vec<VpcRoute>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes_links: Option<Vec<NeutronPageLink>>,
 }
 impl ListVpcRoutesResponse {
@@ -1853,11 +1872,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListVpcTagsResponse {
@@ -1969,6 +1989,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsRequestBo
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsRequestBody {
     const NAME: &'static str = "ListVpcsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &[
@@ -1993,6 +2014,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListVpcsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2085,14 +2107,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListVpcsByTagsResponse {
@@ -2181,11 +2204,12 @@ impl ListVpcsByTagsResponseBuilder {
     }
 }
 /// The `ListVpcsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
     /// The VPCs of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpcs: Option<Vec<Vpc>>,
 }
 impl ListVpcsResponse {

@@ -31,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -46,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Match {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -129,6 +131,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModRouteTableRoute {
             .required("nexthop", self.nexthop.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModRouteTableRoute {
     const NAME: &'static str = "ModRouteTableRoute";
     const FIELDS: &'static [&'static str] = &[
@@ -161,6 +164,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModRouteTableRoute {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModRouteTableRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `NetworkIpAvailability` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkIpAvailability {
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
@@ -10,33 +11,33 @@ pub struct NetworkIpAvailability {
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// Name of the network, as set when it was created (may be empty).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_name: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Number of IP addresses, not counting the ones reserved by the system.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_ips: Option<i64>,
     /// Number of IP addresses in use, not counting the ones reserved by the system.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_ips: Option<i64>,
     /// IPv4 address usage of each subnet of the network.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_ip_availability: Option<Vec<SubnetIpAvailability>>,
 }
 impl NetworkIpAvailability {
@@ -199,36 +200,37 @@ impl NetworkIpAvailabilityBuilder {
     }
 }
 /// The `NeutronAddFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronAddFirewallRuleResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronAddFirewallRuleResponse {
@@ -391,25 +393,26 @@ impl NeutronAddFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronAddRouterInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronAddRouterInterfaceResponse {
     /// ID of the port, as returned by `list_ports` or `create_port`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
     /// call, only resources of this subnet are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<NeutronAddRouterInterfaceResponseSubnetId>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl NeutronAddRouterInterfaceResponse {
@@ -563,6 +566,7 @@ impl NeutronCreateFirewallGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallGroupOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallGroupOption {
     const NAME: &'static str = "NeutronCreateFirewallGroupOption";
     const FIELDS: &'static [&'static str] = &[
@@ -609,6 +613,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallGroup
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -718,6 +723,7 @@ for NeutronCreateFirewallGroupRequestBody {
         at.required("firewall_group", self.firewall_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallGroupRequestBody";
@@ -733,6 +739,7 @@ for NeutronCreateFirewallGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -769,11 +776,12 @@ impl NeutronCreateFirewallGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronCreateFirewallGroupResponse {
@@ -860,6 +868,7 @@ impl NeutronCreateFirewallPolicyOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallPolicyOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallPolicyOption {
     const NAME: &'static str = "NeutronCreateFirewallPolicyOption";
     const FIELDS: &'static [&'static str] = &[
@@ -892,6 +901,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallPolic
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallPolicyOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -984,6 +994,7 @@ for NeutronCreateFirewallPolicyRequestBody {
         at.required("firewall_policy", self.firewall_policy.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallPolicyRequestBody";
@@ -999,6 +1010,7 @@ for NeutronCreateFirewallPolicyRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallPolicyRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1035,11 +1047,12 @@ impl NeutronCreateFirewallPolicyRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronCreateFirewallPolicyResponse {
@@ -1144,6 +1157,7 @@ impl NeutronCreateFirewallRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallRuleOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleOption {
     const NAME: &'static str = "NeutronCreateFirewallRuleOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1205,6 +1219,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1366,6 +1381,7 @@ for NeutronCreateFirewallRuleRequestBody {
         at.required("firewall_rule", self.firewall_rule.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallRuleRequestBody";
@@ -1381,6 +1397,7 @@ for NeutronCreateFirewallRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1417,11 +1434,12 @@ impl NeutronCreateFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronCreateFirewallRuleResponse {
@@ -1514,6 +1532,7 @@ impl NeutronCreateNetworkOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkOption {
     const NAME: &'static str = "NeutronCreateNetworkOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1553,6 +1572,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateNetworkOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1647,6 +1667,7 @@ for NeutronCreateNetworkRequestBody {
         at.required("network", self.network.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkRequestBody {
     const NAME: &'static str = "NeutronCreateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
@@ -1661,6 +1682,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateNetworkRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1691,11 +1713,12 @@ impl NeutronCreateNetworkRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateNetworkResponse {
     /// Attributes of the network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronCreateNetworkResponse {
@@ -1824,6 +1847,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortOption
             .optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortOption {
     const NAME: &'static str = "NeutronCreatePortOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1897,6 +1921,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreatePortOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2096,6 +2121,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortReques
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortRequestBody {
     const NAME: &'static str = "NeutronCreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
@@ -2110,6 +2136,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreatePortRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2140,11 +2167,12 @@ impl NeutronCreatePortRequestBodyBuilder {
     }
 }
 /// The `NeutronCreatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreatePortResponse {
     /// Attributes of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronCreatePortResponse {
@@ -2226,6 +2254,7 @@ impl NeutronCreateRouterOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterOption {
     const NAME: &'static str = "NeutronCreateRouterOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2256,6 +2285,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateRouterOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2335,6 +2365,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterRequ
         at.required("router", self.router.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterRequestBody {
     const NAME: &'static str = "NeutronCreateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
@@ -2349,6 +2380,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateRouterRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2379,11 +2411,12 @@ impl NeutronCreateRouterRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateRouterResponse {
     /// Attributes of the router.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronCreateRouterResponse {
@@ -2463,6 +2496,7 @@ impl NeutronCreateSecurityGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSecurityGroupOption {
     const NAME: &'static str = "NeutronCreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
@@ -2483,6 +2517,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSecurityGroup
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2547,6 +2582,7 @@ for NeutronCreateSecurityGroupRequestBody {
         at.required("security_group", self.security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRequestBody";
@@ -2562,6 +2598,7 @@ for NeutronCreateSecurityGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2598,11 +2635,12 @@ impl NeutronCreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronCreateSecurityGroupResponse {
@@ -2727,6 +2765,7 @@ for NeutronCreateSecurityGroupRuleOption {
             .required("security_group_id", self.security_group_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleOption {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleOption";
@@ -2797,6 +2836,7 @@ for NeutronCreateSecurityGroupRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2975,6 +3015,7 @@ for NeutronCreateSecurityGroupRuleRequestBody {
         at.required("security_group_rule", self.security_group_rule.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleRequestBody";
@@ -2995,6 +3036,7 @@ for NeutronCreateSecurityGroupRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3031,11 +3073,12 @@ impl NeutronCreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<NeutronSecurityGroupRule>,
 }
 impl NeutronCreateSecurityGroupRuleResponse {
@@ -3172,6 +3215,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetOpti
             .required("network_id", self.network_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetOption {
     const NAME: &'static str = "NeutronCreateSubnetOption";
     const FIELDS: &'static [&'static str] = &[
@@ -3239,6 +3283,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3416,6 +3461,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetRequ
         at.required("subnet", self.subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetRequestBody {
     const NAME: &'static str = "NeutronCreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
@@ -3430,6 +3476,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronCreateSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3460,11 +3507,12 @@ impl NeutronCreateSubnetRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronCreateSubnetResponse {
@@ -3525,82 +3573,83 @@ impl NeutronCreateSubnetResponseBuilder {
     }
 }
 /// The `NeutronFirewallGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallGroup {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
     /// ACL groups with this outbound policy are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub egress_firewall_policy_id: Option<String>,
     /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
     /// ACL groups with this inbound policy are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ingress_firewall_policy_id: Option<String>,
     /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
     /// router.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<String>>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronFirewallGroup {
@@ -3860,52 +3909,53 @@ impl NeutronFirewallGroupBuilder {
     }
 }
 /// The `NeutronFirewallPolicy` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallPolicy {
     /// Audit flag of the policy; set to `false` when the policy changes.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronFirewallPolicy {
@@ -4083,82 +4133,83 @@ impl NeutronFirewallPolicyBuilder {
     }
 }
 /// The `NeutronFirewallRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallRule {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Operation requested by the call.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<NeutronFirewallRuleAction>,
     /// IP protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// IP version: 4 or 6.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// Whether the rule is in force.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// Destination IP address or CIDR range the rule matches.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_ip_address: Option<String>,
     /// Destination port, or port range such as `80:90`, the rule matches.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_port: Option<String>,
     /// Source IP address or CIDR range the rule matches.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_ip_address: Option<String>,
     /// Source port, or port range such as `80:90`, the rule matches.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_port: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronFirewallRule {
@@ -4463,6 +4514,7 @@ for NeutronInsertFirewallRuleRequestBody {
         at.required("firewall_rule_id", self.firewall_rule_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronInsertFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronInsertFirewallRuleRequestBody";
@@ -4499,6 +4551,7 @@ for NeutronInsertFirewallRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronInsertFirewallRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4549,14 +4602,15 @@ impl NeutronInsertFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronListFirewallGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallGroupsResponse {
     /// The network ACL groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_groups: Option<Vec<NeutronFirewallGroup>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_groups_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallGroupsResponse {
@@ -4681,14 +4735,15 @@ impl NeutronListFirewallGroupsResponseBuilder {
     }
 }
 /// The `NeutronListFirewallPoliciesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallPoliciesResponse {
     /// The network ACL policies of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policies: Option<Vec<NeutronFirewallPolicy>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policies_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallPoliciesResponse {
@@ -4817,14 +4872,15 @@ impl NeutronListFirewallPoliciesResponseBuilder {
     }
 }
 /// The `NeutronListFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallRulesResponse {
     /// The network ACL rules of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<NeutronFirewallRule>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallRulesResponse {
@@ -4943,14 +4999,15 @@ impl NeutronListFirewallRulesResponseBuilder {
     }
 }
 /// The `NeutronListNetworksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListNetworksResponse {
     /// The networks of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub networks: Option<Vec<NeutronNetwork>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub networks_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListNetworksResponse {
@@ -5052,14 +5109,15 @@ impl NeutronListNetworksResponseBuilder {
     }
 }
 /// The `NeutronListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListPortsResponse {
     /// The ports of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<NeutronPort>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListPortsResponse {
@@ -5156,14 +5214,15 @@ impl NeutronListPortsResponseBuilder {
     }
 }
 /// The `NeutronListRoutersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListRoutersResponse {
     /// The routers of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routers: Option<Vec<NeutronRouter>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routers_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListRoutersResponse {
@@ -5262,15 +5321,16 @@ impl NeutronListRoutersResponseBuilder {
     }
 }
 /// The `NeutronListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupRulesResponse {
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSecurityGroupRulesResponse {
@@ -5404,14 +5464,15 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `NeutronListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NeutronSecurityGroup>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSecurityGroupsResponse {
@@ -5536,14 +5597,15 @@ impl NeutronListSecurityGroupsResponseBuilder {
     }
 }
 /// The `NeutronListSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSubnetsResponse {
     /// The subnets of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<NeutronSubnet>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSubnetsResponse {
@@ -5642,97 +5704,104 @@ impl NeutronListSubnetsResponseBuilder {
     }
 }
 /// The `NeutronNetwork` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronNetwork {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NeutronNetworkStatus>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Subnets to associate with and detach from the route table.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<String>>,
     /// Whether the network is an external network. As a filter of a list call, only networks with
     /// this setting are returned.
     ///
     /// **Required.** JSON name: `router:external`.
-    #[serde(rename = "router:external", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "router:external", skip_serializing_if = "Option::is_none")
+    )]
     pub router_external: Option<bool>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// Whether the resource is shared with other tenants. As a filter of a list call, only
     /// resources with this setting are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shared: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Network type of the OpenStack network: `vxlan` or `geneve`. An administrator attribute that
     /// ordinary tenants see only for `geneve`. As a filter of a list call, only networks of this
     /// type are returned.
     ///
     /// **Required.** JSON name: `provider:network_type`.
-    #[serde(rename = "provider:network_type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "provider:network_type", skip_serializing_if = "Option::is_none")
+    )]
     pub provider_network_type: Option<String>,
     /// Candidate availability zones of the network.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_hints: Option<Vec<String>>,
     /// Availability zones of the network, among those of the region.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zones: Option<Vec<String>>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// Default private DNS domain; generated and maintained by the system.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_domain: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronNetwork {
@@ -6087,18 +6156,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronPageLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronPageLink {
     /// Link to the API resource (such as the next page).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link to the current page or version: `next`, `previous` or `self`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl NeutronPageLink {
@@ -6170,21 +6240,22 @@ impl NeutronPageLinkBuilder {
     }
 }
 /// The `NeutronPort` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronPort {
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Custom settings of the port, a JSON object. Ordinary tenants may use
     /// `disable_security_groups: true` (high-performance scenarios; then security groups and FWaaS
@@ -6192,114 +6263,123 @@ pub struct NeutronPort {
     /// private ELB and is maintained by the system.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")
+    )]
     pub binding_profile: Option<serde_json::Value>,
     /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
-    #[serde(rename = "binding:vif_details", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vif_details", skip_serializing_if = "Option::is_none")
+    )]
     pub binding_vif_details: Option<BindingVifDetails>,
     /// Type of vNIC bound to the port; `normal` (software switching) is the only value.
     ///
     /// **Required.** JSON name: `binding:vnic_type`.
-    #[serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")
+    )]
     pub binding_vnic_type: Option<String>,
     /// ID of the device (for example the ECS) the port belongs to. As a filter of a list call, only
     /// ports of this device are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_id: Option<String>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_owner: Option<String>,
     /// Default private domain names of the primary network interface (host name, IPv4 address and
     /// FQDN); maintained by the system and cannot be set.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_assignment: Option<Vec<DnsAssignMent>>,
     /// Default private DNS name of the primary network interface; maintained by the system and
     /// cannot be set. Reaching it needs the subnet to use the DNS servers provided by the system.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_name: Option<String>,
     /// Extra DHCP options of the port, each a name and a value.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
     /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// MAC address. As a filter of a list call, only ports with this MAC address are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_address: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// IDs of the security groups applied to the port. As a filter of a list call, only ports in
     /// these security groups are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<String>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronPort {
@@ -6786,6 +6866,7 @@ for NeutronRemoveFirewallRuleRequestBody {
         at.required("firewall_rule_id", self.firewall_rule_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronRemoveFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronRemoveFirewallRuleRequestBody";
@@ -6806,6 +6887,7 @@ for NeutronRemoveFirewallRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronRemoveFirewallRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -6836,36 +6918,37 @@ impl NeutronRemoveFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronRemoveFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRemoveFirewallRuleResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronRemoveFirewallRuleResponse {
@@ -7028,25 +7111,26 @@ impl NeutronRemoveFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronRemoveRouterInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRemoveRouterInterfaceResponse {
     /// ID of the port, as returned by `list_ports` or `create_port`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
     /// call, only resources of this subnet are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<NeutronRemoveRouterInterfaceResponseSubnetId>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl NeutronRemoveRouterInterfaceResponse {
@@ -7168,62 +7252,63 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronRouter` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRouter {
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// External gateway of the router: the external network it reaches and whether SNAT is on.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub external_gateway_info: Option<ExternalGatewayInfo>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Routes of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes: Option<Vec<Route>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronRouter {
@@ -7434,52 +7519,53 @@ impl NeutronRouterBuilder {
     }
 }
 /// The `NeutronSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSecurityGroup {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronSecurityGroup {
@@ -7669,92 +7755,93 @@ impl NeutronSecurityGroupBuilder {
     }
 }
 /// The `NeutronSecurityGroupRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSecurityGroupRule {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub direction: Option<NeutronSecurityGroupRuleDirection>,
     /// IP version of the traffic the rule applies to: `IPv4` (default) or `IPv6`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ethertype: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Highest port of the range, 1 to 65535; for ICMP the ICMP code. Must not be below
     /// `port_range_min`; unset means all ports.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_range_max: Option<i64>,
     /// Lowest port of the range, 1 to 65535; for ICMP the ICMP type. Must not exceed
     /// `port_range_max`; unset means all ports.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_range_min: Option<i64>,
     /// IP protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// ID of the remote security group whose members are the source (inbound) or destination
     /// (outbound) of the traffic. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_address_group_id`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_group_id: Option<String>,
     /// Remote address range in CIDR notation: the source of inbound traffic or the destination of
     /// outbound traffic. Mutually exclusive with `remote_group_id` and `remote_address_group_id`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote IP address group. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_group_id`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_address_group_id: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
     /// As a filter of a list call, only resources of this security group are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronSecurityGroupRule {
@@ -8059,11 +8146,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronShowFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronShowFirewallGroupResponse {
@@ -8125,11 +8213,12 @@ impl NeutronShowFirewallGroupResponseBuilder {
     }
 }
 /// The `NeutronShowFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronShowFirewallPolicyResponse {
@@ -8191,11 +8280,12 @@ impl NeutronShowFirewallPolicyResponseBuilder {
     }
 }
 /// The `NeutronShowFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronShowFirewallRuleResponse {
@@ -8257,11 +8347,12 @@ impl NeutronShowFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronShowNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowNetworkResponse {
     /// Attributes of the network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronShowNetworkResponse {
@@ -8322,11 +8413,12 @@ impl NeutronShowNetworkResponseBuilder {
     }
 }
 /// The `NeutronShowPortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowPortResponse {
     /// Attributes of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronShowPortResponse {
@@ -8387,11 +8479,12 @@ impl NeutronShowPortResponseBuilder {
     }
 }
 /// The `NeutronShowRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowRouterResponse {
     /// Attributes of the router.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronShowRouterResponse {
@@ -8452,11 +8545,12 @@ impl NeutronShowRouterResponseBuilder {
     }
 }
 /// The `NeutronShowSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronShowSecurityGroupResponse {
@@ -8518,11 +8612,12 @@ impl NeutronShowSecurityGroupResponseBuilder {
     }
 }
 /// The `NeutronShowSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<NeutronSecurityGroupRule>,
 }
 impl NeutronShowSecurityGroupRuleResponse {
@@ -8596,11 +8691,12 @@ impl NeutronShowSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `NeutronShowSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronShowSubnetResponse {
@@ -8661,7 +8757,8 @@ impl NeutronShowSubnetResponseBuilder {
     }
 }
 /// The `NeutronSubnet` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSubnet {
     /// Ranges of addresses the subnet hands out, each a start and an end address, such as
@@ -8670,93 +8767,93 @@ pub struct NeutronSubnet {
     /// addresses.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allocation_pools: Option<Vec<AllocationPool>>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with this range are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// DNS servers of the subnet, as IP addresses (at most 5). Unset by default, which leaves the
     /// private DNS service unused.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_nameservers: Option<Vec<String>>,
     /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
     /// call, only subnets with this setting are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_dhcp: Option<bool>,
     /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
     /// call, only subnets with this gateway are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gateway_ip: Option<String>,
     /// Static routes handed to instances; not supported (ignored).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_routes: Option<Vec<HostRoute>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IP version: 4 or 6.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// IPv6 address assignment mode; `dhcpv6-stateful` is the only value.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_address_mode: Option<String>,
     /// IPv6 router advertisement mode; `dhcpv6-stateful` is the only value.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_ra_mode: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the subnet pool; supported for IPv6 only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnetpool_id: Option<String>,
 }
 impl NeutronSubnet {
@@ -9139,6 +9236,7 @@ impl NeutronUpdateFirewallGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallGroupOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallGroupOption {
     const NAME: &'static str = "NeutronUpdateFirewallGroupOption";
     const FIELDS: &'static [&'static str] = &[
@@ -9185,6 +9283,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallGroup
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9294,6 +9393,7 @@ for NeutronUpdateFirewallGroupRequestBody {
         at.required("firewall_group", self.firewall_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallGroupRequestBody";
@@ -9309,6 +9409,7 @@ for NeutronUpdateFirewallGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9345,11 +9446,12 @@ impl NeutronUpdateFirewallGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronUpdateFirewallGroupResponse {
@@ -9436,6 +9538,7 @@ impl NeutronUpdateFirewallPolicyOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallPolicyOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallPolicyOption {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyOption";
     const FIELDS: &'static [&'static str] = &[
@@ -9468,6 +9571,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallPolic
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallPolicyOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9560,6 +9664,7 @@ for NeutronUpdateFirewallPolicyRequestBody {
         at.required("firewall_policy", self.firewall_policy.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyRequestBody";
@@ -9575,6 +9680,7 @@ for NeutronUpdateFirewallPolicyRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallPolicyRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9611,11 +9717,12 @@ impl NeutronUpdateFirewallPolicyRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronUpdateFirewallPolicyResponse {
@@ -9720,6 +9827,7 @@ impl NeutronUpdateFirewallRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallRuleOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleOption {
     const NAME: &'static str = "NeutronUpdateFirewallRuleOption";
     const FIELDS: &'static [&'static str] = &[
@@ -9781,6 +9889,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9942,6 +10051,7 @@ for NeutronUpdateFirewallRuleRequestBody {
         at.required("firewall_rule", self.firewall_rule.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallRuleRequestBody";
@@ -9957,6 +10067,7 @@ for NeutronUpdateFirewallRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -9993,11 +10104,12 @@ impl NeutronUpdateFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronUpdateFirewallRuleResponse {
@@ -10080,6 +10192,7 @@ impl NeutronUpdateNetworkOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkOption {
     const NAME: &'static str = "NeutronUpdateNetworkOption";
     const FIELDS: &'static [&'static str] = &[
@@ -10110,6 +10223,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateNetworkOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10184,6 +10298,7 @@ for NeutronUpdateNetworkRequestBody {
         at.required("network", self.network.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkRequestBody {
     const NAME: &'static str = "NeutronUpdateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
@@ -10198,6 +10313,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateNetworkRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10228,11 +10344,12 @@ impl NeutronUpdateNetworkRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateNetworkResponse {
     /// Attributes of the network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronUpdateNetworkResponse {
@@ -10342,6 +10459,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortOption
         at.optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortOption {
     const NAME: &'static str = "NeutronUpdatePortOption";
     const FIELDS: &'static [&'static str] = &[
@@ -10395,6 +10513,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdatePortOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10546,6 +10665,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortReques
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortRequestBody {
     const NAME: &'static str = "NeutronUpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
@@ -10560,6 +10680,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdatePortRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10590,11 +10711,12 @@ impl NeutronUpdatePortRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdatePortResponse {
     /// Attributes of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronUpdatePortResponse {
@@ -10679,6 +10801,7 @@ impl NeutronUpdateRouterOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterOption {
     const NAME: &'static str = "NeutronUpdateRouterOption";
     const FIELDS: &'static [&'static str] = &[
@@ -10711,6 +10834,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateRouterOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10805,6 +10929,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterRequ
         at.required("router", self.router.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterRequestBody {
     const NAME: &'static str = "NeutronUpdateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
@@ -10819,6 +10944,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateRouterRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -10849,11 +10975,12 @@ impl NeutronUpdateRouterRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateRouterResponse {
     /// Attributes of the router.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronUpdateRouterResponse {
@@ -10933,6 +11060,7 @@ impl NeutronUpdateSecurityGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSecurityGroupOption {
     const NAME: &'static str = "NeutronUpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
@@ -10953,6 +11081,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSecurityGroup
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -11017,6 +11146,7 @@ for NeutronUpdateSecurityGroupRequestBody {
         at.required("security_group", self.security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateSecurityGroupRequestBody";
@@ -11032,6 +11162,7 @@ for NeutronUpdateSecurityGroupRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -11068,11 +11199,12 @@ impl NeutronUpdateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronUpdateSecurityGroupResponse {
@@ -11166,6 +11298,7 @@ impl NeutronUpdateSubnetOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetOption {
     const NAME: &'static str = "NeutronUpdateSubnetOption";
     const FIELDS: &'static [&'static str] = &[
@@ -11205,6 +11338,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -11322,6 +11456,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetRequ
         at.required("subnet", self.subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetRequestBody {
     const NAME: &'static str = "NeutronUpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
@@ -11336,6 +11471,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for NeutronUpdateSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -11366,11 +11502,12 @@ impl NeutronUpdateSubnetRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronUpdateSubnetResponse {

@@ -23,6 +23,7 @@ impl UpdateFlowLogReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReq {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReq {
     const NAME: &'static str = "UpdateFlowLogReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state"];
@@ -49,6 +50,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateFlowLogReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -122,6 +124,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReqBody {
         at.required("flow_log", self.flow_log.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReqBody {
     const NAME: &'static str = "UpdateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
@@ -136,6 +139,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReqBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateFlowLogReqBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -166,11 +170,12 @@ impl UpdateFlowLogReqBodyBuilder {
     }
 }
 /// The `UpdateFlowLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFlowLogResponse {
     /// Attributes of the flow log.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_log: Option<FlowLogResp>,
 }
 impl UpdateFlowLogResponse {
@@ -264,6 +269,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortOption {
         at.optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortOption {
     const NAME: &'static str = "UpdatePortOption";
     const FIELDS: &'static [&'static str] = &[
@@ -301,6 +307,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdatePortOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -416,6 +423,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortRequestBody {
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortRequestBody {
     const NAME: &'static str = "UpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
@@ -430,6 +438,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdatePortRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -460,11 +469,12 @@ impl UpdatePortRequestBodyBuilder {
     }
 }
 /// The `UpdatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePortResponse {
     /// Attributes of the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl UpdatePortResponse {
@@ -553,6 +563,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableReq {
         at.optional("routes", self.routes.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableReq {
     const NAME: &'static str = "UpdateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "routes"];
@@ -574,6 +585,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableReq {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRouteTableReq {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -624,11 +636,12 @@ impl UpdateRouteTableReqBuilder {
     }
 }
 /// The `UpdateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl UpdateRouteTableResponse {
@@ -712,6 +725,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRoutetableReqBody
         at.required("routetable", self.routetable.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRoutetableReqBody {
     const NAME: &'static str = "UpdateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
@@ -726,6 +740,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRoutetableReqBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateRoutetableReqBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -813,6 +828,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetOption {
             .optional("extra_dhcp_opts", self.extra_dhcp_opts.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetOption {
     const NAME: &'static str = "UpdateSubnetOption";
     const FIELDS: &'static [&'static str] = &[
@@ -880,6 +896,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1032,6 +1049,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetRequestBody
         at.required("subnet", self.subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetRequestBody {
     const NAME: &'static str = "UpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
@@ -1046,6 +1064,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1076,11 +1095,12 @@ impl UpdateSubnetRequestBodyBuilder {
     }
 }
 /// The `UpdateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<SubnetResult>,
 }
 impl UpdateSubnetResponse {
@@ -1171,6 +1191,7 @@ impl UpdateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
     const NAME: &'static str = "UpdateVpcOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1205,6 +1226,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1301,6 +1323,7 @@ impl UpdateVpcPeeringOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringOption {
     const NAME: &'static str = "UpdateVpcPeeringOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
@@ -1321,6 +1344,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcPeeringOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1384,6 +1408,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRequest
         at.required("peering", self.peering.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringRequestBody {
     const NAME: &'static str = "UpdateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
@@ -1398,6 +1423,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcPeeringRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1428,11 +1454,12 @@ impl UpdateVpcPeeringRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcPeeringResponse {
     /// Attributes of the VPC peering connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peering: Option<VpcPeering>,
 }
 impl UpdateVpcPeeringResponse {
@@ -1516,6 +1543,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
@@ -1530,6 +1558,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1560,11 +1589,12 @@ impl UpdateVpcRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
 }
 impl UpdateVpcResponse {

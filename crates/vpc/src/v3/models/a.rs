@@ -27,6 +27,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddExtendCidrOption {
         at.required("extend_cidrs", self.extend_cidrs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddExtendCidrOption {
     const NAME: &'static str = "AddExtendCidrOption";
     const FIELDS: &'static [&'static str] = &["extend_cidrs"];
@@ -41,6 +42,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddExtendCidrOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddExtendCidrOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -107,6 +109,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddFirewallRulesRequest
         at.required("firewall", self.firewall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddFirewallRulesRequestBody {
     const NAME: &'static str = "AddFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
@@ -122,6 +125,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddFirewallRulesRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddFirewallRulesRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -162,14 +166,15 @@ impl AddFirewallRulesRequestBodyBuilder {
     }
 }
 /// The `AddFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl AddFirewallRulesResponse {
@@ -266,6 +271,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestB
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBody {
     const NAME: &'static str = "AddResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -280,6 +286,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddResourceTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -340,6 +347,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestB
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBodyTag {
     const NAME: &'static str = "AddResourceTagsRequestBodyTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -355,6 +363,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddResourceTagsRequestBodyTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -423,6 +432,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddSecurityGroupsReques
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddSecurityGroupsRequestBody {
     const NAME: &'static str = "AddSecurityGroupsRequestBody";
     const FIELDS: &'static [&'static str] = &["port", "dry_run"];
@@ -438,6 +448,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddSecurityGroupsRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddSecurityGroupsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -478,14 +489,15 @@ impl AddSecurityGroupsRequestBodyBuilder {
     }
 }
 /// The `AddSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSecurityGroupsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Security groups to add to or remove from the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl AddSecurityGroupsResponse {
@@ -583,6 +595,7 @@ for AddSourcesToTrafficMirrorSessionRequestBody {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddSourcesToTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "AddSourcesToTrafficMirrorSessionRequestBody";
@@ -603,6 +616,7 @@ for AddSourcesToTrafficMirrorSessionRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -639,14 +653,15 @@ impl AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `AddSourcesToTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl AddSourcesToTrafficMirrorSessionResponse {
@@ -761,6 +776,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddVpcExtendCidrRequest
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddVpcExtendCidrRequestBody {
     const NAME: &'static str = "AddVpcExtendCidrRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
@@ -776,6 +792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddVpcExtendCidrRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AddVpcExtendCidrRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -816,14 +833,15 @@ impl AddVpcExtendCidrRequestBodyBuilder {
     }
 }
 /// The `AddVpcExtendCidrResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddVpcExtendCidrResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl AddVpcExtendCidrResponse {
@@ -897,56 +915,57 @@ impl AddVpcExtendCidrResponseBuilder {
     }
 }
 /// The `AddressGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressGroup {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Largest number of entries the IP address group may hold, 0 to 20 (20 by default).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_capacity: Option<i64>,
     /// Addresses of the group: single addresses, ranges or CIDR blocks, at most 20 by default.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_set: Option<Vec<String>>,
     /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
     /// are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the project (tenant) that owns the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -954,29 +973,29 @@ pub struct AddressGroup {
     /// access.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Details of the state of the IP address group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status_message: Option<String>,
     /// Addresses of the group, each with a remark; at most 20 by default; not together with
     /// `ip_set`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_extra_set: Option<Vec<IpExtraSetRespOption>>,
 }
 impl AddressGroup {
@@ -1269,13 +1288,14 @@ impl AddressGroupBuilder {
     }
 }
 /// The `AddressGroupDependency` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressGroupDependency {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -1283,12 +1303,12 @@ pub struct AddressGroupDependency {
     /// access.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Resources (network ACLs and security groups) that refer to the IP address group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dependency: Option<Vec<Dependency>>,
 }
 impl AddressGroupDependency {
@@ -1504,6 +1524,7 @@ for AssociateSubnetFirewallRequestBody {
         at.required("subnets", self.subnets.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AssociateSubnetFirewallRequestBody {
     const NAME: &'static str = "AssociateSubnetFirewallRequestBody";
@@ -1520,6 +1541,7 @@ for AssociateSubnetFirewallRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssociateSubnetFirewallRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1568,14 +1590,15 @@ impl AssociateSubnetFirewallRequestBodyBuilder {
     }
 }
 /// The `AssociateSubnetFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateSubnetFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl AssociateSubnetFirewallResponse {
@@ -1671,6 +1694,7 @@ impl AttachSubNetworkInterfaceOption {
         AttachSubNetworkInterfaceOptionBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSubNetworkInterfaceOption {
     const NAME: &'static str = "AttachSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1701,6 +1725,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSubNetworkInterfaceO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AttachSubNetworkInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1777,6 +1802,7 @@ impl AttachSubNetworkInterfaceRequestBody {
         AttachSubNetworkInterfaceRequestBodyBuilder::default()
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AttachSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "AttachSubNetworkInterfaceRequestBody";
@@ -1798,6 +1824,7 @@ for AttachSubNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AttachSubNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1844,14 +1871,15 @@ impl AttachSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `AttachSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl AttachSubNetworkInterfaceResponse {

@@ -27,6 +27,7 @@ for BatchCreateFirewallTagsRequestBody {
         at.required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateFirewallTagsRequestBody {
     const NAME: &'static str = "BatchCreateFirewallTagsRequestBody";
@@ -42,6 +43,7 @@ for BatchCreateFirewallTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateFirewallTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -104,6 +106,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreatePortTagsRequ
         at.required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePortTagsRequestBody {
     const NAME: &'static str = "BatchCreatePortTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
@@ -118,6 +121,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePortTagsRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreatePortTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -183,6 +187,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBody 
             .optional("sys_tags", self.sys_tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBody {
     const NAME: &'static str = "BatchCreateRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
@@ -198,6 +203,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -290,6 +296,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyS
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodySysTags {
     const NAME: &'static str = "BatchCreateRequestBodySysTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -305,6 +312,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodySysT
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateRequestBodySysTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -375,6 +383,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyT
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodyTags {
     const NAME: &'static str = "BatchCreateRequestBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -390,6 +399,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodyTags
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateRequestBodyTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -495,6 +505,7 @@ for BatchCreateSecurityGroupRulesOption {
         at.required("direction", self.direction.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSecurityGroupRulesOption {
     const NAME: &'static str = "BatchCreateSecurityGroupRulesOption";
@@ -552,6 +563,7 @@ for BatchCreateSecurityGroupRulesOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupRulesOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -715,6 +727,7 @@ for BatchCreateSecurityGroupRulesRequestBody {
         at.required("security_group_rules", self.security_group_rules.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSecurityGroupRulesRequestBody {
     const NAME: &'static str = "BatchCreateSecurityGroupRulesRequestBody";
@@ -746,6 +759,7 @@ for BatchCreateSecurityGroupRulesRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupRulesRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -812,14 +826,15 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
     }
 }
 /// The `BatchCreateSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesResponse {
     /// The security group rules created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl BatchCreateSecurityGroupRulesResponse {
@@ -971,6 +986,7 @@ for BatchCreateSubNetworkInterfaceOption {
             .required("parent_id", self.parent_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSubNetworkInterfaceOption {
     const NAME: &'static str = "BatchCreateSubNetworkInterfaceOption";
@@ -1027,6 +1043,7 @@ for BatchCreateSubNetworkInterfaceOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1176,6 +1193,7 @@ for BatchCreateSubNetworkInterfaceRequestBody {
             .required("count", self.count.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "BatchCreateSubNetworkInterfaceRequestBody";
@@ -1202,6 +1220,7 @@ for BatchCreateSubNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1258,14 +1277,15 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `BatchCreateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces created.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
 impl BatchCreateSubNetworkInterfaceResponse {
@@ -1392,6 +1412,7 @@ for BatchCreateSubNetworkInterfaceTagsRequestBody {
         at.optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSubNetworkInterfaceTagsRequestBody {
     const NAME: &'static str = "BatchCreateSubNetworkInterfaceTagsRequestBody";
@@ -1407,6 +1428,7 @@ for BatchCreateSubNetworkInterfaceTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1469,6 +1491,7 @@ for BatchDeleteFirewallTagsRequestBody {
         at.required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteFirewallTagsRequestBody {
     const NAME: &'static str = "BatchDeleteFirewallTagsRequestBody";
@@ -1484,6 +1507,7 @@ for BatchDeleteFirewallTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteFirewallTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1545,6 +1569,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePortTagsRequ
         at.required("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePortTagsRequestBody {
     const NAME: &'static str = "BatchDeletePortTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
@@ -1559,6 +1584,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePortTagsRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeletePortTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1624,6 +1650,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBody 
             .optional("sys_tags", self.sys_tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBody {
     const NAME: &'static str = "BatchDeleteRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
@@ -1639,6 +1666,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1729,6 +1757,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyS
         at.required("key", self.key.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodySysTags {
     const NAME: &'static str = "BatchDeleteRequestBodySysTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -1744,6 +1773,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodySysT
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBodySysTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1812,6 +1842,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyT
         at.required("key", self.key.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodyTags {
     const NAME: &'static str = "BatchDeleteRequestBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -1827,6 +1858,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodyTags
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBodyTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1889,6 +1921,7 @@ for BatchDeleteSubNetworkInterfaceTagsRequestBody {
         at.optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteSubNetworkInterfaceTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSubNetworkInterfaceTagsRequestBody";
@@ -1904,6 +1937,7 @@ for BatchDeleteSubNetworkInterfaceTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BatchDeleteSubNetworkInterfaceTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1942,28 +1976,29 @@ impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
     }
 }
 /// The `BindingVifDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindingVifDetails {
     /// Whether the port is the primary network interface of its ECS.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_interface: Option<bool>,
     /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_filter: Option<bool>,
     /// Whether the port uses the OVS/bridge hybrid mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ovs_hybrid_plug: Option<bool>,
     /// VLAN ID of the supplementary network interface, 1 to 4094, unique on its parent port;
     /// assigned when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vlan_id: Option<i64>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
     /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_id: Option<String>,
     /// ID of the device that owns the parent network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_device_id: Option<String>,
 }
 impl BindingVifDetails {

@@ -2,18 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CloudResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CloudResource {
     /// Kind of associated resource, such as `routetable` or `virsubnet`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_type: Option<String>,
     /// Number of associated resources of this kind.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_count: Option<i64>,
 }
 impl CloudResource {
@@ -96,27 +97,28 @@ impl CloudResourceBuilder {
     }
 }
 /// The `ClouddcnResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClouddcnResource {
     /// ID of the CloudDCN subnet whose tags are read or changed, as returned by
     /// `list_clouddcn_subnets`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Details of the CloudDCN subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<Tag>>,
     /// Name of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
 }
 impl ClouddcnResource {
@@ -236,74 +238,75 @@ impl ClouddcnResourceBuilder {
     }
 }
 /// The `ClouddcnSubnet` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClouddcnSubnet {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with these ranges are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// Gateway IP address of the subnet; an address of its range.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gateway_ip: Option<String>,
     /// DNS servers of the CloudDCN subnet, as IPv4 addresses; unset by default, which leaves the
     /// private DNS service unused.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_nameservers: Option<Vec<String>>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Availability zone of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -311,7 +314,7 @@ pub struct ClouddcnSubnet {
     /// access.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
 }
 impl ClouddcnSubnet {
@@ -611,6 +614,7 @@ for CountFirewallsByTagsRequestBody {
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsRequestBody {
     const NAME: &'static str = "CountFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
@@ -626,6 +630,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CountFirewallsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -676,14 +681,15 @@ impl CountFirewallsByTagsRequestBodyBuilder {
     }
 }
 /// The `CountFirewallsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountFirewallsByTagsResponse {
@@ -782,6 +788,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CountPortsByTagsRequest
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsRequestBody {
     const NAME: &'static str = "CountPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
@@ -797,6 +804,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsRequestBod
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CountPortsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -847,14 +855,15 @@ impl CountPortsByTagsRequestBodyBuilder {
     }
 }
 /// The `CountPortsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountPortsByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountPortsByTagsResponse {
@@ -949,6 +958,7 @@ for CountSubNetworkInterfacesByTagsRequestBody {
         at.optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "CountSubNetworkInterfacesByTagsRequestBody";
@@ -964,6 +974,7 @@ for CountSubNetworkInterfacesByTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -999,14 +1010,15 @@ impl CountSubNetworkInterfacesByTagsRequestBodyBuilder {
     }
 }
 /// The `CountSubNetworkInterfacesByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountSubNetworkInterfacesByTagsResponse {
@@ -1129,6 +1141,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupOptio
             .optional("ip_extra_set", self.ip_extra_set.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupOption {
     const NAME: &'static str = "CreateAddressGroupOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1174,6 +1187,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAddressGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1305,6 +1319,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupReque
         at.required("address_group", self.address_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupRequestBody {
     const NAME: &'static str = "CreateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
@@ -1320,6 +1335,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAddressGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1360,14 +1376,15 @@ impl CreateAddressGroupRequestBodyBuilder {
     }
 }
 /// The `CreateAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the IP address group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<AddressGroup>,
 }
 impl CreateAddressGroupResponse {
@@ -1498,6 +1515,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetOpt
             .required("gateway_ip", self.gateway_ip.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetOption {
     const NAME: &'static str = "CreateClouddcnSubnetOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1545,6 +1563,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateClouddcnSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1685,6 +1704,7 @@ for CreateClouddcnSubnetRequestBody {
         at.required("clouddcn_subnet", self.clouddcn_subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetRequestBody {
     const NAME: &'static str = "CreateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
@@ -1699,6 +1719,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateClouddcnSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1735,11 +1756,12 @@ impl CreateClouddcnSubnetRequestBodyBuilder {
     }
 }
 /// The `CreateClouddcnSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetResponse {
     /// Attributes of the CloudDCN subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnet: Option<ClouddcnSubnet>,
 }
 impl CreateClouddcnSubnetResponse {
@@ -1844,6 +1866,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallOption {
         at.required("name", self.name.as_ref()).optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallOption {
     const NAME: &'static str = "CreateFirewallOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1885,6 +1908,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateFirewallOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2001,6 +2025,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallRequestBo
         at.required("firewall", self.firewall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallRequestBody {
     const NAME: &'static str = "CreateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
@@ -2016,6 +2041,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateFirewallRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2056,14 +2082,15 @@ impl CreateFirewallRequestBodyBuilder {
     }
 }
 /// The `CreateFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateFirewallResponse {
@@ -2160,6 +2187,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallTagReques
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallTagRequestBody {
     const NAME: &'static str = "CreateFirewallTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -2174,6 +2202,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallTagRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateFirewallTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2227,6 +2256,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortTagRequestBod
         at.required("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortTagRequestBody {
     const NAME: &'static str = "CreatePortTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
@@ -2241,6 +2271,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortTagRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreatePortTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2308,6 +2339,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
         at.required("name", self.name.as_ref()).optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
     const NAME: &'static str = "CreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2340,6 +2372,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2436,6 +2469,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
         at.required("security_group", self.security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
@@ -2451,6 +2485,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2497,14 +2532,15 @@ impl CreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroupInfo>,
 }
 impl CreateSecurityGroupResponse {
@@ -2648,6 +2684,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRule
             .required("direction", self.direction.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOption {
     const NAME: &'static str = "CreateSecurityGroupRuleOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2711,6 +2748,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2880,6 +2918,7 @@ for CreateSecurityGroupRuleRequestBody {
         at.required("security_group_rule", self.security_group_rule.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
@@ -2901,6 +2940,7 @@ for CreateSecurityGroupRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2947,14 +2987,15 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<SecurityGroupRule>,
 }
 impl CreateSecurityGroupRuleResponse {
@@ -3097,6 +3138,7 @@ for CreateSubNetworkInterfaceOption {
             .required("parent_id", self.parent_id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceOption {
     const NAME: &'static str = "CreateSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &[
@@ -3168,6 +3210,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3341,6 +3384,7 @@ for CreateSubNetworkInterfaceRequestBody {
         at.required("sub_network_interface", self.sub_network_interface.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceRequestBody";
@@ -3362,6 +3406,7 @@ for CreateSubNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3408,14 +3453,15 @@ impl CreateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `CreateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl CreateSubNetworkInterfaceResponse {
@@ -3523,6 +3569,7 @@ for CreateSubNetworkInterfaceTagRequestBody {
         at.optional("tag", self.tag.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceTagRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceTagRequestBody";
@@ -3538,6 +3585,7 @@ for CreateSubNetworkInterfaceTagRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3597,6 +3645,7 @@ for CreateTrafficMirrorFilterOption {
         at.required("name", self.name.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterOption {
     const NAME: &'static str = "CreateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
@@ -3617,6 +3666,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3681,6 +3731,7 @@ for CreateTrafficMirrorFilterRequestBody {
         at.required("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRequestBody";
@@ -3701,6 +3752,7 @@ for CreateTrafficMirrorFilterRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3737,14 +3789,15 @@ impl CreateTrafficMirrorFilterRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorFilterResponse {
@@ -3905,6 +3958,7 @@ for CreateTrafficMirrorFilterRuleOption {
             .required("priority", self.priority.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRuleOption {
     const NAME: &'static str = "CreateTrafficMirrorFilterRuleOption";
@@ -3972,6 +4026,7 @@ for CreateTrafficMirrorFilterRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4129,6 +4184,7 @@ for CreateTrafficMirrorFilterRuleRequestBody {
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRuleRequestBody";
@@ -4149,6 +4205,7 @@ for CreateTrafficMirrorFilterRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4185,14 +4242,15 @@ impl CreateTrafficMirrorFilterRuleRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorFilterRuleResponse {
@@ -4364,6 +4422,7 @@ for CreateTrafficMirrorSessionOption {
             .required("priority", self.priority.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorSessionOption {
     const NAME: &'static str = "CreateTrafficMirrorSessionOption";
     const FIELDS: &'static [&'static str] = &[
@@ -4435,6 +4494,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorSession
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorSessionOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4602,6 +4662,7 @@ for CreateTrafficMirrorSessionRequestBody {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorSessionRequestBody";
@@ -4622,6 +4683,7 @@ for CreateTrafficMirrorSessionRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorSessionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4658,14 +4720,15 @@ impl CreateTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorSessionResponse {
@@ -4799,6 +4862,7 @@ for CreateVirsubnetCidrReservationOption {
             .required("ip_version", self.ip_version.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateVirsubnetCidrReservationOption {
     const NAME: &'static str = "CreateVirsubnetCidrReservationOption";
@@ -4838,6 +4902,7 @@ for CreateVirsubnetCidrReservationOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -4950,6 +5015,7 @@ for CreateVirsubnetCidrReservationRequestBody {
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "CreateVirsubnetCidrReservationRequestBody";
@@ -4971,6 +5037,7 @@ for CreateVirsubnetCidrReservationRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5017,14 +5084,15 @@ impl CreateVirsubnetCidrReservationRequestBodyBuilder {
     }
 }
 /// The `CreateVirsubnetCidrReservationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the reserved address range.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservation: Option<VirsubnetCidrReservation>,
 }
 impl CreateVirsubnetCidrReservationResponse {
@@ -5162,6 +5230,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcOption {
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
     const NAME: &'static str = "CreateVpcOption";
     const FIELDS: &'static [&'static str] = &[
@@ -5196,6 +5265,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5299,6 +5369,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
@@ -5314,6 +5385,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -5354,17 +5426,18 @@ impl CreateVpcRequestBodyBuilder {
     }
 }
 /// The `CreateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Error message returned with a partial failure of the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code returned with a partial failure of the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl CreateVpcResponse {

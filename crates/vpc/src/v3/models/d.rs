@@ -30,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteResourceTagReques
         at.required("key", self.key.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteResourceTagRequestBody {
     const NAME: &'static str = "DeleteResourceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -45,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteResourceTagRequestBo
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteResourceTagRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -85,23 +87,24 @@ impl DeleteResourceTagRequestBodyBuilder {
     }
 }
 /// The `Dependency` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Dependency {
     /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Only ports of this cloud service instance (such as an RDS instance ID) are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Name of the resource that refers to the IP address group.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_name: Option<String>,
 }
 impl Dependency {
@@ -196,14 +199,15 @@ impl DependencyBuilder {
     }
 }
 /// The `DetachSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl DetachSubNetworkInterfaceResponse {
@@ -318,6 +322,7 @@ for DisassociateSubnetFirewallRequestBody {
         at.required("subnets", self.subnets.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateSubnetFirewallRequestBody {
     const NAME: &'static str = "DisassociateSubnetFirewallRequestBody";
@@ -334,6 +339,7 @@ for DisassociateSubnetFirewallRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DisassociateSubnetFirewallRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -382,14 +388,15 @@ impl DisassociateSubnetFirewallRequestBodyBuilder {
     }
 }
 /// The `DisassociateSubnetFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateSubnetFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl DisassociateSubnetFirewallResponse {

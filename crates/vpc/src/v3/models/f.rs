@@ -74,53 +74,54 @@ impl FirewallAssociationBuilder {
     }
 }
 /// The `FirewallDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FirewallDetail {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
     /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -128,32 +129,32 @@ pub struct FirewallDetail {
     /// access.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Subnets bound to the network ACL.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub associations: Option<Vec<FirewallAssociation>>,
     /// Inbound rules of the network ACL the call applies to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ingress_rules: Option<Vec<FirewallRuleDetail>>,
     /// Outbound rules of the network ACL the call applies to.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub egress_rules: Option<Vec<FirewallRuleDetail>>,
     /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl FirewallDetail {
@@ -532,6 +533,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallInsertRuleItemO
             .required("ip_version", self.ip_version.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleItemOption {
     const NAME: &'static str = "FirewallInsertRuleItemOption";
     const FIELDS: &'static [&'static str] = &[
@@ -607,6 +609,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleItemOpti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallInsertRuleItemOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -776,6 +779,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallInsertRuleOptio
             .optional("egress_rules", self.egress_rules.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleOption {
     const NAME: &'static str = "FirewallInsertRuleOption";
     const FIELDS: &'static [&'static str] = &[
@@ -803,6 +807,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallInsertRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -904,6 +909,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleItemO
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleItemOption {
     const NAME: &'static str = "FirewallRemoveRuleItemOption";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -918,6 +924,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleItemOpti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallRemoveRuleItemOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -973,6 +980,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleOptio
             .optional("egress_rules", self.egress_rules.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleOption {
     const NAME: &'static str = "FirewallRemoveRuleOption";
     const FIELDS: &'static [&'static str] = &["ingress_rules", "egress_rules"];
@@ -990,6 +998,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallRemoveRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1058,84 +1067,85 @@ impl FirewallRemoveRuleOptionBuilder {
     }
 }
 /// The `FirewallRuleDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FirewallRuleDetail {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// What happens to matching traffic. As a filter of a list call, only rules with this action
     /// are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<String>,
     /// Protocol. As a filter of a list call, only rules with these protocols are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
     /// are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// Source IP address or CIDR range the rule matches; not together with
     /// `source_address_group_id`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_ip_address: Option<String>,
     /// Destination IP address or CIDR range the rule matches; not together with
     /// `destination_address_group_id`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_ip_address: Option<String>,
     /// Source ports the rule matches: port numbers or ranges, several separated by commas (at most
     /// 20 by default).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_port: Option<String>,
     /// Destination ports the rule matches: port numbers or ranges, several separated by commas (at
     /// most 20 by default).
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_port: Option<String>,
     /// ID of the IP address group the rule's source must belong to; not together with
     /// `source_ip_address`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_address_group_id: Option<String>,
     /// ID of the IP address group the rule's destination must belong to; not together with
     /// `destination_ip_address`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_address_group_id: Option<String>,
     /// Whether the rule or session is in force. As a filter of a list call, only items with this
     /// setting are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl FirewallRuleDetail {
@@ -1463,6 +1473,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallUpdateRuleItemO
         at.required("id", self.id.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleItemOption {
     const NAME: &'static str = "FirewallUpdateRuleItemOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1540,6 +1551,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleItemOpti
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallUpdateRuleItemOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1715,6 +1727,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallUpdateRuleOptio
             .optional("egress_rules", self.egress_rules.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleOption {
     const NAME: &'static str = "FirewallUpdateRuleOption";
     const FIELDS: &'static [&'static str] = &["ingress_rules", "egress_rules"];
@@ -1732,6 +1745,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FirewallUpdateRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,

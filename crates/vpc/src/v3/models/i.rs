@@ -29,6 +29,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertSecurityGroupOpti
         at.required("security_groups", self.security_groups.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertSecurityGroupOption {
     const NAME: &'static str = "InsertSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups", "index"];
@@ -49,6 +50,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertSecurityGroupOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InsertSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -123,6 +125,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetOption {
         at.required("ip", self.ip.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetOption {
     const NAME: &'static str = "IpExtraSetOption";
     const FIELDS: &'static [&'static str] = &["ip", "remarks"];
@@ -138,6 +141,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IpExtraSetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -178,18 +182,19 @@ impl IpExtraSetOptionBuilder {
     }
 }
 /// The `IpExtraSetRespOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IpExtraSetRespOption {
     /// An IP address, address range or CIDR block, IPv4 or IPv6.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// Remark on the address, 0 to 255 characters without `<` or `>`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remarks: Option<String>,
 }
 impl IpExtraSetRespOption {

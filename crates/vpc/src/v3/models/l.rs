@@ -2,18 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The IP address groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_groups: Option<Vec<AddressGroup>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListAddressGroupResponse {
@@ -120,18 +121,19 @@ impl ListAddressGroupResponseBuilder {
     }
 }
 /// The `ListAddressGroupsDependencyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAddressGroupsDependencyResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The IP address groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_groups: Option<Vec<AddressGroupDependency>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListAddressGroupsDependencyResponse {
@@ -246,14 +248,15 @@ impl ListAddressGroupsDependencyResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsCountFilterTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsCountFilterTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListClouddcnSubnetsCountFilterTagsResponse {
@@ -325,17 +328,18 @@ impl ListClouddcnSubnetsCountFilterTagsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsFilterTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsFilterTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ClouddcnResource>>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListClouddcnSubnetsFilterTagsResponse {
@@ -439,11 +443,12 @@ impl ListClouddcnSubnetsFilterTagsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsResponse {
     /// The CloudDCN subnets of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnets: Option<Vec<ClouddcnSubnet>>,
 }
 impl ListClouddcnSubnetsResponse {
@@ -521,17 +526,18 @@ impl ListClouddcnSubnetsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTags>>,
 }
 impl ListClouddcnSubnetsTagsResponse {
@@ -634,53 +640,54 @@ impl ListClouddcnSubnetsTagsResponseBuilder {
     }
 }
 /// The `ListFirewallDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallDetail {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
     /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -688,22 +695,22 @@ pub struct ListFirewallDetail {
     /// access.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Subnets bound to the network ACL.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub associations: Option<Vec<FirewallAssociation>>,
     /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl ListFirewallDetail {
@@ -956,18 +963,19 @@ impl ListFirewallDetailBuilder {
     }
 }
 /// The `ListFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallResponse {
     /// The network ACLs of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewalls: Option<Vec<ListFirewallDetail>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListFirewallResponse {
@@ -1076,17 +1084,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFirewallTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListFirewallTagsResponse {
@@ -1213,6 +1222,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsRequ
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsRequestBody {
     const NAME: &'static str = "ListFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
@@ -1228,6 +1238,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListFirewallsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1278,17 +1289,18 @@ impl ListFirewallsByTagsRequestBodyBuilder {
     }
 }
 /// The `ListFirewallsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListFirewallsByTagsResponse {
@@ -1390,17 +1402,18 @@ impl ListFirewallsByTagsResponseBuilder {
     }
 }
 /// The `ListPortTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListPortTagsResponse {
@@ -1527,6 +1540,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsRequestB
             .optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsRequestBody {
     const NAME: &'static str = "ListPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
@@ -1542,6 +1556,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsRequestBody
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListPortsByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1592,17 +1607,18 @@ impl ListPortsByTagsRequestBodyBuilder {
     }
 }
 /// The `ListPortsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListPortsByTagsResponse {
@@ -1704,18 +1720,19 @@ impl ListPortsByTagsResponseBuilder {
     }
 }
 /// The `ListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsResponse {
     /// The ports of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<Port>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListPortsResponse {
@@ -1810,27 +1827,28 @@ impl ListPortsResponseBuilder {
     }
 }
 /// The `ListResourceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceResp {
     /// ID of the CloudDCN subnet whose tags are read or changed, as returned by
     /// `list_clouddcn_subnets`.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Details of the resource, reserved for extensions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl ListResourceResp {
@@ -1976,6 +1994,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourcesByTagsRequ
         at.optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourcesByTagsRequestBody {
     const NAME: &'static str = "ListResourcesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
@@ -1990,6 +2009,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourcesByTagsRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListResourcesByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2028,18 +2048,19 @@ impl ListResourcesByTagsRequestBodyBuilder {
     }
 }
 /// The `ListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The security group rules of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSecurityGroupRulesResponse {
@@ -2154,18 +2175,19 @@ impl ListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSecurityGroupsResponse {
@@ -2272,17 +2294,18 @@ impl ListSecurityGroupsResponseBuilder {
     }
 }
 /// The `ListSubNetworkInterfaceTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfaceTagsResponse {
     /// Tags of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSubNetworkInterfaceTagsResponse {
@@ -2407,6 +2430,7 @@ for ListSubNetworkInterfacesByTagsRequestBody {
         at.optional("tags", self.tags.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "ListSubNetworkInterfacesByTagsRequestBody";
@@ -2422,6 +2446,7 @@ for ListSubNetworkInterfacesByTagsRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2457,17 +2482,18 @@ impl ListSubNetworkInterfacesByTagsRequestBodyBuilder {
     }
 }
 /// The `ListSubNetworkInterfacesByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListSubNetworkInterfacesByTagsResponse {
@@ -2571,18 +2597,19 @@ impl ListSubNetworkInterfacesByTagsResponseBuilder {
     }
 }
 /// The `ListSubNetworkInterfacesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSubNetworkInterfacesResponse {
@@ -2794,18 +2821,19 @@ impl ListTagBuilder {
     }
 }
 /// The `ListTrafficMirrorFilterRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFilterRulesResponse {
     /// The traffic mirror filter rules of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorFilterRulesResponse {
@@ -2928,18 +2956,19 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
     }
 }
 /// The `ListTrafficMirrorFiltersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
     /// The traffic mirror filters of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorFiltersResponse {
@@ -3058,18 +3087,19 @@ impl ListTrafficMirrorFiltersResponseBuilder {
     }
 }
 /// The `ListTrafficMirrorSessionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
     /// The traffic mirror sessions of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorSessionsResponse {
@@ -3188,18 +3218,19 @@ impl ListTrafficMirrorSessionsResponseBuilder {
     }
 }
 /// The `ListVirsubnetCidrReservationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirsubnetCidrReservationsResponse {
     /// The reserved address ranges of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservations: Option<Vec<VirsubnetCidrReservation>>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVirsubnetCidrReservationsResponse {
@@ -3322,18 +3353,19 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
     }
 }
 /// The `ListVirsubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirsubnetsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The subnets of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnets: Option<Vec<Virsubnet>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVirsubnetsResponse {
@@ -3431,18 +3463,19 @@ impl ListVirsubnetsResponseBuilder {
     }
 }
 /// The `ListVpcsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The VPCs of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpcs: Option<Vec<Vpc>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVpcsResponse {

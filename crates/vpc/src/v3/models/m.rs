@@ -30,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
@@ -45,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Match {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -115,6 +117,7 @@ for MigrateSubNetworkInterfaceOption {
             .required("sub_network_interfaces", self.sub_network_interfaces.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateSubNetworkInterfaceOption {
     const NAME: &'static str = "MigrateSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &["parent_id", "sub_network_interfaces"];
@@ -135,6 +138,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateSubNetworkInterface
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -225,6 +229,7 @@ for MigrateSubNetworkInterfaceRequestBody {
         at.required("migration_info", self.migration_info.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for MigrateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "MigrateSubNetworkInterfaceRequestBody";
@@ -241,6 +246,7 @@ for MigrateSubNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MigrateSubNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -287,14 +293,15 @@ impl MigrateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `MigrateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces moved.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
 impl MigrateSubNetworkInterfaceResponse {

@@ -25,6 +25,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveExtendCidrOption 
         at.required("extend_cidrs", self.extend_cidrs.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveExtendCidrOption {
     const NAME: &'static str = "RemoveExtendCidrOption";
     const FIELDS: &'static [&'static str] = &["extend_cidrs"];
@@ -39,6 +40,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveExtendCidrOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveExtendCidrOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -105,6 +107,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesRequ
         at.required("firewall", self.firewall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesRequestBody {
     const NAME: &'static str = "RemoveFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
@@ -120,6 +123,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveFirewallRulesRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -160,14 +164,15 @@ impl RemoveFirewallRulesRequestBodyBuilder {
     }
 }
 /// The `RemoveFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveFirewallRulesResponse {
@@ -264,6 +269,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupOpti
         at.required("security_groups", self.security_groups.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupOption {
     const NAME: &'static str = "RemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups"];
@@ -283,6 +289,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -350,6 +357,7 @@ for RemoveSecurityGroupsRequestBody {
         at.required("port", self.port.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsRequestBody {
     const NAME: &'static str = "RemoveSecurityGroupsRequestBody";
     const FIELDS: &'static [&'static str] = &["port", "dry_run"];
@@ -365,6 +373,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -405,14 +414,15 @@ impl RemoveSecurityGroupsRequestBodyBuilder {
     }
 }
 /// The `RemoveSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Security groups to add to or remove from the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl RemoveSecurityGroupsResponse {
@@ -510,6 +520,7 @@ for RemoveSourcesFromTrafficMirrorSessionRequestBody {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionRequestBody";
@@ -530,6 +541,7 @@ for RemoveSourcesFromTrafficMirrorSessionRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -566,14 +578,15 @@ impl RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `RemoveSourcesFromTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveSourcesFromTrafficMirrorSessionResponse {
@@ -688,6 +701,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrRequ
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrRequestBody {
     const NAME: &'static str = "RemoveVpcExtendCidrRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
@@ -703,6 +717,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for RemoveVpcExtendCidrRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -743,14 +758,15 @@ impl RemoveVpcExtendCidrRequestBodyBuilder {
     }
 }
 /// The `RemoveVpcExtendCidrResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveVpcExtendCidrResponse {
@@ -1001,20 +1017,21 @@ impl ResourceTagsBuilder {
     }
 }
 /// The `ResponseTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResponseTag {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ResponseTag {

@@ -38,6 +38,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupOptio
         at.optional("ip_extra_set", self.ip_extra_set.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupOption {
     const NAME: &'static str = "UpdateAddressGroupOption";
     const FIELDS: &'static [&'static str] = &[
@@ -72,6 +73,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateAddressGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -183,6 +185,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupReque
         at.required("address_group", self.address_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupRequestBody {
     const NAME: &'static str = "UpdateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
@@ -198,6 +201,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupRequestB
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -238,14 +242,15 @@ impl UpdateAddressGroupRequestBodyBuilder {
     }
 }
 /// The `UpdateAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the IP address group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<AddressGroup>,
 }
 impl UpdateAddressGroupResponse {
@@ -338,6 +343,7 @@ impl UpdateClouddcnSubnetOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetOption {
     const NAME: &'static str = "UpdateClouddcnSubnetOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
@@ -358,6 +364,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetOption
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateClouddcnSubnetOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -422,6 +429,7 @@ for UpdateClouddcnSubnetRequestBody {
         at.required("clouddcn_subnet", self.clouddcn_subnet.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetRequestBody {
     const NAME: &'static str = "UpdateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
@@ -436,6 +444,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetReques
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateClouddcnSubnetRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -472,11 +481,12 @@ impl UpdateClouddcnSubnetRequestBodyBuilder {
     }
 }
 /// The `UpdateClouddcnSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetResponse {
     /// Attributes of the CloudDCN subnet.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnet: Option<ClouddcnSubnet>,
 }
 impl UpdateClouddcnSubnetResponse {
@@ -559,6 +569,7 @@ impl UpdateFirewallOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallOption {
     const NAME: &'static str = "UpdateFirewallOption";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state_up"];
@@ -585,6 +596,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateFirewallOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -663,6 +675,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRequestBo
         at.required("firewall", self.firewall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRequestBody {
     const NAME: &'static str = "UpdateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
@@ -678,6 +691,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRequestBody 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateFirewallRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -718,14 +732,15 @@ impl UpdateFirewallRequestBodyBuilder {
     }
 }
 /// The `UpdateFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateFirewallResponse {
@@ -827,6 +842,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesRequ
         at.required("firewall", self.firewall.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesRequestBody {
     const NAME: &'static str = "UpdateFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
@@ -842,6 +858,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateFirewallRulesRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -882,14 +899,15 @@ impl UpdateFirewallRulesRequestBodyBuilder {
     }
 }
 /// The `UpdateFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateFirewallRulesResponse {
@@ -982,6 +1000,7 @@ impl UpdateSecurityGroupOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupOption {
     const NAME: &'static str = "UpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
@@ -1002,6 +1021,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupOption 
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSecurityGroupOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1070,6 +1090,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupRequ
         at.required("security_group", self.security_group.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupRequestBody {
     const NAME: &'static str = "UpdateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
@@ -1085,6 +1106,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupRequest
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1131,14 +1153,15 @@ impl UpdateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `UpdateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroupInfo>,
 }
 impl UpdateSecurityGroupResponse {
@@ -1236,6 +1259,7 @@ impl UpdateSubNetworkInterfaceOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateSubNetworkInterfaceOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceOption {
     const NAME: &'static str = "UpdateSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &[
@@ -1271,6 +1295,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1374,6 +1399,7 @@ for UpdateSubNetworkInterfaceRequestBody {
         at.required("sub_network_interface", self.sub_network_interface.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "UpdateSubNetworkInterfaceRequestBody";
@@ -1395,6 +1421,7 @@ for UpdateSubNetworkInterfaceRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1441,14 +1468,15 @@ impl UpdateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `UpdateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl UpdateSubNetworkInterfaceResponse {
@@ -1554,6 +1582,7 @@ impl UpdateTrafficMirrorFilterOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterOption {
     const NAME: &'static str = "UpdateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
@@ -1574,6 +1603,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterO
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1638,6 +1668,7 @@ for UpdateTrafficMirrorFilterRequestBody {
         at.required("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRequestBody";
@@ -1658,6 +1689,7 @@ for UpdateTrafficMirrorFilterRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -1694,14 +1726,15 @@ impl UpdateTrafficMirrorFilterRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorFilterResponse {
@@ -1831,6 +1864,7 @@ impl UpdateTrafficMirrorFilterRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterRuleOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRuleOption {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRuleOption";
@@ -1889,6 +1923,7 @@ for UpdateTrafficMirrorFilterRuleOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2026,6 +2061,7 @@ for UpdateTrafficMirrorFilterRuleRequestBody {
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRuleRequestBody";
@@ -2046,6 +2082,7 @@ for UpdateTrafficMirrorFilterRuleRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2082,14 +2119,15 @@ impl UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorFilterRuleResponse {
@@ -2229,6 +2267,7 @@ impl UpdateTrafficMirrorSessionOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorSessionOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorSessionOption {
     const NAME: &'static str = "UpdateTrafficMirrorSessionOption";
     const FIELDS: &'static [&'static str] = &[
@@ -2291,6 +2330,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorSession
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorSessionOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2425,6 +2465,7 @@ for UpdateTrafficMirrorSessionRequestBody {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorSessionRequestBody";
@@ -2445,6 +2486,7 @@ for UpdateTrafficMirrorSessionRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorSessionRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2481,14 +2523,15 @@ impl UpdateTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorSessionResponse {
@@ -2595,6 +2638,7 @@ impl UpdateVirsubnetCidrReservationOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateVirsubnetCidrReservationOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationOption {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationOption";
@@ -2616,6 +2660,7 @@ for UpdateVirsubnetCidrReservationOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2688,6 +2733,7 @@ for UpdateVirsubnetCidrReservationRequestBody {
         );
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationRequestBody";
@@ -2709,6 +2755,7 @@ for UpdateVirsubnetCidrReservationRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2755,14 +2802,15 @@ impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
     }
 }
 /// The `UpdateVirsubnetCidrReservationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the reserved address range.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservation: Option<VirsubnetCidrReservation>,
 }
 impl UpdateVirsubnetCidrReservationResponse {
@@ -2874,6 +2922,7 @@ impl UpdateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
     const NAME: &'static str = "UpdateVpcOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
@@ -2894,6 +2943,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -2962,6 +3012,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
         at.required("vpc", self.vpc.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
@@ -2977,6 +3028,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         d: D,
@@ -3017,17 +3069,18 @@ impl UpdateVpcRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Error message returned with a partial failure of the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code returned with a partial failure of the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl UpdateVpcResponse {
