@@ -79,7 +79,9 @@ pub mod __codegen {
     pub use crate::__open_enum as open_enum;
     pub use crate::Method;
     pub use crate::client::ServiceClient;
-    pub use crate::client::call::{BoxCall, JsonCall, send_bytes, send_empty, send_json, send_stream};
+    pub use crate::client::call::{
+        BoxCall, JsonCall, send_bytes, send_empty, send_json, send_stream,
+    };
     pub use crate::codegen::{
         Csv, FormFields, FormParts, FormValue, MissingFields, OperationInput, OperationSpec,
         QueryValue, RequiredFields, debug_redacted, deserialize_open_enum, header_text,

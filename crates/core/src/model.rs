@@ -351,10 +351,9 @@ mod tests {
 
     #[test]
     fn decodes_known_fields_by_wire_name_and_ignores_others() {
-        let v = outer(
-            r#"{"extra": {"a": [1]}, "name": 5, "items": [{"n": "7"}, {}], "is_flag": "1"}"#,
-        )
-        .unwrap();
+        let v =
+            outer(r#"{"extra": {"a": [1]}, "name": 5, "items": [{"n": "7"}, {}], "is_flag": "1"}"#)
+                .unwrap();
         assert_eq!(
             v,
             Outer {
@@ -372,14 +371,22 @@ mod tests {
 
     #[test]
     fn errors_name_the_struct_the_field_and_the_path() {
-        let e = outer(r#"{"name": "a", "name": "b"}"#).unwrap_err().to_string();
+        let e = outer(r#"{"name": "a", "name": "b"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("duplicate field `name`"), "{e}");
         let e = outer(r#"{"items": [{"n": "x"}]}"#).unwrap_err().to_string();
         assert!(e.starts_with("expected an integer"), "{e}");
         let e = outer(r#"{"items": [5]}"#).unwrap_err().to_string();
-        assert!(e.starts_with("invalid type: integer `5`, expected struct Inner"), "{e}");
+        assert!(
+            e.starts_with("invalid type: integer `5`, expected struct Inner"),
+            "{e}"
+        );
         let e = outer("[]").unwrap_err().to_string();
-        assert!(e.starts_with("invalid type: sequence, expected struct Outer"), "{e}");
+        assert!(
+            e.starts_with("invalid type: sequence, expected struct Outer"),
+            "{e}"
+        );
         let de = &mut serde_json::Deserializer::from_str(r#"{"items": [{}, {"n": true}]}"#);
         let e = serde_path_to_error::deserialize::<_, Outer>(de).unwrap_err();
         assert_eq!(e.path().to_string(), "items[1].n");
@@ -398,7 +405,10 @@ mod tests {
         let e = path_of(r#"{"items": [{}, 5]}"#);
         assert!(e.starts_with("items[1]: invalid type: integer `5`"), "{e}");
         let e = path_of(r#"{"items": 5}"#);
-        assert!(e.starts_with("items: invalid type: integer `5`, expected a sequence"), "{e}");
+        assert!(
+            e.starts_with("items: invalid type: integer `5`, expected a sequence"),
+            "{e}"
+        );
         let e = path_of(r#"{"name": "a", "name": "b"}"#);
         assert!(e.starts_with(".: duplicate field"), "{e}");
         // A new start forgets the last failure; without one nothing is recorded.

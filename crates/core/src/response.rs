@@ -31,7 +31,10 @@ impl<T> Response<T> {
     }
 
     /// The same response with its output converted by `f`.
-    pub(crate) fn try_map<U, E>(self, f: impl FnOnce(T) -> std::result::Result<U, E>) -> std::result::Result<Response<U>, E> {
+    pub(crate) fn try_map<U, E>(
+        self,
+        f: impl FnOnce(T) -> std::result::Result<U, E>,
+    ) -> std::result::Result<Response<U>, E> {
         Ok(Response {
             status: self.status,
             headers: self.headers,

@@ -25,7 +25,6 @@ use crate::response::{ByteStream, Response};
 /// A boxed, sendable future: what the non-JSON `send_*` functions return.
 pub type BoxCall<T> = Pin<Box<dyn Future<Output = Result<Response<T>>> + Send + 'static>>;
 
-
 /// Sends `input` (or fails with its error, before anything is sent) and decodes the JSON
 /// body into `T`.
 pub fn send_json<T: DeserializeOwned + Send + 'static>(

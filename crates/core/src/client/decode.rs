@@ -45,7 +45,9 @@ pub(super) fn decode_json_erased(
 ) -> Result<Response<Erased>> {
     match decode_body(&body, decode) {
         Ok(v) => Ok(Response::new(status, headers, v)),
-        Err(e) => Err(decode_failure(status, &headers, &body, secrets, type_name, e)),
+        Err(e) => Err(decode_failure(
+            status, &headers, &body, secrets, type_name, e,
+        )),
     }
 }
 

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::cargo_toml::FULL_SERDE;
 use crate::codegen::GENERATED_MARKER;
 use crate::codegen::ir::Service;
-use super::cargo_toml::FULL_SERDE;
 
 /// Workspace-relative path of the generated file.
 pub const PATH: &str = "crates/parity-driver/Cargo.toml";
