@@ -38,14 +38,23 @@ impl BatchDeleteTrashes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeleteTrashesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteTrashesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_TRASHES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_RESTORE_REPO: OperationSpec = OperationSpec {
@@ -84,13 +93,22 @@ impl BatchRestoreRepo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchRestoreRepoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchRestoreRepoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTORE_REPO);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ARTIFACTORY: OperationSpec = OperationSpec {
@@ -129,13 +147,22 @@ impl CreateArtifactory {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateArtifactoryResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateArtifactoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ARTIFACTORY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ATTENTION: OperationSpec = OperationSpec {
@@ -174,13 +201,22 @@ impl CreateAttention {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateAttentionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateAttentionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ATTENTION);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_DOCKER_REPOSITORIES: OperationSpec = OperationSpec {
@@ -219,15 +255,22 @@ impl CreateDockerRepositories {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateDockerRepositoriesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateDockerRepositoriesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DOCKER_REPOSITORIES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_MAVEN_REPO: OperationSpec = OperationSpec {
@@ -266,13 +309,22 @@ impl CreateMavenRepo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateMavenRepoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateMavenRepoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MAVEN_REPO);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PROJECT_RELATED_REPOSITORY: OperationSpec = OperationSpec {
@@ -311,15 +363,22 @@ impl CreateProjectRelatedRepository {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateProjectRelatedRepositoryResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateProjectRelatedRepositoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PROJECT_RELATED_REPOSITORY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_ARTIFACT_FILE: OperationSpec = OperationSpec {
@@ -358,14 +417,23 @@ impl DeleteArtifactFile {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteArtifactFileResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteArtifactFileResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ARTIFACT_FILE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_COMPLETELY_UPDATE_FILE_STATE: OperationSpec = OperationSpec {
@@ -404,15 +472,22 @@ impl DeleteCompletelyUpdateFileState {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DeleteCompletelyUpdateFileStateResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteCompletelyUpdateFileStateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_COMPLETELY_UPDATE_FILE_STATE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_REPOSITORY: OperationSpec = OperationSpec {
@@ -451,13 +526,22 @@ impl DeleteRepository {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteRepositoryResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteRepositoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_REPOSITORY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_ALL_REPOSITORIES: OperationSpec = OperationSpec {
@@ -590,7 +674,16 @@ impl ListAllRepositories {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAllRepositoriesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAllRepositoriesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ALL_REPOSITORIES);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
@@ -606,7 +699,7 @@ impl ListAllRepositories {
         input.query("is_need_paging", &self.is_need_paging);
         input.query("in_project", &self.in_project);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
@@ -754,9 +847,16 @@ impl ListArtifactoryComponent {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListArtifactoryComponentResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListArtifactoryComponentResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ARTIFACTORY_COMPONENT);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
@@ -765,7 +865,7 @@ impl ListArtifactoryComponent {
         input.required_query("format", self.format.as_ref())?;
         input.query("instance_id", &self.instance_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_ARTIFACTORY_STORAGE_STATISTIC: OperationSpec = OperationSpec {
@@ -845,9 +945,16 @@ impl ListArtifactoryStorageStatistic {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListArtifactoryStorageStatisticResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListArtifactoryStorageStatisticResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ARTIFACTORY_STORAGE_STATISTIC);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
@@ -856,7 +963,7 @@ impl ListArtifactoryStorageStatistic {
         input.query("end_time", &self.end_time);
         input.query("instance_id", &self.instance_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_ATTENTIONS: OperationSpec = OperationSpec {
@@ -910,13 +1017,22 @@ impl ListAttentions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAttentionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAttentionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ATTENTIONS);
         input.query("page_no", &self.page_no);
         input.query("page_size", &self.page_size);
         input.query("project_id", &self.project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListAttentions {
@@ -1011,12 +1127,19 @@ impl ListCapacityMessageSetting {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListCapacityMessageSettingResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListCapacityMessageSettingResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CAPACITY_MESSAGE_SETTING);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CHILD_PROXY_REPOSITORIES_LIST: OperationSpec = OperationSpec {
@@ -1066,14 +1189,21 @@ impl ListChildProxyRepositoriesList {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListChildProxyRepositoriesListResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListChildProxyRepositoriesListResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CHILD_PROXY_REPOSITORIES_LIST);
         input.required_query("repo_id", self.repo_id.as_ref())?;
         input.query("type", &self.r#type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_DOMAIN_IP_CONFIG: OperationSpec = OperationSpec {
@@ -1119,12 +1249,21 @@ impl ListDomainIpConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListDomainIpConfigResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListDomainIpConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_DOMAIN_IP_CONFIG);
         input.query("page_no", &self.page_no);
         input.query("page_size", &self.page_size);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListDomainIpConfig {
@@ -1264,7 +1403,16 @@ impl ListFileBuildArchives {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFileBuildArchivesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFileBuildArchivesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FILE_BUILD_ARCHIVES);
         input.query("parent_id", &self.parent_id);
         input.query("build_id", &self.build_id);
@@ -1273,7 +1421,7 @@ impl ListFileBuildArchives {
         input.query("page_size", &self.page_size);
         input.query("repo_branch", &self.repo_branch);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_FILES: OperationSpec = OperationSpec {
@@ -1312,13 +1460,22 @@ impl ListFiles {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFilesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFilesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FILES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_LATEST_VERSION_FILES: OperationSpec = OperationSpec {
@@ -1397,7 +1554,16 @@ impl ListLatestVersionFiles {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListLatestVersionFilesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListLatestVersionFilesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_LATEST_VERSION_FILES);
         input.path("project_id", self.project_id.as_deref());
         input.query("name", &self.name);
@@ -1406,7 +1572,7 @@ impl ListLatestVersionFiles {
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListLatestVersionFiles {
@@ -1540,7 +1706,16 @@ impl ListMavenList {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMavenListResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMavenListResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAVEN_LIST);
         input.query("project_id", &self.project_id);
         input.query("default", &self.default_value);
@@ -1548,7 +1723,7 @@ impl ListMavenList {
         input.query("repo_ids", &self.repo_ids);
         input.query("access", &self.access);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_MAVEN_USER: OperationSpec = OperationSpec {
@@ -1601,13 +1776,22 @@ impl ListMavenUser {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMavenUserResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMavenUserResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAVEN_USER);
         input.query("user_name", &self.user_name);
         input.query("page_no", &self.page_no);
         input.query("page_size", &self.page_size);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListMavenUser {
@@ -1702,10 +1886,19 @@ impl ListNetProxy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListNetProxyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListNetProxyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_NET_PROXY);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_PROJECT_ROLE_PERMISSIONS: OperationSpec = OperationSpec {
@@ -1747,13 +1940,20 @@ impl ListProjectRolePermissions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListProjectRolePermissionsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListProjectRolePermissionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_ROLE_PERMISSIONS);
         input.required_query("project_id", self.project_id.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_PROJECT_USERS: OperationSpec = OperationSpec {
@@ -1827,7 +2027,16 @@ impl ListProjectUsers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListProjectUsersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListProjectUsersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_USERS);
         input.path("project_id", self.project_id.as_deref());
         input.required_query("repo_id", self.repo_id.as_ref())?;
@@ -1835,7 +2044,7 @@ impl ListProjectUsers {
         input.query("page_no", &self.page_no);
         input.query("page_size", &self.page_size);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListProjectUsers {
@@ -1953,13 +2162,22 @@ impl ListSecGuardList {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecGuardListResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecGuardListResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SEC_GUARD_LIST);
         input.query("date", &self.date);
         input.query("page_no", &self.page_no);
         input.query("page_size", &self.page_size);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
@@ -2062,11 +2280,20 @@ impl ListUserPrivileges {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListUserPrivilegesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListUserPrivilegesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_USER_PRIVILEGES);
         input.path("project_id", self.project_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static MODIFY_REPOSITORY: OperationSpec = OperationSpec {
@@ -2113,14 +2340,23 @@ impl ModifyRepository {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyRepositoryResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyRepositoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_REPOSITORY);
         input.path("tab_id", self.tab_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESET_USER_PASSWORD: OperationSpec = OperationSpec {
@@ -2152,10 +2388,19 @@ impl ResetUserPassword {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResetUserPasswordResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResetUserPasswordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_USER_PASSWORD);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SEARCH_ARTIFACTS: OperationSpec = OperationSpec {
@@ -2194,13 +2439,22 @@ impl SearchArtifacts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::SearchArtifactsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::SearchArtifactsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEARCH_ARTIFACTS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SEARCH_BY_CHECKSUM: OperationSpec = OperationSpec {
@@ -2279,7 +2533,16 @@ impl SearchByChecksum {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::SearchByChecksumResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::SearchByChecksumResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEARCH_BY_CHECKSUM);
         input.required_query("checksum", self.checksum.as_ref())?;
         input.query("page_no", &self.page_no);
@@ -2288,7 +2551,7 @@ impl SearchByChecksum {
         input.query("in_project", &self.in_project);
         input.query("project_id", &self.project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for SearchByChecksum {
@@ -2442,7 +2705,16 @@ impl ShowAudit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowAuditResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAuditResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUDIT);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
@@ -2453,7 +2725,7 @@ impl ShowAudit {
         input.query("page_num", &self.page_num);
         input.query("page_size", &self.page_size);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
@@ -2559,13 +2831,20 @@ impl ShowAutoDeleteJobSettings {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowAutoDeleteJobSettingsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAutoDeleteJobSettingsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUTO_DELETE_JOB_SETTINGS);
         input.path("project_id", self.project_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_DOMAIN_RELEASE_REPO_STORAGE: OperationSpec = OperationSpec {
@@ -2597,12 +2876,19 @@ impl ShowDomainReleaseRepoStorage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowDomainReleaseRepoStorageResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowDomainReleaseRepoStorageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DOMAIN_RELEASE_REPO_STORAGE);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FILE_DETAIL: OperationSpec = OperationSpec {
@@ -2641,11 +2927,20 @@ impl ShowFileDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFileDetailResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFileDetailResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_DETAIL);
         input.path("id", self.id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FILE_DETAIL_BY_FULL_NAME: OperationSpec = OperationSpec {
@@ -2684,13 +2979,20 @@ impl ShowFileDetailByFullName {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowFileDetailByFullNameResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFileDetailByFullNameResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_DETAIL_BY_FULL_NAME);
         input.required_query("file_name", self.file_name.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FILE_TREE: OperationSpec = OperationSpec {
@@ -2771,7 +3073,16 @@ impl ShowFileTree {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFileTreeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFileTreeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_TREE);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
@@ -2780,7 +3091,7 @@ impl ShowFileTree {
         input.query("instance_id", &self.instance_id);
         input.query("is_recycle_bin", &self.is_recycle_bin);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_LATEST_VERSION_FILES_COUNT: OperationSpec = OperationSpec {
@@ -2829,14 +3140,21 @@ impl ShowLatestVersionFilesCount {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowLatestVersionFilesCountResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowLatestVersionFilesCountResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_LATEST_VERSION_FILES_COUNT);
         input.path("project_id", self.project_id.as_deref());
         input.query("name", &self.name);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_MAVEN_INFO: OperationSpec = OperationSpec {
@@ -2909,7 +3227,16 @@ impl ShowMavenInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMavenInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMavenInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MAVEN_INFO);
         input.query("project_id", &self.project_id);
         input.query("policy", &self.policy);
@@ -2917,7 +3244,7 @@ impl ShowMavenInfo {
         input.query("default", &self.default_value);
         input.query("ids", &self.ids);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_MULTI_ROLES_USER_PERMISSIONS: OperationSpec = OperationSpec {
@@ -2959,13 +3286,20 @@ impl ShowMultiRolesUserPermissions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowMultiRolesUserPermissionsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMultiRolesUserPermissionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MULTI_ROLES_USER_PERMISSIONS);
         input.required_query("project_id", self.project_id.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_OPEN_SOURCE_ENABLED: OperationSpec = OperationSpec {
@@ -2997,10 +3331,19 @@ impl ShowOpenSourceEnabled {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowOpenSourceEnabledResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowOpenSourceEnabledResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_OPEN_SOURCE_ENABLED);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PACKAGE_DATA_DETAIL: OperationSpec = OperationSpec {
@@ -3042,11 +3385,20 @@ impl ShowPackageDataDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPackageDataDetailResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPackageDataDetailResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PACKAGE_DATA_DETAIL);
         input.query("project_id", &self.project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PACKAGE_INFO: OperationSpec = OperationSpec {
@@ -3088,11 +3440,20 @@ impl ShowPackageInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPackageInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPackageInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PACKAGE_INFO);
         input.query("project_id", &self.project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PROJECT_LIST: OperationSpec = OperationSpec {
@@ -3132,11 +3493,20 @@ impl ShowProjectList {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowProjectListResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectListResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_LIST);
         input.required_query("project_id", self.project_id.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PROJECT_RELATED_REPOSITORY: OperationSpec = OperationSpec {
@@ -3201,16 +3571,23 @@ impl ShowProjectRelatedRepository {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowProjectRelatedRepositoryResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectRelatedRepositoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_RELATED_REPOSITORY);
         input.query("search_name", &self.search_name);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("repo_id", &self.repo_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
@@ -3341,16 +3718,23 @@ impl ShowProjectReleaseFiles {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowProjectReleaseFilesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectReleaseFilesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_RELEASE_FILES);
         input.path("project_id", self.project_id.as_deref());
         input.required_query("file_name", self.file_name.as_ref())?;
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowProjectReleaseFiles {
@@ -3462,12 +3846,21 @@ impl ShowProjectStorageInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowProjectStorageInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectStorageInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_STORAGE_INFO);
         input.path("project_id", self.project_id.as_deref());
         input.query("parent_id", &self.parent_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PROJECT_VERSIONS_COUNT: OperationSpec = OperationSpec {
@@ -3517,14 +3910,21 @@ impl ShowProjectVersionsCount {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowProjectVersionsCountResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectVersionsCountResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_VERSIONS_COUNT);
         input.path("project_id", self.project_id.as_deref());
         input.query("build_version", &self.build_version);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_RELEASE_PROJECT_FILES: OperationSpec = OperationSpec {
@@ -3588,16 +3988,23 @@ impl ShowReleaseProjectFiles {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowReleaseProjectFilesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowReleaseProjectFilesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RELEASE_PROJECT_FILES);
         input.path("project_id", self.project_id.as_deref());
         input.required_query("file_name", self.file_name.as_ref())?;
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowReleaseProjectFiles {
@@ -3692,10 +4099,19 @@ impl ShowRepoUserInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRepoUserInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRepoUserInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPO_USER_INFO);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_REPOSITORY: OperationSpec = OperationSpec {
@@ -3763,14 +4179,23 @@ impl ShowRepository {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRepositoryResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRepositoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY);
         input.path("tenant_id", self.tenant_id.as_deref());
         input.path("project_id", self.project_id.as_deref());
         input.path("repo_id", self.repo_id.as_deref());
         input.query("region", &self.region);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_REPOSITORY_INFO: OperationSpec = OperationSpec {
@@ -3812,11 +4237,20 @@ impl ShowRepositoryInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRepositoryInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRepositoryInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY_INFO);
         input.path("repo_id", self.repo_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_REPOSITORY_ROLES_PRIVILEGE: OperationSpec = OperationSpec {
@@ -3876,15 +4310,22 @@ impl ShowRepositoryRolesPrivilege {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowRepositoryRolesPrivilegeResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRepositoryRolesPrivilegeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY_ROLES_PRIVILEGE);
         input.path("project_id", self.project_id.as_deref());
         input.path("repo_id", self.repo_id.as_deref());
         input.header("x-language", self.x_language.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_STORAGE: OperationSpec = OperationSpec {
@@ -3932,12 +4373,21 @@ impl ShowStorage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowStorageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowStorageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_STORAGE);
         input.query("format_list", &self.format_list);
         input.query("in_project", &self.in_project);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_USER_PRIVILEGES: OperationSpec = OperationSpec {
@@ -3978,11 +4428,20 @@ impl ShowUserPrivileges {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowUserPrivilegesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowUserPrivilegesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_USER_PRIVILEGES);
         input.path("project_id", self.project_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_USER_TICKET: OperationSpec = OperationSpec {
@@ -4014,10 +4473,19 @@ impl ShowUserTicket {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowUserTicketResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowUserTicketResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_USER_TICKET);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VERSION_LIST: OperationSpec = OperationSpec {
@@ -4082,14 +4550,23 @@ impl ShowVersionList {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVersionListResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVersionListResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION_LIST);
         input.path("project_id", self.project_id.as_deref());
         input.query("build_version", &self.build_version);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowVersionList {
@@ -4185,13 +4662,22 @@ impl UpdateArtifactory {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateArtifactoryResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateArtifactoryResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ARTIFACTORY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_REPO_ROLES_PRIVILEGE: OperationSpec = OperationSpec {
@@ -4238,9 +4724,16 @@ impl UpdateRepoRolesPrivilege {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateRepoRolesPrivilegeResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateRepoRolesPrivilegeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_REPO_ROLES_PRIVILEGE);
         input.path("role_id", self.role_id.as_deref());
         if let Some(body) = &self.body {
@@ -4248,6 +4741,6 @@ impl UpdateRepoRolesPrivilege {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

@@ -3,7 +3,8 @@
 //! Huawei Cloud APIs are sloppy about scalar types: numbers arrive as strings (`"5"`), strings
 //! as numbers (`5`), booleans as `"true"` or `1`, and empty strings stand for "no value". A
 //! strict decoder would fail the whole call on one such field. Generated models decode every
-//! optional scalar through these functions instead (`#[serde(default, deserialize_with = ...)]`):
+//! optional scalar through these functions instead (through [`LenientScalar`], one seed per type
+//! shared by every field; see `model.rs`):
 //!
 //! | target | accepted |
 //! |---|---|
@@ -165,6 +166,27 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
         ))),
     }
 }
+
+/// A scalar type with a lenient decoder: generated models decode such fields through it
+/// (`String`, `i32`, `i64`, `f64`, `bool`; the functions above).
+pub trait LenientScalar: Sized {
+    /// Decodes `Option<Self>` leniently.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
+
+macro_rules! lenient_scalars {
+    ($($ty:ty => $func:ident),* $(,)?) => {$(
+        impl LenientScalar for $ty {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<Self>, D::Error> {
+                $func(d)
+            }
+        }
+    )*};
+}
+
+lenient_scalars!(String => opt_string, i32 => opt_i32, i64 => opt_i64, f64 => opt_f64, bool => opt_bool);
 
 trait DeserializeValue<'de>: Sized {
     fn deserialize_value<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;

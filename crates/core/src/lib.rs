@@ -43,6 +43,7 @@ mod executor;
 mod json;
 pub mod lenient;
 mod method;
+mod model;
 mod options;
 pub mod pagination;
 pub mod region;
@@ -79,6 +80,9 @@ pub mod __codegen {
     pub use crate::__open_enum as open_enum;
     pub use crate::Method;
     pub use crate::client::ServiceClient;
+    pub use crate::client::call::{
+        BoxCall, JsonCall, send_bytes, send_empty, send_json, send_stream,
+    };
     pub use crate::codegen::{
         Csv, FormFields, FormParts, FormValue, MissingFields, OperationInput, OperationSpec,
         QueryValue, RequiredFields, debug_redacted, deserialize_open_enum, header_text,
@@ -86,6 +90,9 @@ pub mod __codegen {
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
+    pub use crate::model::{
+        DecodeModel, deserialize_model, field, lenient_field, list_field, skip_field,
+    };
     pub use crate::service::{RegionSpec, ServiceSpec};
     pub use crate::wait::WaiterSpec;
     pub use bytes::Bytes;

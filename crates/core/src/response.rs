@@ -29,6 +29,18 @@ impl<T> Response<T> {
             output,
         }
     }
+
+    /// The same response with its output converted by `f`.
+    pub(crate) fn try_map<U, E>(
+        self,
+        f: impl FnOnce(T) -> std::result::Result<U, E>,
+    ) -> std::result::Result<Response<U>, E> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            output: f(self.output)?,
+        })
+    }
     /// HTTP status code (200, 204, ...).
     pub fn status(&self) -> u16 {
         self.status

@@ -47,7 +47,14 @@ impl BatchCreateOrDeleteTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_OR_DELETE_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -55,7 +62,7 @@ impl BatchCreateOrDeleteTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_INSTANCES: OperationSpec = OperationSpec {
@@ -103,14 +110,23 @@ impl BatchDeleteInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeleteInstancesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCES);
         input.query("all_failure", &self.all_failure);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_RESTART_ONLINE_MIGRATION_TASKS: OperationSpec = OperationSpec {
@@ -149,16 +165,23 @@ impl BatchRestartOnlineMigrationTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchRestartOnlineMigrationTasksResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchRestartOnlineMigrationTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTART_ONLINE_MIGRATION_TASKS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_SHOW_NODES_INFORMATION: OperationSpec = OperationSpec {
@@ -206,14 +229,21 @@ impl BatchShowNodesInformation {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchShowNodesInformationResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchShowNodesInformationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_SHOW_NODES_INFORMATION);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
@@ -314,16 +344,23 @@ impl BatchStopMigrationTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchStopMigrationTasksResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchStopMigrationTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_STOP_MIGRATION_TASKS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_MASTER_STANDBY: OperationSpec = OperationSpec {
@@ -364,11 +401,18 @@ impl ChangeMasterStandby {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_MASTER_STANDBY);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CHANGE_MASTER_STANDBY_ASYNC: OperationSpec = OperationSpec {
@@ -409,13 +453,20 @@ impl ChangeMasterStandbyAsync {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ChangeMasterStandbyAsyncResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeMasterStandbyAsyncResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_MASTER_STANDBY_ASYNC);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_NODES_START_STOP_STATUS: OperationSpec = OperationSpec {
@@ -463,14 +514,23 @@ impl ChangeNodesStartStopStatus {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_NODES_START_STOP_STATUS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static COPY_INSTANCE: OperationSpec = OperationSpec {
@@ -518,14 +578,23 @@ impl CopyInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CopyInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CopyInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ACL_ACCOUNT: OperationSpec = OperationSpec {
@@ -573,7 +642,14 @@ impl CreateAclAccount {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -581,7 +657,7 @@ impl CreateAclAccount {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_AUTO_EXPIRE_SCAN_TASK: OperationSpec = OperationSpec {
@@ -622,13 +698,20 @@ impl CreateAutoExpireScanTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateAutoExpireScanTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateAutoExpireScanTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_AUTO_EXPIRE_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_BIGKEY_SCAN_TASK: OperationSpec = OperationSpec {
@@ -669,11 +752,20 @@ impl CreateBigkeyScanTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateBigkeyScanTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateBigkeyScanTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_BIGKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_CUSTOM_TEMPLATE: OperationSpec = OperationSpec {
@@ -712,14 +804,23 @@ impl CreateCustomTemplate {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateCustomTemplateResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateCustomTemplateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CUSTOM_TEMPLATE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
@@ -767,7 +868,16 @@ impl CreateDiagnosisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateDiagnosisTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateDiagnosisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -775,7 +885,7 @@ impl CreateDiagnosisTask {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_HOTKEY_SCAN_TASK: OperationSpec = OperationSpec {
@@ -816,11 +926,20 @@ impl CreateHotkeyScanTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateHotkeyScanTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateHotkeyScanTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_HOTKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_INSTANCE: OperationSpec = OperationSpec {
@@ -859,14 +978,23 @@ impl CreateInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -905,14 +1033,23 @@ impl CreateMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MIGRATION_TASK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_OFFLINE_KEY_ANALYSIS: OperationSpec = OperationSpec {
@@ -960,9 +1097,16 @@ impl CreateOfflineKeyAnalysis {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateOfflineKeyAnalysisResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateOfflineKeyAnalysisResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_OFFLINE_KEY_ANALYSIS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -970,7 +1114,7 @@ impl CreateOfflineKeyAnalysis {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ONLINE_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -1009,16 +1153,23 @@ impl CreateOnlineMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateOnlineMigrationTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateOnlineMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ONLINE_MIGRATION_TASK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_REDISLOG: OperationSpec = OperationSpec {
@@ -1083,14 +1234,21 @@ impl CreateRedislog {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_REDISLOG);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("query_time", &self.query_time);
         input.required_query("log_type", self.log_type.as_ref())?;
         input.query("replication_id", &self.replication_id);
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_REDISLOG_DOWNLOAD_LINK: OperationSpec = OperationSpec {
@@ -1139,14 +1297,21 @@ impl CreateRedislogDownloadLink {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateRedislogDownloadLinkResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateRedislogDownloadLinkResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_REDISLOG_DOWNLOAD_LINK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("id", self.id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_RESIZE_ORDER: OperationSpec = OperationSpec {
@@ -1194,14 +1359,23 @@ impl CreateResizeOrder {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateResizeOrderResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateResizeOrderResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_RESIZE_ORDER);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_ACL_ACCOUNT: OperationSpec = OperationSpec {
@@ -1250,12 +1424,19 @@ impl DeleteAclAccount {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_BACKGROUND_TASK: OperationSpec = OperationSpec {
@@ -1304,12 +1485,21 @@ impl DeleteBackgroundTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteBackgroundTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteBackgroundTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_BACKUP_FILE: OperationSpec = OperationSpec {
@@ -1358,12 +1548,19 @@ impl DeleteBackupFile {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKUP_FILE);
         input.path("backup_id", self.backup_id.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_BIGKEY_SCAN_TASK: OperationSpec = OperationSpec {
@@ -1412,12 +1609,21 @@ impl DeleteBigkeyScanTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteBigkeyScanTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteBigkeyScanTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BIGKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("bigkey_id", self.bigkey_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_CENTER_TASK: OperationSpec = OperationSpec {
@@ -1464,14 +1670,21 @@ impl DeleteCenterTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CENTER_TASK);
         input.path("task_id", self.task_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
@@ -1511,11 +1724,20 @@ impl DeleteConfigTemplate {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteConfigTemplateResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteConfigTemplateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
@@ -1563,14 +1785,23 @@ impl DeleteDiagnosisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteDiagnosisTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteDiagnosisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_HOTKEY_SCAN_TASK: OperationSpec = OperationSpec {
@@ -1619,12 +1850,21 @@ impl DeleteHotkeyScanTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteHotkeyScanTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteHotkeyScanTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_HOTKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("hotkey_id", self.hotkey_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationSpec {
@@ -1665,13 +1905,22 @@ impl DeleteInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &DELETE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
         );
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static DELETE_IP_FROM_DOMAIN_NAME: OperationSpec = OperationSpec {
@@ -1728,13 +1977,22 @@ impl DeleteIpFromDomainName {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteIpFromDomainNameResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteIpFromDomainNameResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IP_FROM_DOMAIN_NAME);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group_id", self.group_id.as_deref());
         input.path("node_id", self.node_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -1773,14 +2031,23 @@ impl DeleteMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_MIGRATION_TASK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
@@ -1829,14 +2096,21 @@ impl DeleteOfflineKeyAnalysisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DeleteOfflineKeyAnalysisTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteOfflineKeyAnalysisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -1877,11 +2151,20 @@ impl DeletePublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeletePublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeletePublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLIC_IP);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_SINGLE_INSTANCE: OperationSpec = OperationSpec {
@@ -1922,11 +2205,18 @@ impl DeleteSingleInstance {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SINGLE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DOWNLOAD_HOT_KEY: OperationSpec = OperationSpec {
@@ -1976,12 +2266,21 @@ impl DownloadHotKey {
         self
     }
     /// Sends the request and returns the body as a stream.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::ByteStream>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::ByteStream>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_stream(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DOWNLOAD_HOT_KEY);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_stream(input).await
+        Ok(input)
     }
 }
 static DOWNLOAD_SSL_CERT: OperationSpec = OperationSpec {
@@ -2022,11 +2321,20 @@ impl DownloadSslCert {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DownloadSslCertResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DownloadSslCertResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DOWNLOAD_SSL_CERT);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXCHANGE_INSTANCE_IP: OperationSpec = OperationSpec {
@@ -2073,7 +2381,14 @@ impl ExchangeInstanceIp {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXCHANGE_INSTANCE_IP);
         input.path("task_id", self.task_id.as_deref());
         if let Some(body) = &self.body {
@@ -2081,7 +2396,7 @@ impl ExchangeInstanceIp {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static EXECUTE_CLUSTER_SWITCHOVER: OperationSpec = OperationSpec {
@@ -2138,15 +2453,22 @@ impl ExecuteClusterSwitchover {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ExecuteClusterSwitchoverResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExecuteClusterSwitchoverResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_CLUSTER_SWITCHOVER);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group_id", self.group_id.as_deref());
         input.path("node_id", self.node_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXECUTE_COMMAND_MOBILIZATION: OperationSpec = OperationSpec {
@@ -2194,16 +2516,23 @@ impl ExecuteCommandMobilization {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ExecuteCommandMobilizationResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExecuteCommandMobilizationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_COMMAND_MOBILIZATION);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXPORT_EXCEL_JOB: OperationSpec = OperationSpec {
@@ -2243,11 +2572,20 @@ impl ExportExcelJob {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ExportExcelJobResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExportExcelJobResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_EXCEL_JOB);
         input.required_query("job_id", self.job_id.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXPORT_INSTANCES_TASK: OperationSpec = OperationSpec {
@@ -2286,14 +2624,23 @@ impl ExportInstancesTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ExportInstancesTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExportInstancesTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_INSTANCES_TASK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static HANG_UP_CLIENTS: OperationSpec = OperationSpec {
@@ -2341,7 +2688,14 @@ impl HangUpClients {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&HANG_UP_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -2349,7 +2703,7 @@ impl HangUpClients {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static HANG_UP_KILL_ALL_CLIENTS: OperationSpec = OperationSpec {
@@ -2397,14 +2751,23 @@ impl HangUpKillAllClients {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<serde_json::Value>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<serde_json::Value>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&HANG_UP_KILL_ALL_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_ACL_ACCOUNTS: OperationSpec = OperationSpec {
@@ -2445,11 +2808,20 @@ impl ListAclAccounts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAclAccountsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAclAccountsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ACL_ACCOUNTS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_AVAILABLE_ZONES: OperationSpec = OperationSpec {
@@ -2481,10 +2853,19 @@ impl ListAvailableZones {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAvailableZonesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAvailableZonesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AVAILABLE_ZONES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_BACKGROUND_TASK: OperationSpec = OperationSpec {
@@ -2556,7 +2937,16 @@ impl ListBackgroundTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBackgroundTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackgroundTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
@@ -2564,7 +2954,7 @@ impl ListBackgroundTask {
         input.query("start_time", &self.start_time);
         input.query("end_time", &self.end_time);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBackgroundTask {
@@ -2679,7 +3069,16 @@ impl ListBackupFileLinks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBackupFileLinksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackupFileLinksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKUP_FILE_LINKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("backup_id", self.backup_id.as_deref());
@@ -2688,7 +3087,7 @@ impl ListBackupFileLinks {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_BACKUP_RECORDS: OperationSpec = OperationSpec {
@@ -2760,7 +3159,16 @@ impl ListBackupRecords {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBackupRecordsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackupRecordsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKUP_RECORDS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("begin_time", &self.begin_time);
@@ -2768,7 +3176,7 @@ impl ListBackupRecords {
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
@@ -2895,14 +3303,23 @@ impl ListBigkeyScanTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBigkeyScanTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBigkeyScanTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BIGKEY_SCAN_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("status", &self.status);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
@@ -3028,14 +3445,23 @@ impl ListCenterTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListCenterTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListCenterTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CENTER_TASK);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("start_time", &self.start_time);
         input.query("end_time", &self.end_time);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListCenterTask {
@@ -3179,7 +3605,16 @@ impl ListClients {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListClientsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClientsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("node_id", self.node_id.as_ref())?;
@@ -3189,7 +3624,7 @@ impl ListClients {
         input.query("sort", &self.sort);
         input.query("order", &self.order);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListClients {
@@ -3304,13 +3739,22 @@ impl ListConfigHistories {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListConfigHistoriesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigHistoriesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_HISTORIES);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListConfigHistories {
@@ -3470,7 +3914,16 @@ impl ListConfigTemplates {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListConfigTemplatesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigTemplatesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_TEMPLATES);
         input.query("name", &self.name);
         input.query("template_id", &self.template_id);
@@ -3482,7 +3935,7 @@ impl ListConfigTemplates {
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListConfigTemplates {
@@ -3582,11 +4035,20 @@ impl ListConfigurations {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListConfigurationsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigurationsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIGURATIONS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_DIAGNOSIS_TASKS: OperationSpec = OperationSpec {
@@ -3643,13 +4105,22 @@ impl ListDiagnosisTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListDiagnosisTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListDiagnosisTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_DIAGNOSIS_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListDiagnosisTasks {
@@ -3799,7 +4270,16 @@ impl ListFlavors {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFlavorsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFlavorsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVORS);
         input.query("instance_id", &self.instance_id);
         input.query("spec_code", &self.spec_code);
@@ -3809,7 +4289,7 @@ impl ListFlavors {
         input.query("cpu_type", &self.cpu_type);
         input.query("capacity", &self.capacity);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_GROUP_REPLICATION_INFO: OperationSpec = OperationSpec {
@@ -3850,13 +4330,20 @@ impl ListGroupReplicationInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListGroupReplicationInfoResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListGroupReplicationInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_GROUP_REPLICATION_INFO);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_HOT_KEY_SCAN_TASKS: OperationSpec = OperationSpec {
@@ -3923,14 +4410,23 @@ impl ListHotKeyScanTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListHotKeyScanTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListHotKeyScanTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_HOT_KEY_SCAN_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("status", &self.status);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
@@ -4044,12 +4540,21 @@ impl ListInstanceOperations {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListInstanceOperationsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceOperationsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_OPERATIONS);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("operation", self.operation.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_INSTANCES: OperationSpec = OperationSpec {
@@ -4159,7 +4664,16 @@ impl ListInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListInstancesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCES);
         input.query("instance_id", &self.instance_id);
         input.query("include_failure", &self.include_failure);
@@ -4172,7 +4686,7 @@ impl ListInstances {
         input.query("tags", &self.tags);
         input.query("ip", &self.ip);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
@@ -4264,10 +4778,19 @@ impl ListMaintenanceWindows {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMaintenanceWindowsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMaintenanceWindowsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAINTENANCE_WINDOWS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -4321,13 +4844,22 @@ impl ListMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MIGRATION_TASK);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("name", &self.name);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTask {
@@ -4449,14 +4981,23 @@ impl ListMigrationTaskLogs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMigrationTaskLogsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMigrationTaskLogsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MIGRATION_TASK_LOGS);
         input.path("task_id", self.task_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("log_level", &self.log_level);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTaskLogs {
@@ -4568,13 +5109,22 @@ impl ListMonitoredObjects {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListMonitoredObjectsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMonitoredObjectsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MONITORED_OBJECTS);
         input.required_query("dim_name", self.dim_name.as_ref())?;
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListMonitoredObjects {
@@ -4681,14 +5231,21 @@ impl ListMonitoredObjectsOfInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListMonitoredObjectsOfInstanceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMonitoredObjectsOfInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MONITORED_OBJECTS_OF_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("dim_name", self.dim_name.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_NUMBER_OF_INSTANCES_IN_DIFFERENT_STATUS: OperationSpec = OperationSpec {
@@ -4728,15 +5285,22 @@ impl ListNumberOfInstancesInDifferentStatus {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListNumberOfInstancesInDifferentStatusResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListNumberOfInstancesInDifferentStatusResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &LIST_NUMBER_OF_INSTANCES_IN_DIFFERENT_STATUS,
         );
         input.query("include_failure", &self.include_failure);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
@@ -4804,16 +5368,23 @@ impl ListOfflineKeyAnalysisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListOfflineKeyAnalysisTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListOfflineKeyAnalysisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("status", &self.status);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListOfflineKeyAnalysisTask {
@@ -4939,14 +5510,23 @@ impl ListRedislog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListRedislogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRedislogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_REDISLOG);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.required_query("log_type", self.log_type.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListRedislog {
@@ -5076,7 +5656,16 @@ impl ListRestoreRecords {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListRestoreRecordsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRestoreRecordsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RESTORE_RECORDS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("begin_time", &self.begin_time);
@@ -5084,7 +5673,7 @@ impl ListRestoreRecords {
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
@@ -5238,7 +5827,16 @@ impl ListSlowlog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSlowlogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSlowlogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SLOWLOG);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
@@ -5249,7 +5847,7 @@ impl ListSlowlog {
         input.required_query("end_time", self.end_time.as_ref())?;
         input.query("role", &self.role);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSlowlog {
@@ -5339,12 +5937,19 @@ impl ListStatisticsOfRunningInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListStatisticsOfRunningInstancesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListStatisticsOfRunningInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_STATISTICS_OF_RUNNING_INSTANCES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_TAGS_OF_TENANT: OperationSpec = OperationSpec {
@@ -5376,10 +5981,19 @@ impl ListTagsOfTenant {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListTagsOfTenantResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTagsOfTenantResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TAGS_OF_TENANT);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LOGIN_WEB_CLI: OperationSpec = OperationSpec {
@@ -5427,14 +6041,23 @@ impl LoginWebCli {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::LoginWebCliResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::LoginWebCliResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LOGIN_WEB_CLI);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LOGOFF_WEB_CLI: OperationSpec = OperationSpec {
@@ -5482,14 +6105,21 @@ impl LogoffWebCli {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LOGOFF_WEB_CLI);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static MIGRATE_AZ: OperationSpec = OperationSpec {
@@ -5537,14 +6167,21 @@ impl MigrateAz {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_AZ);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
@@ -5600,16 +6237,23 @@ impl ResetAclAccountPassWord {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ResetAclAccountPassWordResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResetAclAccountPassWordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_ACL_ACCOUNT_PASS_WORD);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
         input.required_json_body(self.body.as_ref())?;
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESET_PASSWORD: OperationSpec = OperationSpec {
@@ -5657,14 +6301,23 @@ impl ResetPassword {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResetPasswordResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResetPasswordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESIZE_INSTANCE: OperationSpec = OperationSpec {
@@ -5712,7 +6365,14 @@ impl ResizeInstance {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -5720,7 +6380,7 @@ impl ResizeInstance {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESTART_OR_FLUSH_INSTANCES: OperationSpec = OperationSpec {
@@ -5759,15 +6419,22 @@ impl RestartOrFlushInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::RestartOrFlushInstancesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RestartOrFlushInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_OR_FLUSH_INSTANCES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESTORE_INSTANCE: OperationSpec = OperationSpec {
@@ -5815,7 +6482,16 @@ impl RestoreInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RestoreInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RestoreInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTORE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -5823,7 +6499,7 @@ impl RestoreInstance {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ROLLBACK_EXCHANGE_INSTANCE_IP: OperationSpec = OperationSpec {
@@ -5863,11 +6539,18 @@ impl RollbackExchangeInstanceIp {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_EXCHANGE_INSTANCE_IP);
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static SCAN_CLIENTS: OperationSpec = OperationSpec {
@@ -5915,7 +6598,16 @@ impl ScanClients {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<serde_json::Value>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<serde_json::Value>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SCAN_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -5923,7 +6615,7 @@ impl ScanClients {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SCAN_EXPIRE_KEY: OperationSpec = OperationSpec {
@@ -5964,11 +6656,20 @@ impl ScanExpireKey {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ScanExpireKeyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ScanExpireKeyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SCAN_EXPIRE_KEY);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SET_ONLINE_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -6015,7 +6716,16 @@ impl SetOnlineMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::SetOnlineMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::SetOnlineMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SET_ONLINE_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
         if let Some(body) = &self.body {
@@ -6023,7 +6733,7 @@ impl SetOnlineMigrationTask {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BACKGROUND_TASK_PROGRESS: OperationSpec = OperationSpec {
@@ -6072,14 +6782,21 @@ impl ShowBackgroundTaskProgress {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowBackgroundTaskProgressResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBackgroundTaskProgressResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK_PROGRESS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BANDWIDTHS: OperationSpec = OperationSpec {
@@ -6120,11 +6837,20 @@ impl ShowBandwidths {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowBandwidthsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBandwidthsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BANDWIDTHS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BIGKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {
@@ -6165,13 +6891,20 @@ impl ShowBigkeyAutoscanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowBigkeyAutoscanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBigkeyAutoscanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BIGKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BIGKEY_SCAN_TASK_DETAILS: OperationSpec = OperationSpec {
@@ -6220,14 +6953,21 @@ impl ShowBigkeyScanTaskDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowBigkeyScanTaskDetailsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBigkeyScanTaskDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BIGKEY_SCAN_TASK_DETAILS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("bigkey_id", self.bigkey_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CONFIG_HISTORY_DETAIL: OperationSpec = OperationSpec {
@@ -6276,12 +7016,21 @@ impl ShowConfigHistoryDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<serde_json::Value>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<serde_json::Value>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONFIG_HISTORY_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("history_id", self.history_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
@@ -6329,12 +7078,21 @@ impl ShowConfigTemplate {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowConfigTemplateResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowConfigTemplateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
         input.required_query("type", self.r#type.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_DIAGNOSIS_TASK_DETAILS: OperationSpec = OperationSpec {
@@ -6374,13 +7132,20 @@ impl ShowDiagnosisTaskDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowDiagnosisTaskDetailsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowDiagnosisTaskDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DIAGNOSIS_TASK_DETAILS);
         input.path("report_id", self.report_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_EXPIRE_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
@@ -6421,13 +7186,20 @@ impl ShowExpireAutoScanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowExpireAutoScanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowExpireAutoScanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_EXPIRE_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_EXPIRE_KEY_SCAN_INFO: OperationSpec = OperationSpec {
@@ -6494,14 +7266,23 @@ impl ShowExpireKeyScanInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowExpireKeyScanInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowExpireKeyScanInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_EXPIRE_KEY_SCAN_INFO);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("status", &self.status);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowExpireKeyScanInfo {
@@ -6604,13 +7385,20 @@ impl ShowHotkeyAutoscanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowHotkeyAutoscanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowHotkeyAutoscanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_HOTKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_HOTKEY_TASK_DETAILS: OperationSpec = OperationSpec {
@@ -6659,12 +7447,21 @@ impl ShowHotkeyTaskDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowHotkeyTaskDetailsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowHotkeyTaskDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_HOTKEY_TASK_DETAILS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("hotkey_id", self.hotkey_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE: OperationSpec = OperationSpec {
@@ -6705,11 +7502,20 @@ impl ShowInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_INSTANCE_RUNNING: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -6791,15 +7597,22 @@ impl ShowInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowInstanceBandwidthAutoScalingPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceBandwidthAutoScalingPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &SHOW_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
         );
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_SSL_DETAIL: OperationSpec = OperationSpec {
@@ -6840,11 +7653,20 @@ impl ShowInstanceSslDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceSslDetailResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceSslDetailResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_SSL_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_TOPOLOGY: OperationSpec = OperationSpec {
@@ -6885,11 +7707,20 @@ impl ShowInstanceTopology {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceTopologyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceTopologyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_TOPOLOGY);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_VERSION: OperationSpec = OperationSpec {
@@ -6930,11 +7761,20 @@ impl ShowInstanceVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceVersionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_IP_WHITELIST: OperationSpec = OperationSpec {
@@ -6975,11 +7815,20 @@ impl ShowIpWhitelist {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowIpWhitelistResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowIpWhitelistResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IP_WHITELIST);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_JOB_INFO: OperationSpec = OperationSpec {
@@ -7019,11 +7868,20 @@ impl ShowJobInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowJobInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowJobInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB_INFO);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -7103,11 +7961,20 @@ impl ShowMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_MIGRATION_TASK_STATS: OperationSpec = OperationSpec {
@@ -7147,11 +8014,20 @@ impl ShowMigrationTaskStats {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMigrationTaskStatsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMigrationTaskStatsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MIGRATION_TASK_STATS);
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_NODES_INFORMATION: OperationSpec = OperationSpec {
@@ -7192,11 +8068,20 @@ impl ShowNodesInformation {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowNodesInformationResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowNodesInformationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_NODES_INFORMATION);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
@@ -7245,14 +8130,21 @@ impl ShowOfflineKeyAnalysisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowOfflineKeyAnalysisTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowOfflineKeyAnalysisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_QUOTA_OF_TENANT: OperationSpec = OperationSpec {
@@ -7284,10 +8176,19 @@ impl ShowQuotaOfTenant {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowQuotaOfTenantResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowQuotaOfTenantResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA_OF_TENANT);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_REPLICATION_STATES: OperationSpec = OperationSpec {
@@ -7336,14 +8237,21 @@ impl ShowReplicationStates {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<models::InstanceReplicationListInfo>>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::InstanceReplicationListInfo>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPLICATION_STATES);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group_id", self.group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_TAGS: OperationSpec = OperationSpec {
@@ -7384,11 +8292,20 @@ impl ShowTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static START_INSTANCE_RESIZE_CHECK_JOB: OperationSpec = OperationSpec {
@@ -7439,16 +8356,23 @@ impl StartInstanceResizeCheckJob {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::StartInstanceResizeCheckJobResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::StartInstanceResizeCheckJobResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&START_INSTANCE_RESIZE_CHECK_JOB);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static STOP_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -7488,11 +8412,20 @@ impl StopMigrationTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::StopMigrationTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::StopMigrationTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static STOP_MIGRATION_TASK_SYNC: OperationSpec = OperationSpec {
@@ -7532,11 +8465,18 @@ impl StopMigrationTaskSync {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_MIGRATION_TASK_SYNC);
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_ACL_ACCOUNT: OperationSpec = OperationSpec {
@@ -7592,7 +8532,16 @@ impl UpdateAclAccount {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateAclAccountResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateAclAccountResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
@@ -7600,7 +8549,7 @@ impl UpdateAclAccount {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
@@ -7656,9 +8605,16 @@ impl UpdateAclAccountPassWord {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateAclAccountPassWordResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateAclAccountPassWordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT_PASS_WORD);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
@@ -7666,7 +8622,7 @@ impl UpdateAclAccountPassWord {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_ACL_ACCOUNT_REMARK: OperationSpec = OperationSpec {
@@ -7722,7 +8678,14 @@ impl UpdateAclAccountRemark {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT_REMARK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
@@ -7730,7 +8693,7 @@ impl UpdateAclAccountRemark {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_BANDWIDTH: OperationSpec = OperationSpec {
@@ -7778,7 +8741,16 @@ impl UpdateBandwidth {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BANDWIDTH);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7786,7 +8758,7 @@ impl UpdateBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static UPDATE_BIGKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {
@@ -7834,9 +8806,16 @@ impl UpdateBigkeyAutoscanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateBigkeyAutoscanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateBigkeyAutoscanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BIGKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7844,7 +8823,7 @@ impl UpdateBigkeyAutoscanConfig {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_CLIENT_IP_TRANSPARENT_TRANSMISSION: OperationSpec = OperationSpec {
@@ -7895,16 +8874,23 @@ impl UpdateClientIpTransparentTransmission {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateClientIpTransparentTransmissionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateClientIpTransparentTransmissionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CLIENT_IP_TRANSPARENT_TRANSMISSION);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
@@ -7951,14 +8937,23 @@ impl UpdateConfigTemplate {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateConfigTemplateResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateConfigTemplateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_CONFIGURATIONS: OperationSpec = OperationSpec {
@@ -8006,7 +9001,14 @@ impl UpdateConfigurations {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CONFIGURATIONS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8014,7 +9016,7 @@ impl UpdateConfigurations {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_EXPIRE_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
@@ -8062,16 +9064,23 @@ impl UpdateExpireAutoScanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateExpireAutoScanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateExpireAutoScanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_EXPIRE_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_HOTKEY_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
@@ -8119,9 +9128,16 @@ impl UpdateHotkeyAutoScanConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateHotkeyAutoScanConfigResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateHotkeyAutoScanConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_HOTKEY_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8129,7 +9145,7 @@ impl UpdateHotkeyAutoScanConfig {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE: OperationSpec = OperationSpec {
@@ -8177,7 +9193,14 @@ impl UpdateInstance {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8185,7 +9208,7 @@ impl UpdateInstance {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_BANDWIDTH: OperationSpec = OperationSpec {
@@ -8226,11 +9249,18 @@ impl UpdateInstanceBandwidth {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_BANDWIDTH);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationSpec {
@@ -8281,9 +9311,18 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateInstanceBandwidthAutoScalingPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            Response<models::UpdateInstanceBandwidthAutoScalingPolicyResponse>,
+        >,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &UPDATE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
         );
@@ -8293,7 +9332,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_CONFIG: OperationSpec = OperationSpec {
@@ -8341,7 +9380,16 @@ impl UpdateInstanceConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateInstanceConfigResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateInstanceConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8349,7 +9397,7 @@ impl UpdateInstanceConfig {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_IP_WHITELIST: OperationSpec = OperationSpec {
@@ -8397,7 +9445,14 @@ impl UpdateIpWhitelist {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IP_WHITELIST);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8405,7 +9460,7 @@ impl UpdateIpWhitelist {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_IP_WHITELIST_ASYNC: OperationSpec = OperationSpec {
@@ -8453,7 +9508,16 @@ impl UpdateIpWhitelistAsync {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateIpWhitelistAsyncResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateIpWhitelistAsyncResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IP_WHITELIST_ASYNC);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8461,7 +9525,7 @@ impl UpdateIpWhitelistAsync {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_MIGRATION_TASK: OperationSpec = OperationSpec {
@@ -8508,14 +9572,23 @@ impl UpdateMigrationTask {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static UPDATE_PASSWORD: OperationSpec = OperationSpec {
@@ -8563,7 +9636,16 @@ impl UpdatePassword {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePasswordResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePasswordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -8571,7 +9653,7 @@ impl UpdatePassword {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -8619,14 +9701,23 @@ impl UpdatePublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLIC_IP);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SLAVE_PRIORITY: OperationSpec = OperationSpec {
@@ -8690,7 +9781,14 @@ impl UpdateSlavePriority {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SLAVE_PRIORITY);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group_id", self.group_id.as_deref());
@@ -8700,7 +9798,7 @@ impl UpdateSlavePriority {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SSL_SWITCH: OperationSpec = OperationSpec {
@@ -8748,14 +9846,23 @@ impl UpdateSslSwitch {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateSslSwitchResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSslSwitchResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SSL_SWITCH);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPGRADE_INSTANCE_MINOR_VERSION: OperationSpec = OperationSpec {
@@ -8803,16 +9910,23 @@ impl UpgradeInstanceMinorVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpgradeInstanceMinorVersionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpgradeInstanceMinorVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPGRADE_INSTANCE_MINOR_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static VALIDATE_DELETABLE_REPLICA: OperationSpec = OperationSpec {
@@ -8853,12 +9967,19 @@ impl ValidateDeletableReplica {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ValidateDeletableReplicaResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ValidateDeletableReplicaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&VALIDATE_DELETABLE_REPLICA);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

@@ -46,23 +46,37 @@ impl AcceptScheduledEvent {
         self
     }
     /// Sends the request; the output holds the response headers.
-    pub async fn send(self) -> Result<Response<models::AcceptScheduledEventResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AcceptScheduledEventResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_empty(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |(), headers| Ok(models::AcceptScheduledEventResponse {
+                    x_request_id: huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    ),
+                }),
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ACCEPT_SCHEDULED_EVENT);
         input.path("id", self.id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        let response = self.client.send_empty(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |(), headers| Ok(models::AcceptScheduledEventResponse {
-                x_request_id: huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                ),
-            }),
-        )
+        Ok(input)
     }
 }
 static ADD_SERVER_GROUP_MEMBER: OperationSpec = OperationSpec {
@@ -109,7 +123,14 @@ impl AddServerGroupMember {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -117,7 +138,7 @@ impl AddServerGroupMember {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static ASSOCIATE_SERVER_VIRTUAL_IP: OperationSpec = OperationSpec {
@@ -163,9 +184,16 @@ impl AssociateServerVirtualIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::AssociateServerVirtualIpResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AssociateServerVirtualIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_SERVER_VIRTUAL_IP);
         input.path("nic_id", self.nic_id.as_deref());
         if let Some(body) = &self.body {
@@ -173,7 +201,7 @@ impl AssociateServerVirtualIp {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ATTACH_SERVER_VOLUME: OperationSpec = OperationSpec {
@@ -220,7 +248,16 @@ impl AttachServerVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AttachServerVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AttachServerVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SERVER_VOLUME);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -228,7 +265,7 @@ impl AttachServerVolume {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_ADD_SERVER_GROUP_MEMBER: OperationSpec = OperationSpec {
@@ -275,16 +312,23 @@ impl BatchAddServerGroupMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchAddServerGroupMemberResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchAddServerGroupMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_ADD_SERVER_NICS: OperationSpec = OperationSpec {
@@ -331,7 +375,16 @@ impl BatchAddServerNics {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchAddServerNicsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchAddServerNicsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_SERVER_NICS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -339,7 +392,7 @@ impl BatchAddServerNics {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_ATTACH_SHARABLE_VOLUMES: OperationSpec = OperationSpec {
@@ -385,9 +438,16 @@ impl BatchAttachSharableVolumes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchAttachSharableVolumesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchAttachSharableVolumesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ATTACH_SHARABLE_VOLUMES);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -395,7 +455,7 @@ impl BatchAttachSharableVolumes {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SERVER_TAGS: OperationSpec = OperationSpec {
@@ -442,7 +502,14 @@ impl BatchCreateServerTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -450,7 +517,7 @@ impl BatchCreateServerTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SERVER_GROUP_MEMBER: OperationSpec = OperationSpec {
@@ -497,9 +564,16 @@ impl BatchDeleteServerGroupMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchDeleteServerGroupMemberResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteServerGroupMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -507,7 +581,7 @@ impl BatchDeleteServerGroupMember {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SERVER_NICS: OperationSpec = OperationSpec {
@@ -554,7 +628,16 @@ impl BatchDeleteServerNics {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeleteServerNicsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteServerNicsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_NICS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -562,7 +645,7 @@ impl BatchDeleteServerNics {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SERVER_TAGS: OperationSpec = OperationSpec {
@@ -609,7 +692,14 @@ impl BatchDeleteServerTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -617,7 +707,7 @@ impl BatchDeleteServerTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DETACH_VOLUMES: OperationSpec = OperationSpec {
@@ -663,7 +753,16 @@ impl BatchDetachVolumes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDetachVolumesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDetachVolumesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DETACH_VOLUMES);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -671,7 +770,7 @@ impl BatchDetachVolumes {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_REBOOT_SERVERS: OperationSpec = OperationSpec {
@@ -710,14 +809,23 @@ impl BatchRebootServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchRebootServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchRebootServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_REBOOT_SERVERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_RESET_SERVERS_PASSWORD: OperationSpec = OperationSpec {
@@ -756,16 +864,23 @@ impl BatchResetServersPassword {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchResetServersPasswordResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchResetServersPasswordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESET_SERVERS_PASSWORD);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_RESIZE_SERVERS: OperationSpec = OperationSpec {
@@ -804,14 +919,23 @@ impl BatchResizeServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchResizeServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchResizeServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESIZE_SERVERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_START_SERVERS: OperationSpec = OperationSpec {
@@ -850,14 +974,23 @@ impl BatchStartServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchStartServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchStartServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_START_SERVERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_STOP_SERVERS: OperationSpec = OperationSpec {
@@ -896,14 +1029,23 @@ impl BatchStopServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchStopServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchStopServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_STOP_SERVERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_UPDATE_SERVERS_NAME: OperationSpec = OperationSpec {
@@ -942,14 +1084,23 @@ impl BatchUpdateServersName {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchUpdateServersNameResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchUpdateServersNameResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_UPDATE_SERVERS_NAME);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_SERVER_CHARGE_MODE: OperationSpec = OperationSpec {
@@ -988,14 +1139,23 @@ impl ChangeServerChargeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ChangeServerChargeModeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeServerChargeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_CHARGE_MODE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_SERVER_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -1053,9 +1213,16 @@ impl ChangeServerNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ChangeServerNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeServerNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_NETWORK_INTERFACE);
         input.path("port_id", self.port_id.as_deref());
         input.path("server_id", self.server_id.as_deref());
@@ -1063,7 +1230,7 @@ impl ChangeServerNetworkInterface {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_SERVER_OS_WITH_CLOUD_INIT: OperationSpec = OperationSpec {
@@ -1113,9 +1280,16 @@ impl ChangeServerOsWithCloudInit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ChangeServerOsWithCloudInitResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeServerOsWithCloudInitResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_OS_WITH_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -1123,7 +1297,7 @@ impl ChangeServerOsWithCloudInit {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT: OperationSpec = OperationSpec {
@@ -1173,9 +1347,16 @@ impl ChangeServerOsWithoutCloudInit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ChangeServerOsWithoutCloudInitResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeServerOsWithoutCloudInitResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -1183,7 +1364,7 @@ impl ChangeServerOsWithoutCloudInit {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_VPC: OperationSpec = OperationSpec {
@@ -1230,7 +1411,16 @@ impl ChangeVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ChangeVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_VPC);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -1238,7 +1428,7 @@ impl ChangeVpc {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_LAUNCH_TEMPLATE: OperationSpec = OperationSpec {
@@ -1277,24 +1467,38 @@ impl CreateLaunchTemplate {
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
-    pub async fn send(self) -> Result<Response<models::CreateLaunchTemplateResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateLaunchTemplateResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_json(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |mut output: models::CreateLaunchTemplateResponse, headers| {
+                    output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    );
+                    Ok(output)
+                },
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_LAUNCH_TEMPLATE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        let response = self.client.send_json(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |mut output: models::CreateLaunchTemplateResponse, headers| {
-                output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                );
-                Ok(output)
-            },
-        )
+        Ok(input)
     }
 }
 static CREATE_POST_PAID_SERVERS: OperationSpec = OperationSpec {
@@ -1342,7 +1546,16 @@ impl CreatePostPaidServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreatePostPaidServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePostPaidServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_POST_PAID_SERVERS);
         input.header("X-Client-Token", self.x_client_token.as_deref());
         if let Some(body) = &self.body {
@@ -1350,7 +1563,7 @@ impl CreatePostPaidServers {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl std::fmt::Debug for CreatePostPaidServers {
@@ -1403,14 +1616,23 @@ impl CreateServerGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateServerGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateServerGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SERVER_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SERVERS: OperationSpec = OperationSpec {
@@ -1458,7 +1680,16 @@ impl CreateServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SERVERS);
         input.header("X-Client-Token", self.x_client_token.as_deref());
         if let Some(body) = &self.body {
@@ -1466,7 +1697,7 @@ impl CreateServers {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl std::fmt::Debug for CreateServers {
@@ -1520,20 +1751,34 @@ impl DeleteLaunchTemplates {
         self
     }
     /// Sends the request; the output holds the response headers.
-    pub async fn send(self) -> Result<Response<models::DeleteLaunchTemplatesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteLaunchTemplatesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_empty(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |(), headers| Ok(models::DeleteLaunchTemplatesResponse {
+                    x_request_id: huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    ),
+                }),
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_LAUNCH_TEMPLATES);
         input.path("launch_template_id", self.launch_template_id.as_deref());
         input.options(self.options);
-        let response = self.client.send_empty(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |(), headers| Ok(models::DeleteLaunchTemplatesResponse {
-                x_request_id: huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                ),
-            }),
-        )
+        Ok(input)
     }
 }
 static DELETE_RECYCLE_BIN_SERVER: OperationSpec = OperationSpec {
@@ -1573,11 +1818,20 @@ impl DeleteRecycleBinServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteRecycleBinServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteRecycleBinServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_RECYCLE_BIN_SERVER);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_SERVER_GROUP: OperationSpec = OperationSpec {
@@ -1617,11 +1871,18 @@ impl DeleteServerGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_GROUP);
         input.path("server_group_id", self.server_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SERVER_GROUP_MEMBER: OperationSpec = OperationSpec {
@@ -1668,7 +1929,14 @@ impl DeleteServerGroupMember {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -1676,7 +1944,7 @@ impl DeleteServerGroupMember {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SERVER_METADATA: OperationSpec = OperationSpec {
@@ -1723,12 +1991,19 @@ impl DeleteServerMetadata {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_METADATA);
         input.path("key", self.key.as_deref());
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SERVER_PASSWORD: OperationSpec = OperationSpec {
@@ -1768,11 +2043,18 @@ impl DeleteServerPassword {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SERVERS: OperationSpec = OperationSpec {
@@ -1811,14 +2093,23 @@ impl DeleteServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DETACH_SERVER_VOLUME: OperationSpec = OperationSpec {
@@ -1876,13 +2167,22 @@ impl DetachServerVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DetachServerVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DetachServerVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SERVER_VOLUME);
         input.path("server_id", self.server_id.as_deref());
         input.path("volume_id", self.volume_id.as_deref());
         input.query("delete_flag", &self.delete_flag);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DISASSOCIATE_SERVER_VIRTUAL_IP: OperationSpec = OperationSpec {
@@ -1931,9 +2231,16 @@ impl DisassociateServerVirtualIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DisassociateServerVirtualIpResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DisassociateServerVirtualIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_SERVER_VIRTUAL_IP);
         input.path("nic_id", self.nic_id.as_deref());
         if let Some(body) = &self.body {
@@ -1941,7 +2248,7 @@ impl DisassociateServerVirtualIp {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXECUTE_SERVER_DUMP: OperationSpec = OperationSpec {
@@ -1981,11 +2288,18 @@ impl ExecuteServerDump {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_SERVER_DUMP);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static EXECUTE_SERVER_REDEPLOY: OperationSpec = OperationSpec {
@@ -2025,11 +2339,20 @@ impl ExecuteServerRedeploy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ExecuteServerRedeployResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExecuteServerRedeployResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_SERVER_REDEPLOY);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CLOUD_SERVERS: OperationSpec = OperationSpec {
@@ -2219,7 +2542,16 @@ impl ListCloudServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListCloudServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListCloudServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUD_SERVERS);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -2242,7 +2574,7 @@ impl ListCloudServers {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListCloudServers {
@@ -2427,7 +2759,16 @@ impl ListFlavorSellPolicies {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFlavorSellPoliciesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFlavorSellPoliciesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVOR_SELL_POLICIES);
         input.query("flavor_id", &self.flavor_id);
         input.query("sell_status", &self.sell_status);
@@ -2449,7 +2790,7 @@ impl ListFlavorSellPolicies {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListFlavorSellPolicies {
@@ -2575,14 +2916,23 @@ impl ListFlavors {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFlavorsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFlavorsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVORS);
         input.query("availability_zone", &self.availability_zone);
         input.query("flavor_id", &self.flavor_id);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListFlavors {
@@ -2716,9 +3066,31 @@ impl ListLaunchTemplateVersions {
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListLaunchTemplateVersionsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListLaunchTemplateVersionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_json(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |mut output: models::ListLaunchTemplateVersionsResponse, headers| {
+                    output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    );
+                    Ok(output)
+                },
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_LAUNCH_TEMPLATE_VERSIONS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -2727,17 +3099,7 @@ impl ListLaunchTemplateVersions {
         input.query("flavor_id", &self.flavor_id);
         input.query("version", &self.version);
         input.options(self.options);
-        let response = self.client.send_json(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |mut output: models::ListLaunchTemplateVersionsResponse, headers| {
-                output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                );
-                Ok(output)
-            },
-        )
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListLaunchTemplateVersions {
@@ -2913,7 +3275,16 @@ impl ListRecycleBinServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListRecycleBinServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRecycleBinServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RECYCLE_BIN_SERVERS);
         input.query("all_tenants", &self.all_tenants);
         input.query("availability_zone", &self.availability_zone);
@@ -2926,7 +3297,7 @@ impl ListRecycleBinServers {
         input.query("tags", &self.tags);
         input.query("tags_key", &self.tags_key);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListRecycleBinServers {
@@ -3080,7 +3451,16 @@ impl ListResizeFlavors {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListResizeFlavorsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListResizeFlavorsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RESIZE_FLAVORS);
         input.query("instance_uuid", &self.instance_uuid);
         input.query("limit", &self.limit);
@@ -3090,7 +3470,7 @@ impl ListResizeFlavors {
         input.query("source_flavor_id", &self.source_flavor_id);
         input.query("source_flavor_name", &self.source_flavor_name);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListResizeFlavors {
@@ -3244,7 +3624,16 @@ impl ListScheduledEvents {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListScheduledEventsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListScheduledEventsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SCHEDULED_EVENTS);
         input.query("marker", &self.marker);
         input.query("id", &self.id);
@@ -3255,7 +3644,7 @@ impl ListScheduledEvents {
         input.query("publish_until", &self.publish_until);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListScheduledEvents {
@@ -3347,10 +3736,19 @@ impl ListServerAzInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServerAzInfoResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerAzInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_AZ_INFO);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVER_BLOCK_DEVICES: OperationSpec = OperationSpec {
@@ -3390,11 +3788,20 @@ impl ListServerBlockDevices {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServerBlockDevicesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerBlockDevicesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_BLOCK_DEVICES);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVER_GROUPS: OperationSpec = OperationSpec {
@@ -3441,12 +3848,21 @@ impl ListServerGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServerGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_GROUPS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListServerGroups {
@@ -3548,11 +3964,20 @@ impl ListServerInterfaces {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServerInterfacesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerInterfacesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_INTERFACES);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVER_TAGS: OperationSpec = OperationSpec {
@@ -3584,10 +4009,19 @@ impl ListServerTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServerTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVER_VOLUME_ATTACHMENTS: OperationSpec = OperationSpec {
@@ -3627,13 +4061,20 @@ impl ListServerVolumeAttachments {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListServerVolumeAttachmentsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServerVolumeAttachmentsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_VOLUME_ATTACHMENTS);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVERS_BY_TAG: OperationSpec = OperationSpec {
@@ -3672,14 +4113,23 @@ impl ListServersByTag {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServersByTagResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServersByTagResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVERS_BY_TAG);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SERVERS_DETAILS: OperationSpec = OperationSpec {
@@ -3810,7 +4260,16 @@ impl ListServersDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListServersDetailsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListServersDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVERS_DETAILS);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.query("flavor", &self.flavor);
@@ -3826,7 +4285,7 @@ impl ListServersDetails {
         input.query("server_id", &self.server_id);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListServersDetails {
@@ -3952,24 +4411,38 @@ impl ListTemplates {
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
-    pub async fn send(self) -> Result<Response<models::ListTemplatesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTemplatesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_json(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |mut output: models::ListTemplatesResponse, headers| {
+                    output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    );
+                    Ok(output)
+                },
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TEMPLATES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("launch_template_id", &self.launch_template_id);
         input.query("name", &self.name);
         input.options(self.options);
-        let response = self.client.send_json(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |mut output: models::ListTemplatesResponse, headers| {
-                output.x_request_id = huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                );
-                Ok(output)
-            },
-        )
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTemplates {
@@ -4074,7 +4547,16 @@ impl MigrateServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::MigrateServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::MigrateServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_SERVER);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -4082,7 +4564,7 @@ impl MigrateServer {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_ASSOCIATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -4129,7 +4611,14 @@ impl NovaAssociateSecurityGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_ASSOCIATE_SECURITY_GROUP);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -4137,7 +4626,7 @@ impl NovaAssociateSecurityGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NOVA_ATTACH_INTERFACE: OperationSpec = OperationSpec {
@@ -4184,7 +4673,16 @@ impl NovaAttachInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaAttachInterfaceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaAttachInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_ATTACH_INTERFACE);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -4192,7 +4690,7 @@ impl NovaAttachInterface {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_CREATE_KEYPAIR: OperationSpec = OperationSpec {
@@ -4240,7 +4738,16 @@ impl NovaCreateKeypair {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaCreateKeypairResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaCreateKeypairResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_CREATE_KEYPAIR);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         if let Some(body) = &self.body {
@@ -4248,7 +4755,7 @@ impl NovaCreateKeypair {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_CREATE_SERVERS: OperationSpec = OperationSpec {
@@ -4296,7 +4803,16 @@ impl NovaCreateServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaCreateServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaCreateServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_CREATE_SERVERS);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         if let Some(body) = &self.body {
@@ -4304,7 +4820,7 @@ impl NovaCreateServers {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_DELETE_KEYPAIR: OperationSpec = OperationSpec {
@@ -4343,11 +4859,18 @@ impl NovaDeleteKeypair {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DELETE_KEYPAIR);
         input.path("keypair_name", self.keypair_name.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NOVA_DELETE_SERVER: OperationSpec = OperationSpec {
@@ -4387,11 +4910,18 @@ impl NovaDeleteServer {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DELETE_SERVER);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NOVA_DISASSOCIATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -4441,7 +4971,14 @@ impl NovaDisassociateSecurityGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DISASSOCIATE_SECURITY_GROUP);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -4449,7 +4986,7 @@ impl NovaDisassociateSecurityGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NOVA_LIST_AVAILABILITY_ZONES: OperationSpec = OperationSpec {
@@ -4481,12 +5018,19 @@ impl NovaListAvailabilityZones {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NovaListAvailabilityZonesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListAvailabilityZonesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_AVAILABILITY_ZONES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_LIST_KEYPAIRS: OperationSpec = OperationSpec {
@@ -4543,13 +5087,22 @@ impl NovaListKeypairs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaListKeypairsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListKeypairsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_KEYPAIRS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_LIST_SERVER_SECURITY_GROUPS: OperationSpec = OperationSpec {
@@ -4589,13 +5142,20 @@ impl NovaListServerSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NovaListServerSecurityGroupsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListServerSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVER_SECURITY_GROUPS);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_LIST_SERVERS: OperationSpec = OperationSpec {
@@ -4736,7 +5296,16 @@ impl NovaListServers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaListServersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListServersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVERS);
         input.query("changes-since", &self.changes_since);
         input.query("flavor", &self.flavor);
@@ -4753,7 +5322,7 @@ impl NovaListServers {
         input.query("tags", &self.tags);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NovaListServers {
@@ -4953,7 +5522,16 @@ impl NovaListServersDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaListServersDetailsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListServersDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVERS_DETAILS);
         input.query("changes-since", &self.changes_since);
         input.query("flavor", &self.flavor);
@@ -4969,7 +5547,7 @@ impl NovaListServersDetails {
         input.query("tags", &self.tags);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NovaListServersDetails {
@@ -5061,10 +5639,19 @@ impl NovaListVersions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaListVersionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaListVersionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_VERSIONS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_SHOW_FLAVOR_EXTRA_SPECS: OperationSpec = OperationSpec {
@@ -5104,13 +5691,20 @@ impl NovaShowFlavorExtraSpecs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NovaShowFlavorExtraSpecsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaShowFlavorExtraSpecsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_FLAVOR_EXTRA_SPECS);
         input.path("flavor_id", self.flavor_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_SHOW_KEYPAIR: OperationSpec = OperationSpec {
@@ -5158,12 +5752,21 @@ impl NovaShowKeypair {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaShowKeypairResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaShowKeypairResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_KEYPAIR);
         input.path("keypair_name", self.keypair_name.as_deref());
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_SHOW_SERVER: OperationSpec = OperationSpec {
@@ -5212,12 +5815,21 @@ impl NovaShowServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaShowServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaShowServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_SERVER);
         input.path("server_id", self.server_id.as_deref());
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_SHOW_SERVER_INTERFACE: OperationSpec = OperationSpec {
@@ -5265,14 +5877,21 @@ impl NovaShowServerInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NovaShowServerInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaShowServerInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_SERVER_INTERFACE);
         input.path("port_id", self.port_id.as_deref());
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NOVA_SHOW_VERSION: OperationSpec = OperationSpec {
@@ -5311,11 +5930,20 @@ impl NovaShowVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NovaShowVersionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NovaShowVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_VERSION);
         input.path("api_version", self.api_version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REGISTER_SERVER_MONITOR: OperationSpec = OperationSpec {
@@ -5362,7 +5990,14 @@ impl RegisterServerMonitor {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REGISTER_SERVER_MONITOR);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5370,7 +6005,7 @@ impl RegisterServerMonitor {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static REINSTALL_SERVER_WITH_CLOUD_INIT: OperationSpec = OperationSpec {
@@ -5420,9 +6055,16 @@ impl ReinstallServerWithCloudInit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ReinstallServerWithCloudInitResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ReinstallServerWithCloudInitResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REINSTALL_SERVER_WITH_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5430,7 +6072,7 @@ impl ReinstallServerWithCloudInit {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REINSTALL_SERVER_WITHOUT_CLOUD_INIT: OperationSpec = OperationSpec {
@@ -5480,9 +6122,16 @@ impl ReinstallServerWithoutCloudInit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ReinstallServerWithoutCloudInitResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ReinstallServerWithoutCloudInitResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REINSTALL_SERVER_WITHOUT_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5490,7 +6139,7 @@ impl ReinstallServerWithoutCloudInit {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESET_SERVER_PASSWORD: OperationSpec = OperationSpec {
@@ -5537,7 +6186,14 @@ impl ResetServerPassword {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5545,7 +6201,7 @@ impl ResetServerPassword {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESIZE_POST_PAID_SERVER: OperationSpec = OperationSpec {
@@ -5592,7 +6248,16 @@ impl ResizePostPaidServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResizePostPaidServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResizePostPaidServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_POST_PAID_SERVER);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5600,7 +6265,7 @@ impl ResizePostPaidServer {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESIZE_SERVER: OperationSpec = OperationSpec {
@@ -5647,7 +6312,16 @@ impl ResizeServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResizeServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResizeServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_SERVER);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -5655,7 +6329,7 @@ impl ResizeServer {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REVERT_RECYCLE_BIN_SERVER: OperationSpec = OperationSpec {
@@ -5695,11 +6369,20 @@ impl RevertRecycleBinServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RevertRecycleBinServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RevertRecycleBinServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REVERT_RECYCLE_BIN_SERVER);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_APPENDABLE_VOLUME_QUOTA: OperationSpec = OperationSpec {
@@ -5739,13 +6422,20 @@ impl ShowAppendableVolumeQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowAppendableVolumeQuotaResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAppendableVolumeQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_APPENDABLE_VOLUME_QUOTA);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FLAVOR_CAPACITY: OperationSpec = OperationSpec {
@@ -5799,13 +6489,22 @@ impl ShowFlavorCapacity {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFlavorCapacityResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFlavorCapacityResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FLAVOR_CAPACITY);
         input.path("flavor_id", self.flavor_id.as_deref());
         input.query("count", &self.count);
         input.query("region_ids", &self.region_ids);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_JOB: OperationSpec = OperationSpec {
@@ -5845,11 +6544,20 @@ impl ShowJob {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowJobResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowJobResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -5929,11 +6637,20 @@ impl ShowMetadataOptions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMetadataOptionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMetadataOptionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_METADATA_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_RECYCLE_BIN: OperationSpec = OperationSpec {
@@ -5965,10 +6682,19 @@ impl ShowRecycleBin {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRecycleBinResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRecycleBinResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_BIN);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_RESET_PASSWORD_FLAG: OperationSpec = OperationSpec {
@@ -6008,11 +6734,20 @@ impl ShowResetPasswordFlag {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowResetPasswordFlagResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowResetPasswordFlagResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RESET_PASSWORD_FLAG);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERIAL_CONSOLE_ACTIONS: OperationSpec = OperationSpec {
@@ -6052,13 +6787,20 @@ impl ShowSerialConsoleActions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowSerialConsoleActionsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSerialConsoleActionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERIAL_CONSOLE_ACTIONS);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER: OperationSpec = OperationSpec {
@@ -6098,11 +6840,20 @@ impl ShowServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_SERVER_ACTIVE: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -6230,13 +6981,20 @@ impl ShowServerAttachableNicNum {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowServerAttachableNicNumResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerAttachableNicNumResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_ATTACHABLE_NIC_NUM);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_BLOCK_DEVICE: OperationSpec = OperationSpec {
@@ -6284,12 +7042,21 @@ impl ShowServerBlockDevice {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerBlockDeviceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerBlockDeviceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_BLOCK_DEVICE);
         input.path("server_id", self.server_id.as_deref());
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_CONSOLE_OUTPUT: OperationSpec = OperationSpec {
@@ -6337,14 +7104,21 @@ impl ShowServerConsoleOutput {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowServerConsoleOutputResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerConsoleOutputResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_CONSOLE_OUTPUT);
         input.path("server_id", self.server_id.as_deref());
         input.query("length", &self.length);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_GROUP: OperationSpec = OperationSpec {
@@ -6384,11 +7158,20 @@ impl ShowServerGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_GROUP);
         input.path("server_group_id", self.server_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_LIMITS: OperationSpec = OperationSpec {
@@ -6420,10 +7203,19 @@ impl ShowServerLimits {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerLimitsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerLimitsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_LIMITS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_PASSWORD: OperationSpec = OperationSpec {
@@ -6463,11 +7255,20 @@ impl ShowServerPassword {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerPasswordResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerPasswordResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_REMOTE_CONSOLE: OperationSpec = OperationSpec {
@@ -6514,9 +7315,16 @@ impl ShowServerRemoteConsole {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowServerRemoteConsoleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerRemoteConsoleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_REMOTE_CONSOLE);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -6524,7 +7332,7 @@ impl ShowServerRemoteConsole {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SERVER_TAGS: OperationSpec = OperationSpec {
@@ -6564,11 +7372,20 @@ impl ShowServerTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowServerTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowServerTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_METADATA_OPTIONS: OperationSpec = OperationSpec {
@@ -6618,14 +7435,21 @@ impl UpdateMetadataOptions {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_METADATA_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_RECYCLE_BIN: OperationSpec = OperationSpec {
@@ -6664,14 +7488,21 @@ impl UpdateRecycleBin {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_BIN);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_RECYCLE_BIN_POLICY: OperationSpec = OperationSpec {
@@ -6710,14 +7541,21 @@ impl UpdateRecycleBinPolicy {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_BIN_POLICY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SCHEDULED_EVENT: OperationSpec = OperationSpec {
@@ -6764,7 +7602,30 @@ impl UpdateScheduledEvent {
         self
     }
     /// Sends the request; the output holds the response headers.
-    pub async fn send(self) -> Result<Response<models::UpdateScheduledEventResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateScheduledEventResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        let call = huaweicloud_sdk_core::__codegen::send_empty(
+            client,
+            self.operation_input(),
+        );
+        async move {
+            huaweicloud_sdk_core::__codegen::map_output(
+                call.await?,
+                |(), headers| Ok(models::UpdateScheduledEventResponse {
+                    x_request_id: huaweicloud_sdk_core::__codegen::header_text(
+                        headers,
+                        "X-Request-Id",
+                    ),
+                }),
+            )
+        }
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SCHEDULED_EVENT);
         input.path("id", self.id.as_deref());
         if let Some(body) = &self.body {
@@ -6772,16 +7633,7 @@ impl UpdateScheduledEvent {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        let response = self.client.send_empty(input).await?;
-        huaweicloud_sdk_core::__codegen::map_output(
-            response,
-            |(), headers| Ok(models::UpdateScheduledEventResponse {
-                x_request_id: huaweicloud_sdk_core::__codegen::header_text(
-                    headers,
-                    "X-Request-Id",
-                ),
-            }),
-        )
+        Ok(input)
     }
 }
 static UPDATE_SERIAL_CONSOLE_OPTIONS: OperationSpec = OperationSpec {
@@ -6828,14 +7680,21 @@ impl UpdateSerialConsoleOptions {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERIAL_CONSOLE_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SERVER: OperationSpec = OperationSpec {
@@ -6882,7 +7741,16 @@ impl UpdateServer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateServerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateServerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -6890,7 +7758,7 @@ impl UpdateServer {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SERVER_AUTO_TERMINATE_TIME: OperationSpec = OperationSpec {
@@ -6940,7 +7808,14 @@ impl UpdateServerAutoTerminateTime {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_AUTO_TERMINATE_TIME);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -6948,7 +7823,7 @@ impl UpdateServerAutoTerminateTime {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SERVER_BLOCK_DEVICE: OperationSpec = OperationSpec {
@@ -7003,7 +7878,14 @@ impl UpdateServerBlockDevice {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_BLOCK_DEVICE);
         input.path("server_id", self.server_id.as_deref());
         input.path("volume_id", self.volume_id.as_deref());
@@ -7012,7 +7894,7 @@ impl UpdateServerBlockDevice {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SERVER_INTERFACE: OperationSpec = OperationSpec {
@@ -7067,7 +7949,14 @@ impl UpdateServerInterface {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_INTERFACE);
         input.path("server_id", self.server_id.as_deref());
         input.path("port_id", self.port_id.as_deref());
@@ -7076,7 +7965,7 @@ impl UpdateServerInterface {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SERVER_METADATA: OperationSpec = OperationSpec {
@@ -7123,7 +8012,16 @@ impl UpdateServerMetadata {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateServerMetadataResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateServerMetadataResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_METADATA);
         input.path("server_id", self.server_id.as_deref());
         if let Some(body) = &self.body {
@@ -7131,6 +8029,6 @@ impl UpdateServerMetadata {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

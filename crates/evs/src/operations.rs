@@ -46,14 +46,21 @@ impl AssociateAutoSnapshotPolicy {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SNAPSHOT_GROUP_TAG: OperationSpec = OperationSpec {
@@ -100,14 +107,21 @@ impl BatchCreateSnapshotGroupTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SNAPSHOT_GROUP_TAG);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SNAPSHOT_TAGS: OperationSpec = OperationSpec {
@@ -154,14 +168,21 @@ impl BatchCreateSnapshotTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SNAPSHOT_TAGS);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_VOLUME_TAGS: OperationSpec = OperationSpec {
@@ -208,7 +229,14 @@ impl BatchCreateVolumeTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -216,7 +244,7 @@ impl BatchCreateVolumeTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SNAPSHOT_GROUP_TAG: OperationSpec = OperationSpec {
@@ -263,14 +291,21 @@ impl BatchDeleteSnapshotGroupTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SNAPSHOT_GROUP_TAG);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SNAPSHOT_TAGS: OperationSpec = OperationSpec {
@@ -317,14 +352,21 @@ impl BatchDeleteSnapshotTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SNAPSHOT_TAGS);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_VOLUME_TAGS: OperationSpec = OperationSpec {
@@ -371,7 +413,14 @@ impl BatchDeleteVolumeTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -379,7 +428,7 @@ impl BatchDeleteVolumeTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_RESIZE_VOLUMES: OperationSpec = OperationSpec {
@@ -418,14 +467,23 @@ impl BatchResizeVolumes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchResizeVolumesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchResizeVolumesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESIZE_VOLUMES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_VOLUME_CHARGE_MODE: OperationSpec = OperationSpec {
@@ -464,13 +522,22 @@ impl ChangeVolumeChargeMode {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_VOLUME_CHARGE_MODE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static CINDER_ACCEPT_VOLUME_TRANSFER: OperationSpec = OperationSpec {
@@ -517,9 +584,16 @@ impl CinderAcceptVolumeTransfer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CinderAcceptVolumeTransferResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderAcceptVolumeTransferResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_ACCEPT_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
         if let Some(body) = &self.body {
@@ -527,7 +601,7 @@ impl CinderAcceptVolumeTransfer {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CINDER_CREATE_VOLUME_TRANSFER: OperationSpec = OperationSpec {
@@ -566,16 +640,23 @@ impl CinderCreateVolumeTransfer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CinderCreateVolumeTransferResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderCreateVolumeTransferResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_CREATE_VOLUME_TRANSFER);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CINDER_DELETE_VOLUME_TRANSFER: OperationSpec = OperationSpec {
@@ -615,11 +696,18 @@ impl CinderDeleteVolumeTransfer {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_DELETE_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CINDER_LIST_AVAILABILITY_ZONES: OperationSpec = OperationSpec {
@@ -651,12 +739,19 @@ impl CinderListAvailabilityZones {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CinderListAvailabilityZonesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderListAvailabilityZonesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_AVAILABILITY_ZONES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CINDER_LIST_QUOTAS: OperationSpec = OperationSpec {
@@ -704,12 +799,21 @@ impl CinderListQuotas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CinderListQuotasResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderListQuotasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_QUOTAS);
         input.path("target_project_id", self.target_project_id.as_deref());
         input.required_query("usage", self.usage.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CINDER_LIST_VOLUME_TRANSFERS: OperationSpec = OperationSpec {
@@ -757,14 +861,21 @@ impl CinderListVolumeTransfers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CinderListVolumeTransfersResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderListVolumeTransfersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_VOLUME_TRANSFERS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for CinderListVolumeTransfers {
@@ -855,10 +966,19 @@ impl CinderListVolumeTypes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CinderListVolumeTypesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderListVolumeTypesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_VOLUME_TYPES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CINDER_SHOW_VOLUME_TRANSFER: OperationSpec = OperationSpec {
@@ -898,13 +1018,20 @@ impl CinderShowVolumeTransfer {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CinderShowVolumeTransferResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CinderShowVolumeTransferResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_SHOW_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_AUTO_SNAPSHOT_POLICIES: OperationSpec = OperationSpec {
@@ -973,9 +1100,16 @@ impl CountAutoSnapshotPolicies {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CountAutoSnapshotPoliciesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountAutoSnapshotPoliciesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_AUTO_SNAPSHOT_POLICIES);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -983,7 +1117,7 @@ impl CountAutoSnapshotPolicies {
         input.query("tags", &self.tags);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_SNAPSHOT_CHAINS: OperationSpec = OperationSpec {
@@ -1047,14 +1181,23 @@ impl CountSnapshotChains {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountSnapshotChainsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountSnapshotChainsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOT_CHAINS);
         input.query("volume_id", &self.volume_id);
         input.query("availability_zone", &self.availability_zone);
         input.query("category", &self.category);
         input.query("id", &self.id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_SNAPSHOTS: OperationSpec = OperationSpec {
@@ -1164,7 +1307,16 @@ impl CountSnapshots {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountSnapshotsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountSnapshotsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOTS);
         input.query("volume_id", &self.volume_id);
         input.query("availability_zone", &self.availability_zone);
@@ -1177,7 +1329,7 @@ impl CountSnapshots {
         input.query("tags", &self.tags);
         input.query("snapshot_chain_id", &self.snapshot_chain_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_SNAPSHOTS_GROUP: OperationSpec = OperationSpec {
@@ -1254,7 +1406,16 @@ impl CountSnapshotsGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountSnapshotsGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountSnapshotsGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOTS_GROUP);
         input.query("name", &self.name);
         input.query("status", &self.status);
@@ -1263,7 +1424,7 @@ impl CountSnapshotsGroup {
         input.query("tag_key", &self.tag_key);
         input.query("tags", &self.tags);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_AUTO_SNAPSHOT_POLICY: OperationSpec = OperationSpec {
@@ -1302,15 +1463,22 @@ impl CreateAutoSnapshotPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateAutoSnapshotPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateAutoSnapshotPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_AUTO_SNAPSHOT_POLICY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SNAPSHOT: OperationSpec = OperationSpec {
@@ -1349,14 +1517,23 @@ impl CreateSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SNAPSHOT);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SNAPSHOT_GROUP: OperationSpec = OperationSpec {
@@ -1395,13 +1572,22 @@ impl CreateSnapshotGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSnapshotGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSnapshotGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SNAPSHOT_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_STANDARD_SNAPSHOT: OperationSpec = OperationSpec {
@@ -1440,13 +1626,22 @@ impl CreateStandardSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateStandardSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateStandardSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_STANDARD_SNAPSHOT);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_VOLUME: OperationSpec = OperationSpec {
@@ -1494,7 +1689,16 @@ impl CreateVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VOLUME);
         input.header("X-Client-Token", self.x_client_token.as_deref());
         if let Some(body) = &self.body {
@@ -1502,7 +1706,7 @@ impl CreateVolume {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl std::fmt::Debug for CreateVolume {
@@ -1556,11 +1760,20 @@ impl DeleteAutoSnapshotPolicy {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static DELETE_SNAPSHOT: OperationSpec = OperationSpec {
@@ -1600,11 +1813,18 @@ impl DeleteSnapshot {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SNAPSHOT_GROUP: OperationSpec = OperationSpec {
@@ -1644,11 +1864,20 @@ impl DeleteSnapshotGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteSnapshotGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteSnapshotGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_STANDARD_SNAPSHOT: OperationSpec = OperationSpec {
@@ -1688,11 +1917,20 @@ impl DeleteStandardSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteStandardSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteStandardSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_VOLUME: OperationSpec = OperationSpec {
@@ -1732,11 +1970,20 @@ impl DeleteVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_VOLUME_IN_RECYCLE: OperationSpec = OperationSpec {
@@ -1776,11 +2023,18 @@ impl DeleteVolumeInRecycle {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DISASSOCIATE_AUTO_SNAPSHOT_POLICY: OperationSpec = OperationSpec {
@@ -1827,14 +2081,21 @@ impl DisassociateAutoSnapshotPolicy {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static LIST_AUTO_SNAPSHOT_POLICY: OperationSpec = OperationSpec {
@@ -1934,7 +2195,16 @@ impl ListAutoSnapshotPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAutoSnapshotPolicyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAutoSnapshotPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AUTO_SNAPSHOT_POLICY);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -1946,7 +2216,7 @@ impl ListAutoSnapshotPolicy {
         input.query("sort_key", &self.sort_key);
         input.query("sort_dir", &self.sort_dir);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListAutoSnapshotPolicy {
@@ -2076,7 +2346,16 @@ impl ListSnapshotChains {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotChainsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotChainsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_CHAINS);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -2084,7 +2363,7 @@ impl ListSnapshotChains {
         input.query("volume_id", &self.volume_id);
         input.query("category", &self.category);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotChains {
@@ -2263,7 +2542,16 @@ impl ListSnapshotGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_GROUP);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -2277,7 +2565,7 @@ impl ListSnapshotGroup {
         input.query("sort_dir", &self.sort_dir);
         input.query("server_id", &self.server_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotGroup {
@@ -2368,10 +2656,19 @@ impl ListSnapshotGroupTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotGroupTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotGroupTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_GROUP_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SNAPSHOT_TAGS: OperationSpec = OperationSpec {
@@ -2403,10 +2700,19 @@ impl ListSnapshotTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SNAPSHOTS: OperationSpec = OperationSpec {
@@ -2524,7 +2830,16 @@ impl ListSnapshots {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOTS);
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
@@ -2538,7 +2853,7 @@ impl ListSnapshots {
         input.query("service_type", &self.service_type);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshots {
@@ -2762,7 +3077,16 @@ impl ListSnapshotsDetails {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSnapshotsDetailsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSnapshotsDetailsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOTS_DETAILS);
         input.query("marker", &self.marker);
         input.query("volume_id", &self.volume_id);
@@ -2782,7 +3106,7 @@ impl ListSnapshotsDetails {
         input.query("snapshot_chain_id", &self.snapshot_chain_id);
         input.query("snapshot_group_id", &self.snapshot_group_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotsDetails {
@@ -2876,10 +3200,19 @@ impl ListVersions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVersionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVersionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VERSIONS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VOLUME_TAGS: OperationSpec = OperationSpec {
@@ -2911,10 +3244,19 @@ impl ListVolumeTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVolumeTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVolumeTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUME_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VOLUMES: OperationSpec = OperationSpec {
@@ -3097,7 +3439,16 @@ impl ListVolumes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVolumesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVolumesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES);
         input.query("marker", &self.marker);
         input.query("name", &self.name);
@@ -3119,7 +3470,7 @@ impl ListVolumes {
         input.query("server_id", &self.server_id);
         input.query("not_metadata", &self.not_metadata);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVolumes {
@@ -3216,14 +3567,23 @@ impl ListVolumesByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVolumesByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVolumesByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VOLUMES_IN_RECYCLE: OperationSpec = OperationSpec {
@@ -3300,7 +3660,16 @@ impl ListVolumesInRecycle {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVolumesInRecycleResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVolumesInRecycleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES_IN_RECYCLE);
         input.query("name", &self.name);
         input.query("status", &self.status);
@@ -3309,7 +3678,7 @@ impl ListVolumesInRecycle {
         input.query("service_type", &self.service_type);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVolumesInRecycle {
@@ -3418,7 +3787,16 @@ impl ModifyVolumeQoS {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyVolumeQoSResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyVolumeQoSResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_VOLUME_QO_S);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -3426,7 +3804,7 @@ impl ModifyVolumeQoS {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESIZE_VOLUME: OperationSpec = OperationSpec {
@@ -3473,7 +3851,16 @@ impl ResizeVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResizeVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResizeVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -3481,7 +3868,7 @@ impl ResizeVolume {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RETYPE_VOLUME: OperationSpec = OperationSpec {
@@ -3528,7 +3915,16 @@ impl RetypeVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RetypeVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RetypeVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RETYPE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -3536,7 +3932,7 @@ impl RetypeVolume {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REVERT_VOLUME_IN_RECYCLE: OperationSpec = OperationSpec {
@@ -3576,11 +3972,18 @@ impl RevertVolumeInRecycle {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REVERT_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static ROLLBACK_SNAPSHOT: OperationSpec = OperationSpec {
@@ -3627,7 +4030,16 @@ impl RollbackSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RollbackSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RollbackSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
@@ -3635,7 +4047,7 @@ impl RollbackSnapshot {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ROLLBACK_STANDARD_SNAPSHOT: OperationSpec = OperationSpec {
@@ -3682,16 +4094,23 @@ impl RollbackStandardSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::RollbackStandardSnapshotResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RollbackStandardSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_AUTO_SNAPSHOT_POLICY: OperationSpec = OperationSpec {
@@ -3731,11 +4150,20 @@ impl ShowAutoSnapshotPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowAutoSnapshotPolicyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAutoSnapshotPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_JOB: OperationSpec = OperationSpec {
@@ -3775,11 +4203,20 @@ impl ShowJob {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowJobResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowJobResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -3851,10 +4288,19 @@ impl ShowRecyclePolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRecyclePolicyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRecyclePolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_POLICY);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SNAPSHOT: OperationSpec = OperationSpec {
@@ -3894,11 +4340,20 @@ impl ShowSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SNAPSHOT_GROUP: OperationSpec = OperationSpec {
@@ -3938,11 +4393,20 @@ impl ShowSnapshotGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSnapshotGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSnapshotGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_STANDARD_SNAPSHOT: OperationSpec = OperationSpec {
@@ -3982,11 +4446,20 @@ impl ShowStandardSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowStandardSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowStandardSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VERSION: OperationSpec = OperationSpec {
@@ -4026,11 +4499,20 @@ impl ShowVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVersionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION);
         input.path("version", self.version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VOLUME: OperationSpec = OperationSpec {
@@ -4070,11 +4552,20 @@ impl ShowVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_VOLUME_AVAILABLE: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -4167,11 +4658,20 @@ impl ShowVolumeInRecycle {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVolumeInRecycleResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVolumeInRecycleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VOLUME_TAGS: OperationSpec = OperationSpec {
@@ -4211,11 +4711,20 @@ impl ShowVolumeTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVolumeTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVolumeTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UNSUBSCRIBE_POSTPAID_VOLUME: OperationSpec = OperationSpec {
@@ -4254,14 +4763,23 @@ impl UnsubscribePostpaidVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<serde_json::Value>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<serde_json::Value>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UNSUBSCRIBE_POSTPAID_VOLUME);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_AUTO_SNAPSHOT_POLICY: OperationSpec = OperationSpec {
@@ -4308,16 +4826,23 @@ impl UpdateAutoSnapshotPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateAutoSnapshotPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateAutoSnapshotPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_RECYCLE_POLICY: OperationSpec = OperationSpec {
@@ -4356,13 +4881,20 @@ impl UpdateRecyclePolicy {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_POLICY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_SNAPSHOT: OperationSpec = OperationSpec {
@@ -4409,7 +4941,16 @@ impl UpdateSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
@@ -4417,7 +4958,7 @@ impl UpdateSnapshot {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SNAPSHOT_GROUP: OperationSpec = OperationSpec {
@@ -4464,14 +5005,23 @@ impl UpdateSnapshotGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateSnapshotGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSnapshotGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_STANDARD_SNAPSHOT: OperationSpec = OperationSpec {
@@ -4518,14 +5068,23 @@ impl UpdateStandardSnapshot {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateStandardSnapshotResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateStandardSnapshotResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VOLUME: OperationSpec = OperationSpec {
@@ -4572,7 +5131,16 @@ impl UpdateVolume {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateVolumeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateVolumeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
         if let Some(body) = &self.body {
@@ -4580,6 +5148,6 @@ impl UpdateVolume {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

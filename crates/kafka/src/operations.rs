@@ -46,14 +46,21 @@ impl BatchCreateOrDeleteKafkaTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_OR_DELETE_KAFKA_TAG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_GROUP: OperationSpec = OperationSpec {
@@ -100,7 +107,16 @@ impl BatchDeleteGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeleteGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -108,7 +124,7 @@ impl BatchDeleteGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
@@ -155,16 +171,23 @@ impl BatchDeleteInstanceTopic {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchDeleteInstanceTopicResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteInstanceTopicResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_INSTANCE_USERS: OperationSpec = OperationSpec {
@@ -211,14 +234,21 @@ impl BatchDeleteInstanceUsers {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCE_USERS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_MESSAGE_DIAGNOSIS_REPORTS: OperationSpec = OperationSpec {
@@ -265,9 +295,16 @@ impl BatchDeleteMessageDiagnosisReports {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchDeleteMessageDiagnosisReportsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteMessageDiagnosisReportsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_MESSAGE_DIAGNOSIS_REPORTS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -275,7 +312,7 @@ impl BatchDeleteMessageDiagnosisReports {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_RESTART_OR_DELETE_INSTANCES: OperationSpec = OperationSpec {
@@ -314,16 +351,23 @@ impl BatchRestartOrDeleteInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchRestartOrDeleteInstancesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchRestartOrDeleteInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTART_OR_DELETE_INSTANCES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CLOSE_KAFKA_MANAGER: OperationSpec = OperationSpec {
@@ -363,11 +407,18 @@ impl CloseKafkaManager {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CLOSE_KAFKA_MANAGER);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_CONNECTOR: OperationSpec = OperationSpec {
@@ -414,14 +465,23 @@ impl CreateConnector {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateConnectorResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateConnectorResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CONNECTOR);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -468,14 +528,23 @@ impl CreateConnectorTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateConnectorTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateConnectorTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_INSTANCE_BY_ENGINE: OperationSpec = OperationSpec {
@@ -522,7 +591,16 @@ impl CreateInstanceByEngine {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateInstanceByEngineResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateInstanceByEngineResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_BY_ENGINE);
         input.path("engine", self.engine.as_deref());
         if let Some(body) = &self.body {
@@ -530,7 +608,7 @@ impl CreateInstanceByEngine {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
@@ -577,7 +655,16 @@ impl CreateInstanceTopic {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateInstanceTopicResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateInstanceTopicResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -585,7 +672,7 @@ impl CreateInstanceTopic {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_INSTANCE_USER: OperationSpec = OperationSpec {
@@ -632,14 +719,21 @@ impl CreateInstanceUser {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_USER);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_KAFKA_CONSUMER_GROUP: OperationSpec = OperationSpec {
@@ -686,7 +780,16 @@ impl CreateKafkaConsumerGroup {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_CONSUMER_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -694,7 +797,7 @@ impl CreateKafkaConsumerGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static CREATE_KAFKA_REASSIGNMENT_TASK: OperationSpec = OperationSpec {
@@ -741,9 +844,16 @@ impl CreateKafkaReassignmentTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateKafkaReassignmentTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateKafkaReassignmentTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_REASSIGNMENT_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -751,7 +861,7 @@ impl CreateKafkaReassignmentTask {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_KAFKA_REBALANCE_LOG_TASK: OperationSpec = OperationSpec {
@@ -791,13 +901,20 @@ impl CreateKafkaRebalanceLogTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateKafkaRebalanceLogTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateKafkaRebalanceLogTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_REBALANCE_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
@@ -844,14 +961,23 @@ impl CreateKafkaTopicQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateKafkaTopicQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateKafkaTopicQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
@@ -898,16 +1024,23 @@ impl CreateKafkaUserClientQuotaTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateKafkaUserClientQuotaTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateKafkaUserClientQuotaTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_MESSAGE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
@@ -954,9 +1087,16 @@ impl CreateMessageDiagnosisTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateMessageDiagnosisTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateMessageDiagnosisTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MESSAGE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -964,7 +1104,7 @@ impl CreateMessageDiagnosisTask {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PARTITION: OperationSpec = OperationSpec {
@@ -1018,7 +1158,14 @@ impl CreatePartition {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PARTITION);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
@@ -1026,7 +1173,7 @@ impl CreatePartition {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_POST_PAID_KAFKA_INSTANCE: OperationSpec = OperationSpec {
@@ -1065,16 +1212,23 @@ impl CreatePostPaidKafkaInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreatePostPaidKafkaInstanceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePostPaidKafkaInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_POST_PAID_KAFKA_INSTANCE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_BACKGROUND_TASK: OperationSpec = OperationSpec {
@@ -1122,12 +1276,19 @@ impl DeleteBackgroundTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_CONNECTOR: OperationSpec = OperationSpec {
@@ -1167,11 +1328,20 @@ impl DeleteConnector {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteConnectorResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteConnectorResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONNECTOR);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -1219,12 +1389,19 @@ impl DeleteConnectorTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_CONSUMER_GROUP_OFFSETS: OperationSpec = OperationSpec {
@@ -1279,9 +1456,16 @@ impl DeleteConsumerGroupOffsets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DeleteConsumerGroupOffsetsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteConsumerGroupOffsetsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONSUMER_GROUP_OFFSETS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
@@ -1289,7 +1473,7 @@ impl DeleteConsumerGroupOffsets {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_GROUP: OperationSpec = OperationSpec {
@@ -1336,12 +1520,19 @@ impl DeleteGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_INSTANCE: OperationSpec = OperationSpec {
@@ -1381,11 +1572,18 @@ impl DeleteInstance {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
@@ -1439,13 +1637,20 @@ impl DeleteInstanceConsumerGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_KAFKA_TOPIC_MESSAGES: OperationSpec = OperationSpec {
@@ -1499,9 +1704,16 @@ impl DeleteKafkaTopicMessages {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DeleteKafkaTopicMessagesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteKafkaTopicMessagesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_TOPIC_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
@@ -1509,7 +1721,7 @@ impl DeleteKafkaTopicMessages {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
@@ -1556,14 +1768,23 @@ impl DeleteKafkaTopicQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DeleteKafkaTopicQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteKafkaTopicQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
@@ -1610,16 +1831,23 @@ impl DeleteKafkaUserClientQuotaTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DeleteKafkaUserClientQuotaTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DeleteKafkaUserClientQuotaTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_SCHEDULED_TASK: OperationSpec = OperationSpec {
@@ -1667,12 +1895,19 @@ impl DeleteScheduledTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static ENABLE_DNS: OperationSpec = OperationSpec {
@@ -1712,11 +1947,18 @@ impl EnableDns {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ENABLE_DNS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static LIST_AVAILABLE_ZONES: OperationSpec = OperationSpec {
@@ -1748,10 +1990,19 @@ impl ListAvailableZones {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAvailableZonesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAvailableZonesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AVAILABLE_ZONES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_BACKGROUND_TASKS: OperationSpec = OperationSpec {
@@ -1821,7 +2072,16 @@ impl ListBackgroundTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBackgroundTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackgroundTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKGROUND_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("start", &self.start);
@@ -1829,7 +2089,7 @@ impl ListBackgroundTasks {
         input.query("begin_time", &self.begin_time);
         input.query("end_time", &self.end_time);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CONFIG_FEATURES: OperationSpec = OperationSpec {
@@ -1861,10 +2121,19 @@ impl ListConfigFeatures {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListConfigFeaturesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigFeaturesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_FEATURES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CONNECTOR_TASKS: OperationSpec = OperationSpec {
@@ -1920,13 +2189,22 @@ impl ListConnectorTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListConnectorTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConnectorTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONNECTOR_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListConnectorTasks {
@@ -2039,12 +2317,21 @@ impl ListEngineProducts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListEngineProductsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListEngineProductsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ENGINE_PRODUCTS);
         input.path("engine", self.engine.as_deref());
         input.query("product_id", &self.product_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
@@ -2098,15 +2385,22 @@ impl ListInstanceConsumerGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListInstanceConsumerGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_INSTANCE_CONSUMER_GROUP_MEMBERS: OperationSpec = OperationSpec {
@@ -2191,9 +2485,16 @@ impl ListInstanceConsumerGroupMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListInstanceConsumerGroupMembersResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP_MEMBERS);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -2203,7 +2504,7 @@ impl ListInstanceConsumerGroupMembers {
         input.query("host", &self.host);
         input.query("member_id", &self.member_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMembers {
@@ -2349,9 +2650,16 @@ impl ListInstanceConsumerGroupMessageOffset {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListInstanceConsumerGroupMessageOffsetResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupMessageOffsetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &LIST_INSTANCE_CONSUMER_GROUP_MESSAGE_OFFSET,
         );
@@ -2363,7 +2671,7 @@ impl ListInstanceConsumerGroupMessageOffset {
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMessageOffset {
@@ -2526,9 +2834,16 @@ impl ListInstanceConsumerGroupTopics {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListInstanceConsumerGroupTopicsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupTopicsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP_TOPICS);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -2539,7 +2854,7 @@ impl ListInstanceConsumerGroupTopics {
         input.query("sort_dir", &self.sort_dir);
         input.query("topic", &self.topic);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics {
@@ -2662,16 +2977,23 @@ impl ListInstanceConsumerGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListInstanceConsumerGroupsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUPS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.query("group", &self.group);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroups {
@@ -2792,13 +3114,22 @@ impl ListInstanceTopics {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListInstanceTopicsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceTopicsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_TOPICS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceTopics {
@@ -2972,7 +3303,16 @@ impl ListInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListInstancesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCES);
         input.required_query("engine", self.engine.as_ref())?;
         input.query("name", &self.name);
@@ -2984,7 +3324,7 @@ impl ListInstances {
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
@@ -3101,15 +3441,22 @@ impl ListMessageDiagnosisReports {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListMessageDiagnosisReportsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMessageDiagnosisReportsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MESSAGE_DIAGNOSIS_REPORTS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListMessageDiagnosisReports {
@@ -3205,10 +3552,19 @@ impl ListObsBuckets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<Vec<models::ObsBucketEntity>>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::ObsBucketEntity>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OBS_BUCKETS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SCHEDULED_TASKS: OperationSpec = OperationSpec {
@@ -3278,7 +3634,16 @@ impl ListScheduledTasks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListScheduledTasksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListScheduledTasksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SCHEDULED_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("start", &self.start);
@@ -3286,7 +3651,7 @@ impl ListScheduledTasks {
         input.query("begin_time", &self.begin_time);
         input.query("end_time", &self.end_time);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_TOPIC_PARTITIONS: OperationSpec = OperationSpec {
@@ -3348,14 +3713,23 @@ impl ListTopicPartitions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListTopicPartitionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTopicPartitionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TOPIC_PARTITIONS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTopicPartitions {
@@ -3481,14 +3855,23 @@ impl ListTopicProducers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListTopicProducersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTopicProducersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TOPIC_PRODUCERS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTopicProducers {
@@ -3607,7 +3990,16 @@ impl ModifyConnectorTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyConnectorTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyConnectorTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
@@ -3615,7 +4007,7 @@ impl ModifyConnectorTask {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static MODIFY_INSTANCE_CONFIGS: OperationSpec = OperationSpec {
@@ -3662,14 +4054,23 @@ impl ModifyInstanceConfigs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyInstanceConfigsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyInstanceConfigsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_INSTANCE_CONFIGS);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static MODIFY_KAFKA_PUBLIC_IP_ACCESS_SWITCH: OperationSpec = OperationSpec {
@@ -3716,14 +4117,21 @@ impl ModifyKafkaPublicIpAccessSwitch {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_KAFKA_PUBLIC_IP_ACCESS_SWITCH);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static MODIFY_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
@@ -3770,14 +4178,23 @@ impl ModifyKafkaTopicQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyKafkaTopicQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyKafkaTopicQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static MODIFY_RECYCLE_POLICY: OperationSpec = OperationSpec {
@@ -3816,13 +4233,22 @@ impl ModifyRecyclePolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ModifyRecyclePolicyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ModifyRecyclePolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_RECYCLE_POLICY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static PAUSE_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -3870,12 +4296,19 @@ impl PauseConnectorTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&PAUSE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_MANAGER_PASSWORD: OperationSpec = OperationSpec {
@@ -3922,14 +4355,21 @@ impl ResetManagerPassword {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MANAGER_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_MESSAGE_OFFSET: OperationSpec = OperationSpec {
@@ -3984,7 +4424,14 @@ impl ResetMessageOffset {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MESSAGE_OFFSET);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
@@ -3993,7 +4440,7 @@ impl ResetMessageOffset {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_MESSAGE_OFFSET_WITH_ENGINE: OperationSpec = OperationSpec {
@@ -4048,7 +4495,14 @@ impl ResetMessageOffsetWithEngine {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MESSAGE_OFFSET_WITH_ENGINE);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
@@ -4057,7 +4511,7 @@ impl ResetMessageOffsetWithEngine {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_PASSWORD: OperationSpec = OperationSpec {
@@ -4104,7 +4558,14 @@ impl ResetPassword {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -4112,7 +4573,7 @@ impl ResetPassword {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESET_USER_PASSWROD: OperationSpec = OperationSpec {
@@ -4167,14 +4628,21 @@ impl ResetUserPasswrod {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_USER_PASSWROD);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("user_name", self.user_name.as_deref());
         input.required_json_body(self.body.as_ref())?;
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESIZE_ENGINE_INSTANCE: OperationSpec = OperationSpec {
@@ -4228,7 +4696,16 @@ impl ResizeEngineInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResizeEngineInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResizeEngineInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_ENGINE_INSTANCE);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -4237,7 +4714,7 @@ impl ResizeEngineInstance {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESIZE_KAFKA_INSTANCE: OperationSpec = OperationSpec {
@@ -4284,7 +4761,16 @@ impl ResizeKafkaInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ResizeKafkaInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ResizeKafkaInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_KAFKA_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -4292,7 +4778,7 @@ impl ResizeKafkaInstance {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESTART_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -4340,12 +4826,19 @@ impl RestartConnectorTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESTART_MANAGER: OperationSpec = OperationSpec {
@@ -4385,11 +4878,20 @@ impl RestartManager {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RestartManagerResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RestartManagerResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_MANAGER);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESTART_SMART_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -4437,12 +4939,19 @@ impl RestartSmartConnectorTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_SMART_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static RESTORE_RECYCLE_INSTANCE: OperationSpec = OperationSpec {
@@ -4481,13 +4990,22 @@ impl RestoreRecycleInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RestoreRecycleInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RestoreRecycleInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTORE_RECYCLE_INSTANCE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static RESUME_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -4535,12 +5053,19 @@ impl ResumeConnectorTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESUME_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static SEND_KAFKA_MESSAGE: OperationSpec = OperationSpec {
@@ -4595,7 +5120,16 @@ impl SendKafkaMessage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::SendKafkaMessageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::SendKafkaMessageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEND_KAFKA_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("action_id", self.action_id.as_ref())?;
@@ -4604,7 +5138,7 @@ impl SendKafkaMessage {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BACKGROUND_TASK: OperationSpec = OperationSpec {
@@ -4652,12 +5186,21 @@ impl ShowBackgroundTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowBackgroundTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBackgroundTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_BACKGROUND_TASK_PROGRESS: OperationSpec = OperationSpec {
@@ -4705,14 +5248,21 @@ impl ShowBackgroundTaskProgress {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowBackgroundTaskProgressResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBackgroundTaskProgressResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK_PROGRESS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CES_HIERARCHY: OperationSpec = OperationSpec {
@@ -4752,11 +5302,20 @@ impl ShowCesHierarchy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowCesHierarchyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowCesHierarchyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CES_HIERARCHY);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CLUSTER: OperationSpec = OperationSpec {
@@ -4796,11 +5355,20 @@ impl ShowCluster {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowClusterResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowClusterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLUSTER);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CONNECTOR_RESOURCE_INFO: OperationSpec = OperationSpec {
@@ -4840,13 +5408,20 @@ impl ShowConnectorResourceInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowConnectorResourceInfoResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowConnectorResourceInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONNECTOR_RESOURCE_INFO);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -4894,12 +5469,21 @@ impl ShowConnectorTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowConnectorTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowConnectorTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_COORDINATORS: OperationSpec = OperationSpec {
@@ -4939,11 +5523,20 @@ impl ShowCoordinators {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowCoordinatorsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowCoordinatorsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_COORDINATORS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_DIAGNOSIS_PRE_CHECK: OperationSpec = OperationSpec {
@@ -4999,13 +5592,22 @@ impl ShowDiagnosisPreCheck {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<Vec<models::KafkaDiagnosisCheckEntity>>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::KafkaDiagnosisCheckEntity>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DIAGNOSIS_PRE_CHECK);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("group", self.group.as_ref())?;
         input.required_query("topic", self.topic.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_GROUP: OperationSpec = OperationSpec {
@@ -5052,12 +5654,21 @@ impl ShowGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_GROUPS: OperationSpec = OperationSpec {
@@ -5104,12 +5715,21 @@ impl ShowGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_GROUPS);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("group", self.group.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE: OperationSpec = OperationSpec {
@@ -5149,11 +5769,20 @@ impl ShowInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static WAIT_UNTIL_INSTANCE_RUNNING: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
@@ -5235,11 +5864,20 @@ impl ShowInstanceConfigs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceConfigsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceConfigsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_CONFIGS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_MESSAGES: OperationSpec = OperationSpec {
@@ -5382,7 +6020,16 @@ impl ShowInstanceMessages {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceMessagesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceMessagesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("topic", self.topic.as_ref())?;
@@ -5399,7 +6046,7 @@ impl ShowInstanceMessages {
         input.query("include", &self.include);
         input.query("exclude", &self.exclude);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_TOPIC_DETAIL: OperationSpec = OperationSpec {
@@ -5446,14 +6093,21 @@ impl ShowInstanceTopicDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowInstanceTopicDetailResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceTopicDetailResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_TOPIC_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_INSTANCE_USERS: OperationSpec = OperationSpec {
@@ -5493,11 +6147,20 @@ impl ShowInstanceUsers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInstanceUsersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInstanceUsersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_USERS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_CLUSTER: OperationSpec = OperationSpec {
@@ -5537,11 +6200,20 @@ impl ShowKafkaCluster {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaClusterResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaClusterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_CLUSTER);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_INSTANCE_EXTEND_PRODUCT_INFO: OperationSpec = OperationSpec {
@@ -5592,14 +6264,21 @@ impl ShowKafkaInstanceExtendProductInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowKafkaInstanceExtendProductInfoResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaInstanceExtendProductInfoResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_INSTANCE_EXTEND_PRODUCT_INFO);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_query("type", self.r#type.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
@@ -5647,12 +6326,21 @@ impl ShowKafkaLogTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaLogTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaLogTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("log_type", self.log_type.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_PRODUCT_CORES: OperationSpec = OperationSpec {
@@ -5712,13 +6400,22 @@ impl ShowKafkaProductCores {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaProductCoresResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaProductCoresResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_PRODUCT_CORES);
         input.query("instance_id", &self.instance_id);
         input.required_query("product_id", self.product_id.as_ref())?;
         input.required_query("broker_num", self.broker_num.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_PROJECT_TAGS: OperationSpec = OperationSpec {
@@ -5750,10 +6447,19 @@ impl ShowKafkaProjectTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaProjectTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaProjectTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_PROJECT_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_REBALANCE_LOG: OperationSpec = OperationSpec {
@@ -5793,11 +6499,20 @@ impl ShowKafkaRebalanceLog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaRebalanceLogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaRebalanceLogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_REBALANCE_LOG);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_SCALE_PRE_CHECK_INFO: OperationSpec = OperationSpec {
@@ -5837,13 +6552,20 @@ impl ShowKafkaScalePreCheckInfo {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<models::ShowKafkaScalePreCheckInfoEntity>>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::ShowKafkaScalePreCheckInfoEntity>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_SCALE_PRE_CHECK_INFO);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_TAGS: OperationSpec = OperationSpec {
@@ -5883,11 +6605,20 @@ impl ShowKafkaTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_TOPIC_DETAIL: OperationSpec = OperationSpec {
@@ -5934,12 +6665,21 @@ impl ShowKafkaTopicDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<Vec<models::KafkaTopicDetailEntity>>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::KafkaTopicDetailEntity>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_TOPIC_PARTITION_DISKUSAGE: OperationSpec = OperationSpec {
@@ -6002,16 +6742,23 @@ impl ShowKafkaTopicPartitionDiskusage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowKafkaTopicPartitionDiskusageResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaTopicPartitionDiskusageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_PARTITION_DISKUSAGE);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("minSize", &self.min_size);
         input.query("top", &self.top);
         input.query("percentage", &self.percentage);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
@@ -6082,7 +6829,16 @@ impl ShowKafkaTopicQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowKafkaTopicQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaTopicQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("type", &self.r#type);
@@ -6090,7 +6846,7 @@ impl ShowKafkaTopicQuota {
         input.query("offset", &self.offset);
         input.query("keyword", &self.keyword);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_KAFKA_USER_CLIENT_QUOTA: OperationSpec = OperationSpec {
@@ -6145,15 +6901,22 @@ impl ShowKafkaUserClientQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowKafkaUserClientQuotaResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaUserClientQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_USER_CLIENT_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
         input.query("offset", &self.offset);
         input.query("limit", &self.limit);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowKafkaUserClientQuota {
@@ -6242,10 +7005,19 @@ impl ShowMaintainWindows {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMaintainWindowsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMaintainWindowsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MAINTAIN_WINDOWS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_MESSAGE_DIAGNOSIS_REPORT: OperationSpec = OperationSpec {
@@ -6293,14 +7065,21 @@ impl ShowMessageDiagnosisReport {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowMessageDiagnosisReportResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMessageDiagnosisReportResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MESSAGE_DIAGNOSIS_REPORT);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("report_id", self.report_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_MESSAGES: OperationSpec = OperationSpec {
@@ -6387,7 +7166,16 @@ impl ShowMessages {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowMessagesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMessagesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
@@ -6397,7 +7185,7 @@ impl ShowMessages {
         input.query("offset", &self.offset);
         input.query("partition", &self.partition);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ShowMessages {
@@ -6512,15 +7300,22 @@ impl ShowPartitionBeginningMessage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowPartitionBeginningMessageResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPartitionBeginningMessageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_BEGINNING_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.path("partition", self.partition.map(|v| v.to_string()).as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PARTITION_END_MESSAGE: OperationSpec = OperationSpec {
@@ -6576,15 +7371,22 @@ impl ShowPartitionEndMessage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowPartitionEndMessageResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPartitionEndMessageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_END_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.path("partition", self.partition.map(|v| v.to_string()).as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PARTITION_MESSAGE: OperationSpec = OperationSpec {
@@ -6647,14 +7449,23 @@ impl ShowPartitionMessage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPartitionMessageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPartitionMessageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic", self.topic.as_deref());
         input.path("partition", self.partition.map(|v| v.to_string()).as_deref());
         input.required_query("message_offset", self.message_offset.as_ref())?;
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_QUOTAS: OperationSpec = OperationSpec {
@@ -6694,11 +7505,20 @@ impl ShowQuotas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowQuotasResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowQuotasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTAS);
         input.query("includeTagsQuota", &self.include_tags_quota);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_RECYCLE_INSTANCES: OperationSpec = OperationSpec {
@@ -6730,10 +7550,19 @@ impl ShowRecycleInstances {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRecycleInstancesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRecycleInstancesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_INSTANCES);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_TOPIC_ACCESS_POLICY: OperationSpec = OperationSpec {
@@ -6781,12 +7610,21 @@ impl ShowTopicAccessPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowTopicAccessPolicyResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowTopicAccessPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TOPIC_ACCESS_POLICY);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("topic_name", self.topic_name.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_UPGRADE_INSTANCE_VERSION: OperationSpec = OperationSpec {
@@ -6826,13 +7664,20 @@ impl ShowUpgradeInstanceVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowUpgradeInstanceVersionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowUpgradeInstanceVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_UPGRADE_INSTANCE_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VOLUME_EXPAND_CONFIG: OperationSpec = OperationSpec {
@@ -6872,11 +7717,20 @@ impl ShowVolumeExpandConfig {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVolumeExpandConfigResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVolumeExpandConfigResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_EXPAND_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static START_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
@@ -6931,7 +7785,16 @@ impl StartKafkaLogTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::StartKafkaLogTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::StartKafkaLogTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&START_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("log_type", self.log_type.as_deref());
@@ -6939,7 +7802,7 @@ impl StartKafkaLogTask {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static STOP_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
@@ -6987,12 +7850,21 @@ impl StopKafkaLogTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::StopKafkaLogTaskResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::StopKafkaLogTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("log_type", self.log_type.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static STOP_KAFKA_REBALANCE_LOG_TASK: OperationSpec = OperationSpec {
@@ -7032,13 +7904,20 @@ impl StopKafkaRebalanceLogTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::StopKafkaRebalanceLogTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::StopKafkaRebalanceLogTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_KAFKA_REBALANCE_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE: OperationSpec = OperationSpec {
@@ -7085,14 +7964,21 @@ impl UpdateInstance {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_AUTO_CREATE_TOPIC: OperationSpec = OperationSpec {
@@ -7139,9 +8025,16 @@ impl UpdateInstanceAutoCreateTopic {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateInstanceAutoCreateTopicResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateInstanceAutoCreateTopicResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_AUTO_CREATE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7149,7 +8042,7 @@ impl UpdateInstanceAutoCreateTopic {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
@@ -7211,7 +8104,14 @@ impl UpdateInstanceConsumerGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -7220,7 +8120,7 @@ impl UpdateInstanceConsumerGroup {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_CROSS_VPC_IP: OperationSpec = OperationSpec {
@@ -7267,9 +8167,16 @@ impl UpdateInstanceCrossVpcIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateInstanceCrossVpcIpResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateInstanceCrossVpcIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CROSS_VPC_IP);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7277,7 +8184,7 @@ impl UpdateInstanceCrossVpcIp {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_GROUP: OperationSpec = OperationSpec {
@@ -7331,7 +8238,14 @@ impl UpdateInstanceGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_GROUP);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -7339,7 +8253,7 @@ impl UpdateInstanceGroup {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
@@ -7386,7 +8300,14 @@ impl UpdateInstanceTopic {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7394,7 +8315,7 @@ impl UpdateInstanceTopic {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_INSTANCE_USER: OperationSpec = OperationSpec {
@@ -7455,7 +8376,14 @@ impl UpdateInstanceUser {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_USER);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -7464,7 +8392,7 @@ impl UpdateInstanceUser {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_KAFKA_PORT_PROTOCOL: OperationSpec = OperationSpec {
@@ -7519,9 +8447,16 @@ impl UpdateKafkaPortProtocol {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateKafkaPortProtocolResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateKafkaPortProtocolResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_KAFKA_PORT_PROTOCOL);
         input.path("engine", self.engine.as_deref());
         input.path("instance_id", self.instance_id.as_deref());
@@ -7529,7 +8464,7 @@ impl UpdateKafkaPortProtocol {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
@@ -7576,16 +8511,23 @@ impl UpdateKafkaUserClientQuotaTask {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateKafkaUserClientQuotaTaskResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateKafkaUserClientQuotaTaskResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SCHEDULED_TASK: OperationSpec = OperationSpec {
@@ -7648,14 +8590,21 @@ impl UpdateScheduledTask {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
         input.path("task_id", self.task_id.as_deref());
         input.query("execute_at", &self.execute_at);
         input.query("status", &self.status);
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPDATE_TOPIC_ACCESS_POLICY: OperationSpec = OperationSpec {
@@ -7702,9 +8651,16 @@ impl UpdateTopicAccessPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateTopicAccessPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateTopicAccessPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TOPIC_ACCESS_POLICY);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7712,7 +8668,7 @@ impl UpdateTopicAccessPolicy {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VOLUME_EXPANSION_CONFIG: OperationSpec = OperationSpec {
@@ -7759,7 +8715,14 @@ impl UpdateVolumeExpansionConfig {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VOLUME_EXPANSION_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
@@ -7767,7 +8730,7 @@ impl UpdateVolumeExpansionConfig {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static UPGRADE_INSTANCE: OperationSpec = OperationSpec {
@@ -7814,14 +8777,23 @@ impl UpgradeInstance {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpgradeInstanceResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpgradeInstanceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPGRADE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static VALIDATE_CONNECTOR_CONNECTIVITY: OperationSpec = OperationSpec {
@@ -7868,13 +8840,20 @@ impl ValidateConnectorConnectivity {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&VALIDATE_CONNECTOR_CONNECTIVITY);
         input.path("instance_id", self.instance_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }

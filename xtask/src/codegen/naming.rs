@@ -53,6 +53,7 @@ pub const RESERVED_METHODS: &[&str] = &[
     "into",
     "ne",
     "new",
+    "operation_input",
     "options",
     "send",
     "to_owned",

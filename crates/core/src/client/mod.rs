@@ -25,6 +25,7 @@ use crate::service::ServiceSpec;
 use crate::transport::Transport;
 
 pub mod builder;
+pub(crate) mod call;
 pub mod config;
 mod decode;
 mod execute;

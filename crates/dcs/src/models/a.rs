@@ -2,17 +2,13 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `AclAccountModifyPasswordBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AclAccountModifyPasswordBody {
     /// Current password, needed to prove that the caller may change it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_password: Option<String>,
     /// New password of the ACL account: 8 to 64 characters, must not contain the account name
     /// forwards or backwards, and must combine at least three of lower-case letters, upper-case
@@ -20,11 +16,7 @@ pub struct AclAccountModifyPasswordBody {
     /// colon).
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl AclAccountModifyPasswordBody {
@@ -43,6 +35,40 @@ impl std::fmt::Debug for AclAccountModifyPasswordBody {
                 ("new_password", &self.new_password, true),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountModifyPasswordBody {
+    const NAME: &'static str = "AclAccountModifyPasswordBody";
+    const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_password,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AclAccountModifyPasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AclAccountModifyPasswordBody`].
@@ -78,18 +104,14 @@ impl AclAccountModifyPasswordBodyBuilder {
     }
 }
 /// Request body with the current and the new password of an ACL account.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AclAccountResetPasswordBody {
     /// The password the account uses now. A wrong value counts as a failed attempt towards the
     /// account lockout.
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 64.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_password: Option<String>,
     /// The password that replaces the current one. It must be 8 to 64 characters long, must not
     /// contain a colon (:), and must combine at least three of these four kinds of character:
@@ -97,11 +119,7 @@ pub struct AclAccountResetPasswordBody {
     /// It must not contain the account name, either as written or reversed.
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 64.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl AclAccountResetPasswordBody {
@@ -129,6 +147,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPassword
     ) {
         at.required("old_password", self.old_password.as_ref())
             .required("new_password", self.new_password.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResetPasswordBody {
+    const NAME: &'static str = "AclAccountResetPasswordBody";
+    const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_password,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AclAccountResetPasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AclAccountResetPasswordBody`].
@@ -164,60 +216,97 @@ impl AclAccountResetPasswordBodyBuilder {
     }
 }
 /// The `AclAccountResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AclAccountResp {
     /// ID of the ACL account on the instance, as returned by `list_acl_accounts`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_id: Option<String>,
     /// Name of the ACL account.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_name: Option<String>,
     /// Kind of account: `default` (the instance's built-in default account) or `normal` (an account
     /// created by the user).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_type: Option<AclAccountRespAccountType>,
     /// ID of the cache instance the account belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the ACL account: `CREATING`, `AVAILABLE`, `CREATEFAILED` (creation failed),
     /// `DELETED`, `DELETEFAILED` (deletion failed), `DELETING`, `UPDATING` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AclAccountRespStatus>,
     /// Access rights of the ACL account: `read` (read-only) or `write` (read and write).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_role: Option<AclAccountRespAccountRole>,
     /// Free-text description of the ACL account.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Error code of the account; not used yet and always null.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl AclAccountResp {
     /// Starts a [`AclAccountRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AclAccountRespBuilder {
         AclAccountRespBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResp {
+    const NAME: &'static str = "AclAccountResp";
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "account_name",
+        "account_type",
+        "instance_id",
+        "status",
+        "account_role",
+        "description",
+        "error_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.account_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.account_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AclAccountResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AclAccountResp`].
@@ -360,17 +449,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `AclAccountRoleModifyBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AclAccountRoleModifyBody {
     /// New access rights of the ACL account: `read` (read-only) or `write` (read and write).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_role: Option<AclAccountRoleModifyBodyAccountRole>,
 }
 impl AclAccountRoleModifyBody {
     /// Starts a [`AclAccountRoleModifyBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AclAccountRoleModifyBodyBuilder {
         AclAccountRoleModifyBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountRoleModifyBody {
+    const NAME: &'static str = "AclAccountRoleModifyBody";
+    const FIELDS: &'static [&'static str] = &["account_role"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AclAccountRoleModifyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AclAccountRoleModifyBody`].
@@ -413,39 +525,51 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `AttrsObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttrsObject {
     /// Cache capacity, in GB, of the flavor variant this attribute describes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<String>,
     /// Name of the attribute: `sharding_num` (shards supported), `proxy_num` (proxy nodes of a
     /// Proxy cluster, 0 for other types), `db_number` (number of databases), `max_memory` (usable
     /// memory), `max_connections` (maximum connections), `max_clients` (maximum clients, usually
     /// equal to `max_connections`), `max_bandwidth` (maximum bandwidth) or `max_in_bandwidth`
     /// (maximum inbound bandwidth, usually equal to `max_bandwidth`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Value of the attribute named in `name`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl AttrsObject {
     /// Starts a [`AttrsObjectBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AttrsObjectBuilder {
         AttrsObjectBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AttrsObject {
+    const NAME: &'static str = "AttrsObject";
+    const FIELDS: &'static [&'static str] = &["capacity", "name", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttrsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AttrsObject`].
@@ -491,24 +615,20 @@ impl AttrsObjectBuilder {
     }
 }
 /// The `AutoscanConfigRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoscanConfigRequest {
     /// Set to `true` to run the analysis automatically every day at the times in `schedule_at`, or
     /// `false` to switch automatic analysis off.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form and in UTC, for
     /// example `21:00`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
 }
 impl AutoscanConfigRequest {
@@ -524,6 +644,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
     ) {
         at.required("enable_auto_scan", self.enable_auto_scan.as_ref())
             .required("schedule_at", self.schedule_at.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AutoscanConfigRequest {
+    const NAME: &'static str = "AutoscanConfigRequest";
+    const FIELDS: &'static [&'static str] = &["enable_auto_scan", "schedule_at"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AutoscanConfigRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AutoscanConfigRequest`].
@@ -567,46 +716,67 @@ impl AutoscanConfigRequestBuilder {
     }
 }
 /// The `AvailableZones` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZones {
     /// Code of the availability zone, as used in `az_codes` when creating an instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Port number associated with the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Display name of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the zone still has resources to create instances: `true`, or `false` when sold out;
     /// a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_availability: Option<AvailableZonesResourceAvailability>,
 }
 impl AvailableZones {
     /// Starts a [`AvailableZonesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AvailableZonesBuilder {
         AvailableZonesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZones {
+    const NAME: &'static str = "AvailableZones";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "port",
+        "name",
+        "id",
+        "resource_availability",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.resource_availability,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailableZones {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AvailableZones`].

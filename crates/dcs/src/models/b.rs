@@ -2,32 +2,24 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `BackupFilesBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackupFilesBody {
     /// Where the backup files come from: `self_build_obs` (an OBS bucket of the user) or
     /// `backup_record` (an existing DCS backup record).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_source: Option<BackupFilesBodyFileSource>,
     /// Name of the OBS bucket holding the backup files, when `file_source` is `self_build_obs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Backup files to import.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<Files>>,
     /// ID of the backup record to import from, as listed by `list_backup_records`; required when
     /// `file_source` is `backup_record`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
 }
 impl BackupFilesBody {
@@ -46,6 +38,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupFilesBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("files", self.files.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupFilesBody {
+    const NAME: &'static str = "BackupFilesBody";
+    const FIELDS: &'static [&'static str] = &[
+        "file_source",
+        "bucket_name",
+        "files",
+        "backup_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.file_source),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.files),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupFilesBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BackupFilesBody`].
@@ -118,24 +144,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BackupInstanceBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackupInstanceBody {
     /// Free-text note stored with the manual backup.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// File format of the backup: `rdb` (Redis snapshot) or `aof` (append-only file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_format: Option<BackupInstanceBodyBackupFormat>,
 }
 impl BackupInstanceBody {
     /// Starts a [`BackupInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BackupInstanceBodyBuilder {
         BackupInstanceBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupInstanceBody {
+    const NAME: &'static str = "BackupInstanceBody";
+    const FIELDS: &'static [&'static str] = &["remark", "backup_format"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_format),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BackupInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BackupInstanceBody`].
@@ -188,40 +234,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BackupPlan` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackupPlan {
     /// Time zone of the backup schedule, as an offset between `-1200` and `+1200`; when empty, the
     /// current time zone of the DCS server node is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone_offset: Option<String>,
     /// Days of the week on which backups run, each from 1 (Monday) to 7 (Sunday).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_at: Option<Vec<i64>>,
     /// Backup period; currently only `weekly` is supported.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<String>,
     /// Time window in which the backup starts, written as `HH:mm-HH:mm`; `00:00-01:00` means the
     /// backup starts at midnight.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_at: Option<String>,
 }
 impl BackupPlan {
@@ -242,6 +276,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPlan {
         at.required("backup_at", self.backup_at.as_ref())
             .required("period_type", self.period_type.as_ref())
             .required("begin_at", self.begin_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPlan {
+    const NAME: &'static str = "BackupPlan";
+    const FIELDS: &'static [&'static str] = &[
+        "timezone_offset",
+        "backup_at",
+        "period_type",
+        "begin_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.timezone_offset,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.backup_at),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.period_type,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BackupPlan`].
@@ -302,29 +375,21 @@ impl BackupPlanBuilder {
     }
 }
 /// The `BackupPolicy` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// Backup mode: `auto` (scheduled backups following `periodical_backup_plan`) or `manual`
     /// (backups only on request).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<String>,
     /// Number of days an automatic backup is kept, from 1 to 7; required when `backup_type` is
     /// `auto`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_days: Option<i64>,
     /// Schedule of the automatic backups; used when `backup_type` is `auto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub periodical_backup_plan: Option<BackupPlan>,
 }
 impl BackupPolicy {
@@ -340,6 +405,43 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPolicy {
     ) {
         at.required("backup_type", self.backup_type.as_ref())
             .optional("periodical_backup_plan", self.periodical_backup_plan.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPolicy {
+    const NAME: &'static str = "BackupPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "backup_type",
+        "save_days",
+        "periodical_backup_plan",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.backup_type,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.save_days),
+            2 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.periodical_backup_plan,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BackupPolicy`].
@@ -385,114 +487,144 @@ impl BackupPolicyBuilder {
     }
 }
 /// The `BackupRecordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupRecordResponse {
     /// ID of the backup record; use it with `restore_instance`, `list_backup_file_links` or
     /// `delete_backup_file`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// Time slot in which the backup ran.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub period: Option<String>,
     /// Name of the backup record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_name: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Size of the backup file, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// How the backup was made: `manual` (on request) or `auto` (by the backup policy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_type: Option<BackupRecordResponseBackupType>,
     /// Time the backup task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the backup finished.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Progress of the backup.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<String>,
     /// Error code when the backup failed: `dcs.08.0001` (backup/restore tool failed to start),
     /// `dcs.08.0002` (timed out), `dcs.08.0003` (bucket deletion failed), `dcs.08.0004` (getting
     /// the access keys failed), `dcs.08.0005` (bucket creation failed), `dcs.08.0006` (querying the
     /// backup data size failed), `dcs.08.0007` (data synchronisation failed during restore) or
     /// `dcs.08.0008` (automatic backup skipped because the instance was running another task).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Free-text note stored with the backup.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remark: Option<String>,
     /// State of the backup: `waiting`, `backuping` (in progress), `succeed`, `failed`, `expired`
     /// (the backup file has expired) or `deleted` (the file was deleted manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<BackupRecordResponseStatus>,
     /// Whether the instance can be restored from this backup: `TRUE` or `FALSE`, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_support_restore: Option<String>,
     /// File format of the backup: `rdb` or `aof`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_format: Option<BackupRecordResponseBackupFormat>,
     /// Time the backup was executed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub execution_at: Option<String>,
 }
 impl BackupRecordResponse {
     /// Starts a [`BackupRecordResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BackupRecordResponseBuilder {
         BackupRecordResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupRecordResponse {
+    const NAME: &'static str = "BackupRecordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "backup_id",
+        "period",
+        "backup_name",
+        "instance_id",
+        "size",
+        "backup_type",
+        "created_at",
+        "updated_at",
+        "progress",
+        "error_code",
+        "remark",
+        "status",
+        "is_support_restore",
+        "backup_format",
+        "execution_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.backup_name,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_type),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
+            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_support_restore,
+                )
+            }
+            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_format),
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.execution_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupRecordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BackupRecordResponse`].
@@ -712,28 +844,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BandWidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BandWidth {
     /// Inbound bandwidth of the node, in kbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub input: Option<String>,
     /// Outbound bandwidth of the node, in kbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
 }
 impl BandWidth {
     /// Starts a [`BandWidthBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BandWidthBuilder {
         BandWidthBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidth {
+    const NAME: &'static str = "BandWidth";
+    const FIELDS: &'static [&'static str] = &["input", "output"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.input),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.output),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BandWidth`].
@@ -769,98 +916,143 @@ impl BandWidthBuilder {
     }
 }
 /// The `BandwidthInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BandwidthInfo {
     /// Time the current temporary bandwidth increase started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<i64>,
     /// Time the current temporary bandwidth increase ends.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<i64>,
     /// Current time on the service, for comparison with the other times.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub current_time: Option<i64>,
     /// Current bandwidth of the instance (the official documentation gives the unit as GB).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: Option<i64>,
     /// Earliest time of the next temporary bandwidth increase.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_expand_time: Option<i64>,
     /// Number of temporary bandwidth increases made.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_count: Option<i64>,
     /// Duration for which a temporary bandwidth increase stays in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_effect_time: Option<i64>,
     /// Minimum interval before the next temporary bandwidth increase is allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_interval_time: Option<i64>,
     /// Maximum number of temporary bandwidth increases allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_expand_count: Option<i64>,
     /// Whether a bandwidth increase task is running now.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_running: Option<bool>,
     /// Assured (baseline) bandwidth, in Mbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assured_bandwidth: Option<i64>,
     /// Maximum bandwidth of a single node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_for_node: Option<i64>,
 }
 impl BandwidthInfo {
     /// Starts a [`BandwidthInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BandwidthInfoBuilder {
         BandwidthInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthInfo {
+    const NAME: &'static str = "BandwidthInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "begin_time",
+        "end_time",
+        "current_time",
+        "bandwidth",
+        "next_expand_time",
+        "expand_count",
+        "expand_effect_time",
+        "expand_interval_time",
+        "max_expand_count",
+        "task_running",
+        "assured_bandwidth",
+        "max_bandwidth_for_node",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.current_time,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bandwidth),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.next_expand_time,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_effect_time,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_interval_time,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_expand_count,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.task_running,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.assured_bandwidth,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_bandwidth_for_node,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BandwidthInfo`].
@@ -996,18 +1188,41 @@ impl BandwidthInfoBuilder {
     }
 }
 /// The `BatchDeleteBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteBody {
     /// IDs of the instances to delete. Only needed when the `all_failure` query parameter is not
     /// `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
 }
 impl BatchDeleteBody {
     /// Starts a [`BatchDeleteBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteBodyBuilder {
         BatchDeleteBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
+    const NAME: &'static str = "BatchDeleteBody";
+    const FIELDS: &'static [&'static str] = &["instances"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteBody`].
@@ -1041,11 +1256,12 @@ impl BatchDeleteBodyBuilder {
     }
 }
 /// The `BatchDeleteInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesResponse {
     /// Outcome of the deletion for each instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchOpsResult>>,
 }
 impl BatchDeleteInstancesResponse {
@@ -1056,6 +1272,27 @@ impl BatchDeleteInstancesResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[BatchOpsResult] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstancesResponse {
+    const NAME: &'static str = "BatchDeleteInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteInstancesResponse`].
@@ -1089,28 +1326,43 @@ impl BatchDeleteInstancesResponseBuilder {
     }
 }
 /// The `BatchOpsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchOpsResult {
     /// Outcome for this instance: `success` or `failed`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the cache instance this outcome applies to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance: Option<String>,
 }
 impl BatchOpsResult {
     /// Starts a [`BatchOpsResultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchOpsResultBuilder {
         BatchOpsResultBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOpsResult {
+    const NAME: &'static str = "BatchOpsResult";
+    const FIELDS: &'static [&'static str] = &["result", "instance"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchOpsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchOpsResult`].
@@ -1146,38 +1398,58 @@ impl BatchOpsResultBuilder {
     }
 }
 /// The `BatchRestartMigrationTaskResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartMigrationTaskResult {
     /// Whether the restart was submitted for this task: `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<BatchRestartMigrationTaskResultResult>,
     /// ID of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Error message when the restart could not be submitted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code when the restart could not be submitted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl BatchRestartMigrationTaskResult {
     /// Starts a [`BatchRestartMigrationTaskResultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchRestartMigrationTaskResultBuilder {
         BatchRestartMigrationTaskResultBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartMigrationTaskResult {
+    const NAME: &'static str = "BatchRestartMigrationTaskResult";
+    const FIELDS: &'static [&'static str] = &[
+        "result",
+        "task_id",
+        "error_msg",
+        "error_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchRestartMigrationTaskResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartMigrationTaskResult`].
@@ -1250,13 +1522,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchRestartOnlineMigrationTasksBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchRestartOnlineMigrationTasksBody {
     /// IDs of the online migration tasks to restart, as listed by `list_migration_task`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_tasks: Option<Vec<String>>,
 }
 impl BatchRestartOnlineMigrationTasksBody {
@@ -1272,6 +1544,35 @@ for BatchRestartOnlineMigrationTasksBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("migration_tasks", self.migration_tasks.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchRestartOnlineMigrationTasksBody {
+    const NAME: &'static str = "BatchRestartOnlineMigrationTasksBody";
+    const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchRestartOnlineMigrationTasksBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartOnlineMigrationTasksBody`].
@@ -1305,11 +1606,12 @@ impl BatchRestartOnlineMigrationTasksBodyBuilder {
     }
 }
 /// The `BatchRestartOnlineMigrationTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOnlineMigrationTasksResponse {
     /// Outcome of the restart for each migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<BatchRestartMigrationTaskResult>>,
 }
 impl BatchRestartOnlineMigrationTasksResponse {
@@ -1320,6 +1622,33 @@ impl BatchRestartOnlineMigrationTasksResponse {
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
     pub fn migration_tasks(&self) -> &[BatchRestartMigrationTaskResult] {
         self.migration_tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchRestartOnlineMigrationTasksResponse {
+    const NAME: &'static str = "BatchRestartOnlineMigrationTasksResponse";
+    const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchRestartOnlineMigrationTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartOnlineMigrationTasksResponse`].
@@ -1359,18 +1688,15 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
     }
 }
 /// The `BatchShowNodesInformationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchShowNodesInformationResponse {
     /// Total number of instances matching the query.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Instances, each with the details of its nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstanceNodesInfoResp>>,
 }
 impl BatchShowNodesInformationResponse {
@@ -1381,6 +1707,28 @@ impl BatchShowNodesInformationResponse {
     /// The items of [`instances`](Self::instances), empty when absent.
     pub fn instances(&self) -> &[InstanceNodesInfoResp] {
         self.instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchShowNodesInformationResponse {
+    const NAME: &'static str = "BatchShowNodesInformationResponse";
+    const FIELDS: &'static [&'static str] = &["count", "instances"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchShowNodesInformationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchShowNodesInformationResponse`].
@@ -1424,13 +1772,13 @@ impl BatchShowNodesInformationResponseBuilder {
     }
 }
 /// The `BatchStopMigrationTasksBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStopMigrationTasksBody {
     /// IDs of the data migration tasks to stop, as listed by `list_migration_task`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_tasks: Option<Vec<String>>,
 }
 impl BatchStopMigrationTasksBody {
@@ -1445,6 +1793,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasks
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("migration_tasks", self.migration_tasks.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksBody {
+    const NAME: &'static str = "BatchStopMigrationTasksBody";
+    const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchStopMigrationTasksBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStopMigrationTasksBody`].
@@ -1478,11 +1854,12 @@ impl BatchStopMigrationTasksBodyBuilder {
     }
 }
 /// The `BatchStopMigrationTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStopMigrationTasksResponse {
     /// Outcome of the stop request for each migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<StopMigrationTaskResult>>,
 }
 impl BatchStopMigrationTasksResponse {
@@ -1493,6 +1870,32 @@ impl BatchStopMigrationTasksResponse {
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
     pub fn migration_tasks(&self) -> &[StopMigrationTaskResult] {
         self.migration_tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksResponse {
+    const NAME: &'static str = "BatchStopMigrationTasksResponse";
+    const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchStopMigrationTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStopMigrationTasksResponse`].
@@ -1532,53 +1935,67 @@ impl BatchStopMigrationTasksResponseBuilder {
     }
 }
 /// The `BigkeysBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BigkeysBody {
     /// Name of the big key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<BigkeysBodyType>,
     /// Shard holding the key, as `ip:port`; only reported for cluster instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shard: Option<String>,
     /// Number of the database holding the key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<i64>,
     /// Size of the key's value, in the unit given by `unit`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
     /// `zset` and `hash` keys.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
 }
 impl BigkeysBody {
     /// Starts a [`BigkeysBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BigkeysBodyBuilder {
         BigkeysBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BigkeysBody {
+    const NAME: &'static str = "BigkeysBody";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "shard",
+        "db",
+        "size",
+        "unit",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BigkeysBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BigkeysBody`].
@@ -1671,37 +2088,33 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BssParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BssParam {
     /// For yearly/monthly billing: whether the subscription renews automatically when it expires,
     /// `true` or `false` (default), as a string. An automatic renewal currently extends the
     /// subscription by one month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<BssParamIsAutoRenew>,
     /// Billing mode: `prePaid` (yearly/monthly subscription, paid in advance) or `postPaid`
     /// (pay-per-use, the default). With `postPaid` the other billing fields are ignored.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
     /// Whether the order is paid automatically from the account balance: `true` or `false`
     /// (default; the order is only submitted and must be paid in the Billing Center, and the
     /// instance stays in the paying state until then), as a string. Automatic payment uses cash
     /// balance only; to use vouchers, pay manually.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<BssParamIsAutoPay>,
     /// Unit of the subscription period for yearly/monthly billing: `month` or `year`; required for
     /// `prePaid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
     /// Number of periods to subscribe for: 1 to 9 when `period_type` is `month`, 1 to 3 when it is
     /// `year` (ranges may change with the billing policy); required for `prePaid`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<i64>,
 }
 impl BssParam {
@@ -1716,6 +2129,41 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BssParam {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("charging_mode", self.charging_mode.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
+    const NAME: &'static str = "BssParam";
+    const FIELDS: &'static [&'static str] = &[
+        "is_auto_renew",
+        "charging_mode",
+        "is_auto_pay",
+        "period_type",
+        "period_num",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_renew),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BssParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BssParam`].
@@ -1793,19 +2241,42 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BssParamEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BssParamEntity {
     /// Whether the resize order is paid automatically from the account balance: `true` or `false`
     /// (default; the order must then be paid manually in the Billing Center), as a string.
     /// Automatic payment uses cash balance only; to use vouchers, pay manually.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<BssParamEntityIsAutoPay>,
 }
 impl BssParamEntity {
     /// Starts a [`BssParamEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BssParamEntityBuilder {
         BssParamEntityBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamEntity {
+    const NAME: &'static str = "BssParamEntity";
+    const FIELDS: &'static [&'static str] = &["is_auto_pay"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BssParamEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BssParamEntity`].

@@ -2,25 +2,45 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ChangeInstanceStatusBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeInstanceStatusBody {
     /// IDs of the instances to act on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
     /// What to do with the instances: `restart` (forced restart), `soft_restart` (restart only the
     /// Redis process) or `flush` (delete all data; only Redis 4.0 and later support it).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 impl ChangeInstanceStatusBody {
     /// Starts a [`ChangeInstanceStatusBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeInstanceStatusBodyBuilder {
         ChangeInstanceStatusBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeInstanceStatusBody {
+    const NAME: &'static str = "ChangeInstanceStatusBody";
+    const FIELDS: &'static [&'static str] = &["instances", "action"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeInstanceStatusBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeInstanceStatusBody`].
@@ -64,22 +84,40 @@ impl ChangeInstanceStatusBodyBuilder {
     }
 }
 /// The `ChangeMasterStandbyAsyncResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeMasterStandbyAsyncResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeMasterStandbyAsyncResponse {
     /// Starts a [`ChangeMasterStandbyAsyncResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeMasterStandbyAsyncResponseBuilder {
         ChangeMasterStandbyAsyncResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeMasterStandbyAsyncResponse {
+    const NAME: &'static str = "ChangeMasterStandbyAsyncResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeMasterStandbyAsyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeMasterStandbyAsyncResponse`].
@@ -105,24 +143,44 @@ impl ChangeMasterStandbyAsyncResponseBuilder {
     }
 }
 /// The `ChangeNodesStartStopStatusBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeNodesStartStopStatusBody {
     /// IDs of the nodes to start or stop; when omitted, all nodes of the instance are affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_ids: Option<Vec<String>>,
     /// Operation on the nodes: `start` or `stop`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 impl ChangeNodesStartStopStatusBody {
     /// Starts a [`ChangeNodesStartStopStatusBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeNodesStartStopStatusBodyBuilder {
         ChangeNodesStartStopStatusBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeNodesStartStopStatusBody {
+    const NAME: &'static str = "ChangeNodesStartStopStatusBody";
+    const FIELDS: &'static [&'static str] = &["node_ids", "action"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeNodesStartStopStatusBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeNodesStartStopStatusBody`].
@@ -166,159 +224,145 @@ impl ChangeNodesStartStopStatusBodyBuilder {
     }
 }
 /// The `ClientInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientInfo {
     /// ID of the client connection.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Address and port of the client.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// File descriptor of the client's socket.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fd: Option<String>,
     /// Name the client set for its connection.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Last command the client ran.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cmd: Option<String>,
     /// How long the client has been connected, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub age: Option<i64>,
     /// How long the connection has been idle, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub idle: Option<i64>,
     /// ID of the database the client is using.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<String>,
     /// Client flags, as reported by Redis `CLIENT LIST`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flags: Option<String>,
     /// Number of channels the client is subscribed to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub: Option<i64>,
     /// Number of patterns the client is subscribed to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub psub: Option<i64>,
     /// Number of commands queued in the client's current transaction.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multi: Option<i64>,
     /// Length of the query buffer, in bytes; 0 means none is allocated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qbuf: Option<i64>,
     /// Free space left in the query buffer, in bytes; 0 means it is full.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qbuf_free: Option<i64>,
     /// Length of the output buffer, in bytes; 0 means none is allocated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub obl: Option<i64>,
     /// Number of objects in the output list, where replies are queued when the output buffer is
     /// full.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oll: Option<i64>,
     /// Total memory used by the output buffer and output list.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub omem: Option<i64>,
     /// File descriptor events: `r` (readable) or `w` (writable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: Option<ClientInfoEvents>,
     /// Type of network the client connects through.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<String>,
     /// Address and port of the single-node, master/standby or cluster instance the client is
     /// connected to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peer: Option<String>,
     /// User the client is authenticated as.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<String>,
 }
 impl ClientInfo {
     /// Starts a [`ClientInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ClientInfo {
+    const NAME: &'static str = "ClientInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "addr",
+        "fd",
+        "name",
+        "cmd",
+        "age",
+        "idle",
+        "db",
+        "flags",
+        "sub",
+        "psub",
+        "multi",
+        "qbuf",
+        "qbuf_free",
+        "obl",
+        "oll",
+        "omem",
+        "events",
+        "network",
+        "peer",
+        "user",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fd),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmd),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.age),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.idle),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flags),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.psub),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multi),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qbuf),
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qbuf_free)
+            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obl),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.oll),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.omem),
+            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.events),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peer),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClientInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ClientInfo`].
@@ -555,43 +599,67 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ClusterRedisNodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterRedisNodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_redis_node` dimension, for querying its
     /// metrics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_redis_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ClusterRedisNodeMonitoredObject {
     /// Starts a [`ClusterRedisNodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ClusterRedisNodeMonitoredObjectBuilder {
         ClusterRedisNodeMonitoredObjectBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ClusterRedisNodeMonitoredObject {
+    const NAME: &'static str = "ClusterRedisNodeMonitoredObject";
+    const FIELDS: &'static [&'static str] = &[
+        "dcs_instance_id",
+        "name",
+        "dcs_cluster_redis_node",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_cluster_redis_node,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRedisNodeMonitoredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ClusterRedisNodeMonitoredObject`].
@@ -647,53 +715,34 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
     }
 }
 /// The `CommandTimeTaken` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommandTimeTaken {
     /// Number of calls of the command.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub calls_sum: Option<i64>,
     /// Total time spent executing the command, in microseconds.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub usec_sum: Option<f64>,
     /// Redis command these call and timing figures are for.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_name: Option<String>,
     /// Share of the total execution time taken by this command.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub per_usec: Option<String>,
     /// Average execution time per call, in microseconds.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub average_usec: Option<f64>,
 }
 impl CommandTimeTaken {
@@ -712,6 +761,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTaken {
             .required("command_name", self.command_name.as_ref())
             .required("per_usec", self.per_usec.as_ref())
             .required("average_usec", self.average_usec.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTaken {
+    const NAME: &'static str = "CommandTimeTaken";
+    const FIELDS: &'static [&'static str] = &[
+        "calls_sum",
+        "usec_sum",
+        "command_name",
+        "per_usec",
+        "average_usec",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.calls_sum),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.usec_sum),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.command_name,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.per_usec),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.average_usec,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CommandTimeTaken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CommandTimeTaken`].
@@ -777,36 +867,29 @@ impl CommandTimeTakenBuilder {
     }
 }
 /// The `CommandTimeTakenList` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommandTimeTakenList {
     /// Total number of command executions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Total time spent executing commands, in microseconds.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_usec_sum: Option<f64>,
     /// Whether the command timing statistics could be collected: `succeed` or `failed`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<CommandTimeTakenListResult>,
     /// Execution time statistics, one entry per command.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_list: Option<Vec<CommandTimeTaken>>,
 }
 impl CommandTimeTakenList {
@@ -828,6 +911,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTakenList {
             .required("total_usec_sum", self.total_usec_sum.as_ref())
             .required("result", self.result.as_ref())
             .required("command_list", self.command_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTakenList {
+    const NAME: &'static str = "CommandTimeTakenList";
+    const FIELDS: &'static [&'static str] = &[
+        "total_num",
+        "total_usec_sum",
+        "result",
+        "command_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_usec_sum,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.command_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CommandTimeTakenList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CommandTimeTakenList`].
@@ -902,20 +1019,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ConclusionItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConclusionItem {
     /// ID of the conclusion (cause, impact or advice).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Parameters filled into the conclusion text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl ConclusionItem {
@@ -930,6 +1044,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ConclusionItem {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ConclusionItem {
+    const NAME: &'static str = "ConclusionItem";
+    const FIELDS: &'static [&'static str] = &["id", "params"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConclusionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ConclusionItem`].
@@ -971,32 +1107,20 @@ impl ConclusionItemBuilder {
     }
 }
 /// The `ConfigMigrationInstanceBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfigMigrationInstanceBody {
     /// ID of the DCS Redis instance; required when this side of the migration is a DCS instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Address of a self-hosted Redis (host and port); required when this side of the migration is
     /// a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addrs: Option<String>,
     /// Password of the Redis; required if the Redis has a password.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl ConfigMigrationInstanceBody {
@@ -1019,6 +1143,31 @@ impl std::fmt::Debug for ConfigMigrationInstanceBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ConfigMigrationInstanceBody {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigMigrationInstanceBody {
+    const NAME: &'static str = "ConfigMigrationInstanceBody";
+    const FIELDS: &'static [&'static str] = &["id", "addrs", "password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ConfigMigrationInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ConfigMigrationInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1062,78 +1211,107 @@ impl ConfigMigrationInstanceBodyBuilder {
     }
 }
 /// The `ConfigTemplatesListInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigTemplatesListInfo {
     /// ID of the parameter template, as returned by `list_config_templates`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_id: Option<String>,
     /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
     /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_mode: Option<String>,
     /// Free-text description of the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Cache engine the template applies to, e.g. `Redis`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Cache engine version the template applies to, e.g. `4.0` or `5.0`; empty for Memcached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Name of the parameter template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Edition the template applies to: `generic` (standard) or `enterprise`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_type: Option<ConfigTemplatesListInfoProductType>,
     /// Storage type the template applies to: `DRAM` or `SSD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<ConfigTemplatesListInfoStorageType>,
     /// Kind of template: `sys` (system) or `user` (custom).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Time the template was created, in UTC, formatted like `2023-05-10T11:09:35.802Z`; only
     /// meaningful for custom templates.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
 }
 impl ConfigTemplatesListInfo {
     /// Starts a [`ConfigTemplatesListInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ConfigTemplatesListInfoBuilder {
         ConfigTemplatesListInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigTemplatesListInfo {
+    const NAME: &'static str = "ConfigTemplatesListInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "template_id",
+        "cache_mode",
+        "description",
+        "engine",
+        "engine_version",
+        "name",
+        "product_type",
+        "storage_type",
+        "type",
+        "created_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.template_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConfigTemplatesListInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ConfigTemplatesListInfo`].
@@ -1283,21 +1461,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CopyInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyInstanceResponse {
     /// ID of the backup record created, as listed by `list_backup_records`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
 }
 impl CopyInstanceResponse {
     /// Starts a [`CopyInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CopyInstanceResponseBuilder {
         CopyInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyInstanceResponse {
+    const NAME: &'static str = "CopyInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["backup_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CopyInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CopyInstanceResponse`].
@@ -1323,41 +1519,29 @@ impl CopyInstanceResponseBuilder {
     }
 }
 /// The `CreateAclAccountRequestBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAclAccountRequestBody {
     /// Name of the new ACL account: 1 to 64 characters, starting with a letter and made of letters,
     /// digits, hyphens and underscores.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// Access rights of the new account: `read` (read-only) or `write` (read and write).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_role: Option<CreateAclAccountRequestBodyAccountRole>,
     /// Password of the new account: 8 to 64 characters, must not contain the account name forwards
     /// or backwards, and must combine at least three of lower-case letters, upper-case letters,
     /// digits and the special characters \`\` \`\~!@\#$%^&\*()-_=+\\\|{},\<.\>/? \`\` (no colon).
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_password: Option<String>,
     /// Free-text description of the ACL account.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl CreateAclAccountRequestBody {
@@ -1388,6 +1572,52 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAclAccountRequest
         at.required("account_name", self.account_name.as_ref())
             .required("account_role", self.account_role.as_ref())
             .required("account_password", self.account_password.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAclAccountRequestBody {
+    const NAME: &'static str = "CreateAclAccountRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "account_name",
+        "account_role",
+        "account_password",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.account_name,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.account_password,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateAclAccountRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateAclAccountRequestBody`].
@@ -1460,58 +1690,88 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateAutoExpireScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAutoExpireScanTaskResponse {
     /// ID of the expired key scan record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the scan: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateAutoExpireScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateAutoExpireScanTaskResponseScanType>,
     /// Time the scan task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the scan started, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
     /// the task has just been created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the scan finished, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
     /// the task has just been created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl CreateAutoExpireScanTaskResponse {
     /// Starts a [`CreateAutoExpireScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateAutoExpireScanTaskResponseBuilder {
         CreateAutoExpireScanTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAutoExpireScanTaskResponse {
+    const NAME: &'static str = "CreateAutoExpireScanTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAutoExpireScanTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateAutoExpireScanTaskResponse`].
@@ -1635,60 +1895,37 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateBigkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBigkeyScanTaskResponse {
     /// ID of the big key analysis record; use it with `show_bigkey_scan_task_details`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateBigkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateBigkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of big keys found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Big keys found by the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<BigkeysBody>>,
 }
 impl CreateBigkeyScanTaskResponse {
@@ -1699,6 +1936,59 @@ impl CreateBigkeyScanTaskResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBigkeyScanTaskResponse {
+    const NAME: &'static str = "CreateBigkeyScanTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateBigkeyScanTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateBigkeyScanTaskResponse`].
@@ -1850,72 +2140,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateCustomTemplateBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCustomTemplateBody {
     /// ID of the system template that the new custom template is based on, as returned by
     /// `list_config_templates` with `type=sys`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Name of the new custom parameter template.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type of the source template given in `template_id`: `sys` (system template) or `user`
     /// (custom template).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Cache engine the template applies to, e.g. `Redis`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
     /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<String>,
     /// Free-text description of the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Cache engine version the template applies to, e.g. `4.0` or `5.0` for Redis; leave empty for
     /// Memcached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// Parameter values of the template, as an object mapping parameter names to values.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl CreateCustomTemplateBody {
@@ -1933,6 +2195,62 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateCustomTemplateBod
             .required("name", self.name.as_ref())
             .required("type", self.r#type.as_ref())
             .required("params", self.params.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateBody {
+    const NAME: &'static str = "CreateCustomTemplateBody";
+    const FIELDS: &'static [&'static str] = &[
+        "template_id",
+        "name",
+        "type",
+        "engine",
+        "cache_mode",
+        "description",
+        "engine_version",
+        "params",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.template_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateCustomTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateCustomTemplateBody`].
@@ -2034,21 +2352,39 @@ impl CreateCustomTemplateBodyBuilder {
     }
 }
 /// The `CreateCustomTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCustomTemplateResponse {
     /// ID of the new custom parameter template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl CreateCustomTemplateResponse {
     /// Starts a [`CreateCustomTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateCustomTemplateResponseBuilder {
         CreateCustomTemplateResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateResponse {
+    const NAME: &'static str = "CreateCustomTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCustomTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateCustomTemplateResponse`].
@@ -2074,30 +2410,22 @@ impl CreateCustomTemplateResponseBuilder {
     }
 }
 /// The `CreateDiagnosisTaskBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskBody {
     /// Start of the period to diagnose, as a Unix timestamp in milliseconds.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
     /// End of the period to diagnose, as a Unix timestamp in milliseconds.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// IP addresses of the nodes to diagnose; all nodes when omitted. Node IPs are shown by
     /// `show_instance`, or for read/write splitting instances by `list_group_replication_info`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_ip_list: Option<Vec<String>>,
 }
 impl CreateDiagnosisTaskBody {
@@ -2113,6 +2441,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody
     ) {
         at.required("begin_time", self.begin_time.as_ref())
             .required("end_time", self.end_time.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskBody {
+    const NAME: &'static str = "CreateDiagnosisTaskBody";
+    const FIELDS: &'static [&'static str] = &["begin_time", "end_time", "node_ip_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_ip_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateDiagnosisTaskBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateDiagnosisTaskBody`].
@@ -2166,21 +2521,39 @@ impl CreateDiagnosisTaskBodyBuilder {
     }
 }
 /// The `CreateDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskResponse {
     /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
 }
 impl CreateDiagnosisTaskResponse {
     /// Starts a [`CreateDiagnosisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateDiagnosisTaskResponseBuilder {
         CreateDiagnosisTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskResponse {
+    const NAME: &'static str = "CreateDiagnosisTaskResponse";
+    const FIELDS: &'static [&'static str] = &["report_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDiagnosisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateDiagnosisTaskResponse`].
@@ -2206,60 +2579,37 @@ impl CreateDiagnosisTaskResponseBuilder {
     }
 }
 /// The `CreateHotkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHotkeyScanTaskResponse {
     /// ID of the hot key analysis record; use it with `show_hotkey_task_details`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateHotkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<CreateHotkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of hot keys found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Hot keys found by the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<HotkeysBody>>,
 }
 impl CreateHotkeyScanTaskResponse {
@@ -2270,6 +2620,59 @@ impl CreateHotkeyScanTaskResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateHotkeyScanTaskResponse {
+    const NAME: &'static str = "CreateHotkeyScanTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateHotkeyScanTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateHotkeyScanTaskResponse`].
@@ -2421,7 +2824,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateInstanceBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceBody {
     /// Name of the instance: starts with a letter and contains only letters, digits, hyphens and
@@ -2429,221 +2832,129 @@ pub struct CreateInstanceBody {
     /// are then named `<name>-000`, `<name>-001`, ...).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Cache engine: `Redis` or `Memcached`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// Cache engine version; for Redis `4.0` or later, e.g. `5.0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// Cache capacity in GB. Allowed values depend on engine and type, e.g. 0.125, 0.25, 0.5, 1, 2,
     /// 4, 8, 16, 32 or 64 for Redis 4.0/5.0 single-node and master/standby instances, 24 to 1024
     /// for Redis Cluster, and 2 to 64 for Memcached.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<f64>,
     /// Flavor (product specification) code of the instance, as returned by `list_flavors`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
     /// Codes of the availability zones to create the nodes in; the zones must have resources
     /// available (see `list_available_zones`). Master/standby and cluster instances may span zones,
     /// listing a zone for the standby nodes as well.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
     /// ID of the VPC to put the instance in; find it in the VPC console or through the VPC API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Network ID of the subnet to put the instance in; find it in the VPC console or through the
     /// VPC API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// ID of the security group of the instance. Required for Redis 3.0 and Memcached, which use
     /// security groups for access control; optional for Redis 4.0 and later, which use IP
     /// whitelists instead.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// ID of the elastic IP to bind to the Redis instance; required when `enable_publicip` is
     /// `true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_id: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Name of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
     /// Free-text description of the instance, up to 1024 characters; backslashes and double quotes
     /// must be escaped with a backslash in the JSON body.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether SSL is enabled when public access to the Redis instance is enabled: `true` or
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssl: Option<bool>,
     /// IP address to assign to the instance inside the subnet, instead of one chosen automatically;
     /// supported for Redis and Memcached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Number of instances to create in one request (Redis and Memcached only); 1 to 100, default 1.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_num: Option<i64>,
     /// Start of the maintenance window, in UTC as `HH:mm:ss`; must be one of the slots returned by
     /// `list_maintenance_windows` (22:00:00, 02:00:00, 06:00:00, 10:00:00, 14:00:00 or 18:00:00).
     /// Set it together with `maintain_end`; when both are empty, 02:00:00 is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in UTC as `HH:mm:ss`: four hours after `maintain_begin` (e.g.
     /// 02:00:00 for a 22:00:00 start). Set it together with `maintain_begin`; when both are empty,
     /// 06:00:00 is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Password for accessing the instance; required unless `no_password_access` is `true`. For
     /// Redis: 8 to 32 characters, combining at least three of lower-case letters, upper-case
     /// letters, digits and special characters.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the instance can be accessed without a password (`true`) or only with password
     /// authentication (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_password_access: Option<bool>,
     /// Billing settings: pay-per-use or yearly/monthly, and the subscription period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
     /// Backup policy of the new instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<BackupPolicy>,
     /// Tags to attach to the new instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// User name for password authentication to a Memcached instance when `no_password_access` is
     /// `false`: 1 to 64 characters, starting with a letter, made of letters, digits, hyphens and
     /// underscores. Leave empty for Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user: Option<String>,
     /// Whether public network access is enabled for the Redis instance: `true` or `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_publicip: Option<bool>,
     /// Custom port of a Redis 4.0 or later instance, from 1 to 65535; default 6379. Not supported
     /// by Redis 3.0 and Memcached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// New names for high-risk commands of a Redis 4.0 or later instance, mapping the command to
     /// its new name; only `command`, `keys`, `flushdb`, `flushall` and `hgetall` can be renamed.
     /// Omitted or empty means no command is renamed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<serde_json::Value>,
     /// ID of a parameter template whose values the new instance starts with, as returned by
     /// `list_config_templates`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Shard and replica layout of the new instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_param: Option<SpecParam>,
 }
 impl CreateInstanceBody {
@@ -2706,6 +3017,161 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceBody {
             .optional("bss_param", self.bss_param.as_ref())
             .optional("instance_backup_policy", self.instance_backup_policy.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceBody {
+    const NAME: &'static str = "CreateInstanceBody";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "engine",
+        "engine_version",
+        "capacity",
+        "spec_code",
+        "az_codes",
+        "vpc_id",
+        "subnet_id",
+        "security_group_id",
+        "publicip_id",
+        "enterprise_project_id",
+        "enterprise_project_name",
+        "description",
+        "enable_ssl",
+        "private_ip",
+        "instance_num",
+        "maintain_begin",
+        "maintain_end",
+        "password",
+        "no_password_access",
+        "bss_param",
+        "instance_backup_policy",
+        "tags",
+        "access_user",
+        "enable_publicip",
+        "port",
+        "rename_commands",
+        "template_id",
+        "spec_param",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_name,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.private_ip)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_num,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.no_password_access,
+                )
+            }
+            20 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
+            21 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.instance_backup_policy,
+                )
+            }
+            22 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_user,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_publicip,
+                )
+            }
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rename_commands),
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.template_id,
+                )
+            }
+            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spec_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceBody`].
@@ -3027,18 +3493,15 @@ impl CreateInstanceBodyBuilder {
     }
 }
 /// The `CreateInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceResponse {
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// IDs and names of the created instances; several when instances were created in bulk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<Instances>>,
 }
 impl CreateInstanceResponse {
@@ -3049,6 +3512,28 @@ impl CreateInstanceResponse {
     /// The items of [`instances`](Self::instances), empty when absent.
     pub fn instances(&self) -> &[Instances] {
         self.instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceResponse {
+    const NAME: &'static str = "CreateInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["order_id", "instances"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceResponse`].
@@ -3092,50 +3577,42 @@ impl CreateInstanceResponseBuilder {
     }
 }
 /// The `CreateMigrationTaskBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMigrationTaskBody {
     /// Name of the new migration task.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Free-text description of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Kind of migration: `backupfile_import` (import data from backup files) or `online_migration`
     /// (copy data from a running Redis).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<CreateMigrationTaskBodyMigrationType>,
     /// How data is migrated: `full_amount_migration` (a one-off full copy) or
     /// `incremental_migration` (a full copy followed by continuous synchronisation).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<CreateMigrationTaskBodyMigrationMethod>,
     /// Backup files to import; used when `migration_type` is `backupfile_import`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
     /// For an online migration, the network connecting the source and target Redis: `vpc` or `vpn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<CreateMigrationTaskBodyNetworkType>,
     /// The Redis to migrate data from; used for online migration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
     /// The DCS instance to migrate data into.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
 }
 impl CreateMigrationTaskBody {
@@ -3155,6 +3632,50 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMigrationTaskBody
             .optional("backup_files", self.backup_files.as_ref())
             .optional("source_instance", self.source_instance.as_ref())
             .required("target_instance", self.target_instance.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskBody {
+    const NAME: &'static str = "CreateMigrationTaskBody";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "description",
+        "migration_type",
+        "migration_method",
+        "backup_files",
+        "network_type",
+        "source_instance",
+        "target_instance",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateMigrationTaskBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateMigrationTaskBody`].
@@ -3303,31 +3824,47 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMigrationTaskResponse {
     /// ID of the new data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CreateMigrationTaskResponseStatus>,
 }
 impl CreateMigrationTaskResponse {
     /// Starts a [`CreateMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateMigrationTaskResponseBuilder {
         CreateMigrationTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskResponse {
+    const NAME: &'static str = "CreateMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &["id", "name", "status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateMigrationTaskResponse`].
@@ -3394,26 +3931,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateOfflineKeyAnalysisRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisRequestBody {
     /// ID of the instance node whose data is analysed; shown on the node management page of the
     /// instance in the console or by `show_nodes_information`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// ID of an existing backup of the instance whose data is analysed, as listed by
     /// `list_backup_records`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
 }
 impl CreateOfflineKeyAnalysisRequestBody {
@@ -3429,6 +3958,31 @@ for CreateOfflineKeyAnalysisRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("node_id", self.node_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateOfflineKeyAnalysisRequestBody {
+    const NAME: &'static str = "CreateOfflineKeyAnalysisRequestBody";
+    const FIELDS: &'static [&'static str] = &["node_id", "backup_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateOfflineKeyAnalysisRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateOfflineKeyAnalysisRequestBody`].
@@ -3464,21 +4018,39 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
     }
 }
 /// The `CreateOfflineKeyAnalysisResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisResponse {
     /// ID of the new offline key analysis task; use it with `show_offline_key_analysis_task`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl CreateOfflineKeyAnalysisResponse {
     /// Starts a [`CreateOfflineKeyAnalysisResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateOfflineKeyAnalysisResponseBuilder {
         CreateOfflineKeyAnalysisResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOfflineKeyAnalysisResponse {
+    const NAME: &'static str = "CreateOfflineKeyAnalysisResponse";
+    const FIELDS: &'static [&'static str] = &["task_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOfflineKeyAnalysisResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateOfflineKeyAnalysisResponse`].
@@ -3504,54 +4076,34 @@ impl CreateOfflineKeyAnalysisResponseBuilder {
     }
 }
 /// The `CreateOnlineMigrationTaskBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskBody {
     /// Name of the online migration task.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the online migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the VPC in which the migration machine is created; it should be able to reach the
     /// source and target Redis. Find it in the VPC console or through the VPC API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Network ID of the subnet for the migration machine; find it in the VPC console or through
     /// the VPC API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// ID of the security group applied to the migration machine; find it in the VPC console or
     /// through the VPC API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
 impl CreateOnlineMigrationTaskBody {
@@ -3569,6 +4121,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOnlineMigrationTa
             .required("vpc_id", self.vpc_id.as_ref())
             .required("subnet_id", self.subnet_id.as_ref())
             .required("security_group_id", self.security_group_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskBody {
+    const NAME: &'static str = "CreateOnlineMigrationTaskBody";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "vpc_id",
+        "subnet_id",
+        "security_group_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateOnlineMigrationTaskBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateOnlineMigrationTaskBody`].
@@ -3634,21 +4229,44 @@ impl CreateOnlineMigrationTaskBodyBuilder {
     }
 }
 /// The `CreateOnlineMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskResponse {
     /// ID of the new online migration task; configure it with `set_online_migration_task`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreateOnlineMigrationTaskResponse {
     /// Starts a [`CreateOnlineMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateOnlineMigrationTaskResponseBuilder {
         CreateOnlineMigrationTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskResponse {
+    const NAME: &'static str = "CreateOnlineMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOnlineMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateOnlineMigrationTaskResponse`].
@@ -3674,22 +4292,18 @@ impl CreateOnlineMigrationTaskResponseBuilder {
     }
 }
 /// The `CreateOrDeleteInstanceTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrDeleteInstanceTags {
     /// Whether to add (`create`) or remove (`delete`) the tags.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Tags to add or remove.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl CreateOrDeleteInstanceTags {
@@ -3704,6 +4318,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceT
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOrDeleteInstanceTags {
+    const NAME: &'static str = "CreateOrDeleteInstanceTags";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateOrDeleteInstanceTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateOrDeleteInstanceTags`].
@@ -3747,35 +4385,48 @@ impl CreateOrDeleteInstanceTagsBuilder {
     }
 }
 /// The `CreateRedislogDownloadLinkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRedislogDownloadLinkResponse {
     /// ID of the log file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the background task that prepared the log file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// Download URL of the log file; valid for 24 hours by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
 }
 impl CreateRedislogDownloadLinkResponse {
     /// Starts a [`CreateRedislogDownloadLinkResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateRedislogDownloadLinkResponseBuilder {
         CreateRedislogDownloadLinkResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateRedislogDownloadLinkResponse {
+    const NAME: &'static str = "CreateRedislogDownloadLinkResponse";
+    const FIELDS: &'static [&'static str] = &["id", "backup_id", "link"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRedislogDownloadLinkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateRedislogDownloadLinkResponse`].
@@ -3821,45 +4472,25 @@ impl CreateRedislogDownloadLinkResponseBuilder {
     }
 }
 /// The `CreateResizeOrderRequestBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateResizeOrderRequestBody {
     /// Whether the security group rules needed by the new flavor are opened automatically.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_open_security_group_rule: Option<bool>,
     /// Whether the change is applied at once (`true`) or in the maintenance window (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_immediately: Option<bool>,
     /// Capacity of the new flavor, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_capacity: Option<f64>,
     /// Access password of the cache instance.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Flavor code of the new flavor, as returned by `list_flavors`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
 }
 impl CreateResizeOrderRequestBody {
@@ -3885,6 +4516,54 @@ impl std::fmt::Debug for CreateResizeOrderRequestBody {
                 ("spec_code", &self.spec_code, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderRequestBody {
+    const NAME: &'static str = "CreateResizeOrderRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_open_security_group_rule",
+        "execute_immediately",
+        "new_capacity",
+        "password",
+        "spec_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_open_security_group_rule,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.execute_immediately,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_capacity,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateResizeOrderRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateResizeOrderRequestBody`].
@@ -3950,21 +4629,39 @@ impl CreateResizeOrderRequestBodyBuilder {
     }
 }
 /// The `CreateResizeOrderResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateResizeOrderResponse {
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
 }
 impl CreateResizeOrderResponse {
     /// Starts a [`CreateResizeOrderResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateResizeOrderResponseBuilder {
         CreateResizeOrderResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderResponse {
+    const NAME: &'static str = "CreateResizeOrderResponse";
+    const FIELDS: &'static [&'static str] = &["order_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateResizeOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateResizeOrderResponse`].

@@ -2,21 +2,39 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `DeleteBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteBackgroundTaskResponse {
     /// Message returned by the service about the deletion.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl DeleteBackgroundTaskResponse {
     /// Starts a [`DeleteBackgroundTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteBackgroundTaskResponseBuilder {
         DeleteBackgroundTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBackgroundTaskResponse {
+    const NAME: &'static str = "DeleteBackgroundTaskResponse";
+    const FIELDS: &'static [&'static str] = &["message"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteBackgroundTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteBackgroundTaskResponse`].
@@ -42,60 +60,37 @@ impl DeleteBackgroundTaskResponseBuilder {
     }
 }
 /// The `DeleteBigkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteBigkeyScanTaskResponse {
     /// ID of the deleted big key analysis record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DeleteBigkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<DeleteBigkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of big keys the analysis found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Big keys the analysis found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<BigkeysBody>>,
 }
 impl DeleteBigkeyScanTaskResponse {
@@ -106,6 +101,59 @@ impl DeleteBigkeyScanTaskResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBigkeyScanTaskResponse {
+    const NAME: &'static str = "DeleteBigkeyScanTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteBigkeyScanTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteBigkeyScanTaskResponse`].
@@ -257,21 +305,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DeleteCenterTaskRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteCenterTaskRequestBody {
     /// Message attached to the deletion of the task-center record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 impl DeleteCenterTaskRequestBody {
     /// Starts a [`DeleteCenterTaskRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteCenterTaskRequestBodyBuilder {
         DeleteCenterTaskRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteCenterTaskRequestBody {
+    const NAME: &'static str = "DeleteCenterTaskRequestBody";
+    const FIELDS: &'static [&'static str] = &["message"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteCenterTaskRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteCenterTaskRequestBody`].
@@ -297,17 +364,39 @@ impl DeleteCenterTaskRequestBodyBuilder {
     }
 }
 /// The `DeleteConfigTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConfigTemplateResponse {
     /// Outcome of the deletion: `success`; on failure the error details are returned instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<DeleteConfigTemplateResponseResult>,
 }
 impl DeleteConfigTemplateResponse {
     /// Starts a [`DeleteConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteConfigTemplateResponseBuilder {
         DeleteConfigTemplateResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteConfigTemplateResponse {
+    const NAME: &'static str = "DeleteConfigTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["result"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteConfigTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteConfigTemplateResponse`].
@@ -348,17 +437,45 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DeleteDiagnosisReportRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteDiagnosisReportRequest {
     /// IDs of the diagnosis reports to delete, as listed by `list_diagnosis_tasks`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_id_list: Option<Vec<String>>,
 }
 impl DeleteDiagnosisReportRequest {
     /// Starts a [`DeleteDiagnosisReportRequestBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteDiagnosisReportRequestBuilder {
         DeleteDiagnosisReportRequestBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisReportRequest {
+    const NAME: &'static str = "DeleteDiagnosisReportRequest";
+    const FIELDS: &'static [&'static str] = &["report_id_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.report_id_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteDiagnosisReportRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteDiagnosisReportRequest`].
@@ -392,11 +509,12 @@ impl DeleteDiagnosisReportRequestBuilder {
     }
 }
 /// The `DeleteDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteDiagnosisTaskResponse {
     /// Outcome of the deletion for each diagnosis report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<Item>>,
 }
 impl DeleteDiagnosisTaskResponse {
@@ -407,6 +525,27 @@ impl DeleteDiagnosisTaskResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[Item] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisTaskResponse {
+    const NAME: &'static str = "DeleteDiagnosisTaskResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteDiagnosisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteDiagnosisTaskResponse`].
@@ -437,60 +576,37 @@ impl DeleteDiagnosisTaskResponseBuilder {
     }
 }
 /// The `DeleteHotkeyScanTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteHotkeyScanTaskResponse {
     /// ID of the deleted hot key analysis record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DeleteHotkeyScanTaskResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<DeleteHotkeyScanTaskResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of hot keys the analysis found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Hot keys the analysis found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<HotkeysBody>>,
 }
 impl DeleteHotkeyScanTaskResponse {
@@ -501,6 +617,59 @@ impl DeleteHotkeyScanTaskResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteHotkeyScanTaskResponse {
+    const NAME: &'static str = "DeleteHotkeyScanTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteHotkeyScanTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteHotkeyScanTaskResponse`].
@@ -652,22 +821,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DeleteIpFromDomainNameResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteIpFromDomainNameResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteIpFromDomainNameResponse {
     /// Starts a [`DeleteIpFromDomainNameResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteIpFromDomainNameResponseBuilder {
         DeleteIpFromDomainNameResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteIpFromDomainNameResponse {
+    const NAME: &'static str = "DeleteIpFromDomainNameResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteIpFromDomainNameResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteIpFromDomainNameResponse`].
@@ -693,13 +880,13 @@ impl DeleteIpFromDomainNameResponseBuilder {
     }
 }
 /// The `DeleteMigrateTaskRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMigrateTaskRequest {
     /// IDs of the data migration tasks to delete, as listed by `list_migration_task`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id_list: Option<Vec<String>>,
 }
 impl DeleteMigrateTaskRequest {
@@ -714,6 +901,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("task_id_list", self.task_id_list.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrateTaskRequest {
+    const NAME: &'static str = "DeleteMigrateTaskRequest";
+    const FIELDS: &'static [&'static str] = &["task_id_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.task_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteMigrateTaskRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteMigrateTaskRequest`].
@@ -747,11 +957,12 @@ impl DeleteMigrateTaskRequestBuilder {
     }
 }
 /// The `DeleteMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMigrationTaskResponse {
     /// IDs of the data migration tasks to delete (as listed by `list_migration_task`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id_list: Option<Vec<String>>,
 }
 impl DeleteMigrationTaskResponse {
@@ -762,6 +973,27 @@ impl DeleteMigrationTaskResponse {
     /// The items of [`task_id_list`](Self::task_id_list), empty when absent.
     pub fn task_id_list(&self) -> &[String] {
         self.task_id_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrationTaskResponse {
+    const NAME: &'static str = "DeleteMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &["task_id_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.task_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteMigrationTaskResponse`].
@@ -795,21 +1027,40 @@ impl DeleteMigrationTaskResponseBuilder {
     }
 }
 /// The `DeleteOfflineKeyAnalysisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteOfflineKeyAnalysisTaskResponse {
     /// ID of the deleted offline key analysis task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl DeleteOfflineKeyAnalysisTaskResponse {
     /// Starts a [`DeleteOfflineKeyAnalysisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteOfflineKeyAnalysisTaskResponseBuilder {
         DeleteOfflineKeyAnalysisTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteOfflineKeyAnalysisTaskResponse {
+    const NAME: &'static str = "DeleteOfflineKeyAnalysisTaskResponse";
+    const FIELDS: &'static [&'static str] = &["task_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteOfflineKeyAnalysisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteOfflineKeyAnalysisTaskResponse`].
@@ -835,22 +1086,40 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
     }
 }
 /// The `DeletePublicIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletePublicIpResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeletePublicIpResponse {
     /// Starts a [`DeletePublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeletePublicIpResponseBuilder {
         DeletePublicIpResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeletePublicIpResponse {
+    const NAME: &'static str = "DeletePublicIpResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletePublicIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeletePublicIpResponse`].
@@ -876,186 +1145,87 @@ impl DeletePublicIpResponseBuilder {
     }
 }
 /// The `DetailsBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailsBody {
     /// Capacity before the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_capacity: Option<String>,
     /// Capacity after the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_capacity: Option<String>,
     /// Whether public access was enabled; only set when public access is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_public_ip: Option<bool>,
     /// ID of the elastic IP; only set when public access is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_id: Option<String>,
     /// Elastic IP address; only set when public access is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_address: Option<String>,
     /// Whether SSL was enabled; only set when SSL is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_ssl: Option<bool>,
     /// Instance type before the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_cache_mode: Option<String>,
     /// Instance type after the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_cache_mode: Option<String>,
     /// Flavor code before the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_resource_spec_code: Option<String>,
     /// Flavor code after the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_resource_spec_code: Option<String>,
     /// Number of replicas before the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_replica_num: Option<i64>,
     /// Number of replicas after the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_replica_num: Option<i64>,
     /// Cache type before the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_cache_type: Option<String>,
     /// Cache type after the change; only set for flavor changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_cache_type: Option<String>,
     /// IP address of the replica the task concerns.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_ip: Option<String>,
     /// Availability zone of the replica the task concerns.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_az: Option<String>,
     /// Name of the shard the task concerns.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Port before the change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub old_port: Option<i64>,
     /// Port after the change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_port: Option<i64>,
     /// Whether the task only changed the billing mode.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_only_adjust_charging: Option<bool>,
     /// Name of the ACL account the task concerns.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_name: Option<String>,
     /// Source IP address of the task (e.g. of an IP swap).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_ip: Option<String>,
     /// Target IP address of the task (e.g. of an IP swap).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_ip: Option<String>,
     /// Name of the node the task concerns.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_name: Option<String>,
     /// Commands that were renamed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rename_commands: Option<Vec<String>>,
     /// Number of configuration parameters that were changed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_config_length: Option<i64>,
 }
 impl DetailsBody {
@@ -1066,6 +1236,178 @@ impl DetailsBody {
     /// The items of [`rename_commands`](Self::rename_commands), empty when absent.
     pub fn rename_commands(&self) -> &[String] {
         self.rename_commands.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DetailsBody {
+    const NAME: &'static str = "DetailsBody";
+    const FIELDS: &'static [&'static str] = &[
+        "old_capacity",
+        "new_capacity",
+        "enable_public_ip",
+        "public_ip_id",
+        "public_ip_address",
+        "enable_ssl",
+        "old_cache_mode",
+        "new_cache_mode",
+        "old_resource_spec_code",
+        "new_resource_spec_code",
+        "old_replica_num",
+        "new_replica_num",
+        "old_cache_type",
+        "new_cache_type",
+        "replica_ip",
+        "replica_az",
+        "group_name",
+        "old_port",
+        "new_port",
+        "is_only_adjust_charging",
+        "account_name",
+        "source_ip",
+        "target_ip",
+        "node_name",
+        "rename_commands",
+        "updated_config_length",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_capacity,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_capacity,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_public_ip,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_ip_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_ip_address,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_cache_mode,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_cache_mode,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_resource_spec_code,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_resource_spec_code,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_replica_num,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_replica_num,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_cache_type,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_cache_type,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.replica_ip)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.replica_az)
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.old_port),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.new_port),
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_only_adjust_charging,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.account_name,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source_ip)
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.target_ip)
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_name)
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.rename_commands,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.updated_config_length,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetailsBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DetailsBody`].
@@ -1349,36 +1691,29 @@ impl DetailsBodyBuilder {
     }
 }
 /// The `DiagnosisDimension` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisDimension {
     /// Diagnosis dimension: `network`, `storage` or `load`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<DiagnosisDimensionName>,
     /// Number of diagnosis items of this dimension whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_num: Option<i64>,
     /// Number of diagnosis items of this dimension that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_num: Option<i64>,
     /// Diagnosis items of this dimension.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_item_list: Option<Vec<DiagnosisItem>>,
 }
 impl DiagnosisDimension {
@@ -1400,6 +1735,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisDimension {
             .required("abnormal_num", self.abnormal_num.as_ref())
             .required("failed_num", self.failed_num.as_ref())
             .required("diagnosis_item_list", self.diagnosis_item_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisDimension {
+    const NAME: &'static str = "DiagnosisDimension";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "abnormal_num",
+        "failed_num",
+        "diagnosis_item_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_num,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_num)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_item_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiagnosisDimension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiagnosisDimension`].
@@ -1478,7 +1854,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisItem {
     /// Diagnosis item: `connection_num`, `rx_controlled`, `persistence`, `centralized_expiration`,
@@ -1486,21 +1863,21 @@ pub struct DiagnosisItem {
     /// `cpu_usage`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<DiagnosisItemName>,
     /// Conclusions describing the causes found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cause_ids: Option<Vec<ConclusionItem>>,
     /// Conclusions describing the impact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub impact_ids: Option<Vec<ConclusionItem>>,
     /// Conclusions with advice on what to do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advice_ids: Option<Vec<ConclusionItem>>,
     /// Result of the item: `normal`, `abnormal`, or `failed` (could not be diagnosed).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<DiagnosisItemResult>,
 }
 impl DiagnosisItem {
@@ -1531,6 +1908,37 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisItem {
             .optional("impact_ids", self.impact_ids.as_ref())
             .optional("advice_ids", self.advice_ids.as_ref())
             .required("result", self.result.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisItem {
+    const NAME: &'static str = "DiagnosisItem";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "cause_ids",
+        "impact_ids",
+        "advice_ids",
+        "result",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cause_ids),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.impact_ids),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.advice_ids),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiagnosisItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiagnosisItem`].
@@ -1660,68 +2068,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisNodeReport` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisNodeReport {
     /// IP address and port of the node, e.g. `192.168.0.234:6379`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_ip: Option<String>,
     /// Code of the availability zone the node is in.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_code: Option<String>,
     /// Name of the shard the node belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Number of diagnosis items of this node whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_sum: Option<i64>,
     /// Number of diagnosis items of this node that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_sum: Option<i64>,
     /// Role of the node: `master` or `slave` (replica).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<DiagnosisNodeReportRole>,
     /// Diagnosis results of the node, grouped by dimension.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_dimension_list: Option<Vec<DiagnosisDimension>>,
     /// Command execution time statistics of the node.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command_time_taken_list: Option<CommandTimeTakenList>,
 }
 impl DiagnosisNodeReport {
@@ -1747,6 +2136,62 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisNodeReport {
             .required("role", self.role.as_ref())
             .required("diagnosis_dimension_list", self.diagnosis_dimension_list.as_ref())
             .required("command_time_taken_list", self.command_time_taken_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisNodeReport {
+    const NAME: &'static str = "DiagnosisNodeReport";
+    const FIELDS: &'static [&'static str] = &[
+        "node_ip",
+        "az_code",
+        "group_name",
+        "abnormal_sum",
+        "failed_sum",
+        "role",
+        "diagnosis_dimension_list",
+        "command_time_taken_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.az_code),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_sum,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_sum)
+            }
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.role),
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_dimension_list,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.command_time_taken_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiagnosisNodeReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiagnosisNodeReport`].
@@ -1878,76 +2323,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DiagnosisReportInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnosisReportInfo {
     /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
     /// State of the diagnosis task: `diagnosing` or `finished`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<DiagnosisReportInfoStatus>,
     /// Start of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// End of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Time the diagnosis report was created.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Number of nodes included in the diagnosis.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Number of diagnosis items whose result is abnormal.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_item_sum: Option<i64>,
     /// Number of diagnosis items that could not be diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_item_sum: Option<i64>,
 }
 impl DiagnosisReportInfo {
@@ -1969,6 +2387,57 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisReportInfo {
             .required("node_num", self.node_num.as_ref())
             .required("abnormal_item_sum", self.abnormal_item_sum.as_ref())
             .required("failed_item_sum", self.failed_item_sum.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisReportInfo {
+    const NAME: &'static str = "DiagnosisReportInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "report_id",
+        "status",
+        "begin_time",
+        "end_time",
+        "created_at",
+        "node_num",
+        "abnormal_item_sum",
+        "failed_item_sum",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_item_sum,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.failed_item_sum,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiagnosisReportInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiagnosisReportInfo`].
@@ -2075,30 +2544,45 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DimChild` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DimChild {
     /// Name of the monitoring dimension: `dcs_instance_id`, `dcs_cluster_redis_node`,
     /// `dcs_cluster_proxy_node` or `dcs_memcached_instance_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_name: Option<String>,
     /// Route of the dimension: the primary dimension name followed by this dimension's name,
     /// separated by a comma, e.g. `dcs_instance_id,dcs_cluster_redis_node`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_route: Option<String>,
 }
 impl DimChild {
     /// Starts a [`DimChildBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DimChildBuilder {
         DimChildBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DimChild {
+    const NAME: &'static str = "DimChild";
+    const FIELDS: &'static [&'static str] = &["dim_name", "dim_route"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DimChild {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DimChild`].
@@ -2134,28 +2618,43 @@ impl DimChildBuilder {
     }
 }
 /// The `DimsInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DimsInfo {
     /// Route of the Cloud Eye (CES) monitoring dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_k: Option<String>,
     /// ID of the object in that Cloud Eye monitoring dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_v: Option<String>,
 }
 impl DimsInfo {
     /// Starts a [`DimsInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DimsInfoBuilder {
         DimsInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DimsInfo {
+    const NAME: &'static str = "DimsInfo";
+    const FIELDS: &'static [&'static str] = &["dim_k", "dim_v"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_k),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_v),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DimsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DimsInfo`].
@@ -2191,28 +2690,53 @@ impl DimsInfoBuilder {
     }
 }
 /// The `DomainNameEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainNameEntity {
     /// A domain name the instance used in the past.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name: Option<String>,
     /// Whether it is a read-only domain name (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_readonly: Option<bool>,
 }
 impl DomainNameEntity {
     /// Starts a [`DomainNameEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DomainNameEntityBuilder {
         DomainNameEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameEntity {
+    const NAME: &'static str = "DomainNameEntity";
+    const FIELDS: &'static [&'static str] = &["domain_name", "is_readonly"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.domain_name,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_readonly,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DomainNameEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DomainNameEntity`].
@@ -2248,34 +2772,23 @@ impl DomainNameEntityBuilder {
     }
 }
 /// The `DomainNameInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainNameInfo {
     /// Whether the domain name can also be resolved from the public network (`true`) or not
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_public_resolve: Option<bool>,
     /// Whether the instance's domain name already follows the latest naming rules (`true`) or not
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_latest_rules: Option<bool>,
     /// Zone suffix of the domain name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_name: Option<String>,
     /// Domain names the instance used before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_domain_names: Option<Vec<DomainNameEntity>>,
 }
 impl DomainNameInfo {
@@ -2286,6 +2799,50 @@ impl DomainNameInfo {
     /// The items of [`history_domain_names`](Self::history_domain_names), empty when absent.
     pub fn history_domain_names(&self) -> &[DomainNameEntity] {
         self.history_domain_names.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameInfo {
+    const NAME: &'static str = "DomainNameInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "support_public_resolve",
+        "is_latest_rules",
+        "zone_name",
+        "history_domain_names",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_public_resolve,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_latest_rules,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_name),
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.history_domain_names,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DomainNameInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DomainNameInfo`].
@@ -2357,17 +2914,13 @@ impl DomainNameInfoBuilder {
     }
 }
 /// The `DownloadBackupFilesReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadBackupFilesReq {
     /// Validity of the download links, in seconds; between 300 (5 minutes) and 86400 (24 hours).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
 }
 impl DownloadBackupFilesReq {
@@ -2382,6 +2935,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("expiration", self.expiration.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadBackupFilesReq {
+    const NAME: &'static str = "DownloadBackupFilesReq";
+    const FIELDS: &'static [&'static str] = &["expiration"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.expiration)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DownloadBackupFilesReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DownloadBackupFilesReq`].
@@ -2407,35 +2985,52 @@ impl DownloadBackupFilesReqBuilder {
     }
 }
 /// The `DownloadSslCertResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadSslCertResponse {
     /// File name of the SSL certificate.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the SSL certificate.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
     /// Name of the OBS bucket where the certificate is stored.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bucket_name: Option<String>,
 }
 impl DownloadSslCertResponse {
     /// Starts a [`DownloadSslCertResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DownloadSslCertResponseBuilder {
         DownloadSslCertResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadSslCertResponse {
+    const NAME: &'static str = "DownloadSslCertResponse";
+    const FIELDS: &'static [&'static str] = &["file_name", "link", "bucket_name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_name,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadSslCertResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DownloadSslCertResponse`].

@@ -2,39 +2,61 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// Error body returned by DCS when a request fails.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Human-readable description of the error.
     ///
     /// Example: `The request could not be completed.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// Service error code, prefixed with DCS.
     ///
     /// Example: `DCS.4961`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Additional detail about the error; often null.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_ext_msg: Option<String>,
 }
 impl ErrorResponse {
     /// Starts a [`ErrorResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ErrorResponseBuilder {
         ErrorResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "error_msg",
+        "error_code",
+        "error_ext_msg",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.error_ext_msg,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ErrorResponse`].
@@ -80,22 +102,40 @@ impl ErrorResponseBuilder {
     }
 }
 /// The `ExecuteClusterSwitchoverResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecuteClusterSwitchoverResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ExecuteClusterSwitchoverResponse {
     /// Starts a [`ExecuteClusterSwitchoverResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExecuteClusterSwitchoverResponseBuilder {
         ExecuteClusterSwitchoverResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteClusterSwitchoverResponse {
+    const NAME: &'static str = "ExecuteClusterSwitchoverResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecuteClusterSwitchoverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExecuteClusterSwitchoverResponse`].
@@ -121,21 +161,40 @@ impl ExecuteClusterSwitchoverResponseBuilder {
     }
 }
 /// The `ExecuteCommandMobilizationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecuteCommandMobilizationResponse {
     /// Output returned by Redis for the command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<String>,
 }
 impl ExecuteCommandMobilizationResponse {
     /// Starts a [`ExecuteCommandMobilizationResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExecuteCommandMobilizationResponseBuilder {
         ExecuteCommandMobilizationResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ExecuteCommandMobilizationResponse {
+    const NAME: &'static str = "ExecuteCommandMobilizationResponse";
+    const FIELDS: &'static [&'static str] = &["response"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExecuteCommandMobilizationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExecuteCommandMobilizationResponse`].
@@ -161,35 +220,48 @@ impl ExecuteCommandMobilizationResponseBuilder {
     }
 }
 /// The `ExecuteCommandRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecuteCommandRequestBody {
     /// Web CLI client ID returned by `login_web_cli`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Redis command to run, e.g. `GET mykey`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Number of the Redis database to run the command in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<i64>,
 }
 impl ExecuteCommandRequestBody {
     /// Starts a [`ExecuteCommandRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExecuteCommandRequestBodyBuilder {
         ExecuteCommandRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteCommandRequestBody {
+    const NAME: &'static str = "ExecuteCommandRequestBody";
+    const FIELDS: &'static [&'static str] = &["client_id", "command", "database"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.database),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ExecuteCommandRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExecuteCommandRequestBody`].
@@ -235,49 +307,61 @@ impl ExecuteCommandRequestBodyBuilder {
     }
 }
 /// The `ExportExcelJobResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportExcelJobResponse {
     /// State of the export job.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Name of the exported file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the exported file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
     /// Error code when the export failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub err_code: Option<String>,
     /// Error message when the export failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub err_msg: Option<String>,
 }
 impl ExportExcelJobResponse {
     /// Starts a [`ExportExcelJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExportExcelJobResponseBuilder {
         ExportExcelJobResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportExcelJobResponse {
+    const NAME: &'static str = "ExportExcelJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "status",
+        "file_name",
+        "link",
+        "err_code",
+        "err_msg",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.err_code),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.err_msg),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportExcelJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExportExcelJobResponse`].
@@ -343,115 +427,59 @@ impl ExportExcelJobResponseBuilder {
     }
 }
 /// The `ExportInstancesTaskBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportInstancesTaskBody {
     /// IDs of the instances to export; when empty, every instance matching the other filters is
     /// exported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub included_instances: Option<Vec<String>>,
     /// Name of the region, used to name the exported file.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Only export instances whose name matches this value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only export instances with this capacity (GB).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<String>,
     /// Only export the instance with this ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Only export instances reachable at this IP address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Only export instances in this availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone: Option<String>,
     /// Only export instances in this status (e.g. `RUNNING`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Only export instances of this edition: `generic` (standard) or `enterprise`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ExportInstancesTaskBodyProductType>,
     /// Only export instances of this type: `single`, `ha`, `cluster`, `proxy` or `ha_rw_split`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<String>,
     /// Only export instances of this cache engine (`Redis` or `Memcached`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// Only export instances of this engine version, e.g. `5.0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// Only export instances with this CPU architecture: `x86_64` or `aarch64`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_type: Option<String>,
     /// Only export instances of this enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Only export instances with this billing mode.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<String>,
     /// Only export instances carrying these tags.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
 }
 impl ExportInstancesTaskBody {
@@ -466,6 +494,93 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExportInstancesTaskBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("region", self.region.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskBody {
+    const NAME: &'static str = "ExportInstancesTaskBody";
+    const FIELDS: &'static [&'static str] = &[
+        "included_instances",
+        "region",
+        "name",
+        "capacity",
+        "instance_id",
+        "ip",
+        "available_zone",
+        "status",
+        "product_type",
+        "cache_mode",
+        "engine",
+        "engine_version",
+        "cpu_type",
+        "enterprise_project_id",
+        "charging_mode",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.included_instances,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.available_zone,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ExportInstancesTaskBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExportInstancesTaskBody`].
@@ -668,21 +783,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ExportInstancesTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportInstancesTaskResponse {
     /// ID of the export job; query its result with `export_excel_job`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ExportInstancesTaskResponse {
     /// Starts a [`ExportInstancesTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExportInstancesTaskResponseBuilder {
         ExportInstancesTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskResponse {
+    const NAME: &'static str = "ExportInstancesTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportInstancesTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExportInstancesTaskResponse`].

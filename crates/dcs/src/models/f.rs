@@ -2,42 +2,76 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Features` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Features {
     /// Whether the instance supports ACL accounts (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_acl: Option<bool>,
     /// Whether the instance supports client IP pass-through (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_transparent_client_ip: Option<bool>,
     /// Whether the instance supports SSL (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_ssl: Option<bool>,
     /// Whether the instance supports audit logs (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_audit_log: Option<bool>,
 }
 impl Features {
     /// Starts a [`FeaturesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> FeaturesBuilder {
         FeaturesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Features {
+    const NAME: &'static str = "Features";
+    const FIELDS: &'static [&'static str] = &[
+        "support_acl",
+        "support_transparent_client_ip",
+        "support_ssl",
+        "support_audit_log",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_acl,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_transparent_client_ip,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_ssl,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_audit_log,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Features {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Features`].
@@ -93,31 +127,19 @@ impl FeaturesBuilder {
     }
 }
 /// The `Files` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Files {
     /// Name of the backup file (object name in the OBS bucket).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Size of the file, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Time the file was last modified, formatted as `YYYY-MM-DD HH:MM:SS`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<String>,
 }
 impl Files {
@@ -132,6 +154,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Files {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("file_name", self.file_name.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Files {
+    const NAME: &'static str = "Files";
+    const FIELDS: &'static [&'static str] = &["file_name", "size", "update_at"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.update_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Files {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Files`].
@@ -177,28 +222,21 @@ impl FilesBuilder {
     }
 }
 /// The `FlavorAzObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorAzObject {
     /// Cache capacity, in GB, that this availability information refers to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<String>,
     /// Unit of `capacity`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
     /// Availability zones of this flavor and capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Codes of the availability zones that still have resources for this flavor and capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_codes: Option<Vec<String>>,
 }
 impl FlavorAzObject {
@@ -213,6 +251,40 @@ impl FlavorAzObject {
     /// The items of [`az_codes`](Self::az_codes), empty when absent.
     pub fn az_codes(&self) -> &[String] {
         self.az_codes.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorAzObject {
+    const NAME: &'static str = "FlavorAzObject";
+    const FIELDS: &'static [&'static str] = &[
+        "capacity",
+        "unit",
+        "available_zones",
+        "az_codes",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorAzObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FlavorAzObject`].
@@ -284,114 +356,63 @@ impl FlavorAzObjectBuilder {
     }
 }
 /// The `FlavorsItems` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorsItems {
     /// Flavor (product specification) code, as used in `spec_code` when creating or resizing an
     /// instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spec_code: Option<String>,
     /// Code of the cloud service type that the instance or flavor belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cloud_service_type_code: Option<String>,
     /// Code of the cloud resource type of the instance or flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cloud_resource_type_code: Option<String>,
     /// Instance type of the flavor: `single` (single node), `ha` (master/standby), `cluster` (Redis
     /// Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_mode: Option<String>,
     /// Cache engine of the flavor: `Redis` or `Memcached`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions the flavor is available for, e.g. `3.0`, `4.0` or `5.0` for Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Edition of the flavor; currently only `generic` (standard).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_type: Option<String>,
     /// CPU architecture of the flavor: `x86_64` (x86) or `aarch64` (Arm).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_type: Option<String>,
     /// Storage type of the flavor; currently only `DRAM` (in-memory).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// Cache capacities offered by the flavor, in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<Vec<String>>,
     /// Billing modes offered for the flavor: `Hourly` (pay-per-use), `Monthly` or `Yearly`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_mode: Option<Vec<String>>,
     /// Number of IP addresses the flavor uses in the user's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_ip_count: Option<i64>,
     /// How the flavor is priced: `tier` (one flavor covers several capacities) or `normal` (one
     /// flavor per capacity).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pricing_type: Option<String>,
     /// Whether the flavor is available in Dedicated Cloud (DeC).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_dec: Option<bool>,
     /// Further attributes of the flavor, such as shard count and connection limits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attrs: Option<Vec<AttrsObject>>,
     /// Availability zones that have resources for the flavor, per capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors_available_zones: Option<Vec<FlavorAzObject>>,
     /// Number of replicas of the flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_count: Option<i64>,
 }
 impl FlavorsItems {
@@ -414,6 +435,110 @@ impl FlavorsItems {
     /// The items of [`flavors_available_zones`](Self::flavors_available_zones), empty when absent.
     pub fn flavors_available_zones(&self) -> &[FlavorAzObject] {
         self.flavors_available_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorsItems {
+    const NAME: &'static str = "FlavorsItems";
+    const FIELDS: &'static [&'static str] = &[
+        "spec_code",
+        "cloud_service_type_code",
+        "cloud_resource_type_code",
+        "cache_mode",
+        "engine",
+        "engine_version",
+        "product_type",
+        "cpu_type",
+        "storage_type",
+        "capacity",
+        "billing_mode",
+        "tenant_ip_count",
+        "pricing_type",
+        "is_dec",
+        "attrs",
+        "flavors_available_zones",
+        "replica_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cloud_service_type_code,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cloud_resource_type_code,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.product_type,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_type,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.capacity),
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.billing_mode)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_ip_count,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pricing_type,
+                )
+            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_dec),
+            14 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attrs),
+            15 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.flavors_available_zones,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replica_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorsItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FlavorsItems`].

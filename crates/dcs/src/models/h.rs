@@ -2,22 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `HangUpClientsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HangUpClientsRequestBody {
     /// ID of the node whose client sessions are killed, as used with `list_clients`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Addresses (`ip:port`) of the client sessions to kill, as listed by `list_clients`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_addrs: Option<Vec<String>>,
 }
 impl HangUpClientsRequestBody {
@@ -33,6 +29,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBod
     ) {
         at.required("node_id", self.node_id.as_ref())
             .required("client_addrs", self.client_addrs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpClientsRequestBody {
+    const NAME: &'static str = "HangUpClientsRequestBody";
+    const FIELDS: &'static [&'static str] = &["node_id", "client_addrs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.client_addrs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for HangUpClientsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`HangUpClientsRequestBody`].
@@ -76,30 +96,51 @@ impl HangUpClientsRequestBodyBuilder {
     }
 }
 /// The `HangUpKillAllClientsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HangUpKillAllClientsRequestBody {
     /// ID of the node whose client sessions are all killed; required when `kill_all_nodes` is
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// `true` to kill the client sessions on every node of the instance, `false` to kill those of
     /// the node in `node_id` only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kill_all_nodes: Option<bool>,
 }
 impl HangUpKillAllClientsRequestBody {
     /// Starts a [`HangUpKillAllClientsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> HangUpKillAllClientsRequestBodyBuilder {
         HangUpKillAllClientsRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpKillAllClientsRequestBody {
+    const NAME: &'static str = "HangUpKillAllClientsRequestBody";
+    const FIELDS: &'static [&'static str] = &["node_id", "kill_all_nodes"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kill_all_nodes,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for HangUpKillAllClientsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`HangUpKillAllClientsRequestBody`].
@@ -135,42 +176,60 @@ impl HangUpKillAllClientsRequestBodyBuilder {
     }
 }
 /// The `HistoryInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HistoryInfo {
     /// ID of the parameter change record; use it with `show_config_history_detail`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_id: Option<String>,
     /// Kind of change that was made.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Time the change was made.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// State of the change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl HistoryInfo {
     /// Starts a [`HistoryInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> HistoryInfoBuilder {
         HistoryInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for HistoryInfo {
+    const NAME: &'static str = "HistoryInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "history_id",
+        "type",
+        "created_at",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.history_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HistoryInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`HistoryInfo`].
@@ -226,62 +285,74 @@ impl HistoryInfoBuilder {
     }
 }
 /// The `HotkeysBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotkeysBody {
     /// Name of the hot key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<HotkeysBodyType>,
     /// Shard holding the key, as `ip:port`; only reported for cluster instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shard: Option<String>,
     /// Number of the database holding the key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db: Option<i64>,
     /// Size of the key's value, in the unit given by `unit`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
     /// `zset` and `hash` keys.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
     /// Access frequency of the key over recent time. It is Redis's logarithmic, probabilistic LFU
     /// counter rather than a plain count: at most 255 (about one million accesses), and by default
     /// it drops by 1 for every minute without access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub freq: Option<i64>,
 }
 impl HotkeysBody {
     /// Starts a [`HotkeysBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> HotkeysBodyBuilder {
         HotkeysBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for HotkeysBody {
+    const NAME: &'static str = "HotkeysBody";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "shard",
+        "db",
+        "size",
+        "unit",
+        "freq",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.freq),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HotkeysBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`HotkeysBody`].

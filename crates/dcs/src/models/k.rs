@@ -2,42 +2,51 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `KeySpace` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeySpace {
     /// Index of the database.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_idx: Option<String>,
     /// Number of keys in the database on this node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<String>,
     /// Number of keys with an expiry time in the database on this node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires: Option<String>,
     /// Average remaining time to live of the keys that expire.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub avg_ttl: Option<String>,
 }
 impl KeySpace {
     /// Starts a [`KeySpaceBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KeySpaceBuilder {
         KeySpaceBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KeySpace {
+    const NAME: &'static str = "KeySpace";
+    const FIELDS: &'static [&'static str] = &["db_idx", "keys", "expires", "avg_ttl"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_idx),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keys),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.expires),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.avg_ttl),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KeySpace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KeySpace`].
@@ -93,24 +102,43 @@ impl KeySpaceBuilder {
     }
 }
 /// The `KeyTypeByte` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeyTypeByte {
     /// Data type: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<KeyTypeByteType>,
     /// Total size of all keys of this data type, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
 }
 impl KeyTypeByte {
     /// Starts a [`KeyTypeByteBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KeyTypeByteBuilder {
         KeyTypeByteBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeByte {
+    const NAME: &'static str = "KeyTypeByte";
+    const FIELDS: &'static [&'static str] = &["type", "bytes"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KeyTypeByte {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KeyTypeByte`].
@@ -163,24 +191,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `KeyTypeNum` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KeyTypeNum {
     /// Data type: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<KeyTypeNumType>,
     /// Number of keys of this data type.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
 }
 impl KeyTypeNum {
     /// Starts a [`KeyTypeNumBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KeyTypeNumBuilder {
         KeyTypeNumBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeNum {
+    const NAME: &'static str = "KeyTypeNum";
+    const FIELDS: &'static [&'static str] = &["type", "num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KeyTypeNum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KeyTypeNum`].

@@ -2,38 +2,56 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `LargestKey` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LargestKey {
     /// Name of the key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<LargestKeyType>,
     /// Size of the key, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
     /// For `string` keys the size of the value in bytes; for other types the number of elements.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num_of_elem: Option<i64>,
 }
 impl LargestKey {
     /// Starts a [`LargestKeyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> LargestKeyBuilder {
         LargestKeyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKey {
+    const NAME: &'static str = "LargestKey";
+    const FIELDS: &'static [&'static str] = &["key", "type", "bytes", "num_of_elem"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.num_of_elem,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LargestKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LargestKey`].
@@ -89,38 +107,53 @@ impl LargestKeyBuilder {
     }
 }
 /// The `LargestKeyPrefix` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LargestKeyPrefix {
     /// Common prefix of the keys grouped in this entry of the offline key analysis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_prefix: Option<String>,
     /// Data type of the keys with this prefix: `string`, `list`, `set`, `zset` or `hash`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<LargestKeyPrefixType>,
     /// Total size of the keys with this prefix, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bytes: Option<i64>,
     /// Number of keys with this prefix.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
 }
 impl LargestKeyPrefix {
     /// Starts a [`LargestKeyPrefixBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> LargestKeyPrefixBuilder {
         LargestKeyPrefixBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKeyPrefix {
+    const NAME: &'static str = "LargestKeyPrefix";
+    const FIELDS: &'static [&'static str] = &["key_prefix", "type", "bytes", "num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_prefix)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LargestKeyPrefix {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LargestKeyPrefix`].
@@ -210,28 +243,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `LinksItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LinksItem {
     /// Name of the backup file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Download URL of the backup file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<String>,
 }
 impl LinksItem {
     /// Starts a [`LinksItemBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> LinksItemBuilder {
         LinksItemBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LinksItem {
+    const NAME: &'static str = "LinksItem";
+    const FIELDS: &'static [&'static str] = &["file_name", "link"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LinksItem`].
@@ -267,11 +315,12 @@ impl LinksItemBuilder {
     }
 }
 /// The `ListAclAccountsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAclAccountsResponse {
     /// ACL accounts of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accounts: Option<Vec<AclAccountResp>>,
 }
 impl ListAclAccountsResponse {
@@ -282,6 +331,27 @@ impl ListAclAccountsResponse {
     /// The items of [`accounts`](Self::accounts), empty when absent.
     pub fn accounts(&self) -> &[AclAccountResp] {
         self.accounts.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAclAccountsResponse {
+    const NAME: &'static str = "ListAclAccountsResponse";
+    const FIELDS: &'static [&'static str] = &["accounts"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.accounts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAclAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListAclAccountsResponse`].
@@ -315,18 +385,15 @@ impl ListAclAccountsResponseBuilder {
     }
 }
 /// The `ListAvailableZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// ID of the region the availability zones belong to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// Availability zones of the region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<AvailableZones>>,
 }
 impl ListAvailableZonesResponse {
@@ -337,6 +404,33 @@ impl ListAvailableZonesResponse {
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
     pub fn available_zones(&self) -> &[AvailableZones] {
         self.available_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
+    const NAME: &'static str = "ListAvailableZonesResponse";
+    const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAvailableZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListAvailableZonesResponse`].
@@ -380,18 +474,15 @@ impl ListAvailableZonesResponseBuilder {
     }
 }
 /// The `ListBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTaskResponse {
     /// Number of background tasks found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Background tasks of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<SingleBackgroundTask>>,
 }
 impl ListBackgroundTaskResponse {
@@ -402,6 +493,30 @@ impl ListBackgroundTaskResponse {
     /// The items of [`tasks`](Self::tasks), empty when absent.
     pub fn tasks(&self) -> &[SingleBackgroundTask] {
         self.tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTaskResponse {
+    const NAME: &'static str = "ListBackgroundTaskResponse";
+    const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBackgroundTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBackgroundTaskResponse`].
@@ -445,25 +560,18 @@ impl ListBackgroundTaskResponseBuilder {
     }
 }
 /// The `ListBackupFileLinksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackupFileLinksResponse {
     /// Path of the backup files inside the OBS bucket.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_path: Option<String>,
     /// Name of the OBS bucket holding the backup files.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bucket_name: Option<String>,
     /// Download links of the backup files; at most 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<LinksItem>>,
 }
 impl ListBackupFileLinksResponse {
@@ -474,6 +582,34 @@ impl ListBackupFileLinksResponse {
     /// The items of [`links`](Self::links), empty when absent.
     pub fn links(&self) -> &[LinksItem] {
         self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupFileLinksResponse {
+    const NAME: &'static str = "ListBackupFileLinksResponse";
+    const FIELDS: &'static [&'static str] = &["file_path", "bucket_name", "links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_path),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBackupFileLinksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBackupFileLinksResponse`].
@@ -527,18 +663,15 @@ impl ListBackupFileLinksResponseBuilder {
     }
 }
 /// The `ListBackupRecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackupRecordsResponse {
     /// Number of backup records returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Backup records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_record_response: Option<Vec<BackupRecordResponse>>,
 }
 impl ListBackupRecordsResponse {
@@ -549,6 +682,33 @@ impl ListBackupRecordsResponse {
     /// The items of [`backup_record_response`](Self::backup_record_response), empty when absent.
     pub fn backup_record_response(&self) -> &[BackupRecordResponse] {
         self.backup_record_response.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupRecordsResponse {
+    const NAME: &'static str = "ListBackupRecordsResponse";
+    const FIELDS: &'static [&'static str] = &["total_num", "backup_record_response"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.backup_record_response,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBackupRecordsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBackupRecordsResponse`].
@@ -603,26 +763,19 @@ impl ListBackupRecordsResponseBuilder {
     }
 }
 /// The `ListBigkeyScanTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBigkeyScanTasksResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of big key analysis records.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Big key analysis records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<RecordsResponse>>,
 }
 impl ListBigkeyScanTasksResponse {
@@ -633,6 +786,34 @@ impl ListBigkeyScanTasksResponse {
     /// The items of [`records`](Self::records), empty when absent.
     pub fn records(&self) -> &[RecordsResponse] {
         self.records.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBigkeyScanTasksResponse {
+    const NAME: &'static str = "ListBigkeyScanTasksResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBigkeyScanTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBigkeyScanTasksResponse`].
@@ -701,18 +882,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListCenterTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCenterTaskResponse {
     /// Number of tasks found in the task center.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Tasks recorded in the task center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListCenterTasksResp>>,
 }
 impl ListCenterTaskResponse {
@@ -723,6 +901,30 @@ impl ListCenterTaskResponse {
     /// The items of [`tasks`](Self::tasks), empty when absent.
     pub fn tasks(&self) -> &[ListCenterTasksResp] {
         self.tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTaskResponse {
+    const NAME: &'static str = "ListCenterTaskResponse";
+    const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCenterTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListCenterTaskResponse`].
@@ -766,98 +968,111 @@ impl ListCenterTaskResponseBuilder {
     }
 }
 /// The `ListCenterTasksResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCenterTasksResp {
     /// ID of the task; use it with `delete_center_task`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Kind of task: `EXTEND` (flavor change), `BindEip` (enable public access), `UnBindEip`
     /// (disable public access), `AddReplica`, `DelReplica`, `AddWhitelist` (set the IP whitelist),
     /// `UpdatePort` (change the port), `RemoveIpFromDns` (remove an IP from the domain name),
     /// `masterStandbySwapJob` (master/standby switchover) or `modify` (password change).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Extra details of the task, depending on its kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<DetailsBody>,
     /// Name of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the task started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Error code when the task failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Whether the task has detailed progress steps that can be expanded and viewed (`true`) or not
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_show: Option<bool>,
     /// ID of the job behind the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ListCenterTasksResp {
     /// Starts a [`ListCenterTasksRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListCenterTasksRespBuilder {
         ListCenterTasksRespBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTasksResp {
+    const NAME: &'static str = "ListCenterTasksResp";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "details",
+        "user_name",
+        "user_id",
+        "params",
+        "status",
+        "created_at",
+        "updated_at",
+        "error_code",
+        "enable_show",
+        "job_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.details),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_show,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCenterTasksResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListCenterTasksResp`].
@@ -1004,25 +1219,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListClientsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClientsResponse {
     /// Time the session list was last collected (see `scan_clients`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub time: Option<String>,
     /// Client sessions of the node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clients: Option<Vec<ClientInfo>>,
     /// Total number of client sessions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ListClientsResponse {
@@ -1033,6 +1241,29 @@ impl ListClientsResponse {
     /// The items of [`clients`](Self::clients), empty when absent.
     pub fn clients(&self) -> &[ClientInfo] {
         self.clients.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClientsResponse {
+    const NAME: &'static str = "ListClientsResponse";
+    const FIELDS: &'static [&'static str] = &["time", "clients", "count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.time),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.clients),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClientsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListClientsResponse`].
@@ -1086,18 +1317,15 @@ impl ListClientsResponseBuilder {
     }
 }
 /// The `ListConfigHistoriesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigHistoriesResponse {
     /// Number of parameter change records of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub history_num: Option<i64>,
     /// Parameter change records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub histories: Option<Vec<HistoryInfo>>,
 }
 impl ListConfigHistoriesResponse {
@@ -1108,6 +1336,33 @@ impl ListConfigHistoriesResponse {
     /// The items of [`histories`](Self::histories), empty when absent.
     pub fn histories(&self) -> &[HistoryInfo] {
         self.histories.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigHistoriesResponse {
+    const NAME: &'static str = "ListConfigHistoriesResponse";
+    const FIELDS: &'static [&'static str] = &["history_num", "histories"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.history_num,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.histories),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConfigHistoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConfigHistoriesResponse`].
@@ -1151,18 +1406,15 @@ impl ListConfigHistoriesResponseBuilder {
     }
 }
 /// The `ListConfigTemplatesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigTemplatesResponse {
     /// Number of templates found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_num: Option<i64>,
     /// Parameter templates found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub templates: Option<Vec<ConfigTemplatesListInfo>>,
 }
 impl ListConfigTemplatesResponse {
@@ -1173,6 +1425,33 @@ impl ListConfigTemplatesResponse {
     /// The items of [`templates`](Self::templates), empty when absent.
     pub fn templates(&self) -> &[ConfigTemplatesListInfo] {
         self.templates.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigTemplatesResponse {
+    const NAME: &'static str = "ListConfigTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &["template_num", "templates"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.template_num,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.templates),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConfigTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConfigTemplatesResponse`].
@@ -1227,36 +1506,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListConfigurationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigurationsResponse {
     /// Time of the last configuration operation on the instance, in UTC, formatted like
     /// `2017-03-31T12:24:46.297Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_time: Option<String>,
     /// ID of the cache instance the configuration belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Configuration parameters of the instance with their current values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redis_config: Option<Vec<QueryRedisConfig>>,
     /// State of the last configuration change: `UPDATING`, `FAILURE` or `SUCCESS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_status: Option<ListConfigurationsResponseConfigStatus>,
     /// Running state of the instance, e.g. `RUNNING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ListConfigurationsResponse {
@@ -1267,6 +1535,47 @@ impl ListConfigurationsResponse {
     /// The items of [`redis_config`](Self::redis_config), empty when absent.
     pub fn redis_config(&self) -> &[QueryRedisConfig] {
         self.redis_config.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigurationsResponse {
+    const NAME: &'static str = "ListConfigurationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "config_time",
+        "instance_id",
+        "redis_config",
+        "config_status",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.config_time,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_config),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.config_status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConfigurationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConfigurationsResponse`].
@@ -1359,18 +1668,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListDiagnosisTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDiagnosisTasksResponse {
     /// Diagnosis reports of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_report_list: Option<Vec<DiagnosisReportInfo>>,
     /// Total number of diagnosis reports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListDiagnosisTasksResponse {
@@ -1389,6 +1695,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("diagnosis_report_list", self.diagnosis_report_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListDiagnosisTasksResponse {
+    const NAME: &'static str = "ListDiagnosisTasksResponse";
+    const FIELDS: &'static [&'static str] = &["diagnosis_report_list", "total_num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_report_list,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListDiagnosisTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListDiagnosisTasksResponse`].
@@ -1451,11 +1784,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
     /// Flavors that can be ordered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<FlavorsItems>>,
 }
 impl ListFlavorsResponse {
@@ -1466,6 +1800,27 @@ impl ListFlavorsResponse {
     /// The items of [`flavors`](Self::flavors), empty when absent.
     pub fn flavors(&self) -> &[FlavorsItems] {
         self.flavors.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
+    const NAME: &'static str = "ListFlavorsResponse";
+    const FIELDS: &'static [&'static str] = &["flavors"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFlavorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFlavorsResponse`].
@@ -1499,18 +1854,15 @@ impl ListFlavorsResponseBuilder {
     }
 }
 /// The `ListGroupReplicationInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListGroupReplicationInfoResponse {
     /// Shards of the instance, each with its replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_list: Option<Vec<InstanceGroupListInfo>>,
     /// Total number of shards of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_count: Option<i64>,
 }
 impl ListGroupReplicationInfoResponse {
@@ -1521,6 +1873,33 @@ impl ListGroupReplicationInfoResponse {
     /// The items of [`group_list`](Self::group_list), empty when absent.
     pub fn group_list(&self) -> &[InstanceGroupListInfo] {
         self.group_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListGroupReplicationInfoResponse {
+    const NAME: &'static str = "ListGroupReplicationInfoResponse";
+    const FIELDS: &'static [&'static str] = &["group_list", "group_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group_list),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.group_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListGroupReplicationInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListGroupReplicationInfoResponse`].
@@ -1564,26 +1943,19 @@ impl ListGroupReplicationInfoResponseBuilder {
     }
 }
 /// The `ListHotKeyScanTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListHotKeyScanTasksResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of hot key analysis records.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Hot key analysis records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<RecordsResponse>>,
 }
 impl ListHotKeyScanTasksResponse {
@@ -1594,6 +1966,34 @@ impl ListHotKeyScanTasksResponse {
     /// The items of [`records`](Self::records), empty when absent.
     pub fn records(&self) -> &[RecordsResponse] {
         self.records.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListHotKeyScanTasksResponse {
+    const NAME: &'static str = "ListHotKeyScanTasksResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListHotKeyScanTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListHotKeyScanTasksResponse`].
@@ -1671,19 +2071,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListInstanceOperationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceOperationsResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Operations checked, each saying whether the instance supports it now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub operations: Option<Vec<Operations>>,
 }
 impl ListInstanceOperationsResponse {
@@ -1694,6 +2091,33 @@ impl ListInstanceOperationsResponse {
     /// The items of [`operations`](Self::operations), empty when absent.
     pub fn operations(&self) -> &[Operations] {
         self.operations.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceOperationsResponse {
+    const NAME: &'static str = "ListInstanceOperationsResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "operations"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.operations),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceOperationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceOperationsResponse`].
@@ -1737,18 +2161,15 @@ impl ListInstanceOperationsResponseBuilder {
     }
 }
 /// The `ListInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// Number of instances matching the query.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_num: Option<i64>,
     /// Details of each instance found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstanceListInfo>>,
 }
 impl ListInstancesResponse {
@@ -1767,6 +2188,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("instances", self.instances.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
+    const NAME: &'static str = "ListInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["instance_num", "instances"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_num,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstancesResponse`].
@@ -1810,11 +2258,12 @@ impl ListInstancesResponseBuilder {
     }
 }
 /// The `ListMaintenanceWindowsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMaintenanceWindowsResponse {
     /// Time slots that can be chosen as maintenance window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
 impl ListMaintenanceWindowsResponse {
@@ -1825,6 +2274,32 @@ impl ListMaintenanceWindowsResponse {
     /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
     pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
         self.maintain_windows.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMaintenanceWindowsResponse {
+    const NAME: &'static str = "ListMaintenanceWindowsResponse";
+    const FIELDS: &'static [&'static str] = &["maintain_windows"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.maintain_windows,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMaintenanceWindowsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMaintenanceWindowsResponse`].
@@ -1864,18 +2339,15 @@ impl ListMaintenanceWindowsResponseBuilder {
     }
 }
 /// The `ListMigrationTaskLogsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMigrationTaskLogsResponse {
     /// Number of log entries.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_num: Option<i64>,
     /// Log entries of the migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_logs: Option<Vec<MigrationLog>>,
 }
 impl ListMigrationTaskLogsResponse {
@@ -1886,6 +2358,33 @@ impl ListMigrationTaskLogsResponse {
     /// The items of [`migration_logs`](Self::migration_logs), empty when absent.
     pub fn migration_logs(&self) -> &[MigrationLog] {
         self.migration_logs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskLogsResponse {
+    const NAME: &'static str = "ListMigrationTaskLogsResponse";
+    const FIELDS: &'static [&'static str] = &["log_num", "migration_logs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_num),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_logs,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMigrationTaskLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMigrationTaskLogsResponse`].
@@ -1929,18 +2428,15 @@ impl ListMigrationTaskLogsResponseBuilder {
     }
 }
 /// The `ListMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMigrationTaskResponse {
     /// Number of data migration tasks.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Data migration tasks of the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_tasks: Option<Vec<MigrationTaskList>>,
 }
 impl ListMigrationTaskResponse {
@@ -1951,6 +2447,33 @@ impl ListMigrationTaskResponse {
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
     pub fn migration_tasks(&self) -> &[MigrationTaskList] {
         self.migration_tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskResponse {
+    const NAME: &'static str = "ListMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &["count", "migration_tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.migration_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMigrationTaskResponse`].
@@ -1994,39 +2517,36 @@ impl ListMigrationTaskResponseBuilder {
     }
 }
 /// The `ListMonitoredObjectsOfInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsOfInstanceResponse {
     /// Route of the queried monitoring dimension; for a primary dimension it contains only the
     /// object's own ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<Vec<String>>,
     /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
     /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
     /// instance has `dcs_cluster_proxy_node`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<DimChild>>,
     /// Monitored objects of the queried dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
     /// Monitored objects of the data-node dimension; only present for Proxy and Redis Cluster
     /// instances. The field name matches the sub-dimension name in `children`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_redis_node: Option<Vec<ClusterRedisNodeMonitoredObject>>,
     /// Monitored objects of the proxy-node dimension; only present for Proxy cluster instances. The
     /// field name matches the sub-dimension name in `children`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy_node: Option<Vec<ProxyNodeMonitoredObject>>,
     /// Monitored objects of the proxy-node dimension of Redis 4.0 and 5.0 Proxy clusters; only
     /// present for those. The field name matches the sub-dimension name in `children`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy2_node: Option<Vec<Proxy2NodeMonitoredObject>>,
     /// Total number of monitored objects of the primary dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsOfInstanceResponse {
@@ -2057,6 +2577,57 @@ impl ListMonitoredObjectsOfInstanceResponse {
     /// The items of [`dcs_cluster_proxy2_node`](Self::dcs_cluster_proxy2_node), empty when absent.
     pub fn dcs_cluster_proxy2_node(&self) -> &[Proxy2NodeMonitoredObject] {
         self.dcs_cluster_proxy2_node.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListMonitoredObjectsOfInstanceResponse {
+    const NAME: &'static str = "ListMonitoredObjectsOfInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "router",
+        "children",
+        "instances",
+        "dcs_cluster_redis_node",
+        "dcs_cluster_proxy_node",
+        "dcs_cluster_proxy2_node",
+        "total",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.router),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dcs_cluster_redis_node,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dcs_cluster_proxy_node,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dcs_cluster_proxy2_node,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoredObjectsOfInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMonitoredObjectsOfInstanceResponse`].
@@ -2223,27 +2794,24 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
     }
 }
 /// The `ListMonitoredObjectsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsResponse {
     /// Route of the queried monitoring dimension; for a primary dimension it contains only the
     /// object's own ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<Vec<String>>,
     /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
     /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
     /// instance has `dcs_cluster_proxy_node`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<DimChild>>,
     /// Monitored objects of the queried dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
     /// Total number of monitored objects of the primary dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsResponse {
@@ -2262,6 +2830,35 @@ impl ListMonitoredObjectsResponse {
     /// The items of [`instances`](Self::instances), empty when absent.
     pub fn instances(&self) -> &[InstancesMonitoredObject] {
         self.instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMonitoredObjectsResponse {
+    const NAME: &'static str = "ListMonitoredObjectsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "router",
+        "children",
+        "instances",
+        "total",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.router),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoredObjectsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMonitoredObjectsResponse`].
@@ -2341,111 +2938,177 @@ impl ListMonitoredObjectsResponseBuilder {
     }
 }
 /// The `ListNumberOfInstancesInDifferentStatusResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListNumberOfInstancesInDifferentStatusResponse {
     /// Numbers of Redis instances in each state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redis: Option<StatusStatistic>,
     /// Numbers of Memcached instances in each state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memcached: Option<StatusStatistic>,
     /// Number of instances waiting for payment of their order.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paying_count: Option<i64>,
     /// Number of instances being frozen.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub freezing_count: Option<i64>,
     /// Number of instances being migrated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migrating_count: Option<i64>,
     /// Number of instances whose data is being cleared.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flushing_count: Option<i64>,
     /// Number of instances being upgraded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upgrading_count: Option<i64>,
     /// Number of instances being restored from a backup.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restoring_count: Option<i64>,
     /// Number of instances being scaled up.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extending_count: Option<i64>,
     /// Number of instances being created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub creating_count: Option<i64>,
     /// Number of running instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub running_count: Option<i64>,
     /// Number of instances in an abnormal (error) state.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_count: Option<i64>,
     /// Number of frozen instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub frozen_count: Option<i64>,
     /// Number of instances whose creation failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub createfailed_count: Option<i64>,
     /// Number of instances being restarted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restarting_count: Option<i64>,
 }
 impl ListNumberOfInstancesInDifferentStatusResponse {
     /// Starts a [`ListNumberOfInstancesInDifferentStatusResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListNumberOfInstancesInDifferentStatusResponseBuilder {
         ListNumberOfInstancesInDifferentStatusResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListNumberOfInstancesInDifferentStatusResponse {
+    const NAME: &'static str = "ListNumberOfInstancesInDifferentStatusResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "redis",
+        "memcached",
+        "paying_count",
+        "freezing_count",
+        "migrating_count",
+        "flushing_count",
+        "upgrading_count",
+        "restoring_count",
+        "extending_count",
+        "creating_count",
+        "running_count",
+        "error_count",
+        "frozen_count",
+        "createfailed_count",
+        "restarting_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.redis),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.memcached),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.paying_count,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.freezing_count,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.migrating_count,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.flushing_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.upgrading_count,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.restoring_count,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.extending_count,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.creating_count,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.running_count,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.error_count,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.frozen_count,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.createfailed_count,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.restarting_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListNumberOfInstancesInDifferentStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListNumberOfInstancesInDifferentStatusResponse`].
@@ -2611,25 +3274,18 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
     }
 }
 /// The `ListOfflineKeyAnalysisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOfflineKeyAnalysisTaskResponse {
     /// ID of the cache instance the records belong to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of offline key analysis records.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Offline key analysis records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<OfflineKeyAnalysisRecord>>,
 }
 impl ListOfflineKeyAnalysisTaskResponse {
@@ -2640,6 +3296,35 @@ impl ListOfflineKeyAnalysisTaskResponse {
     /// The items of [`records`](Self::records), empty when absent.
     pub fn records(&self) -> &[OfflineKeyAnalysisRecord] {
         self.records.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListOfflineKeyAnalysisTaskResponse {
+    const NAME: &'static str = "ListOfflineKeyAnalysisTaskResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "total", "records"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListOfflineKeyAnalysisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListOfflineKeyAnalysisTaskResponse`].
@@ -2708,18 +3393,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListRedislogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRedislogResponse {
     /// Total number of collected log files.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Collected Redis run log files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_list: Option<Vec<RunlogItem>>,
 }
 impl ListRedislogResponse {
@@ -2730,6 +3412,28 @@ impl ListRedislogResponse {
     /// The items of [`file_list`](Self::file_list), empty when absent.
     pub fn file_list(&self) -> &[RunlogItem] {
         self.file_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRedislogResponse {
+    const NAME: &'static str = "ListRedislogResponse";
+    const FIELDS: &'static [&'static str] = &["total_num", "file_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.file_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRedislogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListRedislogResponse`].
@@ -2773,18 +3477,15 @@ impl ListRedislogResponseBuilder {
     }
 }
 /// The `ListRestoreRecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRestoreRecordsResponse {
     /// Restoration records of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_record_response: Option<Vec<InstanceRestoreInfo>>,
     /// Number of restoration records returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListRestoreRecordsResponse {
@@ -2795,6 +3496,33 @@ impl ListRestoreRecordsResponse {
     /// The items of [`restore_record_response`](Self::restore_record_response), empty when absent.
     pub fn restore_record_response(&self) -> &[InstanceRestoreInfo] {
         self.restore_record_response.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRestoreRecordsResponse {
+    const NAME: &'static str = "ListRestoreRecordsResponse";
+    const FIELDS: &'static [&'static str] = &["restore_record_response", "total_num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.restore_record_response,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRestoreRecordsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListRestoreRecordsResponse`].
@@ -2849,25 +3577,18 @@ impl ListRestoreRecordsResponseBuilder {
     }
 }
 /// The `ListSlowlogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSlowlogResponse {
     /// Total number of slow log entries.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Number of slow log entries, as a second total reported by the service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Slow log entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub slowlogs: Option<Vec<SlowlogItem>>,
 }
 impl ListSlowlogResponse {
@@ -2878,6 +3599,29 @@ impl ListSlowlogResponse {
     /// The items of [`slowlogs`](Self::slowlogs), empty when absent.
     pub fn slowlogs(&self) -> &[SlowlogItem] {
         self.slowlogs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSlowlogResponse {
+    const NAME: &'static str = "ListSlowlogResponse";
+    const FIELDS: &'static [&'static str] = &["total_num", "count", "slowlogs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.slowlogs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSlowlogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSlowlogResponse`].
@@ -2953,11 +3697,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListStatisticsOfRunningInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListStatisticsOfRunningInstancesResponse {
     /// Statistics of each instance of the project in the running state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statistics: Option<Vec<InstanceStatistic>>,
 }
 impl ListStatisticsOfRunningInstancesResponse {
@@ -2968,6 +3713,28 @@ impl ListStatisticsOfRunningInstancesResponse {
     /// The items of [`statistics`](Self::statistics), empty when absent.
     pub fn statistics(&self) -> &[InstanceStatistic] {
         self.statistics.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListStatisticsOfRunningInstancesResponse {
+    const NAME: &'static str = "ListStatisticsOfRunningInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["statistics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.statistics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListStatisticsOfRunningInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListStatisticsOfRunningInstancesResponse`].
@@ -3001,11 +3768,12 @@ impl ListStatisticsOfRunningInstancesResponseBuilder {
     }
 }
 /// The `ListTagsOfTenantResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTagsOfTenantResponse {
     /// Tags used on the project's instances, each key with its values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<Tag>>,
 }
 impl ListTagsOfTenantResponse {
@@ -3016,6 +3784,27 @@ impl ListTagsOfTenantResponse {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTagsOfTenantResponse {
+    const NAME: &'static str = "ListTagsOfTenantResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTagsOfTenantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTagsOfTenantResponse`].
@@ -3046,17 +3835,13 @@ impl ListTagsOfTenantResponseBuilder {
     }
 }
 /// The `LoginWebCliBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginWebCliBody {
     /// Redis password for the Web CLI session; needed if the instance requires a password.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl LoginWebCliBody {
@@ -3072,6 +3857,29 @@ impl std::fmt::Debug for LoginWebCliBody {
             "LoginWebCliBody",
             &[("password", &self.password, true)],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliBody {
+    const NAME: &'static str = "LoginWebCliBody";
+    const FIELDS: &'static [&'static str] = &["password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for LoginWebCliBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LoginWebCliBody`].
@@ -3097,29 +3905,44 @@ impl LoginWebCliBodyBuilder {
     }
 }
 /// The `LoginWebCliResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginWebCliResponse {
     /// ID of the Web CLI client session; pass it to `execute_command_mobilization` and
     /// `logoff_web_cli`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
     /// Number of databases of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub databases: Option<i64>,
 }
 impl LoginWebCliResponse {
     /// Starts a [`LoginWebCliResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> LoginWebCliResponseBuilder {
         LoginWebCliResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliResponse {
+    const NAME: &'static str = "LoginWebCliResponse";
+    const FIELDS: &'static [&'static str] = &["client_id", "databases"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.databases),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoginWebCliResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LoginWebCliResponse`].
@@ -3155,21 +3978,40 @@ impl LoginWebCliResponseBuilder {
     }
 }
 /// The `LogoutWebCliBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LogoutWebCliBody {
     /// Web CLI client ID returned by `login_web_cli`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 impl LogoutWebCliBody {
     /// Starts a [`LogoutWebCliBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> LogoutWebCliBodyBuilder {
         LogoutWebCliBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LogoutWebCliBody {
+    const NAME: &'static str = "LogoutWebCliBody";
+    const FIELDS: &'static [&'static str] = &["client_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for LogoutWebCliBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LogoutWebCliBody`].

@@ -2,42 +2,51 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `MaintainWindowsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// Sequence number of the time slot.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub seq: Option<i64>,
     /// Whether this is the default maintenance window.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Start time of the slot, in UTC as `HH:mm:ss`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin: Option<String>,
     /// End time of the slot, in UTC as `HH:mm:ss`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end: Option<String>,
 }
 impl MaintainWindowsEntity {
     /// Starts a [`MaintainWindowsEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MaintainWindowsEntityBuilder {
         MaintainWindowsEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
+    const NAME: &'static str = "MaintainWindowsEntity";
+    const FIELDS: &'static [&'static str] = &["seq", "default", "begin", "end"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.seq),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MaintainWindowsEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MaintainWindowsEntity`].
@@ -93,24 +102,57 @@ impl MaintainWindowsEntityBuilder {
     }
 }
 /// The `MigrateAzRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateAzRequestBody {
     /// Codes of the availability zones the instance should be spread over after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_available_zones: Option<Vec<String>>,
     /// Whether the change is applied at once (`true`, the default) or later (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_immediately: Option<bool>,
 }
 impl MigrateAzRequestBody {
     /// Starts a [`MigrateAzRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MigrateAzRequestBodyBuilder {
         MigrateAzRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateAzRequestBody {
+    const NAME: &'static str = "MigrateAzRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "new_available_zones",
+        "execute_immediately",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.new_available_zones,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.execute_immediately,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrateAzRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateAzRequestBody`].
@@ -156,35 +198,24 @@ impl MigrateAzRequestBodyBuilder {
     }
 }
 /// The `MigrationLog` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrationLog {
     /// Time the log entry was written, in UTC, formatted like `2023-05-15T09:11:25.449Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Severity level of a migration log entry: `INFO` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_level: Option<MigrationLogLogLevel>,
     /// Text of the log entry.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Code of the log entry.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_code: Option<String>,
     /// Keywords found in the log entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keyword: Option<Vec<String>>,
 }
 impl MigrationLog {
@@ -195,6 +226,39 @@ impl MigrationLog {
     /// The items of [`keyword`](Self::keyword), empty when absent.
     pub fn keyword(&self) -> &[String] {
         self.keyword.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationLog {
+    const NAME: &'static str = "MigrationLog";
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "log_level",
+        "message",
+        "log_code",
+        "keyword",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.log_level),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_code),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keyword),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrationLog`].
@@ -279,173 +343,90 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `MigrationTaskList` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrationTaskList {
     /// ID of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Name of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED` (ended).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<MigrationTaskListStatus>,
     /// Kind of migration task: `backupfile_import` (import data from backup files) or
     /// `online_migration` (copy data from a running Redis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_type: Option<MigrationTaskListMigrationType>,
     /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
     /// source during the copy are not carried over) or `incremental_migration` (a full copy
     /// followed by continuous synchronisation of changes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_method: Option<MigrationTaskListMigrationMethod>,
     /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
     /// target Redis); add it to the Redis whitelist so the migration can connect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_tenant_private_ip: Option<String>,
     /// Where the data comes from: the source Redis address as `ip:port`, or the OBS bucket name for
     /// a backup import.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_source: Option<String>,
     /// Name of the source instance; empty for a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_name: Option<String>,
     /// ID of the source instance; empty for a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_id: Option<String>,
     /// Address of the target Redis, as `ip:port`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_addrs: Option<String>,
     /// Name of the DCS instance the data is migrated to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_name: Option<String>,
     /// ID of the DCS instance the data is migrated to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_id: Option<String>,
     /// Time the migration task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Free-text description of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the source instance; empty for a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_status: Option<String>,
     /// State of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_status: Option<String>,
     /// ID of the source instance's subnet; empty for a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_subnet_id: Option<String>,
     /// ID of the target instance's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_subnet_id: Option<String>,
     /// Flavor code of the source instance; empty for a self-hosted Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance_spec_code: Option<String>,
     /// Flavor code of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance_spec_code: Option<String>,
     /// Error message when the migration task failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_message: Option<String>,
     /// Time at which the machine that runs the migration is released.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub released_at: Option<String>,
     /// Version of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
     /// errors) or `manual`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resume_mode: Option<String>,
     /// Features supported by the migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_features: Option<Vec<String>>,
 }
 impl MigrationTaskList {
@@ -456,6 +437,169 @@ impl MigrationTaskList {
     /// The items of [`supported_features`](Self::supported_features), empty when absent.
     pub fn supported_features(&self) -> &[String] {
         self.supported_features.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationTaskList {
+    const NAME: &'static str = "MigrationTaskList";
+    const FIELDS: &'static [&'static str] = &[
+        "task_id",
+        "task_name",
+        "status",
+        "migration_type",
+        "migration_method",
+        "ecs_tenant_private_ip",
+        "data_source",
+        "source_instance_name",
+        "source_instance_id",
+        "target_instance_addrs",
+        "target_instance_name",
+        "target_instance_id",
+        "created_at",
+        "description",
+        "source_instance_status",
+        "target_instance_status",
+        "source_instance_subnet_id",
+        "target_instance_subnet_id",
+        "source_instance_spec_code",
+        "target_instance_spec_code",
+        "error_message",
+        "released_at",
+        "version",
+        "resume_mode",
+        "supported_features",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_tenant_private_ip,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_source,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_instance_name,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_instance_id,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_addrs,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_name,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_id,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_instance_status,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_status,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_instance_subnet_id,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_subnet_id,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_instance_spec_code,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_instance_spec_code,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.error_message,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.released_at,
+                )
+            }
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resume_mode,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.supported_features,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationTaskList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrationTaskList`].
@@ -783,22 +927,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `MigrationUpdateRequestEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrationUpdateRequestEntity {
     /// New reconnection mode of the migration task: `auto` (reconnect automatically after network
     /// errors) or `manual`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_mode: Option<String>,
 }
 impl MigrationUpdateRequestEntity {
     /// Starts a [`MigrationUpdateRequestEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MigrationUpdateRequestEntityBuilder {
         MigrationUpdateRequestEntityBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationUpdateRequestEntity {
+    const NAME: &'static str = "MigrationUpdateRequestEntity";
+    const FIELDS: &'static [&'static str] = &["resume_mode"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resume_mode,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrationUpdateRequestEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrationUpdateRequestEntity`].
@@ -824,63 +992,39 @@ impl MigrationUpdateRequestEntityBuilder {
     }
 }
 /// The `ModifyInstanceBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceBody {
     /// New name of the instance: starts with a letter and contains only letters, digits, hyphens
     /// and underscores, 4 to 64 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the instance, up to 1024 characters; backslashes and double quotes must
     /// be escaped with a backslash in the JSON body.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New port of the Redis instance, from 1 to 65535. Changing it drops all connections, so
     /// clients must reconnect to the new port. Only Redis 4.0 and later support it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// New names for high-risk commands of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<RenameCommandResp>,
     /// Start of the maintenance window, in UTC as `HH:mm:ss`; one of the slots returned by
     /// `list_maintenance_windows` (22:00:00, 02:00:00, 06:00:00, 10:00:00, 14:00:00 or 18:00:00).
     /// Set it together with `maintain_end`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in UTC as `HH:mm:ss`: four hours after `maintain_begin` (e.g.
     /// 02:00:00 for a 22:00:00 start). Set it together with `maintain_begin`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// ID of the new security group of the instance; only Redis 3.0 instances support it. Find it
     /// in the VPC console or through the VPC API.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// New backup policy of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<BackupPolicy>,
 }
 impl ModifyInstanceBody {
@@ -895,6 +1039,70 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstanceBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("instance_backup_policy", self.instance_backup_policy.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceBody {
+    const NAME: &'static str = "ModifyInstanceBody";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "port",
+        "rename_commands",
+        "maintain_begin",
+        "maintain_end",
+        "security_group_id",
+        "instance_backup_policy",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rename_commands),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.instance_backup_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyInstanceBody`].
@@ -990,26 +1198,18 @@ impl ModifyInstanceBodyBuilder {
     }
 }
 /// The `ModifyInstancePasswordBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordBody {
     /// Current password, needed to prove that the caller may change it.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_password: Option<String>,
     /// New access password of the instance.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl ModifyInstancePasswordBody {
@@ -1037,6 +1237,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordB
     ) {
         at.required("old_password", self.old_password.as_ref())
             .required("new_password", self.new_password.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstancePasswordBody {
+    const NAME: &'static str = "ModifyInstancePasswordBody";
+    const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.old_password,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyInstancePasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyInstancePasswordBody`].
@@ -1072,30 +1306,22 @@ impl ModifyInstancePasswordBodyBuilder {
     }
 }
 /// The `ModifyIpWhitelistBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyIpWhitelistBody {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Whether the whitelist is enforced (`true`) or not (`false`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_whitelist: Option<bool>,
     /// Whitelist groups of the instance; they replace the existing groups.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whitelist: Option<Vec<Whitelist>>,
 }
 impl ModifyIpWhitelistBody {
@@ -1111,6 +1337,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyIpWhitelistBody {
     ) {
         at.required("enable_whitelist", self.enable_whitelist.as_ref())
             .required("whitelist", self.whitelist.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyIpWhitelistBody {
+    const NAME: &'static str = "ModifyIpWhitelistBody";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_whitelist",
+        "whitelist",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_whitelist,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.whitelist),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyIpWhitelistBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyIpWhitelistBody`].
@@ -1164,11 +1429,11 @@ impl ModifyIpWhitelistBodyBuilder {
     }
 }
 /// The `ModifyRedisConfigBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyRedisConfigBody {
     /// Configuration parameters to change and their new values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_config: Option<Vec<RedisConfig>>,
 }
 impl ModifyRedisConfigBody {
@@ -1183,6 +1448,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("redis_config", self.redis_config.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRedisConfigBody {
+    const NAME: &'static str = "ModifyRedisConfigBody";
+    const FIELDS: &'static [&'static str] = &["redis_config"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_config),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyRedisConfigBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyRedisConfigBody`].

@@ -2,109 +2,62 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `NodesInfoResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NodesInfoResp {
     /// ID of the logical node this entry belongs to; the node itself is identified by `node_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub logical_node_id: Option<String>,
     /// Name of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the node: `Creating`, `Active` (running), `Inactive` (faulty), `Deleting` or
     /// `AddSharding` (shard being added).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NodesInfoRespStatus>,
     /// Code of the availability zone the node is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_code: Option<String>,
     /// Role of the node: `redis-server` (data node) or `redis-proxy` (proxy node).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_role: Option<NodesInfoRespNodeRole>,
     /// Master/replica role of the node: `master`, `slave`, or `proxy` for the nodes of a Proxy
     /// instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_type: Option<NodesInfoRespNodeType>,
     /// IP address of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_ip: Option<String>,
     /// Port the node listens on, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_port: Option<String>,
     /// ID of a node of the cache instance, as returned by `show_nodes_information` or
     /// `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// Failover priority of the node (see `update_slave_priority`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub priority_weight: Option<i64>,
     /// Whether the node's IP address can be accessed directly.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_access: Option<bool>,
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Name of the shard the node belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Whether the node's IP address has been removed from the read-only domain name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_remove_ip: Option<bool>,
     /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_id: Option<String>,
     /// Monitoring dimensions of the replica, for querying its metrics from Cloud Eye. There are
     /// two: `dcs_instance_id` with the ID of the instance, and `dcs_cluster_redis_node` with the
     /// monitoring ID of the replica; pass both when querying metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
 }
 impl NodesInfoResp {
@@ -115,6 +68,83 @@ impl NodesInfoResp {
     /// The items of [`dimensions`](Self::dimensions), empty when absent.
     pub fn dimensions(&self) -> &[InstanceReplicationDimensionsInfo] {
         self.dimensions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NodesInfoResp {
+    const NAME: &'static str = "NodesInfoResp";
+    const FIELDS: &'static [&'static str] = &[
+        "logical_node_id",
+        "name",
+        "status",
+        "az_code",
+        "node_role",
+        "node_type",
+        "node_ip",
+        "node_port",
+        "node_id",
+        "priority_weight",
+        "is_access",
+        "group_id",
+        "group_name",
+        "is_remove_ip",
+        "replication_id",
+        "dimensions",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.logical_node_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.az_code),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_role),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_port),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.priority_weight,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_access)
+            }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_remove_ip,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_id,
+                )
+            }
+            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodesInfoResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NodesInfoResp`].

@@ -2,45 +2,70 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `OfflineKeyAnalysisRecord` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfflineKeyAnalysisRecord {
     /// ID of the analysis run; it is the task ID to pass to `show_offline_key_analysis_task`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<OfflineKeyAnalysisRecordStatus>,
     /// Time the analysis task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the analysis started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the analysis finished.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl OfflineKeyAnalysisRecord {
     /// Starts a [`OfflineKeyAnalysisRecordBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> OfflineKeyAnalysisRecordBuilder {
         OfflineKeyAnalysisRecordBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for OfflineKeyAnalysisRecord {
+    const NAME: &'static str = "OfflineKeyAnalysisRecord";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "status",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for OfflineKeyAnalysisRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`OfflineKeyAnalysisRecord`].
@@ -121,36 +146,50 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `Operations` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Operations {
     /// Name of the operation checked, e.g. `extend`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub operation: Option<String>,
     /// Whether the instance currently supports the operation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_support: Option<bool>,
     /// ID of the reason why the operation is not supported; only returned when `is_support` is
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cause_id: Option<String>,
 }
 impl Operations {
     /// Starts a [`OperationsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> OperationsBuilder {
         OperationsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Operations {
+    const NAME: &'static str = "Operations";
+    const FIELDS: &'static [&'static str] = &["operation", "is_support", "cause_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operation),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_support)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cause_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Operations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Operations`].

@@ -2,18 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `PriorityBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PriorityBody {
     /// Failover priority of the replica, from 0 to 100; 0 means the replica is never promoted to
     /// master.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slave_priority_weight: Option<i64>,
 }
 impl PriorityBody {
@@ -28,6 +24,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("slave_priority_weight", self.slave_priority_weight.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PriorityBody {
+    const NAME: &'static str = "PriorityBody";
+    const FIELDS: &'static [&'static str] = &["slave_priority_weight"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.slave_priority_weight,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PriorityBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PriorityBody`].
@@ -53,43 +77,67 @@ impl PriorityBodyBuilder {
     }
 }
 /// The `Proxy2NodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Proxy2NodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_proxy2_node` dimension, for querying its
     /// metrics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy2_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl Proxy2NodeMonitoredObject {
     /// Starts a [`Proxy2NodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> Proxy2NodeMonitoredObjectBuilder {
         Proxy2NodeMonitoredObjectBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Proxy2NodeMonitoredObject {
+    const NAME: &'static str = "Proxy2NodeMonitoredObject";
+    const FIELDS: &'static [&'static str] = &[
+        "dcs_instance_id",
+        "name",
+        "dcs_cluster_proxy2_node",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_cluster_proxy2_node,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Proxy2NodeMonitoredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Proxy2NodeMonitoredObject`].
@@ -145,43 +193,67 @@ impl Proxy2NodeMonitoredObjectBuilder {
     }
 }
 /// The `ProxyNodeMonitoredObject` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyNodeMonitoredObject {
     /// ID of the measured object, which is the node ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_instance_id: Option<String>,
     /// Name of the measured object, which is the node IP address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the measured object in the `dcs_cluster_proxy_node` dimension, for querying its
     /// metrics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dcs_cluster_proxy_node: Option<String>,
     /// State of the measured object, i.e. of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 impl ProxyNodeMonitoredObject {
     /// Starts a [`ProxyNodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ProxyNodeMonitoredObjectBuilder {
         ProxyNodeMonitoredObjectBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ProxyNodeMonitoredObject {
+    const NAME: &'static str = "ProxyNodeMonitoredObject";
+    const FIELDS: &'static [&'static str] = &[
+        "dcs_instance_id",
+        "name",
+        "dcs_cluster_proxy_node",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dcs_cluster_proxy_node,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProxyNodeMonitoredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ProxyNodeMonitoredObject`].

@@ -2,48 +2,75 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RecordsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecordsResponse {
     /// ID of the analysis record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<RecordsResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<RecordsResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl RecordsResponse {
     /// Starts a [`RecordsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RecordsResponseBuilder {
         RecordsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RecordsResponse {
+    const NAME: &'static str = "RecordsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecordsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RecordsResponse`].
@@ -145,35 +172,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `RedisConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RedisConfig {
     /// New value of the configuration parameter.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub param_value: Option<String>,
     /// Name of the configuration parameter, as listed by `list_configurations`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub param_name: Option<String>,
     /// ID of the configuration parameter, as listed by `list_configurations`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub param_id: Option<String>,
 }
 impl RedisConfig {
@@ -190,6 +205,38 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
         at.required("param_value", self.param_value.as_ref())
             .required("param_name", self.param_name.as_ref())
             .required("param_id", self.param_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RedisConfig {
+    const NAME: &'static str = "RedisConfig";
+    const FIELDS: &'static [&'static str] = &["param_value", "param_name", "param_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.param_value,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.param_name)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.param_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RedisConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RedisConfig`].
@@ -235,77 +282,82 @@ impl RedisConfigBuilder {
     }
 }
 /// The `RenameCommandResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RenameCommandResp {
     /// New name for the `command` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// New name for the `flushall` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flushall: Option<String>,
     /// New name for the `flushdb` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flushdb: Option<String>,
     /// New name for the `hgetall` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hgetall: Option<String>,
     /// New name for the `keys` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<String>,
     /// New name for the `hscan` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hscan: Option<String>,
     /// New name for the `scan` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scan: Option<String>,
     /// New name for the `sscan` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sscan: Option<String>,
     /// New name for the `zscan` command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zscan: Option<String>,
 }
 impl RenameCommandResp {
     /// Starts a [`RenameCommandRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RenameCommandRespBuilder {
         RenameCommandRespBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RenameCommandResp {
+    const NAME: &'static str = "RenameCommandResp";
+    const FIELDS: &'static [&'static str] = &[
+        "command",
+        "flushall",
+        "flushdb",
+        "hgetall",
+        "keys",
+        "hscan",
+        "scan",
+        "sscan",
+        "zscan",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flushall),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flushdb),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hgetall),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keys),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hscan),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sscan),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zscan),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RenameCommandResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RenameCommandResp`].
@@ -411,57 +463,84 @@ impl RenameCommandRespBuilder {
     }
 }
 /// The `ReplicationInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReplicationInfo {
     /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_id: Option<String>,
     /// ID of a node of the cache instance, as returned by `show_nodes_information` or
     /// `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// IP address of the replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_ip: Option<String>,
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Name of the shard the replica belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Availability zone of the replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone: Option<String>,
 }
 impl ReplicationInfo {
     /// Starts a [`ReplicationInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ReplicationInfoBuilder {
         ReplicationInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ReplicationInfo {
+    const NAME: &'static str = "ReplicationInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "replication_id",
+        "node_id",
+        "replication_ip",
+        "group_id",
+        "group_name",
+        "available_zone",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_ip,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.available_zone,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReplicationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReplicationInfo`].
@@ -538,61 +617,83 @@ impl ReplicationInfoBuilder {
 }
 /// Outcome of a password change for an ACL account. Every field is a string on the wire,
 /// including the numeric-looking ones.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetAclAccountPassWordResponse {
     /// Result code of the operation.
     ///
     /// Example: `1`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Human-readable explanation of the result.
     ///
     /// Example: `Reset DCSInstance password success.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// How long the account stays locked after too many failed attempts. Filled in when the old
     /// password is rejected or the account is locked.
     ///
     /// Example: `0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Time remaining until a locked account is released. Filled in while the account is locked.
     ///
     /// Example: `0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks still allowed before the account is locked. Filled in when the old
     /// password is rejected.
     ///
     /// Example: `5`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
 }
 impl ResetAclAccountPassWordResponse {
     /// Starts a [`ResetAclAccountPassWordResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResetAclAccountPassWordResponseBuilder {
         ResetAclAccountPassWordResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetAclAccountPassWordResponse {
+    const NAME: &'static str = "ResetAclAccountPassWordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "lock_time",
+        "lock_time_left",
+        "retry_times_left",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.lock_time_left,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retry_times_left,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResetAclAccountPassWordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetAclAccountPassWordResponse`].
@@ -658,25 +759,17 @@ impl ResetAclAccountPassWordResponseBuilder {
     }
 }
 /// The `ResetInstancePasswordBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordBody {
     /// New access password of the instance; not needed when switching to password-free access.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
     /// Set to `true` to make the instance accessible without a password instead of setting a new
     /// one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_password_access: Option<bool>,
 }
 impl ResetInstancePasswordBody {
@@ -695,6 +788,40 @@ impl std::fmt::Debug for ResetInstancePasswordBody {
                 ("no_password_access", &self.no_password_access, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetInstancePasswordBody {
+    const NAME: &'static str = "ResetInstancePasswordBody";
+    const FIELDS: &'static [&'static str] = &["new_password", "no_password_access"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.no_password_access,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetInstancePasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetInstancePasswordBody`].
@@ -730,59 +857,84 @@ impl ResetInstancePasswordBodyBuilder {
     }
 }
 /// The `ResetPasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetPasswordResponse {
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Result code: `1` (password reset) or `3` (the instance is locked).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Result message: `success` or `instance is locked`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Error details of the password reset; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ext_message: Option<String>,
 }
 impl ResetPasswordResponse {
     /// Starts a [`ResetPasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResetPasswordResponseBuilder {
         ResetPasswordResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordResponse {
+    const NAME: &'static str = "ResetPasswordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "retry_times_left",
+        "lock_time",
+        "lock_time_left",
+        "code",
+        "message",
+        "ext_message",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retry_times_left,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.lock_time_left,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ext_message,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResetPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetPasswordResponse`].
@@ -858,58 +1010,46 @@ impl ResetPasswordResponseBuilder {
     }
 }
 /// The `ResizeInstanceBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceBody {
     /// Flavor code of the new flavor, as returned by `list_flavors` (which, given `instance_id`,
     /// lists the flavors the instance can change to).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
     /// Capacity of the new flavor, in GB; e.g. 0.125 to 64 for Redis 4.0 and later single-node and
     /// master/standby instances, 24 to 1024 for Redis Cluster, 2 to 64 for Memcached.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_capacity: Option<i64>,
     /// Payment settings of the order created for a yearly/monthly instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParamEntity>,
     /// IP addresses of the nodes to keep when scaling in a Redis Cluster instance; when omitted,
     /// the shards to remove are chosen at random.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_ip: Option<Vec<String>>,
     /// Kind of change, required when changing the replica count of a Redis 4.0 or later instance:
     /// `createReplication` (add replicas), `deleteReplication` (remove replicas), `addSharding`
     /// (add shards) or `instanceType` (change the instance type, e.g. between master/standby and
     /// Proxy cluster).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: Option<ResizeInstanceBodyChangeType>,
     /// Availability zone codes for the new replicas, one per replica; required when adding replicas
     /// to a master/standby instance. Check with `list_available_zones` that the zones have
     /// resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// IDs of the nodes to remove (currently one per request); required when removing replicas from
     /// a master/standby instance. Node IDs are listed by `list_group_replication_info`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
     /// Whether the change is applied at once (`true`, the default) or during the maintenance window
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_immediately: Option<bool>,
 }
 impl ResizeInstanceBody {
@@ -925,6 +1065,60 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeInstanceBody {
     ) {
         at.required("spec_code", self.spec_code.as_ref())
             .required("new_capacity", self.new_capacity.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeInstanceBody {
+    const NAME: &'static str = "ResizeInstanceBody";
+    const FIELDS: &'static [&'static str] = &[
+        "spec_code",
+        "new_capacity",
+        "bss_param",
+        "reserved_ip",
+        "change_type",
+        "available_zones",
+        "node_list",
+        "execute_immediately",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_capacity,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.reserved_ip),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.change_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_list),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.execute_immediately,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizeInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeInstanceBody`].
@@ -1068,25 +1262,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ResourceTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// Tag key: must not be empty, at most 36 characters, and unique per resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value, at most 43 characters; required when adding tags (`action` is `create`), optional
     /// when removing them.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -1101,6 +1287,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceTag`].
@@ -1136,56 +1344,66 @@ impl ResourceTagBuilder {
     }
 }
 /// The `Resources` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Resources {
     /// Unit of the quota values: none for `instance`, GB for `ram`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: Option<String>,
     /// Smallest quota that can be requested: instances for `instance`, memory for `ram`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<i64>,
     /// Largest quota that can be requested: instances for `instance`, memory for `ram`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max: Option<i64>,
     /// Current quota: maximum number of instances, or total memory.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Amount in use: number of instances created, or memory used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
     /// Kind of quota: `instance` (number of instances) or `ram` (memory).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl Resources {
     /// Starts a [`ResourcesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResourcesBuilder {
         ResourcesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Resources {
+    const NAME: &'static str = "Resources";
+    const FIELDS: &'static [&'static str] = &[
+        "unit",
+        "min",
+        "max",
+        "quota",
+        "used",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Resources {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Resources`].
@@ -1261,11 +1479,12 @@ impl ResourcesBuilder {
     }
 }
 /// The `RestartOrFlushInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartOrFlushInstancesResponse {
     /// Outcome of the operation for each instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchOpsResult>>,
 }
 impl RestartOrFlushInstancesResponse {
@@ -1276,6 +1495,27 @@ impl RestartOrFlushInstancesResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[BatchOpsResult] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartOrFlushInstancesResponse {
+    const NAME: &'static str = "RestartOrFlushInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestartOrFlushInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RestartOrFlushInstancesResponse`].
@@ -1309,24 +1549,16 @@ impl RestartOrFlushInstancesResponseBuilder {
     }
 }
 /// The `RestoreInstanceBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RestoreInstanceBody {
     /// ID of the backup to restore from, as listed by `list_backup_records`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
     /// Free-text note stored with the restoration.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl RestoreInstanceBody {
@@ -1341,6 +1573,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("backup_id", self.backup_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceBody {
+    const NAME: &'static str = "RestoreInstanceBody";
+    const FIELDS: &'static [&'static str] = &["backup_id", "remark"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RestoreInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RestoreInstanceBody`].
@@ -1376,21 +1632,41 @@ impl RestoreInstanceBodyBuilder {
     }
 }
 /// The `RestoreInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestoreInstanceResponse {
     /// ID of the restoration record, as listed by `list_restore_records`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restore_id: Option<String>,
 }
 impl RestoreInstanceResponse {
     /// Starts a [`RestoreInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RestoreInstanceResponseBuilder {
         RestoreInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceResponse {
+    const NAME: &'static str = "RestoreInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["restore_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.restore_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestoreInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RestoreInstanceResponse`].
@@ -1416,63 +1692,78 @@ impl RestoreInstanceResponseBuilder {
     }
 }
 /// The `RunlogItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RunlogItem {
     /// ID of the log file; use it with `create_redislog_download_link`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the run log file.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Name of the shard the log comes from.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// IP address of the replica the log was collected from.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_ip: Option<String>,
     /// State of the log collection.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Date the run log was collected, as `yyyy-MM-dd`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub time: Option<String>,
     /// ID of the log file as stored by the service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
 }
 impl RunlogItem {
     /// Starts a [`RunlogItemBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RunlogItemBuilder {
         RunlogItemBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RunlogItem {
+    const NAME: &'static str = "RunlogItem";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "file_name",
+        "group_name",
+        "replication_ip",
+        "status",
+        "time",
+        "backup_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_ip,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RunlogItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RunlogItem`].

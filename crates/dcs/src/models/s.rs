@@ -2,25 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ScanClientsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScanClientsRequestBody {
     /// ID of the node whose client sessions are collected.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Whether to collect the session list again and store it, replacing the previously collected
     /// one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clean_cache: Option<bool>,
 }
 impl ScanClientsRequestBody {
@@ -35,6 +27,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScanClientsRequestBody 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("node_id", self.node_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanClientsRequestBody {
+    const NAME: &'static str = "ScanClientsRequestBody";
+    const FIELDS: &'static [&'static str] = &["node_id", "clean_cache"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.clean_cache,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ScanClientsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ScanClientsRequestBody`].
@@ -70,64 +91,86 @@ impl ScanClientsRequestBodyBuilder {
     }
 }
 /// The `ScanExpireKeyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanExpireKeyResponse {
     /// ID of the scan record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<String>,
     /// Time the scan was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the scan started, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the scan finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl ScanExpireKeyResponse {
     /// Starts a [`ScanExpireKeyResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ScanExpireKeyResponseBuilder {
         ScanExpireKeyResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanExpireKeyResponse {
+    const NAME: &'static str = "ScanExpireKeyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScanExpireKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ScanExpireKeyResponse`].
@@ -213,7 +256,7 @@ impl ScanExpireKeyResponseBuilder {
     }
 }
 /// The `SetOnlineMigrationTaskBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetOnlineMigrationTaskBody {
     /// How data is migrated: `full_amount_migration` (one-off copy, suitable when the application
@@ -222,31 +265,27 @@ pub struct SetOnlineMigrationTaskBody {
     /// keep running).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<SetOnlineMigrationTaskBodyMigrationMethod>,
     /// Reconnection mode: `auto` (retry indefinitely after network errors; may fall back to a full
     /// resynchronisation, using more bandwidth) or `manual`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_mode: Option<SetOnlineMigrationTaskBodyResumeMode>,
     /// Bandwidth cap for incremental synchronisation, in MB/s, from 1 to 10241; synchronisation is
     /// throttled when it reaches this rate.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_mb: Option<String>,
     /// The Redis to migrate data from.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<ConfigMigrationInstanceBody>,
     /// The Redis to migrate data into.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<ConfigMigrationInstanceBody>,
 }
 impl SetOnlineMigrationTaskBody {
@@ -264,6 +303,44 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SetOnlineMigrationTaskB
             .required("resume_mode", self.resume_mode.as_ref())
             .required("source_instance", self.source_instance.as_ref())
             .required("target_instance", self.target_instance.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskBody {
+    const NAME: &'static str = "SetOnlineMigrationTaskBody";
+    const FIELDS: &'static [&'static str] = &[
+        "migration_method",
+        "resume_mode",
+        "bandwidth_limit_mb",
+        "source_instance",
+        "target_instance",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resume_mode),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_limit_mb,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SetOnlineMigrationTaskBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SetOnlineMigrationTaskBody`].
@@ -379,31 +456,47 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `SetOnlineMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetOnlineMigrationTaskResponse {
     /// ID of the online migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the online migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<SetOnlineMigrationTaskResponseStatus>,
 }
 impl SetOnlineMigrationTaskResponse {
     /// Starts a [`SetOnlineMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SetOnlineMigrationTaskResponseBuilder {
         SetOnlineMigrationTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskResponse {
+    const NAME: &'static str = "SetOnlineMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &["id", "name", "status"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetOnlineMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SetOnlineMigrationTaskResponse`].
@@ -470,25 +563,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowBackgroundTaskProgressResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
     /// Overall progress of the task, in percent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Estimated time remaining, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Progress of each step of the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_details: Option<Vec<StepDetail>>,
 }
 impl ShowBackgroundTaskProgressResponse {
@@ -499,6 +585,35 @@ impl ShowBackgroundTaskProgressResponse {
     /// The items of [`step_details`](Self::step_details), empty when absent.
     pub fn step_details(&self) -> &[StepDetail] {
         self.step_details.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowBackgroundTaskProgressResponse {
+    const NAME: &'static str = "ShowBackgroundTaskProgressResponse";
+    const FIELDS: &'static [&'static str] = &["progress", "remain_time", "step_details"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remain_time,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.step_details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBackgroundTaskProgressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBackgroundTaskProgressResponse`].
@@ -552,32 +667,21 @@ impl ShowBackgroundTaskProgressResponseBuilder {
     }
 }
 /// The `ShowBandwidthsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBandwidthsResponse {
     /// Current bandwidth of the instance, in Mbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: Option<i64>,
     /// Maximum bandwidth, in Mbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth: Option<i64>,
     /// Whether the bandwidth of the instance can be changed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_modify: Option<bool>,
     /// Bandwidth settings, one entry per shard of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_bandwidths: Option<Vec<GroupBandwidthInfo>>,
 }
 impl ShowBandwidthsResponse {
@@ -588,6 +692,50 @@ impl ShowBandwidthsResponse {
     /// The items of [`group_bandwidths`](Self::group_bandwidths), empty when absent.
     pub fn group_bandwidths(&self) -> &[GroupBandwidthInfo] {
         self.group_bandwidths.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBandwidthsResponse {
+    const NAME: &'static str = "ShowBandwidthsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "bandwidth",
+        "max_bandwidth",
+        "allow_modify",
+        "group_bandwidths",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bandwidth),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_bandwidth,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.allow_modify,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.group_bandwidths,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBandwidthsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBandwidthsResponse`].
@@ -657,34 +805,23 @@ impl ShowBandwidthsResponseBuilder {
     }
 }
 /// The `ShowBigkeyAutoscanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBigkeyAutoscanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ShowBigkeyAutoscanConfigResponse {
@@ -695,6 +832,47 @@ impl ShowBigkeyAutoscanConfigResponse {
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyAutoscanConfigResponse {
+    const NAME: &'static str = "ShowBigkeyAutoscanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "schedule_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBigkeyAutoscanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBigkeyAutoscanConfigResponse`].
@@ -758,60 +936,37 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
     }
 }
 /// The `ShowBigkeyScanTaskDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBigkeyScanTaskDetailsResponse {
     /// ID of the big key analysis record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowBigkeyScanTaskDetailsResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<ShowBigkeyScanTaskDetailsResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of big keys found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Big keys found by the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<BigkeysBody>>,
 }
 impl ShowBigkeyScanTaskDetailsResponse {
@@ -822,6 +977,59 @@ impl ShowBigkeyScanTaskDetailsResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyScanTaskDetailsResponse {
+    const NAME: &'static str = "ShowBigkeyScanTaskDetailsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBigkeyScanTaskDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBigkeyScanTaskDetailsResponse`].
@@ -973,78 +1181,107 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowConfigTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowConfigTemplateResponse {
     /// ID of the parameter template, as returned by `list_config_templates`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_id: Option<String>,
     /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
     /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_mode: Option<String>,
     /// Free-text description of the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Cache engine the template applies to, e.g. `Redis`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Cache engine version the template applies to, e.g. `4.0` or `5.0`; empty for Memcached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Name of the parameter template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Edition the template applies to: `generic` (standard) or `enterprise`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_type: Option<ShowConfigTemplateResponseProductType>,
     /// Storage type the template applies to: `DRAM` or `SSD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<ShowConfigTemplateResponseStorageType>,
     /// Kind of template: `sys` (system) or `user` (custom).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Time the template was created, in UTC, formatted like `2023-05-10T11:09:35.802Z`; only
     /// meaningful for custom templates.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
 }
 impl ShowConfigTemplateResponse {
     /// Starts a [`ShowConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowConfigTemplateResponseBuilder {
         ShowConfigTemplateResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConfigTemplateResponse {
+    const NAME: &'static str = "ShowConfigTemplateResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "template_id",
+        "cache_mode",
+        "description",
+        "engine",
+        "engine_version",
+        "name",
+        "product_type",
+        "storage_type",
+        "type",
+        "created_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.template_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowConfigTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowConfigTemplateResponse`].
@@ -1205,25 +1442,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowDiagnosisTaskDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowDiagnosisTaskDetailsResponse {
     /// Number of diagnosis items whose result is abnormal.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_item_sum: Option<i64>,
     /// Number of diagnosis items that could not be diagnosed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_item_sum: Option<i64>,
     /// Diagnosis reports, one per diagnosed node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_node_report_list: Option<Vec<DiagnosisNodeReport>>,
 }
 impl ShowDiagnosisTaskDetailsResponse {
@@ -1246,6 +1476,48 @@ for ShowDiagnosisTaskDetailsResponse {
             "diagnosis_node_report_list",
             self.diagnosis_node_report_list.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowDiagnosisTaskDetailsResponse {
+    const NAME: &'static str = "ShowDiagnosisTaskDetailsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "abnormal_item_sum",
+        "failed_item_sum",
+        "diagnosis_node_report_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_item_sum,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.failed_item_sum,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_node_report_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowDiagnosisTaskDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowDiagnosisTaskDetailsResponse`].
@@ -1310,64 +1582,94 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
     }
 }
 /// The `ShowExpireAutoScanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowExpireAutoScanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub first_scan_at: Option<String>,
     /// Interval between two automatic expired key scans, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval: Option<i64>,
     /// Maximum time one expired key scan may run before it is stopped, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timeout: Option<i64>,
     /// Number of keys examined in each iteration of an expired key scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_keys_count: Option<i64>,
     /// Time the settings were last updated, in UTC, formatted like `2023-06-15T06:20:13.283Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ShowExpireAutoScanConfigResponse {
     /// Starts a [`ShowExpireAutoScanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowExpireAutoScanConfigResponseBuilder {
         ShowExpireAutoScanConfigResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireAutoScanConfigResponse {
+    const NAME: &'static str = "ShowExpireAutoScanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "first_scan_at",
+        "interval",
+        "timeout",
+        "scan_keys_count",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.first_scan_at,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.interval),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timeout),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scan_keys_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowExpireAutoScanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowExpireAutoScanConfigResponse`].
@@ -1453,33 +1755,22 @@ impl ShowExpireAutoScanConfigResponseBuilder {
     }
 }
 /// The `ShowExpireKeyScanInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowExpireKeyScanInfoResponse {
     /// Expired key scan records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub records: Option<Vec<SimpleKeyScanRecord>>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Total number of scan records.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Count reported alongside `total`; the documentation gives no further detail.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ShowExpireKeyScanInfoResponse {
@@ -1490,6 +1781,40 @@ impl ShowExpireKeyScanInfoResponse {
     /// The items of [`records`](Self::records), empty when absent.
     pub fn records(&self) -> &[SimpleKeyScanRecord] {
         self.records.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireKeyScanInfoResponse {
+    const NAME: &'static str = "ShowExpireKeyScanInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "records",
+        "instance_id",
+        "total",
+        "count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowExpireKeyScanInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowExpireKeyScanInfoResponse`].
@@ -1568,34 +1893,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowHotkeyAutoscanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowHotkeyAutoscanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ShowHotkeyAutoscanConfigResponse {
@@ -1606,6 +1920,47 @@ impl ShowHotkeyAutoscanConfigResponse {
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyAutoscanConfigResponse {
+    const NAME: &'static str = "ShowHotkeyAutoscanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "schedule_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowHotkeyAutoscanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowHotkeyAutoscanConfigResponse`].
@@ -1669,60 +2024,37 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
     }
 }
 /// The `ShowHotkeyTaskDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowHotkeyTaskDetailsResponse {
     /// ID of the hot key analysis record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the analysis: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowHotkeyTaskDetailsResponseStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<ShowHotkeyTaskDetailsResponseScanType>,
     /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Number of hot keys found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Hot keys found by the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keys: Option<Vec<HotkeysBody>>,
 }
 impl ShowHotkeyTaskDetailsResponse {
@@ -1733,6 +2065,59 @@ impl ShowHotkeyTaskDetailsResponse {
     /// The items of [`keys`](Self::keys), empty when absent.
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyTaskDetailsResponse {
+    const NAME: &'static str = "ShowHotkeyTaskDetailsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "num",
+        "keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowHotkeyTaskDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowHotkeyTaskDetailsResponse`].
@@ -1884,60 +2269,37 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceBandwidthAutoScalingPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
     /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
     /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub window_size: Option<i64>,
     /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
     /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_out_cooldown: Option<i64>,
     /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_enabled: Option<bool>,
     /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
     /// 20 or 30. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
     /// yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_cooldown: Option<i64>,
 }
 impl ShowInstanceBandwidthAutoScalingPolicyResponse {
@@ -1958,6 +2320,70 @@ for ShowInstanceBandwidthAutoScalingPolicyResponse {
                 self.bandwidth_usage_upper_threshold.as_ref(),
             )
             .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowInstanceBandwidthAutoScalingPolicyResponse {
+    const NAME: &'static str = "ShowInstanceBandwidthAutoScalingPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "window_size",
+        "bandwidth_usage_upper_threshold",
+        "scale_out_cooldown",
+        "scale_in_enabled",
+        "bandwidth_usage_lower_threshold",
+        "scale_in_cooldown",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.window_size,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_upper_threshold,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_out_cooldown,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_enabled,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_lower_threshold,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_cooldown,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceBandwidthAutoScalingPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceBandwidthAutoScalingPolicyResponse`].
@@ -2033,411 +2459,204 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
     }
 }
 /// The `ShowInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// Name of the VPC the instance is deployed in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// Billing mode of the instance: `0` for pay-per-use, `1` for yearly/monthly.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Time the instance finished being created, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Free-text description of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// Total memory of the cache, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_memory: Option<i64>,
     /// Memory already used by the cache, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_memory: Option<i64>,
     /// Cache capacity of the instance, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity: Option<i64>,
     /// Cache capacity of a small single-node flavor, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_minor: Option<String>,
     /// Start of the maintenance window, in UTC as `HH:mm:ss`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in UTC as `HH:mm:ss`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Cache engine of the instance: `Redis` or `Memcached`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Whether the instance can be accessed without a password: `true`, or `false` when password
     /// authentication is required; a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub no_password_access: Option<String>,
     /// IP address for connecting to the instance; a cluster instance returns several, separated by
     /// commas (e.g. `192.168.0.1,192.168.0.2`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// Automatic backup policy of the instance, with its ID and creation and update times.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_backup_policy: Option<InstanceBackupPolicy>,
     /// Codes of the availability zones the instance is deployed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_codes: Option<Vec<String>>,
     /// IDs of the availability zones the instance is deployed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// User name for password authentication to the instance (Memcached).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Port on which the instance accepts connections.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// ID of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Flavor code of the instance, as listed by `list_flavors`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spec_code: Option<String>,
     /// ID of the subnet the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// Name of the subnet the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// CIDR block of the subnet the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr: Option<String>,
     /// Version of the cache engine, e.g. `5.0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// State of the instance, e.g. `CREATING`, `CREATEFAILED`, `RUNNING`, `ERROR`, `RESTARTING`,
     /// `EXTENDING`, `RESTORING`, `FLUSHING` or `FROZEN` (see the DCS documentation on instance
     /// statuses).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Domain name for connecting to the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name: Option<String>,
     /// Read-only domain name of the instance; only master/standby instances have one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub readonly_domain_name: Option<String>,
     /// Whether public network access is enabled for the Redis instance (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// ID of the elastic IP bound to the Redis instance for public access; null when public access
     /// is disabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_id: Option<String>,
     /// Elastic IP address bound to the Redis instance for public access; null when public access is
     /// disabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub publicip_address: Option<String>,
     /// Whether SSL is enabled for public access to the Redis instance (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_ssl: Option<bool>,
     /// Whether an upgrade task exists for the instance: `true` if there is one, `false` if not.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_upgrade: Option<bool>,
     /// ID of the instance's upgrade task when `service_upgrade` is `true`; empty otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_task_id: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Back-end service addresses of a cluster instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backend_addrs: Option<String>,
     /// Features supported by the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Features>,
     /// Domain name settings of the instance, including domain names used before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name_info: Option<DomainNameInfo>,
     /// Whether client IP pass-through is enabled, so that the instance sees the real client IP
     /// addresses (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transparent_client_ip_enable: Option<bool>,
     /// Sub-status of the instance, refining its main `status`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_status: Option<String>,
     /// Tags attached to the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// CPU architecture of the instance, usually `x86_64` or `aarch64`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_type: Option<String>,
     /// Name of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_name: Option<String>,
     /// Time the instance was last updated, in UTC, formatted like `2022-07-06T09:32:16.502Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_at: Option<String>,
     /// Edition of the instance: `generic` (community/standard) or `enterprise`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_type: Option<ShowInstanceResponseProductType>,
     /// Storage type of the instance; currently always `DRAM` (in-memory).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<ShowInstanceResponseStorageType>,
     /// Time the instance was started, in UTC, formatted like `2022-07-06T09:32:16.502Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launched_at: Option<String>,
     /// Instance type: `single` (single node), `ha` (master/standby), `ha_rw_split` (master/standby
     /// with read/write splitting), `proxy` (Proxy cluster) or `cluster` (Redis Cluster).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cache_mode: Option<ShowInstanceResponseCacheMode>,
     /// Whether the instance supports slow query logs, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_slow_log_flag: Option<String>,
     /// Number of databases of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_number: Option<i64>,
     /// Number of replicas per shard.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replica_count: Option<i64>,
     /// Number of shards of a cluster instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sharding_count: Option<i64>,
     /// Bandwidth of the instance, including temporary bandwidth increases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_info: Option<BandwidthInfo>,
     /// Code of the cloud service type that the instance or flavor belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cloud_service_type_code: Option<String>,
     /// Code of the cloud resource type of the instance or flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cloud_resource_type_code: Option<String>,
     /// Flavor code of the instance as known to the operations (ordering) system.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub inquery_spec_code: Option<String>,
 }
 impl ShowInstanceResponse {
@@ -2465,6 +2684,337 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowInstanceResponse {
     ) {
         at.optional("instance_backup_policy", self.instance_backup_policy.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
+    const NAME: &'static str = "ShowInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "vpc_name",
+        "charging_mode",
+        "vpc_id",
+        "user_name",
+        "created_at",
+        "description",
+        "security_group_id",
+        "security_group_name",
+        "max_memory",
+        "used_memory",
+        "capacity",
+        "capacity_minor",
+        "maintain_begin",
+        "maintain_end",
+        "engine",
+        "no_password_access",
+        "ip",
+        "instance_backup_policy",
+        "az_codes",
+        "available_zones",
+        "access_user",
+        "instance_id",
+        "port",
+        "user_id",
+        "name",
+        "spec_code",
+        "subnet_id",
+        "subnet_name",
+        "subnet_cidr",
+        "engine_version",
+        "order_id",
+        "status",
+        "domain_name",
+        "readonly_domain_name",
+        "enable_publicip",
+        "publicip_id",
+        "publicip_address",
+        "enable_ssl",
+        "service_upgrade",
+        "service_task_id",
+        "enterprise_project_id",
+        "backend_addrs",
+        "features",
+        "domain_name_info",
+        "transparent_client_ip_enable",
+        "sub_status",
+        "tags",
+        "cpu_type",
+        "enterprise_project_name",
+        "update_at",
+        "product_type",
+        "storage_type",
+        "launched_at",
+        "cache_mode",
+        "support_slow_log_flag",
+        "db_number",
+        "replica_count",
+        "sharding_count",
+        "bandwidth_info",
+        "cloud_service_type_code",
+        "cloud_resource_type_code",
+        "inquery_spec_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_name,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.used_memory,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.capacity_minor,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.no_password_access,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            17 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.instance_backup_policy,
+                )
+            }
+            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
+            19 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_user,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code)
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_name,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_cidr,
+                )
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.domain_name,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.readonly_domain_name,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_publicip,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_address,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
+            }
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.service_upgrade,
+                )
+            }
+            39 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.service_task_id,
+                )
+            }
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            41 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.backend_addrs,
+                )
+            }
+            42 => huaweicloud_sdk_core::__codegen::field(map, &mut self.features),
+            43 => huaweicloud_sdk_core::__codegen::field(map, &mut self.domain_name_info),
+            44 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.transparent_client_ip_enable,
+                )
+            }
+            45 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub_status)
+            }
+            46 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            47 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_name,
+                )
+            }
+            49 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.update_at)
+            }
+            50 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
+            51 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
+            52 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.launched_at,
+                )
+            }
+            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cache_mode),
+            54 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_slow_log_flag,
+                )
+            }
+            55 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_number)
+            }
+            56 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replica_count,
+                )
+            }
+            57 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sharding_count,
+                )
+            }
+            58 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth_info),
+            59 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cloud_service_type_code,
+                )
+            }
+            60 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cloud_resource_type_code,
+                )
+            }
+            61 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.inquery_spec_code,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceResponse`].
@@ -3186,56 +3736,81 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceSslDetailResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceSslDetailResponse {
     /// Whether SSL is enabled on the instance: `true` to enable, `false` to disable.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// IP address for SSL connections.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// Port for SSL connections.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Domain name for SSL connections.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub domain_name: Option<String>,
     /// Time the SSL certificate expires, in UTC.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_expired_at: Option<String>,
     /// Whether the SSL certificate is valid.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_validated: Option<bool>,
 }
 impl ShowInstanceSslDetailResponse {
     /// Starts a [`ShowInstanceSslDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceSslDetailResponseBuilder {
         ShowInstanceSslDetailResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceSslDetailResponse {
+    const NAME: &'static str = "ShowInstanceSslDetailResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "enabled",
+        "ip",
+        "port",
+        "domain_name",
+        "ssl_expired_at",
+        "ssl_validated",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.domain_name,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ssl_expired_at,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ssl_validated,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceSslDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceSslDetailResponse`].
@@ -3311,29 +3886,30 @@ impl ShowInstanceSslDetailResponseBuilder {
     }
 }
 /// The `ShowInstanceTopologyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopologyResponse {
     /// Topology of the Redis server nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redis_server: Option<Vec<TopologyInfo>>,
     /// Topology of the LVS nodes of a Redis 3.0 cluster (this role has been retired).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_lvs: Option<Vec<TopologyInfo>>,
     /// Topology of the admin nodes of a Redis 3.0 cluster (this role has been retired).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_admin: Option<Vec<TopologyInfo>>,
     /// Topology of the proxy nodes of the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_proxy: Option<Vec<TopologyInfo>>,
     /// Topology of the master nodes; only for Redis 3.0 instances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub master: Option<Vec<TopologyInfo>>,
     /// Topology of the VPC Endpoint service nodes; for Redis 4.0 and later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpcendpoint: Option<Vec<TopologyInfo>>,
     /// Topology of the load balancer (ELB) service nodes; for Redis 4.0 and later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub elb: Option<Vec<TopologyInfo>>,
 }
 impl ShowInstanceTopologyResponse {
@@ -3368,6 +3944,45 @@ impl ShowInstanceTopologyResponse {
     /// The items of [`elb`](Self::elb), empty when absent.
     pub fn elb(&self) -> &[TopologyInfo] {
         self.elb.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopologyResponse {
+    const NAME: &'static str = "ShowInstanceTopologyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "redis_server",
+        "cluster_lvs",
+        "cluster_admin",
+        "cluster_proxy",
+        "master",
+        "vpcendpoint",
+        "elb",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_server),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_lvs),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_admin)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_proxy)
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.master),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcendpoint),
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.elb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceTopologyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceTopologyResponse`].
@@ -3509,56 +4124,96 @@ impl ShowInstanceTopologyResponseBuilder {
     }
 }
 /// The `ShowInstanceVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceVersionResponse {
     /// Current minor version of the instance's engine.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_minor_version: Option<String>,
     /// Newest engine minor version available for DCS instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_engine_minor_version: Option<String>,
     /// Current version of the instance's proxy nodes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proxy_minor_version: Option<String>,
     /// Newest proxy version available for DCS instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_proxy_minor_version: Option<String>,
     /// Whether the instance's engine can be upgraded (see `upgrade_instance_minor_version`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_minor_version_upgradable: Option<bool>,
     /// Whether the instance's proxy nodes can be upgraded (see `upgrade_instance_minor_version`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proxy_minor_version_upgradable: Option<bool>,
 }
 impl ShowInstanceVersionResponse {
     /// Starts a [`ShowInstanceVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceVersionResponseBuilder {
         ShowInstanceVersionResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceVersionResponse {
+    const NAME: &'static str = "ShowInstanceVersionResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "engine_minor_version",
+        "latest_engine_minor_version",
+        "proxy_minor_version",
+        "latest_proxy_minor_version",
+        "engine_minor_version_upgradable",
+        "proxy_minor_version_upgradable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_minor_version,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.latest_engine_minor_version,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.proxy_minor_version,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.latest_proxy_minor_version,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_minor_version_upgradable,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.proxy_minor_version_upgradable,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceVersionResponse`].
@@ -3634,26 +4289,19 @@ impl ShowInstanceVersionResponseBuilder {
     }
 }
 /// The `ShowIpWhitelistResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpWhitelistResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the IP whitelist is enforced (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_whitelist: Option<bool>,
     /// IP whitelist groups of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub whitelist: Option<Vec<Whitelist>>,
 }
 impl ShowIpWhitelistResponse {
@@ -3672,6 +4320,43 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowIpWhitelistResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("whitelist", self.whitelist.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowIpWhitelistResponse {
+    const NAME: &'static str = "ShowIpWhitelistResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_whitelist",
+        "whitelist",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_whitelist,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.whitelist),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowIpWhitelistResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowIpWhitelistResponse`].
@@ -3725,50 +4410,75 @@ impl ShowIpWhitelistResponseBuilder {
     }
 }
 /// The `ShowJobInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowJobInfoResponse {
     /// ID of the job being reported, as given to `show_job_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Kind of job: `masterStandbySwapJob` (master/standby switchover) or `modifyClientIpTransJob`
     /// (change of client IP pass-through).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_type: Option<ShowJobInfoResponseJobType>,
     /// State of the job: `INIT`, `RUNNING`, `SUCCESS` or `FAIL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowJobInfoResponseStatus>,
     /// Time the job started, as a Unix timestamp in milliseconds (e.g. `1684191545379`), as a
     /// string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Time the job ended, as a Unix timestamp in milliseconds (e.g. `1684191548248`), as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Why the job failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
 }
 impl ShowJobInfoResponse {
     /// Starts a [`ShowJobInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowJobInfoResponseBuilder {
         ShowJobInfoResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobInfoResponse {
+    const NAME: &'static str = "ShowJobInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "job_id",
+        "job_type",
+        "status",
+        "begin_time",
+        "end_time",
+        "fail_reason",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.job_type),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fail_reason,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowJobInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowJobInfoResponse`].
@@ -3871,136 +4581,81 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMigrationTaskResponse {
     /// ID of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Name of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Free-text description of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowMigrationTaskResponseStatus>,
     /// Kind of migration task: `backupfile_import` (import data from backup files) or
     /// `online_migration` (copy data from a running Redis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_type: Option<ShowMigrationTaskResponseMigrationType>,
     /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
     /// source during the copy are not carried over) or `incremental_migration` (a full copy
     /// followed by continuous synchronisation of changes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_method: Option<ShowMigrationTaskResponseMigrationMethod>,
     /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
     /// target Redis); add it to the Redis whitelist so the migration can connect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_tenant_private_ip: Option<String>,
     /// Backup files that the migration task imports (for `backupfile_import` tasks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_files: Option<BackupFilesBody>,
     /// Network through which the source and target Redis of an online migration are connected:
     /// `vpc` or `vpn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_type: Option<ShowMigrationTaskResponseNetworkType>,
     /// The Redis that data is migrated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance: Option<SourceInstanceBody>,
     /// The Redis that data is migrated into.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance: Option<TargetInstanceBody>,
     /// Time the migration task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the migration task finished.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Time at which the machine that runs the migration is released.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub released_at: Option<String>,
     /// Version of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
     /// errors) or `manual`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resume_mode: Option<String>,
     /// Features supported by the migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_features: Option<Vec<String>>,
     /// ID of the user's VPC in which the migration machine runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_vpc_id: Option<String>,
     /// ID of the user's subnet in which the migration machine runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_subnet_id: Option<String>,
     /// ID of the user's security group applied to the migration machine.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_security_group_id: Option<String>,
     /// Bandwidth cap applied to the data synchronisation of the migration, in MB/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_limit_mb: Option<String>,
     /// Status of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_status: Option<String>,
 }
 impl ShowMigrationTaskResponse {
@@ -4021,6 +4676,125 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowMigrationTaskRespon
         at.optional("backup_files", self.backup_files.as_ref())
             .optional("source_instance", self.source_instance.as_ref())
             .optional("target_instance", self.target_instance.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskResponse {
+    const NAME: &'static str = "ShowMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "task_id",
+        "task_name",
+        "description",
+        "status",
+        "migration_type",
+        "migration_method",
+        "ecs_tenant_private_ip",
+        "backup_files",
+        "network_type",
+        "source_instance",
+        "target_instance",
+        "created_at",
+        "updated_at",
+        "released_at",
+        "version",
+        "resume_mode",
+        "supported_features",
+        "tenant_vpc_id",
+        "tenant_subnet_id",
+        "tenant_security_group_id",
+        "bandwidth_limit_mb",
+        "task_status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_tenant_private_ip,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.released_at,
+                )
+            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resume_mode,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.supported_features,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_vpc_id,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_subnet_id,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_security_group_id,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_limit_mb,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.task_status,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMigrationTaskResponse`].
@@ -4336,63 +5110,98 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowMigrationTaskStatsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMigrationTaskStatsResponse {
     /// Progress of the full migration phase, in percent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub full_migration_progress: Option<String>,
     /// Replication offset reached by the incremental migration.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<String>,
     /// Number of keys in the source Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_dbsize: Option<String>,
     /// Number of keys in the target Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_dbsize: Option<String>,
     /// Write traffic into the target Redis, in KB/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_input_kbps: Option<String>,
     /// Operations per second on the target Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_ops: Option<String>,
     /// Whether the migration task is running.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_migrating: Option<bool>,
 }
 impl ShowMigrationTaskStatsResponse {
     /// Starts a [`ShowMigrationTaskStatsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowMigrationTaskStatsResponseBuilder {
         ShowMigrationTaskStatsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskStatsResponse {
+    const NAME: &'static str = "ShowMigrationTaskStatsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "full_migration_progress",
+        "offset",
+        "source_dbsize",
+        "target_dbsize",
+        "target_input_kbps",
+        "target_ops",
+        "is_migrating",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.full_migration_progress,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_dbsize,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_dbsize,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_input_kbps,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.target_ops)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_migrating,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMigrationTaskStatsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMigrationTaskStatsResponse`].
@@ -4478,26 +5287,19 @@ impl ShowMigrationTaskStatsResponseBuilder {
     }
 }
 /// The `ShowNodesInformationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowNodesInformationResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Number of nodes of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Details of each node of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nodes: Option<Vec<NodesInfoResp>>,
 }
 impl ShowNodesInformationResponse {
@@ -4508,6 +5310,34 @@ impl ShowNodesInformationResponse {
     /// The items of [`nodes`](Self::nodes), empty when absent.
     pub fn nodes(&self) -> &[NodesInfoResp] {
         self.nodes.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowNodesInformationResponse {
+    const NAME: &'static str = "ShowNodesInformationResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "total", "nodes"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowNodesInformationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowNodesInformationResponse`].
@@ -4561,109 +5391,62 @@ impl ShowNodesInformationResponseBuilder {
     }
 }
 /// The `ShowOfflineKeyAnalysisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowOfflineKeyAnalysisTaskResponse {
     /// ID of the analysis run, the same as the task ID passed in the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance that was analysed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of a node of the cache instance, as returned by `show_nodes_information` or
     /// `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// ID of the backup that was analysed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_id: Option<String>,
     /// Name of the shard that was analysed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// IPv4 address of the node that was analysed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_ip: Option<String>,
     /// IPv6 address of the node that was analysed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_ipv6: Option<String>,
     /// Role of the node that was analysed: `master` or `slave`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_type: Option<String>,
     /// What was analysed: `new_backup` (a backup made for the analysis) or `old_backup` (an
     /// existing backup file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub analysis_type: Option<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
     /// Time the analysis started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the analysis finished.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
     /// Key prefixes taking the most space.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub largest_key_prefixes: Option<Vec<LargestKeyPrefix>>,
     /// Largest keys found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub largest_keys: Option<Vec<LargestKey>>,
     /// Total size of all keys, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_bytes: Option<i64>,
     /// Total number of keys.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
     /// Total size of the keys of each data type, in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub type_bytes: Option<Vec<KeyTypeByte>>,
     /// Number of keys of each data type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub type_num: Option<Vec<KeyTypeNum>>,
 }
 impl ShowOfflineKeyAnalysisTaskResponse {
@@ -4686,6 +5469,90 @@ impl ShowOfflineKeyAnalysisTaskResponse {
     /// The items of [`type_num`](Self::type_num), empty when absent.
     pub fn type_num(&self) -> &[KeyTypeNum] {
         self.type_num.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowOfflineKeyAnalysisTaskResponse {
+    const NAME: &'static str = "ShowOfflineKeyAnalysisTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "node_id",
+        "backup_id",
+        "group_name",
+        "node_ip",
+        "node_ipv6",
+        "node_type",
+        "analysis_type",
+        "started_at",
+        "finished_at",
+        "largest_key_prefixes",
+        "largest_keys",
+        "total_bytes",
+        "total_num",
+        "type_bytes",
+        "type_num",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ipv6),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_type),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.analysis_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.largest_key_prefixes,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.largest_keys)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_bytes,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num)
+            }
+            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.type_bytes),
+            16 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.type_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowOfflineKeyAnalysisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowOfflineKeyAnalysisTaskResponse`].
@@ -4929,17 +5796,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowQuotaOfTenantResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuotaOfTenantResponse {
     /// Instance and memory quotas of the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<QueryTenantQuotaRespQuotas>,
 }
 impl ShowQuotaOfTenantResponse {
     /// Starts a [`ShowQuotaOfTenantResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowQuotaOfTenantResponseBuilder {
         ShowQuotaOfTenantResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaOfTenantResponse {
+    const NAME: &'static str = "ShowQuotaOfTenantResponse";
+    const FIELDS: &'static [&'static str] = &["quotas"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowQuotaOfTenantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowQuotaOfTenantResponse`].
@@ -4965,11 +5854,12 @@ impl ShowQuotaOfTenantResponseBuilder {
     }
 }
 /// The `ShowTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTagsResponse {
     /// Tags attached to the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl ShowTagsResponse {
@@ -4988,6 +5878,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTagsResponse {
+    const NAME: &'static str = "ShowTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowTagsResponse`].
@@ -5021,66 +5932,90 @@ impl ShowTagsResponseBuilder {
     }
 }
 /// The `SimpleKeyScanRecord` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleKeyScanRecord {
     /// ID of the scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the cache instance that was scanned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of the scan: `waiting`, `running`, `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<SimpleKeyScanRecordStatus>,
     /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_type: Option<String>,
     /// Number of expired keys found by the scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub num: Option<i64>,
     /// Time the scan was created, in UTC, formatted like `2023-06-13T13:46:14.771Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<String>,
     /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<String>,
 }
 impl SimpleKeyScanRecord {
     /// Starts a [`SimpleKeyScanRecordBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SimpleKeyScanRecordBuilder {
         SimpleKeyScanRecordBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleKeyScanRecord {
+    const NAME: &'static str = "SimpleKeyScanRecord";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "scan_type",
+        "num",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.finished_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimpleKeyScanRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SimpleKeyScanRecord`].
@@ -5191,84 +6126,99 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `SingleBackgroundTask` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SingleBackgroundTask {
     /// ID of the background task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Kind of task: `ChangeInstanceSpec` (flavor change), `BindEip` (enable public access),
     /// `UnBindEip` (disable public access), `AddReplica`, `DelReplica`, `AddWhitelist` (set the IP
     /// whitelist), `UpdatePort` (change the port) or `RemoveIpFromDns` (remove an IP from the
     /// domain name).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Extra details of the task, depending on its kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<DetailsBody>,
     /// Name of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the Huawei Cloud user to whom this record belongs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the task started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the task ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether the task has detailed progress steps that can be expanded and viewed (`true`) or not
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_show: Option<bool>,
 }
 impl SingleBackgroundTask {
     /// Starts a [`SingleBackgroundTaskBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SingleBackgroundTaskBuilder {
         SingleBackgroundTaskBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SingleBackgroundTask {
+    const NAME: &'static str = "SingleBackgroundTask";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "details",
+        "user_name",
+        "user_id",
+        "params",
+        "status",
+        "created_at",
+        "updated_at",
+        "enable_show",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.details),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_show,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SingleBackgroundTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SingleBackgroundTask`].
@@ -5384,77 +6334,90 @@ impl SingleBackgroundTaskBuilder {
     }
 }
 /// The `SlowlogItem` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SlowlogItem {
     /// Unique ID of the slow log entry.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The slow command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub command: Option<String>,
     /// Time the command started, in UTC, formatted like `2020-06-19T07:06:07Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<String>,
     /// Execution time of the command, in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration: Option<String>,
     /// Name of the shard that ran the command; only reported for cluster instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shard_name: Option<String>,
     /// ID of the database the command ran in; only available to selected customers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub database_id: Option<i64>,
     /// Account that ran the command; only available to selected customers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// Kind of node that logged the command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_role: Option<String>,
     /// IP address of the client that sent the command.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_ip: Option<String>,
 }
 impl SlowlogItem {
     /// Starts a [`SlowlogItemBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SlowlogItemBuilder {
         SlowlogItemBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SlowlogItem {
+    const NAME: &'static str = "SlowlogItem";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "command",
+        "start_time",
+        "duration",
+        "shard_name",
+        "database_id",
+        "username",
+        "node_role",
+        "client_ip",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.duration),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard_name)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.database_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.username),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_role),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SlowlogItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SlowlogItem`].
@@ -5560,75 +6523,39 @@ impl SlowlogItemBuilder {
     }
 }
 /// The `SourceInstanceBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SourceInstanceBody {
     /// Address (host and port) of the source Redis; required.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addrs: Option<String>,
     /// Password of the source Redis; required if it has a password.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Status of the migration task on the source side.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_status: Option<String>,
     /// ID of the source Redis instance, when it is a DCS instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// IP address of the source Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port of the source Redis.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Name of the source Redis instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether multi-DB support is enabled on the source, when it is a Proxy cluster instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_multi_db: Option<bool>,
     /// Database of the source Redis that is migrated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub db: Option<String>,
 }
 impl SourceInstanceBody {
@@ -5662,6 +6589,55 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SourceInstanceBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("addrs", self.addrs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SourceInstanceBody {
+    const NAME: &'static str = "SourceInstanceBody";
+    const FIELDS: &'static [&'static str] = &[
+        "addrs",
+        "password",
+        "task_status",
+        "id",
+        "ip",
+        "port",
+        "name",
+        "proxy_multi_db",
+        "db",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.task_status,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.proxy_multi_db,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SourceInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SourceInstanceBody`].
@@ -5767,36 +6743,65 @@ impl SourceInstanceBodyBuilder {
     }
 }
 /// The `SpecParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SpecParam {
     /// Number of shards of the instance, from 1 to 128.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharding_count: Option<i64>,
     /// Number of replicas per shard, from 1 to 10.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_count: Option<i64>,
     /// Instance type: `ha` (master/standby), `single` (single node), `ha_rw_split` (read/write
     /// splitting), `proxy` (Proxy cluster) or `cluster` (Redis Cluster).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<String>,
 }
 impl SpecParam {
     /// Starts a [`SpecParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SpecParamBuilder {
         SpecParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SpecParam {
+    const NAME: &'static str = "SpecParam";
+    const FIELDS: &'static [&'static str] = &[
+        "sharding_count",
+        "replica_count",
+        "cache_mode",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sharding_count,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replica_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SpecParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SpecParam`].
@@ -5842,28 +6847,50 @@ impl SpecParamBuilder {
     }
 }
 /// The `StartInstanceResizeCheckJobRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobRequestBody {
     /// Capacity of the flavor to check, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_capacity: Option<i64>,
     /// Flavor code of the flavor to check, as returned by `list_flavors`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
 }
 impl StartInstanceResizeCheckJobRequestBody {
     /// Starts a [`StartInstanceResizeCheckJobRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StartInstanceResizeCheckJobRequestBodyBuilder {
         StartInstanceResizeCheckJobRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for StartInstanceResizeCheckJobRequestBody {
+    const NAME: &'static str = "StartInstanceResizeCheckJobRequestBody";
+    const FIELDS: &'static [&'static str] = &["new_capacity", "spec_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_capacity,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for StartInstanceResizeCheckJobRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StartInstanceResizeCheckJobRequestBody`].
@@ -5899,22 +6926,41 @@ impl StartInstanceResizeCheckJobRequestBodyBuilder {
     }
 }
 /// The `StartInstanceResizeCheckJobResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StartInstanceResizeCheckJobResponse {
     /// Starts a [`StartInstanceResizeCheckJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StartInstanceResizeCheckJobResponseBuilder {
         StartInstanceResizeCheckJobResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for StartInstanceResizeCheckJobResponse {
+    const NAME: &'static str = "StartInstanceResizeCheckJobResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartInstanceResizeCheckJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StartInstanceResizeCheckJobResponse`].
@@ -5940,105 +6986,166 @@ impl StartInstanceResizeCheckJobResponseBuilder {
     }
 }
 /// The `StatusStatistic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusStatistic {
     /// Number of instances waiting for payment of their order.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paying_count: Option<i64>,
     /// Number of instances being frozen.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub freezing_count: Option<i64>,
     /// Number of instances being migrated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migrating_count: Option<i64>,
     /// Number of instances whose data is being cleared.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flushing_count: Option<i64>,
     /// Number of instances being upgraded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upgrading_count: Option<i64>,
     /// Number of instances being restored from a backup.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restoring_count: Option<i64>,
     /// Number of instances being scaled up.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extending_count: Option<i64>,
     /// Number of instances being created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub creating_count: Option<i64>,
     /// Number of running instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub running_count: Option<i64>,
     /// Number of instances in an abnormal (error) state.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_count: Option<i64>,
     /// Number of frozen instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub frozen_count: Option<i64>,
     /// Number of instances whose creation failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub createfailed_count: Option<i64>,
     /// Number of instances being restarted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restarting_count: Option<i64>,
 }
 impl StatusStatistic {
     /// Starts a [`StatusStatisticBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StatusStatisticBuilder {
         StatusStatisticBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StatusStatistic {
+    const NAME: &'static str = "StatusStatistic";
+    const FIELDS: &'static [&'static str] = &[
+        "paying_count",
+        "freezing_count",
+        "migrating_count",
+        "flushing_count",
+        "upgrading_count",
+        "restoring_count",
+        "extending_count",
+        "creating_count",
+        "running_count",
+        "error_count",
+        "frozen_count",
+        "createfailed_count",
+        "restarting_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.paying_count,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.freezing_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.migrating_count,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.flushing_count,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.upgrading_count,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.restoring_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.extending_count,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.creating_count,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.running_count,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.error_count,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.frozen_count,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.createfailed_count,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.restarting_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StatusStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StatusStatistic`].
@@ -6184,49 +7291,30 @@ impl StatusStatisticBuilder {
     }
 }
 /// The `StepDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StepDetail {
     /// ID of this step of the background task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_id: Option<String>,
     /// Name of this step of the background task, as the service reports it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_name: Option<String>,
     /// State of the step: `WAITING`, `EXECUTING`, `FINISH` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_status: Option<StepDetailStepStatus>,
     /// Time the step started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Time the step ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Error code when the step failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Progress of the sub-steps of this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_step_details: Option<Vec<SubStepDetail>>,
 }
 impl StepDetail {
@@ -6237,6 +7325,50 @@ impl StepDetail {
     /// The items of [`sub_step_details`](Self::sub_step_details), empty when absent.
     pub fn sub_step_details(&self) -> &[SubStepDetail] {
         self.sub_step_details.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
+    const NAME: &'static str = "StepDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "step_id",
+        "step_name",
+        "step_status",
+        "begin_time",
+        "end_time",
+        "error_code",
+        "sub_step_details",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.step_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.step_name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.step_status),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sub_step_details,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StepDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StepDetail`].
@@ -6345,136 +7477,81 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `StopMigrationTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopMigrationTaskResponse {
     /// ID of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Name of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Free-text description of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<StopMigrationTaskResponseStatus>,
     /// Kind of migration task: `backupfile_import` (import data from backup files) or
     /// `online_migration` (copy data from a running Redis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_type: Option<StopMigrationTaskResponseMigrationType>,
     /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
     /// source during the copy are not carried over) or `incremental_migration` (a full copy
     /// followed by continuous synchronisation of changes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub migration_method: Option<StopMigrationTaskResponseMigrationMethod>,
     /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
     /// target Redis); add it to the Redis whitelist so the migration can connect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_tenant_private_ip: Option<String>,
     /// Backup files that the migration task imports (for `backupfile_import` tasks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backup_files: Option<BackupFilesBody>,
     /// Network through which the source and target Redis of an online migration are connected:
     /// `vpc` or `vpn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_type: Option<StopMigrationTaskResponseNetworkType>,
     /// The Redis that data is migrated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_instance: Option<SourceInstanceBody>,
     /// The Redis that data is migrated into.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_instance: Option<TargetInstanceBody>,
     /// Time the migration task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the migration task finished.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Time at which the machine that runs the migration is released.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub released_at: Option<String>,
     /// Version of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
     /// errors) or `manual`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resume_mode: Option<String>,
     /// Features supported by the migration task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_features: Option<Vec<String>>,
     /// ID of the user's VPC in which the migration machine runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_vpc_id: Option<String>,
     /// ID of the user's subnet in which the migration machine runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_subnet_id: Option<String>,
     /// ID of the user's security group applied to the migration machine.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_security_group_id: Option<String>,
     /// Bandwidth cap applied to the data synchronisation of the migration, in MB/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_limit_mb: Option<String>,
     /// Status of the migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_status: Option<String>,
 }
 impl StopMigrationTaskResponse {
@@ -6495,6 +7572,125 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for StopMigrationTaskRespon
         at.optional("backup_files", self.backup_files.as_ref())
             .optional("source_instance", self.source_instance.as_ref())
             .optional("target_instance", self.target_instance.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResponse {
+    const NAME: &'static str = "StopMigrationTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "task_id",
+        "task_name",
+        "description",
+        "status",
+        "migration_type",
+        "migration_method",
+        "ecs_tenant_private_ip",
+        "backup_files",
+        "network_type",
+        "source_instance",
+        "target_instance",
+        "created_at",
+        "updated_at",
+        "released_at",
+        "version",
+        "resume_mode",
+        "supported_features",
+        "tenant_vpc_id",
+        "tenant_subnet_id",
+        "tenant_security_group_id",
+        "bandwidth_limit_mb",
+        "task_status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_tenant_private_ip,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.released_at,
+                )
+            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resume_mode,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.supported_features,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_vpc_id,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_subnet_id,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tenant_security_group_id,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_limit_mb,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.task_status,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopMigrationTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StopMigrationTaskResponse`].
@@ -6810,38 +8006,58 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `StopMigrationTaskResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopMigrationTaskResult {
     /// Whether the stop request was submitted for this task: `success` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<StopMigrationTaskResultResult>,
     /// ID of the data migration task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
     /// Error message when the stop request could not be submitted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code when the stop request could not be submitted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl StopMigrationTaskResult {
     /// Starts a [`StopMigrationTaskResultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StopMigrationTaskResultBuilder {
         StopMigrationTaskResultBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResult {
+    const NAME: &'static str = "StopMigrationTaskResult";
+    const FIELDS: &'static [&'static str] = &[
+        "result",
+        "task_id",
+        "error_msg",
+        "error_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopMigrationTaskResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StopMigrationTaskResult`].
@@ -6908,63 +8124,90 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `SubStepDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubStepDetail {
     /// ID of this sub-step within its step of the background task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_step_id: Option<String>,
     /// Name of this sub-step within its step of the background task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_step_name: Option<String>,
     /// State of the sub-step.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_step_status: Option<String>,
     /// Time the sub-step started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Time the sub-step ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Additional attributes of the sub-step.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// Error code when the sub-step failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl SubStepDetail {
     /// Starts a [`SubStepDetailBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SubStepDetailBuilder {
         SubStepDetailBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubStepDetail {
+    const NAME: &'static str = "SubStepDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "sub_step_id",
+        "sub_step_name",
+        "sub_step_status",
+        "begin_time",
+        "end_time",
+        "detail",
+        "error_code",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sub_step_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sub_step_name,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sub_step_status,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.detail),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubStepDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubStepDetail`].

@@ -2,18 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Tag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key, at most 36 Unicode characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Values used with this tag key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<String>>,
 }
 impl Tag {
@@ -24,6 +21,28 @@ impl Tag {
     /// The items of [`values`](Self::values), empty when absent.
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
+    const NAME: &'static str = "Tag";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Tag`].
@@ -64,75 +83,39 @@ impl TagBuilder {
     }
 }
 /// The `TargetInstanceBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TargetInstanceBody {
     /// ID of the target DCS instance; always required.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Password of the target instance; required if it has a password.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Status of the migration task on the target side.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_status: Option<String>,
     /// IP address of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Port of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Connection address (host and port) of the target instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addrs: Option<String>,
     /// Whether multi-DB support is enabled on the target, when it is a Proxy cluster instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_multi_db: Option<bool>,
     /// Database of the target instance that data is written to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub db: Option<String>,
 }
 impl TargetInstanceBody {
@@ -166,6 +149,55 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TargetInstanceBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TargetInstanceBody {
+    const NAME: &'static str = "TargetInstanceBody";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "password",
+        "task_status",
+        "ip",
+        "port",
+        "addrs",
+        "proxy_multi_db",
+        "db",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.task_status,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.proxy_multi_db,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TargetInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TargetInstanceBody`].
@@ -271,111 +303,134 @@ impl TargetInstanceBodyBuilder {
     }
 }
 /// The `TopologyInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TopologyInfo {
     /// ID of a node of the cache instance, as returned by `show_nodes_information` or
     /// `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_id: Option<String>,
     /// Name of the node in the instance topology.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_name: Option<String>,
     /// IP address of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// Port of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Role of the node: `master`, `slave` or `proxy`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_type: Option<TopologyInfoNodeType>,
     /// Total memory of the node, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_memory: Option<String>,
     /// Memory used on the node, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_memory: Option<String>,
     /// Queries per second handled by the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub qps: Option<String>,
     /// Inbound and outbound bandwidth of the node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: Option<BandWidth>,
     /// Number of databases of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub db_num: Option<String>,
     /// Key statistics of the node's database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dbs: Option<KeySpace>,
     /// IP address of the node this node is related to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub relation_ip: Option<String>,
     /// Port of the node this node is related to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub relation_port: Option<String>,
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// State of the node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Cloud Eye monitoring dimension of the node, for querying its metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dims: Option<DimsInfo>,
 }
 impl TopologyInfo {
     /// Starts a [`TopologyInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TopologyInfoBuilder {
         TopologyInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TopologyInfo {
+    const NAME: &'static str = "TopologyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "node_id",
+        "node_name",
+        "ip",
+        "port",
+        "node_type",
+        "max_memory",
+        "used_memory",
+        "qps",
+        "bandwidth",
+        "db_num",
+        "dbs",
+        "relation_ip",
+        "relation_port",
+        "group_id",
+        "status",
+        "dims",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.used_memory,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qps),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_num),
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.dbs),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.relation_ip,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.relation_port,
+                )
+            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            15 => huaweicloud_sdk_core::__codegen::field(map, &mut self.dims),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TopologyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TopologyInfo`].

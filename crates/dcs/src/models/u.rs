@@ -2,49 +2,75 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateAclAccountPassWordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAclAccountPassWordResponse {
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
     /// `locked` (the account is locked) or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdateAclAccountPassWordResponseResult>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// Message describing the outcome of the password change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl UpdateAclAccountPassWordResponse {
     /// Starts a [`UpdateAclAccountPassWordResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateAclAccountPassWordResponseBuilder {
         UpdateAclAccountPassWordResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountPassWordResponse {
+    const NAME: &'static str = "UpdateAclAccountPassWordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "lock_time",
+        "result",
+        "lock_time_left",
+        "retry_times_left",
+        "message",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.lock_time_left,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retry_times_left,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAclAccountPassWordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAclAccountPassWordResponse`].
@@ -132,21 +158,45 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateAclAccountRemarkRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAclAccountRemarkRequestBody {
     /// New description of the ACL account.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateAclAccountRemarkRequestBody {
     /// Starts a [`UpdateAclAccountRemarkRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateAclAccountRemarkRequestBodyBuilder {
         UpdateAclAccountRemarkRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountRemarkRequestBody {
+    const NAME: &'static str = "UpdateAclAccountRemarkRequestBody";
+    const FIELDS: &'static [&'static str] = &["description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateAclAccountRemarkRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAclAccountRemarkRequestBody`].
@@ -172,30 +222,50 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
     }
 }
 /// The `UpdateAclAccountResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAclAccountResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateAclAccountResponse {
     /// Starts a [`UpdateAclAccountResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateAclAccountResponseBuilder {
         UpdateAclAccountResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountResponse {
+    const NAME: &'static str = "UpdateAclAccountResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id", "job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAclAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAclAccountResponse`].
@@ -231,49 +301,77 @@ impl UpdateAclAccountResponseBuilder {
     }
 }
 /// The `UpdateAutoScanConfigRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAutoScanConfigRequestBody {
     /// Set to `true` to scan for expired keys automatically, `false` to stop doing so.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_scan: Option<bool>,
     /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_scan_at: Option<String>,
     /// Interval between two automatic expired key scans, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Maximum time one expired key scan may run before it is stopped, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Number of keys examined in each iteration of an expired key scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_keys_count: Option<i64>,
 }
 impl UpdateAutoScanConfigRequestBody {
     /// Starts a [`UpdateAutoScanConfigRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateAutoScanConfigRequestBodyBuilder {
         UpdateAutoScanConfigRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoScanConfigRequestBody {
+    const NAME: &'static str = "UpdateAutoScanConfigRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "enable_auto_scan",
+        "first_scan_at",
+        "interval",
+        "timeout",
+        "scan_keys_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.first_scan_at,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.interval),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timeout),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scan_keys_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateAutoScanConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAutoScanConfigRequestBody`].
@@ -339,11 +437,11 @@ impl UpdateAutoScanConfigRequestBodyBuilder {
     }
 }
 /// The `UpdateBandwidthInfoRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateBandwidthInfoRequest {
     /// New bandwidth of each shard to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_bandwidths: Option<Vec<UpdateGroupBandwidthInfoRequest>>,
 }
 impl UpdateBandwidthInfoRequest {
@@ -358,6 +456,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthInfoRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("group_bandwidths", self.group_bandwidths.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthInfoRequest {
+    const NAME: &'static str = "UpdateBandwidthInfoRequest";
+    const FIELDS: &'static [&'static str] = &["group_bandwidths"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.group_bandwidths,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateBandwidthInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateBandwidthInfoRequest`].
@@ -397,34 +523,23 @@ impl UpdateBandwidthInfoRequestBuilder {
     }
 }
 /// The `UpdateBigkeyAutoscanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateBigkeyAutoscanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateBigkeyAutoscanConfigResponse {
@@ -435,6 +550,48 @@ impl UpdateBigkeyAutoscanConfigResponse {
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateBigkeyAutoscanConfigResponse {
+    const NAME: &'static str = "UpdateBigkeyAutoscanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "schedule_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateBigkeyAutoscanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateBigkeyAutoscanConfigResponse`].
@@ -498,22 +655,47 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
     }
 }
 /// The `UpdateClientIpTransparentTransmissionRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionRequestBody {
     /// `true` to pass the real client IP addresses through to the instance, `false` to turn this
     /// off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transparent_client_ip_enable: Option<bool>,
 }
 impl UpdateClientIpTransparentTransmissionRequestBody {
     /// Starts a [`UpdateClientIpTransparentTransmissionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateClientIpTransparentTransmissionRequestBodyBuilder {
         UpdateClientIpTransparentTransmissionRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateClientIpTransparentTransmissionRequestBody {
+    const NAME: &'static str = "UpdateClientIpTransparentTransmissionRequestBody";
+    const FIELDS: &'static [&'static str] = &["transparent_client_ip_enable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.transparent_client_ip_enable,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateClientIpTransparentTransmissionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateClientIpTransparentTransmissionRequestBody`].
@@ -539,22 +721,41 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
     }
 }
 /// The `UpdateClientIpTransparentTransmissionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateClientIpTransparentTransmissionResponse {
     /// Starts a [`UpdateClientIpTransparentTransmissionResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateClientIpTransparentTransmissionResponseBuilder {
         UpdateClientIpTransparentTransmissionResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateClientIpTransparentTransmissionResponse {
+    const NAME: &'static str = "UpdateClientIpTransparentTransmissionResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateClientIpTransparentTransmissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateClientIpTransparentTransmissionResponse`].
@@ -580,17 +781,39 @@ impl UpdateClientIpTransparentTransmissionResponseBuilder {
     }
 }
 /// The `UpdateConfigTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateConfigTemplateResponse {
     /// Outcome of the change: `success`; on failure the error details are returned instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdateConfigTemplateResponseResult>,
 }
 impl UpdateConfigTemplateResponse {
     /// Starts a [`UpdateConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateConfigTemplateResponseBuilder {
         UpdateConfigTemplateResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateConfigTemplateResponse {
+    const NAME: &'static str = "UpdateConfigTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["result"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateConfigTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateConfigTemplateResponse`].
@@ -631,31 +854,53 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateCustomTemplateBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCustomTemplateBody {
     /// New name of the custom template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the custom template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Parameter values to set in the template, as an object mapping parameter names to values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateCustomTemplateBody {
     /// Starts a [`UpdateCustomTemplateBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateCustomTemplateBodyBuilder {
         UpdateCustomTemplateBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateCustomTemplateBody {
+    const NAME: &'static str = "UpdateCustomTemplateBody";
+    const FIELDS: &'static [&'static str] = &["name", "description", "params"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateCustomTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateCustomTemplateBody`].
@@ -707,64 +952,95 @@ impl UpdateCustomTemplateBodyBuilder {
     }
 }
 /// The `UpdateExpireAutoScanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateExpireAutoScanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub first_scan_at: Option<String>,
     /// Interval between two automatic expired key scans, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval: Option<i64>,
     /// Maximum time one expired key scan may run before it is stopped, in seconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timeout: Option<i64>,
     /// Number of keys examined in each iteration of an expired key scan.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scan_keys_count: Option<i64>,
     /// Time the settings were last updated, in UTC, formatted like `2023-06-15T06:20:13.283Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateExpireAutoScanConfigResponse {
     /// Starts a [`UpdateExpireAutoScanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateExpireAutoScanConfigResponseBuilder {
         UpdateExpireAutoScanConfigResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateExpireAutoScanConfigResponse {
+    const NAME: &'static str = "UpdateExpireAutoScanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "first_scan_at",
+        "interval",
+        "timeout",
+        "scan_keys_count",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.first_scan_at,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.interval),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timeout),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scan_keys_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateExpireAutoScanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateExpireAutoScanConfigResponse`].
@@ -850,26 +1126,18 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
     }
 }
 /// The `UpdateGroupBandwidthInfoRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateGroupBandwidthInfoRequest {
     /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// New bandwidth of the shard, in Mbit/s.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_bandwidth: Option<i64>,
 }
 impl UpdateGroupBandwidthInfoRequest {
@@ -886,6 +1154,35 @@ for UpdateGroupBandwidthInfoRequest {
     ) {
         at.required("group_id", self.group_id.as_ref())
             .required("target_bandwidth", self.target_bandwidth.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateGroupBandwidthInfoRequest {
+    const NAME: &'static str = "UpdateGroupBandwidthInfoRequest";
+    const FIELDS: &'static [&'static str] = &["group_id", "target_bandwidth"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.target_bandwidth,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateGroupBandwidthInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateGroupBandwidthInfoRequest`].
@@ -921,34 +1218,23 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
     }
 }
 /// The `UpdateHotkeyAutoScanConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateHotkeyAutoScanConfigResponse {
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_scan: Option<bool>,
     /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
     /// `21:00`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<Vec<String>>,
     /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl UpdateHotkeyAutoScanConfigResponse {
@@ -959,6 +1245,48 @@ impl UpdateHotkeyAutoScanConfigResponse {
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateHotkeyAutoScanConfigResponse {
+    const NAME: &'static str = "UpdateHotkeyAutoScanConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "instance_id",
+        "enable_auto_scan",
+        "schedule_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_scan,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateHotkeyAutoScanConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateHotkeyAutoScanConfigResponse`].
@@ -1022,60 +1350,36 @@ impl UpdateHotkeyAutoScanConfigResponseBuilder {
     }
 }
 /// The `UpdateInstanceBandwidthAutoScalingPolicyRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
     /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_size: Option<i64>,
     /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
     /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_out_cooldown: Option<i64>,
     /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in_enabled: Option<bool>,
     /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
     /// 20 or 30. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
     /// yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in_cooldown: Option<i64>,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
@@ -1096,6 +1400,73 @@ for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
                 self.bandwidth_usage_upper_threshold.as_ref(),
             )
             .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
+    const NAME: &'static str = "UpdateInstanceBandwidthAutoScalingPolicyRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "window_size",
+        "bandwidth_usage_upper_threshold",
+        "scale_out_cooldown",
+        "scale_in_enabled",
+        "bandwidth_usage_lower_threshold",
+        "scale_in_cooldown",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.window_size,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_upper_threshold,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_out_cooldown,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_enabled,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_lower_threshold,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_cooldown,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de>
+for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`].
@@ -1171,60 +1542,37 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
     }
 }
 /// The `UpdateInstanceBandwidthAutoScalingPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
     /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub window_size: Option<i64>,
     /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
     /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_out_cooldown: Option<i64>,
     /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_enabled: Option<bool>,
     /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
     /// 20 or 30. Not yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
     /// yet in effect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scale_in_cooldown: Option<i64>,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyResponse {
@@ -1245,6 +1593,70 @@ for UpdateInstanceBandwidthAutoScalingPolicyResponse {
                 self.bandwidth_usage_upper_threshold.as_ref(),
             )
             .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateInstanceBandwidthAutoScalingPolicyResponse {
+    const NAME: &'static str = "UpdateInstanceBandwidthAutoScalingPolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "window_size",
+        "bandwidth_usage_upper_threshold",
+        "scale_out_cooldown",
+        "scale_in_enabled",
+        "bandwidth_usage_lower_threshold",
+        "scale_in_cooldown",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.window_size,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_upper_threshold,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_out_cooldown,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_enabled,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bandwidth_usage_lower_threshold,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.scale_in_cooldown,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstanceBandwidthAutoScalingPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceBandwidthAutoScalingPolicyResponse`].
@@ -1320,22 +1732,40 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
     }
 }
 /// The `UpdateInstanceConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateInstanceConfigResponse {
     /// Starts a [`UpdateInstanceConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceConfigResponseBuilder {
         UpdateInstanceConfigResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceConfigResponse {
+    const NAME: &'static str = "UpdateInstanceConfigResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstanceConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceConfigResponse`].
@@ -1361,22 +1791,40 @@ impl UpdateInstanceConfigResponseBuilder {
     }
 }
 /// The `UpdateIpWhitelistAsyncResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIpWhitelistAsyncResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateIpWhitelistAsyncResponse {
     /// Starts a [`UpdateIpWhitelistAsyncResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateIpWhitelistAsyncResponseBuilder {
         UpdateIpWhitelistAsyncResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateIpWhitelistAsyncResponse {
+    const NAME: &'static str = "UpdateIpWhitelistAsyncResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateIpWhitelistAsyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateIpWhitelistAsyncResponse`].
@@ -1402,49 +1850,75 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
     }
 }
 /// The `UpdatePasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePasswordResponse {
     /// How long the account is locked after too many failed password checks; set when a check
     /// failed or the account is locked, null otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time: Option<String>,
     /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
     /// `locked` (the instance is locked) or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<UpdatePasswordResponseResult>,
     /// Time remaining until the lock is lifted; set only while the account is locked, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lock_time_left: Option<String>,
     /// Number of password checks left before the account is locked; set when a check failed, null
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_times_left: Option<String>,
     /// Message describing the outcome of the password change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 impl UpdatePasswordResponse {
     /// Starts a [`UpdatePasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdatePasswordResponseBuilder {
         UpdatePasswordResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePasswordResponse {
+    const NAME: &'static str = "UpdatePasswordResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "lock_time",
+        "result",
+        "lock_time_left",
+        "retry_times_left",
+        "message",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.lock_time_left,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retry_times_left,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdatePasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePasswordResponse`].
@@ -1526,36 +2000,56 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdatePublicIpRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePublicIpRequestBody {
     /// ID of the elastic IP bound to the load balancer for public access; required for Redis 3.0.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_id: Option<String>,
     /// Whether SSL is enabled for public access; required for Redis 3.0.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssl: Option<bool>,
     /// ID of the load balancer (ELB) used for public access; required for Redis 4.0, 5.0, 6.0 and
     /// enterprise edition instances.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elb_id: Option<String>,
 }
 impl UpdatePublicIpRequestBody {
     /// Starts a [`UpdatePublicIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdatePublicIpRequestBodyBuilder {
         UpdatePublicIpRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpRequestBody {
+    const NAME: &'static str = "UpdatePublicIpRequestBody";
+    const FIELDS: &'static [&'static str] = &["publicip_id", "enable_ssl", "elb_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.elb_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdatePublicIpRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePublicIpRequestBody`].
@@ -1601,22 +2095,40 @@ impl UpdatePublicIpRequestBodyBuilder {
     }
 }
 /// The `UpdatePublicIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePublicIpResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdatePublicIpResponse {
     /// Starts a [`UpdatePublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdatePublicIpResponseBuilder {
         UpdatePublicIpResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpResponse {
+    const NAME: &'static str = "UpdatePublicIpResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdatePublicIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePublicIpResponse`].
@@ -1642,21 +2154,40 @@ impl UpdatePublicIpResponseBuilder {
     }
 }
 /// The `UpdateSslSwitchRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSslSwitchRequestBody {
     /// `true` to enable SSL on the instance, `false` to disable it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl UpdateSslSwitchRequestBody {
     /// Starts a [`UpdateSslSwitchRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateSslSwitchRequestBodyBuilder {
         UpdateSslSwitchRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchRequestBody {
+    const NAME: &'static str = "UpdateSslSwitchRequestBody";
+    const FIELDS: &'static [&'static str] = &["enabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSslSwitchRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSslSwitchRequestBody`].
@@ -1682,37 +2213,54 @@ impl UpdateSslSwitchRequestBodyBuilder {
     }
 }
 /// The `UpdateSslSwitchResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSslSwitchResponse {
     /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
     /// of master/standby switchover and client IP pass-through jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
     /// on the instance details page of the DCS console).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Outcome of the SSL change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
 }
 impl UpdateSslSwitchResponse {
     /// Starts a [`UpdateSslSwitchResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateSslSwitchResponseBuilder {
         UpdateSslSwitchResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchResponse {
+    const NAME: &'static str = "UpdateSslSwitchResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "instance_id", "result"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSslSwitchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSslSwitchResponse`].
@@ -1758,22 +2306,41 @@ impl UpdateSslSwitchResponseBuilder {
     }
 }
 /// The `UpgradeInstanceMinorVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeInstanceMinorVersionResponse {
     /// ID of the background task that performs the upgrade; follow it with
     /// `show_background_task_progress`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_id: Option<String>,
 }
 impl UpgradeInstanceMinorVersionResponse {
     /// Starts a [`UpgradeInstanceMinorVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpgradeInstanceMinorVersionResponseBuilder {
         UpgradeInstanceMinorVersionResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpgradeInstanceMinorVersionResponse {
+    const NAME: &'static str = "UpgradeInstanceMinorVersionResponse";
+    const FIELDS: &'static [&'static str] = &["task_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpgradeInstanceMinorVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpgradeInstanceMinorVersionResponse`].
@@ -1799,28 +2366,57 @@ impl UpgradeInstanceMinorVersionResponseBuilder {
     }
 }
 /// The `UpgradeMinorVersionRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpgradeMinorVersionRequestBody {
     /// Minor version to upgrade the proxy nodes to; `latest` upgrades to the newest version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_minor_version: Option<String>,
     /// Minor engine version to upgrade to; `latest` upgrades to the newest version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_minor_version: Option<String>,
 }
 impl UpgradeMinorVersionRequestBody {
     /// Starts a [`UpgradeMinorVersionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpgradeMinorVersionRequestBodyBuilder {
         UpgradeMinorVersionRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeMinorVersionRequestBody {
+    const NAME: &'static str = "UpgradeMinorVersionRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "proxy_minor_version",
+        "engine_minor_version",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.proxy_minor_version,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_minor_version,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpgradeMinorVersionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpgradeMinorVersionRequestBody`].

@@ -2,25 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ValidateDeletableReplicaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidateDeletableReplicaResponse {
     /// Whether there are replica groups that can be chosen for deletion.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub check_result: Option<bool>,
     /// IDs of the availability zones that can be chosen.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone: Option<String>,
     /// Nodes that can be chosen to keep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replication_list: Option<Vec<ReplicationInfo>>,
 }
 impl ValidateDeletableReplicaResponse {
@@ -31,6 +24,48 @@ impl ValidateDeletableReplicaResponse {
     /// The items of [`replication_list`](Self::replication_list), empty when absent.
     pub fn replication_list(&self) -> &[ReplicationInfo] {
         self.replication_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ValidateDeletableReplicaResponse {
+    const NAME: &'static str = "ValidateDeletableReplicaResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "check_result",
+        "available_zone",
+        "replication_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.check_result,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.available_zone,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.replication_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ValidateDeletableReplicaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ValidateDeletableReplicaResponse`].

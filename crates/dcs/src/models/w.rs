@@ -2,23 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Whitelist` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Whitelist {
     /// Name of the whitelist group; an instance can have up to 4 groups.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// IP addresses or CIDR ranges allowed by the group; at most 20 per instance. `0.0.0.0` and
     /// `0.0.0.0/0` are not accepted.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_list: Option<Vec<String>>,
 }
 impl Whitelist {
@@ -38,6 +34,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
     ) {
         at.required("group_name", self.group_name.as_ref())
             .required("ip_list", self.ip_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Whitelist {
+    const NAME: &'static str = "Whitelist";
+    const FIELDS: &'static [&'static str] = &["group_name", "ip_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Whitelist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Whitelist`].

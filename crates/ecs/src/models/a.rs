@@ -2,19 +2,40 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AcceptScheduledEventResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl AcceptScheduledEventResponse {
     /// Starts a [`AcceptScheduledEventResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AcceptScheduledEventResponseBuilder {
         AcceptScheduledEventResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AcceptScheduledEventResponse {
+    const NAME: &'static str = "AcceptScheduledEventResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AcceptScheduledEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AcceptScheduledEventResponse`].
@@ -40,13 +61,13 @@ impl AcceptScheduledEventResponseBuilder {
     }
 }
 /// The `AddServerGroupMemberRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddServerGroupMemberRequestBody {
     /// The server to add to the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_member: Option<ServerGroupMember>,
 }
 impl AddServerGroupMemberRequestBody {
@@ -62,6 +83,29 @@ for AddServerGroupMemberRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("add_member", self.add_member.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AddServerGroupMemberRequestBody {
+    const NAME: &'static str = "AddServerGroupMemberRequestBody";
+    const FIELDS: &'static [&'static str] = &["add_member"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.add_member),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AddServerGroupMemberRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AddServerGroupMemberRequestBody`].
@@ -87,29 +131,18 @@ impl AddServerGroupMemberRequestBodyBuilder {
     }
 }
 /// The `AsicAcceleratorInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AsicAcceleratorInfo {
     /// Name of the ASIC device.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of ASIC devices.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Memory of the ASIC device, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memory_mb: Option<i64>,
 }
 impl AsicAcceleratorInfo {
@@ -119,6 +152,29 @@ impl AsicAcceleratorInfo {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AsicAcceleratorInfo {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AsicAcceleratorInfo {
+    const NAME: &'static str = "AsicAcceleratorInfo";
+    const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.memory_mb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AsicAcceleratorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`AsicAcceleratorInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -162,35 +218,23 @@ impl AsicAcceleratorInfoBuilder {
     }
 }
 /// The `AssociateServerVirtualIpOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssociateServerVirtualIpOption {
     /// ID of the subnet of the network interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private IP address to set up as the interface's virtual IP. An address that is not yet a
     /// virtual IP is created and bound; an existing private IP is bound to the interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Whether the interface's IP and MAC address pair is added to the `allowed_address_pairs` of
     /// the virtual IP's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_binding: Option<bool>,
 }
 impl AssociateServerVirtualIpOption {
@@ -206,6 +250,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateServerVirtualI
     ) {
         at.required("subnet_id", self.subnet_id.as_ref())
             .required("ip_address", self.ip_address.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpOption {
+    const NAME: &'static str = "AssociateServerVirtualIpOption";
+    const FIELDS: &'static [&'static str] = &[
+        "subnet_id",
+        "ip_address",
+        "reverse_binding",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.reverse_binding,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssociateServerVirtualIpOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AssociateServerVirtualIpOption`].
@@ -251,13 +331,13 @@ impl AssociateServerVirtualIpOptionBuilder {
     }
 }
 /// The `AssociateServerVirtualIpRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssociateServerVirtualIpRequestBody {
     /// The virtual IP settings of the network interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nic: Option<AssociateServerVirtualIpOption>,
 }
 impl AssociateServerVirtualIpRequestBody {
@@ -273,6 +353,30 @@ for AssociateServerVirtualIpRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("nic", self.nic.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for AssociateServerVirtualIpRequestBody {
+    const NAME: &'static str = "AssociateServerVirtualIpRequestBody";
+    const FIELDS: &'static [&'static str] = &["nic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssociateServerVirtualIpRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AssociateServerVirtualIpRequestBody`].
@@ -298,21 +402,39 @@ impl AssociateServerVirtualIpRequestBodyBuilder {
     }
 }
 /// The `AssociateServerVirtualIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateServerVirtualIpResponse {
     /// ID of the server's network interface the virtual IP was bound to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
 }
 impl AssociateServerVirtualIpResponse {
     /// Starts a [`AssociateServerVirtualIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AssociateServerVirtualIpResponseBuilder {
         AssociateServerVirtualIpResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpResponse {
+    const NAME: &'static str = "AssociateServerVirtualIpResponse";
+    const FIELDS: &'static [&'static str] = &["port_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssociateServerVirtualIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AssociateServerVirtualIpResponse`].
@@ -338,21 +460,44 @@ impl AssociateServerVirtualIpResponseBuilder {
     }
 }
 /// The `Association` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Association {
     /// ID of the elastic IP bound to the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_ip_address: Option<String>,
 }
 impl Association {
     /// Starts a [`AssociationBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AssociationBuilder {
         AssociationBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Association {
+    const NAME: &'static str = "Association";
+    const FIELDS: &'static [&'static str] = &["public_ip_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_ip_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Association {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Association`].
@@ -378,7 +523,7 @@ impl AssociationBuilder {
     }
 }
 /// The `AttachServerVolumeOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachServerVolumeOption {
     /// Mount point of the disk, which must differ from the existing ones. Required for XEN servers:
@@ -386,49 +531,27 @@ pub struct AttachServerVolumeOption {
     /// `/dev/sdc`); a `/dev/vd` name is changed to `/dev/sd`. On KVM servers the system disk is
     /// `/dev/vda` and data disk mount points may be left out or given in letter order (`/dev/vdb`,
     /// ...); a `/dev/sd` name is changed to `/dev/vd`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// ID (a UUID) of the disk to attach.
     ///
     /// **Required.** JSON name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
     /// Type of the disk to check; only used, and then required, when `dry_run` is `true` and
     /// `volumeId` is absent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Number of disks to check, 1 by default; only used when `dry_run` is `true` and `volumeId` is
     /// absent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Device type of the disk to check: `true` is SCSI (direct access to the storage, SCSI
     /// reservation commands supported), `false` is VBD (simple SCSI read and write commands only).
     /// Only used, and then required, when `dry_run` is `true` and `volumeId` is absent.
     ///
     /// JSON name: `hw:passthrough`.
-    #[serde(
-        rename = "hw:passthrough",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:passthrough", skip_serializing_if = "Option::is_none")]
     pub hw_passthrough: Option<String>,
 }
 impl AttachServerVolumeOption {
@@ -443,6 +566,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeOptio
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("volumeId", self.volume_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeOption {
+    const NAME: &'static str = "AttachServerVolumeOption";
+    const FIELDS: &'static [&'static str] = &[
+        "device",
+        "volumeId",
+        "volume_type",
+        "count",
+        "hw:passthrough",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.volume_type,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_passthrough,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AttachServerVolumeOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AttachServerVolumeOption`].
@@ -508,26 +674,18 @@ impl AttachServerVolumeOptionBuilder {
     }
 }
 /// The `AttachServerVolumeRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachServerVolumeRequestBody {
     /// The disk to attach and where.
     ///
     /// **Required.** JSON name: `volumeAttachment`.
-    #[serde(
-        rename = "volumeAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeAttachment", skip_serializing_if = "Option::is_none")]
     pub volume_attachment: Option<AttachServerVolumeOption>,
     /// Whether to only check the request: `true` validates the required parameters, the format and
     /// the service limits and changes nothing (a failed check returns the matching error); `false`
     /// (the default) checks and then carries the request out.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl AttachServerVolumeRequestBody {
@@ -542,6 +700,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("volumeAttachment", self.volume_attachment.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeRequestBody {
+    const NAME: &'static str = "AttachServerVolumeRequestBody";
+    const FIELDS: &'static [&'static str] = &["volumeAttachment", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume_attachment),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AttachServerVolumeRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AttachServerVolumeRequestBody`].
@@ -583,21 +765,39 @@ impl AttachServerVolumeRequestBodyBuilder {
     }
 }
 /// The `AttachServerVolumeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachServerVolumeResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl AttachServerVolumeResponse {
     /// Starts a [`AttachServerVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AttachServerVolumeResponseBuilder {
         AttachServerVolumeResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeResponse {
+    const NAME: &'static str = "AttachServerVolumeResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachServerVolumeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AttachServerVolumeResponse`].
@@ -623,49 +823,66 @@ impl AttachServerVolumeResponseBuilder {
     }
 }
 /// The `AttachableQuantityForNic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachableQuantityForNic {
     /// Number of further vRoCE (EFI) network interfaces the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_efi_nic: Option<i64>,
     /// Number of further SCSI disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
     /// Number of further network interfaces the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl AttachableQuantityForNic {
     /// Starts a [`AttachableQuantityForNicBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AttachableQuantityForNicBuilder {
         AttachableQuantityForNicBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachableQuantityForNic {
+    const NAME: &'static str = "AttachableQuantityForNic";
+    const FIELDS: &'static [&'static str] = &[
+        "free_efi_nic",
+        "free_scsi",
+        "free_blk",
+        "free_disk",
+        "free_nic",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.free_efi_nic,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachableQuantityForNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AttachableQuantityForNic`].

@@ -2,17 +2,40 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `BatchAddServerGroupMemberReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAddServerGroupMemberReq {
     /// IDs of the servers to add to the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ids: Option<Vec<String>>,
 }
 impl BatchAddServerGroupMemberReq {
     /// Starts a [`BatchAddServerGroupMemberReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchAddServerGroupMemberReqBuilder {
         BatchAddServerGroupMemberReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberReq {
+    const NAME: &'static str = "BatchAddServerGroupMemberReq";
+    const FIELDS: &'static [&'static str] = &["server_ids"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAddServerGroupMemberReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerGroupMemberReq`].
@@ -46,18 +69,15 @@ impl BatchAddServerGroupMemberReqBuilder {
     }
 }
 /// The `BatchAddServerGroupMemberResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAddServerGroupMemberResponse {
     /// Overall result of the batch request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Result for each server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
 impl BatchAddServerGroupMemberResponse {
@@ -68,6 +88,28 @@ impl BatchAddServerGroupMemberResponse {
     /// The items of [`servers`](Self::servers), empty when absent.
     pub fn servers(&self) -> &[BatchOperateResultResponse] {
         self.servers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberResponse {
+    const NAME: &'static str = "BatchAddServerGroupMemberResponse";
+    const FIELDS: &'static [&'static str] = &["status", "servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchAddServerGroupMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerGroupMemberResponse`].
@@ -114,53 +156,33 @@ impl BatchAddServerGroupMemberResponseBuilder {
     }
 }
 /// The `BatchAddServerNicOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAddServerNicOption {
     /// ID (a UUID) of the subnet (network) of the server's VPC that the new interface is placed in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// ID (a UUID) of an existing network interface (port) to attach, as the VPC port list returns
     /// it. Either `port_id` or `subnet_id` is needed, and `port_id` wins when both are set. The
     /// port must be DOWN and in the server's VPC; `security_groups` and `ip_address` are then
     /// ignored.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Security groups of the new interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<ServerNicSecurityGroup>>,
     /// IP address of the new interface; assigned automatically when absent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Whether the network interface gets an IPv6 address (`true`) or not.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Shared bandwidth that the interface's IPv6 address is added to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_bandwidth: Option<Ipv6Bandwidth>,
     /// Whether vRoCE is enabled on the network interface; only for secondary interfaces, not the
     /// primary one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub efi_enable: Option<bool>,
 }
 impl BatchAddServerNicOption {
@@ -175,6 +197,57 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicOption
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicOption {
+    const NAME: &'static str = "BatchAddServerNicOption";
+    const FIELDS: &'static [&'static str] = &[
+        "subnet_id",
+        "port_id",
+        "security_groups",
+        "ip_address",
+        "ipv6_enable",
+        "ipv6_bandwidth",
+        "efi_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAddServerNicOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerNicOption`].
@@ -274,13 +347,13 @@ impl BatchAddServerNicOptionBuilder {
     }
 }
 /// The `BatchAddServerNicsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAddServerNicsRequestBody {
     /// Network interfaces to add.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<BatchAddServerNicOption>>,
 }
 impl BatchAddServerNicsRequestBody {
@@ -295,6 +368,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("nics", self.nics.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsRequestBody {
+    const NAME: &'static str = "BatchAddServerNicsRequestBody";
+    const FIELDS: &'static [&'static str] = &["nics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAddServerNicsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerNicsRequestBody`].
@@ -328,21 +424,39 @@ impl BatchAddServerNicsRequestBodyBuilder {
     }
 }
 /// The `BatchAddServerNicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAddServerNicsResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchAddServerNicsResponse {
     /// Starts a [`BatchAddServerNicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchAddServerNicsResponseBuilder {
         BatchAddServerNicsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsResponse {
+    const NAME: &'static str = "BatchAddServerNicsResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchAddServerNicsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerNicsResponse`].
@@ -368,26 +482,18 @@ impl BatchAddServerNicsResponseBuilder {
     }
 }
 /// The `BatchAddServerTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAddServerTag {
     /// Tag key: not empty, unique per server, at most 36 characters of letters, digits, `-`, `_`
     /// and Unicode characters U+4E00 to U+9FFF.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 43 characters of letters, digits, `.`, `-`, `_` and Unicode characters
     /// U+4E00 to U+9FFF.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl BatchAddServerTag {
@@ -402,6 +508,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerTag {
+    const NAME: &'static str = "BatchAddServerTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAddServerTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAddServerTag`].
@@ -437,28 +567,20 @@ impl BatchAddServerTagBuilder {
     }
 }
 /// The `BatchAttachSharableVolumesOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAttachSharableVolumesOption {
     /// ID of a server to attach the shared disk to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
     /// Mount point of the disk, which must differ from the existing ones. Required for XEN servers:
     /// the system disk is `/dev/sda` and data disks follow in letter order (`/dev/sdb`,
     /// `/dev/sdc`); a `/dev/vd` name is changed to `/dev/sd`. On KVM servers the system disk is
     /// `/dev/vda` and data disk mount points may be left out or given in letter order (`/dev/vdb`,
     /// ...); a `/dev/sd` name is changed to `/dev/vd`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
 }
 impl BatchAttachSharableVolumesOption {
@@ -474,6 +596,30 @@ for BatchAttachSharableVolumesOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server_id", self.server_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharableVolumesOption {
+    const NAME: &'static str = "BatchAttachSharableVolumesOption";
+    const FIELDS: &'static [&'static str] = &["server_id", "device"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAttachSharableVolumesOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAttachSharableVolumesOption`].
@@ -509,13 +655,13 @@ impl BatchAttachSharableVolumesOptionBuilder {
     }
 }
 /// The `BatchAttachSharableVolumesRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchAttachSharableVolumesRequestBody {
     /// Servers to attach the shared disk to.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serverinfo: Option<Vec<BatchAttachSharableVolumesOption>>,
 }
 impl BatchAttachSharableVolumesRequestBody {
@@ -531,6 +677,30 @@ for BatchAttachSharableVolumesRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("serverinfo", self.serverinfo.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchAttachSharableVolumesRequestBody {
+    const NAME: &'static str = "BatchAttachSharableVolumesRequestBody";
+    const FIELDS: &'static [&'static str] = &["serverinfo"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.serverinfo),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchAttachSharableVolumesRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAttachSharableVolumesRequestBody`].
@@ -570,21 +740,40 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
     }
 }
 /// The `BatchAttachSharableVolumesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAttachSharableVolumesResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchAttachSharableVolumesResponse {
     /// Starts a [`BatchAttachSharableVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchAttachSharableVolumesResponseBuilder {
         BatchAttachSharableVolumesResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchAttachSharableVolumesResponse {
+    const NAME: &'static str = "BatchAttachSharableVolumesResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchAttachSharableVolumesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchAttachSharableVolumesResponse`].
@@ -610,18 +799,18 @@ impl BatchAttachSharableVolumesResponseBuilder {
     }
 }
 /// The `BatchCreateServerTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateServerTagsRequestBody {
     /// Operation to perform; always `create` (lower case).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateServerTagsRequestBodyAction>,
     /// Tags to add.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<BatchAddServerTag>>,
 }
 impl BatchCreateServerTagsRequestBody {
@@ -637,6 +826,30 @@ for BatchCreateServerTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateServerTagsRequestBody {
+    const NAME: &'static str = "BatchCreateServerTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateServerTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateServerTagsRequestBody`].
@@ -695,13 +908,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteServerGroupMemberReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteServerGroupMemberReq {
     /// IDs of the servers to remove from the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ids: Option<Vec<String>>,
 }
 impl BatchDeleteServerGroupMemberReq {
@@ -717,6 +930,29 @@ for BatchDeleteServerGroupMemberReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server_ids", self.server_ids.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerGroupMemberReq {
+    const NAME: &'static str = "BatchDeleteServerGroupMemberReq";
+    const FIELDS: &'static [&'static str] = &["server_ids"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerGroupMemberReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerGroupMemberReq`].
@@ -750,18 +986,15 @@ impl BatchDeleteServerGroupMemberReqBuilder {
     }
 }
 /// The `BatchDeleteServerGroupMemberResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteServerGroupMemberResponse {
     /// Overall result of the batch request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Result for each server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
 impl BatchDeleteServerGroupMemberResponse {
@@ -772,6 +1005,29 @@ impl BatchDeleteServerGroupMemberResponse {
     /// The items of [`servers`](Self::servers), empty when absent.
     pub fn servers(&self) -> &[BatchOperateResultResponse] {
         self.servers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteServerGroupMemberResponse {
+    const NAME: &'static str = "BatchDeleteServerGroupMemberResponse";
+    const FIELDS: &'static [&'static str] = &["status", "servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerGroupMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerGroupMemberResponse`].
@@ -818,17 +1074,13 @@ impl BatchDeleteServerGroupMemberResponseBuilder {
     }
 }
 /// The `BatchDeleteServerNicOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteServerNicOption {
     /// Port ID of the network interface to delete.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl BatchDeleteServerNicOption {
@@ -843,6 +1095,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOpt
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicOption {
+    const NAME: &'static str = "BatchDeleteServerNicOption";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerNicOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerNicOption`].
@@ -868,14 +1143,14 @@ impl BatchDeleteServerNicOptionBuilder {
     }
 }
 /// The `BatchDeleteServerNicsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteServerNicsRequestBody {
     /// Network interfaces to detach and delete. The primary interface, which carries the server's
     /// routes, cannot be deleted.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<BatchDeleteServerNicOption>>,
 }
 impl BatchDeleteServerNicsRequestBody {
@@ -891,6 +1166,29 @@ for BatchDeleteServerNicsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("nics", self.nics.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsRequestBody {
+    const NAME: &'static str = "BatchDeleteServerNicsRequestBody";
+    const FIELDS: &'static [&'static str] = &["nics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerNicsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerNicsRequestBody`].
@@ -924,21 +1222,39 @@ impl BatchDeleteServerNicsRequestBodyBuilder {
     }
 }
 /// The `BatchDeleteServerNicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteServerNicsResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchDeleteServerNicsResponse {
     /// Starts a [`BatchDeleteServerNicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteServerNicsResponseBuilder {
         BatchDeleteServerNicsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsResponse {
+    const NAME: &'static str = "BatchDeleteServerNicsResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerNicsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerNicsResponse`].
@@ -964,18 +1280,18 @@ impl BatchDeleteServerNicsResponseBuilder {
     }
 }
 /// The `BatchDeleteServerTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteServerTagsRequestBody {
     /// Operation to perform; always `delete` (lower case).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteServerTagsRequestBodyAction>,
     /// Tags to remove.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ServerTag>>,
 }
 impl BatchDeleteServerTagsRequestBody {
@@ -991,6 +1307,30 @@ for BatchDeleteServerTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteServerTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteServerTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteServerTagsRequestBody`].
@@ -1049,21 +1389,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDetachVolumesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDetachVolumesResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchDetachVolumesResponse {
     /// Starts a [`BatchDetachVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDetachVolumesResponseBuilder {
         BatchDetachVolumesResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDetachVolumesResponse {
+    const NAME: &'static str = "BatchDetachVolumesResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDetachVolumesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDetachVolumesResponse`].
@@ -1089,36 +1447,53 @@ impl BatchDetachVolumesResponseBuilder {
     }
 }
 /// The `BatchOperateResultResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchOperateResultResponse {
     /// Result for this server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the server (a UUID), as returned by `list_servers_details` or by the call that created
     /// it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_id: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
 }
 impl BatchOperateResultResponse {
     /// Starts a [`BatchOperateResultResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchOperateResultResponseBuilder {
         BatchOperateResultResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOperateResultResponse {
+    const NAME: &'static str = "BatchOperateResultResponse";
+    const FIELDS: &'static [&'static str] = &["status", "server_id", "fail_reason"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fail_reason,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchOperateResultResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchOperateResultResponse`].
@@ -1164,13 +1539,13 @@ impl BatchOperateResultResponseBuilder {
     }
 }
 /// The `BatchRebootServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchRebootServersRequestBody {
     /// The servers to reboot and how.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reboot: Option<BatchRebootSeversOption>,
 }
 impl BatchRebootServersRequestBody {
@@ -1185,6 +1560,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("reboot", self.reboot.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersRequestBody {
+    const NAME: &'static str = "BatchRebootServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["reboot"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.reboot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchRebootServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRebootServersRequestBody`].
@@ -1210,21 +1608,39 @@ impl BatchRebootServersRequestBodyBuilder {
     }
 }
 /// The `BatchRebootServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRebootServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchRebootServersResponse {
     /// Starts a [`BatchRebootServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchRebootServersResponseBuilder {
         BatchRebootServersResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersResponse {
+    const NAME: &'static str = "BatchRebootServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchRebootServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRebootServersResponse`].
@@ -1250,18 +1666,18 @@ impl BatchRebootServersResponseBuilder {
     }
 }
 /// The `BatchRebootSeversOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchRebootSeversOption {
     /// Servers to reboot.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
     /// Kind of reboot: `SOFT` (normal reboot) or `HARD` (forced reboot).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BatchRebootSeversOptionType>,
 }
 impl BatchRebootSeversOption {
@@ -1277,6 +1693,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption
     ) {
         at.required("servers", self.servers.as_ref())
             .required("type", self.r#type.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootSeversOption {
+    const NAME: &'static str = "BatchRebootSeversOption";
+    const FIELDS: &'static [&'static str] = &["servers", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchRebootSeversOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRebootSeversOption`].
@@ -1331,7 +1771,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchResetServersPasswordRequestBody` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResetServersPasswordRequestBody {
     /// New password, required unless `dry_run` is `true`: 8 to 26 characters with at least three of
@@ -1341,25 +1781,17 @@ pub struct BatchResetServersPasswordRequestBody {
     /// consecutive characters of the user name.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
     /// Whether to only check the request: `true` validates the required parameters, the format and
     /// the service limits and changes nothing (a failed check returns the matching error); `false`
     /// (the default) checks and then carries the request out.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Servers whose password is reset.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
 }
 impl BatchResetServersPasswordRequestBody {
@@ -1389,6 +1821,37 @@ for BatchResetServersPasswordRequestBody {
     ) {
         at.required("new_password", self.new_password.as_ref())
             .required("servers", self.servers.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchResetServersPasswordRequestBody {
+    const NAME: &'static str = "BatchResetServersPasswordRequestBody";
+    const FIELDS: &'static [&'static str] = &["new_password", "dry_run", "servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchResetServersPasswordRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResetServersPasswordRequestBody`].
@@ -1442,11 +1905,12 @@ impl BatchResetServersPasswordRequestBodyBuilder {
     }
 }
 /// The `BatchResetServersPasswordResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResetServersPasswordResponse {
     /// Servers the request was accepted for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<Vec<ServerId>>,
 }
 impl BatchResetServersPasswordResponse {
@@ -1466,6 +1930,27 @@ for BatchResetServersPasswordResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("response", self.response.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResetServersPasswordResponse {
+    const NAME: &'static str = "BatchResetServersPasswordResponse";
+    const FIELDS: &'static [&'static str] = &["response"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchResetServersPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResetServersPasswordResponse`].
@@ -1499,37 +1984,28 @@ impl BatchResetServersPasswordResponseBuilder {
     }
 }
 /// The `BatchResizeServersOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResizeServersOption {
     /// ID of the flavor the servers change to.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// Servers to resize.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_options: Option<CpuOptions>,
     /// Set to `withStopServer` to resize running servers: ECS stops them, changes the flavor and
     /// starts them again.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Promotion applied to the resize order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion: Option<Promotion>,
 }
 impl BatchResizeServersOption {
@@ -1546,6 +2022,41 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersOptio
         at.required("flavorRef", self.flavor_ref.as_ref())
             .required("servers", self.servers.as_ref())
             .optional("promotion", self.promotion.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersOption {
+    const NAME: &'static str = "BatchResizeServersOption";
+    const FIELDS: &'static [&'static str] = &[
+        "flavorRef",
+        "servers",
+        "cpu_options",
+        "mode",
+        "promotion",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.promotion),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchResizeServersOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResizeServersOption`].
@@ -1619,13 +2130,13 @@ impl BatchResizeServersOptionBuilder {
     }
 }
 /// The `BatchResizeServersReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResizeServersReq {
     /// The new flavor and the servers to resize.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resize: Option<BatchResizeServersOption>,
 }
 impl BatchResizeServersReq {
@@ -1640,6 +2151,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("resize", self.resize.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersReq {
+    const NAME: &'static str = "BatchResizeServersReq";
+    const FIELDS: &'static [&'static str] = &["resize"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchResizeServersReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResizeServersReq`].
@@ -1665,29 +2199,44 @@ impl BatchResizeServersReqBuilder {
     }
 }
 /// The `BatchResizeServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResizeServersResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchResizeServersResponse {
     /// Starts a [`BatchResizeServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchResizeServersResponseBuilder {
         BatchResizeServersResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersResponse {
+    const NAME: &'static str = "BatchResizeServersResponse";
+    const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchResizeServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResizeServersResponse`].
@@ -1723,13 +2272,13 @@ impl BatchResizeServersResponseBuilder {
     }
 }
 /// The `BatchStartServersOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStartServersOption {
     /// Servers to start.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
 }
 impl BatchStartServersOption {
@@ -1744,6 +2293,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("servers", self.servers.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersOption {
+    const NAME: &'static str = "BatchStartServersOption";
+    const FIELDS: &'static [&'static str] = &["servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchStartServersOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStartServersOption`].
@@ -1777,13 +2349,13 @@ impl BatchStartServersOptionBuilder {
     }
 }
 /// The `BatchStartServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStartServersRequestBody {
     /// The servers to start.
     ///
     /// **Required.** JSON name: `os-start`.
-    #[serde(rename = "os-start", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-start", skip_serializing_if = "Option::is_none")]
     pub os_start: Option<BatchStartServersOption>,
 }
 impl BatchStartServersRequestBody {
@@ -1798,6 +2370,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-start", self.os_start.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersRequestBody {
+    const NAME: &'static str = "BatchStartServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-start"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_start),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchStartServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStartServersRequestBody`].
@@ -1823,21 +2418,39 @@ impl BatchStartServersRequestBodyBuilder {
     }
 }
 /// The `BatchStartServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStartServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchStartServersResponse {
     /// Starts a [`BatchStartServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchStartServersResponseBuilder {
         BatchStartServersResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersResponse {
+    const NAME: &'static str = "BatchStartServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchStartServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStartServersResponse`].
@@ -1863,16 +2476,16 @@ impl BatchStartServersResponseBuilder {
     }
 }
 /// The `BatchStopServersOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStopServersOption {
     /// Servers to stop.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
     /// Kind of shutdown: `SOFT` (normal, the default) or `HARD` (forced).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BatchStopServersOptionType>,
 }
 impl BatchStopServersOption {
@@ -1887,6 +2500,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("servers", self.servers.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersOption {
+    const NAME: &'static str = "BatchStopServersOption";
+    const FIELDS: &'static [&'static str] = &["servers", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchStopServersOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStopServersOption`].
@@ -1941,13 +2578,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchStopServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStopServersRequestBody {
     /// The servers to stop and how.
     ///
     /// **Required.** JSON name: `os-stop`.
-    #[serde(rename = "os-stop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-stop", skip_serializing_if = "Option::is_none")]
     pub os_stop: Option<BatchStopServersOption>,
 }
 impl BatchStopServersRequestBody {
@@ -1962,6 +2599,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequest
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-stop", self.os_stop.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersRequestBody {
+    const NAME: &'static str = "BatchStopServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-stop"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_stop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchStopServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStopServersRequestBody`].
@@ -1987,21 +2647,39 @@ impl BatchStopServersRequestBodyBuilder {
     }
 }
 /// The `BatchStopServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStopServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl BatchStopServersResponse {
     /// Starts a [`BatchStopServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchStopServersResponseBuilder {
         BatchStopServersResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersResponse {
+    const NAME: &'static str = "BatchStopServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchStopServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchStopServersResponse`].
@@ -2027,32 +2705,24 @@ impl BatchStopServersResponseBuilder {
     }
 }
 /// The `BatchUpdateServersNameRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchUpdateServersNameRequestBody {
     /// New name of the servers: at most 64 characters of Chinese characters, letters, digits, `-`,
     /// `_` and `.`. Every server gets exactly this name; no numeric suffixes are added.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether to only check the request: `true` validates the required parameters, the format and
     /// the service limits and changes nothing (a failed check returns the matching error); `false`
     /// (the default) checks and then carries the request out.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Servers to rename.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
 }
 impl BatchUpdateServersNameRequestBody {
@@ -2069,6 +2739,31 @@ for BatchUpdateServersNameRequestBody {
     ) {
         at.required("name", self.name.as_ref())
             .required("servers", self.servers.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameRequestBody {
+    const NAME: &'static str = "BatchUpdateServersNameRequestBody";
+    const FIELDS: &'static [&'static str] = &["name", "dry_run", "servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchUpdateServersNameRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchUpdateServersNameRequestBody`].
@@ -2122,11 +2817,12 @@ impl BatchUpdateServersNameRequestBodyBuilder {
     }
 }
 /// The `BatchUpdateServersNameResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateServersNameResponse {
     /// Servers the request was accepted for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub response: Option<Vec<ServerId>>,
 }
 impl BatchUpdateServersNameResponse {
@@ -2145,6 +2841,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateServersNameR
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("response", self.response.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameResponse {
+    const NAME: &'static str = "BatchUpdateServersNameResponse";
+    const FIELDS: &'static [&'static str] = &["response"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchUpdateServersNameResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchUpdateServersNameResponse`].
@@ -2178,35 +2895,47 @@ impl BatchUpdateServersNameResponseBuilder {
     }
 }
 /// The `BlockDeviceAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlockDeviceAttachableQuantity {
     /// Number of further SCSI disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
 }
 impl BlockDeviceAttachableQuantity {
     /// Starts a [`BlockDeviceAttachableQuantityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BlockDeviceAttachableQuantityBuilder {
         BlockDeviceAttachableQuantityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BlockDeviceAttachableQuantity {
+    const NAME: &'static str = "BlockDeviceAttachableQuantity";
+    const FIELDS: &'static [&'static str] = &["free_scsi", "free_blk", "free_disk"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BlockDeviceAttachableQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BlockDeviceAttachableQuantity`].

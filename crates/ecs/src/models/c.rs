@@ -2,28 +2,45 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CapacityReservationSpecification` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationSpecification {
     /// ID of the target capacity reservation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Private pool capacity option the server launched with.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preference: Option<String>,
 }
 impl CapacityReservationSpecification {
     /// Starts a [`CapacityReservationSpecificationBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CapacityReservationSpecificationBuilder {
         CapacityReservationSpecificationBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CapacityReservationSpecification {
+    const NAME: &'static str = "CapacityReservationSpecification";
+    const FIELDS: &'static [&'static str] = &["id", "preference"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.preference)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CapacityReservationSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CapacityReservationSpecification`].
@@ -59,58 +76,34 @@ impl CapacityReservationSpecificationBuilder {
     }
 }
 /// The `ChangeServerChargeModePrepaidOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerChargeModePrepaidOption {
     /// Whether the server's pay-per-use data disks switch to yearly/monthly too (`true`); shared
     /// disks and DSS or DESS disks never do. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_data_disks: Option<bool>,
     /// Whether the server's elastic IPs switch to yearly/monthly too (`true`); only dedicated IPs
     /// billed by bandwidth can. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_publicips: Option<bool>,
     /// Unit of the subscription period: `month` or `year`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<String>,
     /// Number of subscription periods: 1 to 9 for months, 1 to 3 for years.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<String>,
     /// Whether the order is paid from the account balance at once (`true`; with too little balance
     /// the order becomes abnormal and can only be cancelled) or only created (`false`, the
     /// default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_pay: Option<bool>,
     /// Whether the subscription renews automatically when it expires; `false` by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<bool>,
 }
 impl ChangeServerChargeModePrepaidOption {
@@ -127,6 +120,61 @@ for ChangeServerChargeModePrepaidOption {
     ) {
         at.required("period_type", self.period_type.as_ref())
             .required("period_num", self.period_num.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerChargeModePrepaidOption {
+    const NAME: &'static str = "ChangeServerChargeModePrepaidOption";
+    const FIELDS: &'static [&'static str] = &[
+        "include_data_disks",
+        "include_publicips",
+        "period_type",
+        "period_num",
+        "auto_pay",
+        "auto_renew",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.include_data_disks,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.include_publicips,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.period_type,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auto_pay),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auto_renew)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerChargeModePrepaidOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerChargeModePrepaidOption`].
@@ -202,34 +250,26 @@ impl ChangeServerChargeModePrepaidOptionBuilder {
     }
 }
 /// The `ChangeServerChargeModeRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerChargeModeRequestBody {
     /// IDs of the servers whose billing mode changes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ids: Option<Vec<String>>,
     /// Billing mode to switch to; `prePaid` (yearly/monthly) is the one value.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<String>,
     /// Subscription settings of the yearly/monthly billing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_options: Option<ChangeServerChargeModePrepaidOption>,
     /// Whether to only check the request: `true` validates the required parameters, the format and
     /// the service limits and changes nothing (a failed check returns the matching error); `false`
     /// (the default) checks and then carries the request out.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl ChangeServerChargeModeRequestBody {
@@ -247,6 +287,42 @@ for ChangeServerChargeModeRequestBody {
         at.required("server_ids", self.server_ids.as_ref())
             .required("charge_mode", self.charge_mode.as_ref())
             .optional("prepaid_options", self.prepaid_options.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeRequestBody {
+    const NAME: &'static str = "ChangeServerChargeModeRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "server_ids",
+        "charge_mode",
+        "prepaid_options",
+        "dry_run",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charge_mode,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.prepaid_options),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerChargeModeRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerChargeModeRequestBody`].
@@ -316,29 +392,44 @@ impl ChangeServerChargeModeRequestBodyBuilder {
     }
 }
 /// The `ChangeServerChargeModeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerChargeModeResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerChargeModeResponse {
     /// Starts a [`ChangeServerChargeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeServerChargeModeResponseBuilder {
         ChangeServerChargeModeResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeResponse {
+    const NAME: &'static str = "ChangeServerChargeModeResponse";
+    const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeServerChargeModeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerChargeModeResponse`].
@@ -374,38 +465,59 @@ impl ChangeServerChargeModeResponseBuilder {
     }
 }
 /// The `ChangeServerNetworkInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerNetworkInterfaceRequestBody {
     /// ID (a UUID) of the subnet; required when the IPv4 address changes, optional for an IPv6
     /// change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// New IPv4 address of the interface; an empty string picks one at random. Exactly one of
     /// `ip_address` and `ipv6_address` must be given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// New IPv6 address of the interface; an empty string picks one at random. Exactly one of
     /// `ip_address` and `ipv6_address` must be given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
 }
 impl ChangeServerNetworkInterfaceRequestBody {
     /// Starts a [`ChangeServerNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeServerNetworkInterfaceRequestBodyBuilder {
         ChangeServerNetworkInterfaceRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerNetworkInterfaceRequestBody {
+    const NAME: &'static str = "ChangeServerNetworkInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address", "ipv6_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerNetworkInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerNetworkInterfaceRequestBody`].
@@ -451,42 +563,64 @@ impl ChangeServerNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `ChangeServerNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerNetworkInterfaceResponse {
     /// ID of the network interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the interface's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IPv4 address of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// IPv6 address of the interface; absent when the interface has no IPv6.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_address: Option<String>,
 }
 impl ChangeServerNetworkInterfaceResponse {
     /// Starts a [`ChangeServerNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeServerNetworkInterfaceResponseBuilder {
         ChangeServerNetworkInterfaceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerNetworkInterfaceResponse {
+    const NAME: &'static str = "ChangeServerNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "subnet_id",
+        "ip_address",
+        "ipv6_address",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeServerNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerNetworkInterfaceResponse`].
@@ -542,7 +676,7 @@ impl ChangeServerNetworkInterfaceResponseBuilder {
     }
 }
 /// The `ChangeServerOsWithCloudInitOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerOsWithCloudInitOption {
     /// Initial password of the administrator account (Administrator on Windows, root on Linux).
@@ -551,59 +685,34 @@ pub struct ChangeServerOsWithCloudInitOption {
     /// contain the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adminpass: Option<String>,
     /// Name of the SSH key pair to log in with instead of a password. Key pairs are created or
     /// imported with `nova_create_keypair` (or the DEW key pair API) and listed with
     /// `nova_list_keypairs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyname: Option<String>,
     /// ID of the user who owns the key pair; required when `keyname` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub userid: Option<String>,
     /// ID (a UUID) of the image to install; the IMS image list or the console shows image IDs.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imageid: Option<String>,
     /// Metadata of the new system disk and of the change: encryption, user data and license
     /// settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ChangeSeversOsMetadata>,
     /// Set to `withStopServer` to run the operation on a running server: ECS stops the server
     /// first.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Whether the order the call places is paid from the account balance at once (`true`) or waits
     /// for manual payment (`false`, the default). Only used for yearly/monthly servers.
     ///
     /// JSON name: `isAutoPay`.
-    #[serde(
-        rename = "isAutoPay",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isAutoPay", skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
 impl ChangeServerOsWithCloudInitOption {
@@ -636,6 +745,48 @@ for ChangeServerOsWithCloudInitOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("imageid", self.imageid.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerOsWithCloudInitOption {
+    const NAME: &'static str = "ChangeServerOsWithCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "metadata",
+        "mode",
+        "isAutoPay",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.imageid),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_pay,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithCloudInitOption`].
@@ -721,13 +872,13 @@ impl ChangeServerOsWithCloudInitOptionBuilder {
     }
 }
 /// The `ChangeServerOsWithCloudInitRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerOsWithCloudInitRequestBody {
     /// The new image and the login settings.
     ///
     /// **Required.** JSON name: `os-change`.
-    #[serde(rename = "os-change", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-change", skip_serializing_if = "Option::is_none")]
     pub os_change: Option<ChangeServerOsWithCloudInitOption>,
 }
 impl ChangeServerOsWithCloudInitRequestBody {
@@ -743,6 +894,30 @@ for ChangeServerOsWithCloudInitRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-change", self.os_change.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerOsWithCloudInitRequestBody {
+    const NAME: &'static str = "ChangeServerOsWithCloudInitRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-change"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_change),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithCloudInitRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithCloudInitRequestBody`].
@@ -774,21 +949,40 @@ impl ChangeServerOsWithCloudInitRequestBodyBuilder {
     }
 }
 /// The `ChangeServerOsWithCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerOsWithCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerOsWithCloudInitResponse {
     /// Starts a [`ChangeServerOsWithCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeServerOsWithCloudInitResponseBuilder {
         ChangeServerOsWithCloudInitResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerOsWithCloudInitResponse {
+    const NAME: &'static str = "ChangeServerOsWithCloudInitResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithCloudInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithCloudInitResponse`].
@@ -814,7 +1008,7 @@ impl ChangeServerOsWithCloudInitResponseBuilder {
     }
 }
 /// The `ChangeServerOsWithoutCloudInitOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerOsWithoutCloudInitOption {
     /// Initial password of the administrator account (Administrator on Windows, root on Linux).
@@ -823,59 +1017,34 @@ pub struct ChangeServerOsWithoutCloudInitOption {
     /// contain the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adminpass: Option<String>,
     /// Name of the SSH key pair to log in with instead of a password. Key pairs are created or
     /// imported with `nova_create_keypair` (or the DEW key pair API) and listed with
     /// `nova_list_keypairs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyname: Option<String>,
     /// ID of the user who owns the key pair; required when `keyname` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub userid: Option<String>,
     /// ID (a UUID) of the image to install; the IMS image list or the console shows image IDs.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imageid: Option<String>,
     /// Set to `withStopServer` to run the operation on a running server: ECS stops the server
     /// first.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Metadata of the new system disk and of the change: encryption, user data and license
     /// settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ChangeSeversOsMetadataWithoutCloudInitOption>,
     /// Whether the order the call places is paid from the account balance at once (`true`) or waits
     /// for manual payment (`false`, the default). Only used for yearly/monthly servers.
     ///
     /// JSON name: `isAutoPay`.
-    #[serde(
-        rename = "isAutoPay",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isAutoPay", skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
 impl ChangeServerOsWithoutCloudInitOption {
@@ -908,6 +1077,49 @@ for ChangeServerOsWithoutCloudInitOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("imageid", self.imageid.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerOsWithoutCloudInitOption {
+    const NAME: &'static str = "ChangeServerOsWithoutCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "mode",
+        "metadata",
+        "isAutoPay",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.imageid),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_pay,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithoutCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithoutCloudInitOption`].
@@ -999,13 +1211,13 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
     }
 }
 /// The `ChangeServerOsWithoutCloudInitRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeServerOsWithoutCloudInitRequestBody {
     /// The new image and the login settings.
     ///
     /// **Required.** JSON name: `os-change`.
-    #[serde(rename = "os-change", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-change", skip_serializing_if = "Option::is_none")]
     pub os_change: Option<ChangeServerOsWithoutCloudInitOption>,
 }
 impl ChangeServerOsWithoutCloudInitRequestBody {
@@ -1021,6 +1233,30 @@ for ChangeServerOsWithoutCloudInitRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-change", self.os_change.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerOsWithoutCloudInitRequestBody {
+    const NAME: &'static str = "ChangeServerOsWithoutCloudInitRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-change"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_change),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithoutCloudInitRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithoutCloudInitRequestBody`].
@@ -1052,21 +1288,40 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
     }
 }
 /// The `ChangeServerOsWithoutCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeServerOsWithoutCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeServerOsWithoutCloudInitResponse {
     /// Starts a [`ChangeServerOsWithoutCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeServerOsWithoutCloudInitResponseBuilder {
         ChangeServerOsWithoutCloudInitResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeServerOsWithoutCloudInitResponse {
+    const NAME: &'static str = "ChangeServerOsWithoutCloudInitResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeServerOsWithoutCloudInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeServerOsWithoutCloudInitResponse`].
@@ -1092,52 +1347,33 @@ impl ChangeServerOsWithoutCloudInitResponseBuilder {
     }
 }
 /// The `ChangeSeversOsMetadata` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeSeversOsMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
     /// User data injected while the operating system is changed, encoded in Base64: text, a text
     /// file or a gzip file, at most 32 KB. It may hold credentials, so the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Bring your own license: `true` keeps using a license you already own for the operating
     /// system or software (typically licensed per physical socket or core). Any other value is
     /// rejected.
     ///
     /// JSON name: `BYOL`.
-    #[serde(
-        rename = "BYOL",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BYOL", skip_serializing_if = "Option::is_none")]
     pub byol: Option<String>,
 }
 impl ChangeSeversOsMetadata {
@@ -1158,6 +1394,47 @@ impl std::fmt::Debug for ChangeSeversOsMetadata {
                 ("byol", &self.byol, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeSeversOsMetadata {
+    const NAME: &'static str = "ChangeSeversOsMetadata";
+    const FIELDS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "user_data",
+        "BYOL",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeSeversOsMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeSeversOsMetadata`].
@@ -1213,48 +1490,73 @@ impl ChangeSeversOsMetadataBuilder {
     }
 }
 /// The `ChangeSeversOsMetadataWithoutCloudInitOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeSeversOsMetadataWithoutCloudInitOption {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
     /// Bring your own license: `true` keeps using a license you already own for the operating
     /// system or software (typically licensed per physical socket or core). Any other value is
     /// rejected.
     ///
     /// JSON name: `BYOL`.
-    #[serde(
-        rename = "BYOL",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BYOL", skip_serializing_if = "Option::is_none")]
     pub byol: Option<String>,
 }
 impl ChangeSeversOsMetadataWithoutCloudInitOption {
     /// Starts a [`ChangeSeversOsMetadataWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
         ChangeSeversOsMetadataWithoutCloudInitOptionBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ChangeSeversOsMetadataWithoutCloudInitOption {
+    const NAME: &'static str = "ChangeSeversOsMetadataWithoutCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "BYOL",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeSeversOsMetadataWithoutCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeSeversOsMetadataWithoutCloudInitOption`].
@@ -1300,34 +1602,22 @@ impl ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
     }
 }
 /// The `ChangeVpcNicBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeVpcNicBody {
     /// ID (a UUID) of an existing network interface (port) to use, as the VPC port list returns it.
     /// Either `port_id` or `subnet_id` is needed, and `port_id` wins when both are set. The port
     /// must have a security group, be DOWN and be in the target VPC.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// ID (a UUID) of the subnet (network) of the target VPC for the server's new interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Security groups of the new interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<ChangeVpcSecurityGroups>>,
     /// IP address of the new interface; assigned automatically when absent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 impl ChangeVpcNicBody {
@@ -1342,6 +1632,44 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcNicBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcNicBody {
+    const NAME: &'static str = "ChangeVpcNicBody";
+    const FIELDS: &'static [&'static str] = &[
+        "port_id",
+        "subnet_id",
+        "security_groups",
+        "ip_address",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeVpcNicBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeVpcNicBody`].
@@ -1411,22 +1739,18 @@ impl ChangeVpcNicBodyBuilder {
     }
 }
 /// The `ChangeVpcRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeVpcRequestBody {
     /// ID of the virtual private cloud the server moves to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The server's network interface in the new VPC.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nic: Option<ChangeVpcNicBody>,
 }
 impl ChangeVpcRequestBody {
@@ -1441,6 +1765,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc_id", self.vpc_id.as_ref()).required("nic", self.nic.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcRequestBody {
+    const NAME: &'static str = "ChangeVpcRequestBody";
+    const FIELDS: &'static [&'static str] = &["vpc_id", "nic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeVpcRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeVpcRequestBody`].
@@ -1476,21 +1824,39 @@ impl ChangeVpcRequestBodyBuilder {
     }
 }
 /// The `ChangeVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeVpcResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ChangeVpcResponse {
     /// Starts a [`ChangeVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ChangeVpcResponseBuilder {
         ChangeVpcResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcResponse {
+    const NAME: &'static str = "ChangeVpcResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeVpcResponse`].
@@ -1516,17 +1882,13 @@ impl ChangeVpcResponseBuilder {
     }
 }
 /// The `ChangeVpcSecurityGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeVpcSecurityGroups {
     /// ID of the security group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl ChangeVpcSecurityGroups {
@@ -1541,6 +1903,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcSecurityGroups {
+    const NAME: &'static str = "ChangeVpcSecurityGroups";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChangeVpcSecurityGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ChangeVpcSecurityGroups`].
@@ -1566,26 +1951,19 @@ impl ChangeVpcSecurityGroupsBuilder {
     }
 }
 /// The `CloudServer` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CloudServer {
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -1593,192 +1971,116 @@ pub struct CloudServer {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Billing details of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub market_info: Option<MarketModel>,
     /// Availability zone of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone: Option<String>,
     /// Hypervisor state of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vm_state: Option<String>,
     /// Task the server is currently performing; empty when idle.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_state: Option<String>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub power_state: Option<i64>,
     /// Time the server was created, such as `2020-05-22T07:48:53Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Whether the server is in the recycle bin.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub in_recycle_bin: Option<bool>,
     /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
     /// rack.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spod_id: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Time the server was started, such as `2020-05-22T07:48:53.000000`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launched_at: Option<String>,
     /// Description of the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Name of the SSH key pair the server uses.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Device name of the system disk, such as `/dev/vda`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub root_device_name: Option<String>,
     /// Where the server runs: `shared` (the shared pool) or `dedicated` (a dedicated host).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<String>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<String>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Metadata of the server: keys set by the system (such as `charging_mode`,
     /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Tags of the server, as `key=value` strings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Network addresses of the server, grouped by network (VPC) ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
     /// Security groups of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// Disks attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub volumes_attached: Option<Vec<VolumeAttach>>,
     /// Image the server was created from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<Image>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<FlavorQuasar>,
     /// Why the server is in the `ERROR` state, when it is.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<Fault>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_options: Option<CpuOptions>,
 }
 impl CloudServer {
@@ -1821,6 +2123,141 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudServer {
             .optional("image", self.image.as_ref())
             .required("flavor", self.flavor.as_ref())
             .required("fault", self.fault.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudServer {
+    const NAME: &'static str = "CloudServer";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "tenant_id",
+        "user_id",
+        "market_info",
+        "availability_zone",
+        "vm_state",
+        "task_state",
+        "power_state",
+        "created",
+        "in_recycle_bin",
+        "spod_id",
+        "updated",
+        "launched_at",
+        "description",
+        "key_name",
+        "locked",
+        "root_device_name",
+        "tenancy",
+        "dedicated_host_id",
+        "enterprise_project_id",
+        "metadata",
+        "tags",
+        "addresses",
+        "security_groups",
+        "volumes_attached",
+        "image",
+        "flavor",
+        "fault",
+        "cpu_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_info),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vm_state),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_state)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.power_state,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.in_recycle_bin,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spod_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.launched_at,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.root_device_name,
+                )
+            }
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            22 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            23 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            25 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.volumes_attached,
+                )
+            }
+            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
+            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
+            29 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
+            30 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloudServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CloudServer`].
@@ -2179,7 +2616,7 @@ impl CloudServerBuilder {
     }
 }
 /// The `CpuOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CpuOptions {
     /// Hyper-threading: `1` turns it off, `2` on. It cannot exceed the flavor's `hw:cpu_threads`,
@@ -2187,18 +2624,39 @@ pub struct CpuOptions {
     /// be set when the server is created or resized. Allowed values: 1, 2.
     ///
     /// JSON name: `hw:cpu_threads`.
-    #[serde(
-        rename = "hw:cpu_threads",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:cpu_threads", skip_serializing_if = "Option::is_none")]
     pub hw_cpu_threads: Option<i64>,
 }
 impl CpuOptions {
     /// Starts a [`CpuOptionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CpuOptionsBuilder {
         CpuOptionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CpuOptions {
+    const NAME: &'static str = "CpuOptions";
+    const FIELDS: &'static [&'static str] = &["hw:cpu_threads"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_cpu_threads,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CpuOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CpuOptions`].
@@ -2224,20 +2682,16 @@ impl CpuOptionsBuilder {
     }
 }
 /// The `CreateLaunchTemplateRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateRequestBody {
     /// The launch template to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplateOption>,
     /// Whether to only run the basic checks, such as permissions, and create nothing.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl CreateLaunchTemplateRequestBody {
@@ -2253,6 +2707,30 @@ for CreateLaunchTemplateRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("launch_template", self.launch_template.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateRequestBody {
+    const NAME: &'static str = "CreateLaunchTemplateRequestBody";
+    const FIELDS: &'static [&'static str] = &["launch_template", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.launch_template),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateLaunchTemplateRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateLaunchTemplateRequestBody`].
@@ -2288,26 +2766,49 @@ impl CreateLaunchTemplateRequestBodyBuilder {
     }
 }
 /// The `CreateLaunchTemplateResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
     /// ID of the new launch template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl CreateLaunchTemplateResponse {
     /// Starts a [`CreateLaunchTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateLaunchTemplateResponseBuilder {
         CreateLaunchTemplateResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateResponse {
+    const NAME: &'static str = "CreateLaunchTemplateResponse";
+    const FIELDS: &'static [&'static str] = &["launch_template_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.launch_template_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateLaunchTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateLaunchTemplateResponse`].
@@ -2343,22 +2844,18 @@ impl CreateLaunchTemplateResponseBuilder {
     }
 }
 /// The `CreatePostPaidServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePostPaidServersRequestBody {
     /// Whether to only check the request: `true` validates the required parameters and the format
     /// and creates nothing (a passed check returns 202, a failed one the matching error); `false`
     /// checks and then creates the servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The servers to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<PostPaidServer>,
 }
 impl CreatePostPaidServersRequestBody {
@@ -2374,6 +2871,30 @@ for CreatePostPaidServersRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server", self.server.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersRequestBody {
+    const NAME: &'static str = "CreatePostPaidServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePostPaidServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePostPaidServersRequestBody`].
@@ -2409,21 +2930,21 @@ impl CreatePostPaidServersRequestBodyBuilder {
     }
 }
 /// The `CreatePostPaidServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePostPaidServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
     /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
-    #[serde(rename = "serverIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverIds", skip_serializing_if = "Option::is_none")
+    )]
     pub server_ids: Option<Vec<String>>,
 }
 impl CreatePostPaidServersResponse {
@@ -2434,6 +2955,28 @@ impl CreatePostPaidServersResponse {
     /// The items of [`server_ids`](Self::server_ids), empty when absent.
     pub fn server_ids(&self) -> &[String] {
         self.server_ids.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersResponse {
+    const NAME: &'static str = "CreatePostPaidServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "serverIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePostPaidServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePostPaidServersResponse`].
@@ -2477,24 +3020,20 @@ impl CreatePostPaidServersResponseBuilder {
     }
 }
 /// The `CreateServerGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServerGroupOption {
     /// Name of the server group, 1 to 255 bytes.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity` (members on different hosts), `affinity`
     /// (members on the same host), `soft-anti-affinity` (different hosts where possible) or
     /// `soft-affinity` (the same host where possible).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<CreateServerGroupOptionPolicies>>,
 }
 impl CreateServerGroupOption {
@@ -2510,6 +3049,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption
     ) {
         at.required("name", self.name.as_ref())
             .required("policies", self.policies.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupOption {
+    const NAME: &'static str = "CreateServerGroupOption";
+    const FIELDS: &'static [&'static str] = &["name", "policies"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateServerGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServerGroupOption`].
@@ -2568,13 +3131,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateServerGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServerGroupRequestBody {
     /// The server group to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_group: Option<CreateServerGroupOption>,
 }
 impl CreateServerGroupRequestBody {
@@ -2589,6 +3152,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server_group", self.server_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupRequestBody {
+    const NAME: &'static str = "CreateServerGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["server_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateServerGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServerGroupRequestBody`].
@@ -2614,11 +3200,12 @@ impl CreateServerGroupRequestBodyBuilder {
     }
 }
 /// The `CreateServerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServerGroupResponse {
     /// The new server group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_group: Option<CreateServerGroupResult>,
 }
 impl CreateServerGroupResponse {
@@ -2633,6 +3220,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server_group", self.server_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResponse {
+    const NAME: &'static str = "CreateServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["server_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServerGroupResponse`].
@@ -2658,42 +3266,35 @@ impl CreateServerGroupResponseBuilder {
     }
 }
 /// The `CreateServerGroupResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServerGroupResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl CreateServerGroupResult {
@@ -2720,6 +3321,37 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupResult
             .required("metadata", self.metadata.as_ref())
             .required("name", self.name.as_ref())
             .required("policies", self.policies.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResult {
+    const NAME: &'static str = "CreateServerGroupResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "members",
+        "metadata",
+        "name",
+        "policies",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServerGroupResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServerGroupResult`].
@@ -2807,29 +3439,53 @@ impl CreateServerGroupResultBuilder {
     }
 }
 /// The `CreateServerNicAllowedAddressPairs` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServerNicAllowedAddressPairs {
     /// Allowed IP address or CIDR; `0.0.0.0/0` is not accepted, and a CIDR with a mask shorter than
     /// 24 bits is best given its own security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Allowed MAC address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
 }
 impl CreateServerNicAllowedAddressPairs {
     /// Starts a [`CreateServerNicAllowedAddressPairsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateServerNicAllowedAddressPairsBuilder {
         CreateServerNicAllowedAddressPairsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateServerNicAllowedAddressPairs {
+    const NAME: &'static str = "CreateServerNicAllowedAddressPairs";
+    const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateServerNicAllowedAddressPairs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServerNicAllowedAddressPairs`].
@@ -2865,22 +3521,18 @@ impl CreateServerNicAllowedAddressPairsBuilder {
     }
 }
 /// The `CreateServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServersRequestBody {
     /// Whether to only check the request: `true` validates the required parameters and the format
     /// and creates nothing (a passed check returns 202, a failed one the matching error); `false`
     /// checks and then creates the servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The servers to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<PrePaidServer>,
 }
 impl CreateServersRequestBody {
@@ -2895,6 +3547,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server", self.server.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersRequestBody {
+    const NAME: &'static str = "CreateServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServersRequestBody`].
@@ -2930,29 +3606,25 @@ impl CreateServersRequestBodyBuilder {
     }
 }
 /// The `CreateServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
     /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
-    #[serde(rename = "serverIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverIds", skip_serializing_if = "Option::is_none")
+    )]
     pub server_ids: Option<Vec<String>>,
 }
 impl CreateServersResponse {
@@ -2963,6 +3635,29 @@ impl CreateServersResponse {
     /// The items of [`server_ids`](Self::server_ids), empty when absent.
     pub fn server_ids(&self) -> &[String] {
         self.server_ids.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersResponse {
+    const NAME: &'static str = "CreateServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "order_id", "serverIds"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateServersResponse`].

@@ -2,19 +2,40 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplatesResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl DeleteLaunchTemplatesResponse {
     /// Starts a [`DeleteLaunchTemplatesResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteLaunchTemplatesResponseBuilder {
         DeleteLaunchTemplatesResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteLaunchTemplatesResponse {
+    const NAME: &'static str = "DeleteLaunchTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteLaunchTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteLaunchTemplatesResponse`].
@@ -40,21 +61,39 @@ impl DeleteLaunchTemplatesResponseBuilder {
     }
 }
 /// The `DeleteRecycleBinServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRecycleBinServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteRecycleBinServerResponse {
     /// Starts a [`DeleteRecycleBinServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteRecycleBinServerResponseBuilder {
         DeleteRecycleBinServerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteRecycleBinServerResponse {
+    const NAME: &'static str = "DeleteRecycleBinServerResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteRecycleBinServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteRecycleBinServerResponse`].
@@ -80,13 +119,13 @@ impl DeleteRecycleBinServerResponseBuilder {
     }
 }
 /// The `DeleteServerGroupMemberRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteServerGroupMemberRequestBody {
     /// The server to remove from the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_member: Option<ServerGroupMember>,
 }
 impl DeleteServerGroupMemberRequestBody {
@@ -102,6 +141,30 @@ for DeleteServerGroupMemberRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("remove_member", self.remove_member.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteServerGroupMemberRequestBody {
+    const NAME: &'static str = "DeleteServerGroupMemberRequestBody";
+    const FIELDS: &'static [&'static str] = &["remove_member"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remove_member),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteServerGroupMemberRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteServerGroupMemberRequestBody`].
@@ -127,29 +190,21 @@ impl DeleteServerGroupMemberRequestBodyBuilder {
     }
 }
 /// The `DeleteServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteServersRequestBody {
     /// Whether the servers' elastic IPs are deleted with them (`true`) or only unbound and kept
     /// (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_publicip: Option<bool>,
     /// Whether the servers' data disks are deleted with them (`true`) or only detached and kept
     /// (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_volume: Option<bool>,
     /// Servers to delete, at most 1000.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerId>>,
 }
 impl DeleteServersRequestBody {
@@ -164,6 +219,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteServersRequestBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("servers", self.servers.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersRequestBody {
+    const NAME: &'static str = "DeleteServersRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "delete_publicip",
+        "delete_volume",
+        "servers",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_publicip,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_volume,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteServersRequestBody`].
@@ -217,21 +311,39 @@ impl DeleteServersRequestBodyBuilder {
     }
 }
 /// The `DeleteServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteServersResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteServersResponse {
     /// Starts a [`DeleteServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteServersResponseBuilder {
         DeleteServersResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersResponse {
+    const NAME: &'static str = "DeleteServersResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteServersResponse`].
@@ -268,21 +380,39 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DetachServerVolumeResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachServerVolumeResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DetachServerVolumeResponse {
     /// Starts a [`DetachServerVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DetachServerVolumeResponseBuilder {
         DetachServerVolumeResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachServerVolumeResponse {
+    const NAME: &'static str = "DetachServerVolumeResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachServerVolumeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DetachServerVolumeResponse`].
@@ -308,26 +438,22 @@ impl DetachServerVolumeResponseBuilder {
     }
 }
 /// The `DisassociateServerVirtualIpOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisassociateServerVirtualIpOption {
     /// Subnet of the virtual IP; an empty string when unbinding.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<DisassociateServerVirtualIpOptionSubnetId>,
     /// Virtual IP address; an empty string when unbinding.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<DisassociateServerVirtualIpOptionIpAddress>,
     /// Whether the interface's IP and MAC address pair is kept in the `allowed_address_pairs` of
     /// the virtual IP's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_binding: Option<bool>,
 }
 impl DisassociateServerVirtualIpOption {
@@ -344,6 +470,40 @@ for DisassociateServerVirtualIpOption {
     ) {
         at.required("subnet_id", self.subnet_id.as_ref())
             .required("ip_address", self.ip_address.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateServerVirtualIpOption {
+    const NAME: &'static str = "DisassociateServerVirtualIpOption";
+    const FIELDS: &'static [&'static str] = &[
+        "subnet_id",
+        "ip_address",
+        "reverse_binding",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ip_address),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.reverse_binding,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DisassociateServerVirtualIpOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DisassociateServerVirtualIpOption`].
@@ -419,13 +579,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `DisassociateServerVirtualIpRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisassociateServerVirtualIpRequestBody {
     /// The network interface settings that unbind the virtual IP.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nic: Option<DisassociateServerVirtualIpOption>,
 }
 impl DisassociateServerVirtualIpRequestBody {
@@ -441,6 +601,30 @@ for DisassociateServerVirtualIpRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("nic", self.nic.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DisassociateServerVirtualIpRequestBody {
+    const NAME: &'static str = "DisassociateServerVirtualIpRequestBody";
+    const FIELDS: &'static [&'static str] = &["nic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DisassociateServerVirtualIpRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DisassociateServerVirtualIpRequestBody`].
@@ -466,21 +650,40 @@ impl DisassociateServerVirtualIpRequestBodyBuilder {
     }
 }
 /// The `DisassociateServerVirtualIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateServerVirtualIpResponse {
     /// ID of the server's network interface the virtual IP was unbound from.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
 }
 impl DisassociateServerVirtualIpResponse {
     /// Starts a [`DisassociateServerVirtualIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DisassociateServerVirtualIpResponseBuilder {
         DisassociateServerVirtualIpResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DisassociateServerVirtualIpResponse {
+    const NAME: &'static str = "DisassociateServerVirtualIpResponse";
+    const FIELDS: &'static [&'static str] = &["port_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DisassociateServerVirtualIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DisassociateServerVirtualIpResponse`].

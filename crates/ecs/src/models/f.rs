@@ -2,36 +2,21 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Fault` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Fault {
     /// Error code of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
     /// Time the fault occurred.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Description of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Details of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<String>,
 }
 impl Fault {
@@ -41,6 +26,30 @@ impl Fault {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Fault {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Fault {
+    const NAME: &'static str = "Fault";
+    const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`Fault`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -94,28 +103,45 @@ impl FaultBuilder {
     }
 }
 /// The `FixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FixedIp {
     /// ID of the subnet of that address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// Private IP address of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
 }
 impl FixedIp {
     /// Starts a [`FixedIpBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> FixedIpBuilder {
         FixedIpBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
+    const NAME: &'static str = "FixedIp";
+    const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FixedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FixedIp`].
@@ -151,138 +177,105 @@ impl FixedIpBuilder {
     }
 }
 /// The `Flavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Flavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<String>,
     /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
-    #[serde(
-        rename = "OS-FLV-EXT-DATA:ephemeral",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-EXT-DATA:ephemeral",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
     /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
-    #[serde(
-        rename = "OS-FLV-DISABLED:disabled",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-DISABLED:disabled",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_disabled_disabled: Option<bool>,
     /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_factor: Option<f64>,
     /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_quota: Option<String>,
     /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_cap: Option<String>,
     /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
     /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
-    #[serde(
-        rename = "os-flavor-access:is_public",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-flavor-access:is_public",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flavor_access_is_public: Option<bool>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<FlavorLink>>,
     /// Extra specifications of the flavor.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub os_extra_specs: Option<FlavorExtraSpec>,
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(
-        rename = "attachableQuantity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
     )]
     pub attachable_quantity: Option<ServerAttachableQuantity>,
 }
@@ -322,6 +315,84 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Flavor {
             .required("links", self.links.as_ref())
             .required("os_extra_specs", self.os_extra_specs.as_ref())
             .optional("attachableQuantity", self.attachable_quantity.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Flavor {
+    const NAME: &'static str = "Flavor";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "vcpus",
+        "ram",
+        "disk",
+        "swap",
+        "OS-FLV-EXT-DATA:ephemeral",
+        "OS-FLV-DISABLED:disabled",
+        "rxtx_factor",
+        "rxtx_quota",
+        "rxtx_cap",
+        "os-flavor-access:is_public",
+        "links",
+        "os_extra_specs",
+        "attachableQuantity",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flv_ext_data_ephemeral,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flv_disabled_disabled,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rxtx_factor,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_quota)
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_cap),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flavor_access_is_public,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_extra_specs),
+            14 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.attachable_quantity,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Flavor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Flavor`].
@@ -501,7 +572,8 @@ impl FlavorBuilder {
     }
 }
 /// The `FlavorExtraSpec` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorExtraSpec {
     /// Category of the flavor, such as `normal` (general), `entry` (general entry-level),
@@ -511,66 +583,54 @@ pub struct FlavorExtraSpec {
     /// `hws:performancetype`.
     ///
     /// JSON name: `ecs:performancetype`.
-    #[serde(
-        rename = "ecs:performancetype",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ecs:performancetype", skip_serializing_if = "Option::is_none")
     )]
     pub ecs_performancetype: Option<String>,
     /// Number of physical CPUs (NUMA nodes) of the host.
     ///
     /// JSON name: `hw:numa_nodes`.
-    #[serde(
-        rename = "hw:numa_nodes",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hw:numa_nodes", skip_serializing_if = "Option::is_none")
     )]
     pub hw_numa_nodes: Option<String>,
     /// Resource type, which tells apart the kinds of physical host.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_type: Option<String>,
     /// Whether the high-precision event timer (HPET) is on: `true` or `false`; returned for some
     /// flavors only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hpet_support: Option<String>,
     /// Network interface type; always `enhanced` (enhanced networking).
     ///
     /// JSON name: `instance_vnic:type`.
-    #[serde(
-        rename = "instance_vnic:type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "instance_vnic:type", skip_serializing_if = "Option::is_none")
     )]
     pub instance_vnic_type: Option<String>,
     /// Maximum bandwidth, in Mbit/s, at most 10000.
     ///
     /// JSON name: `instance_vnic:instance_bandwidth`.
-    #[serde(
-        rename = "instance_vnic:instance_bandwidth",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "instance_vnic:instance_bandwidth",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_vnic_instance_bandwidth: Option<String>,
     /// Maximum number of network interfaces, at most 4.
     ///
     /// JSON name: `instance_vnic:max_count`.
-    #[serde(
-        rename = "instance_vnic:max_count",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "instance_vnic:max_count",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_vnic_max_count: Option<String>,
     /// Local disks as `{type}:{count}:{size}:{safeFormat}`: type `hdd`, the number of disks, the
@@ -578,32 +638,29 @@ pub struct FlavorExtraSpec {
     /// flavors only.
     ///
     /// JSON name: `quota:local_disk`.
-    #[serde(
-        rename = "quota:local_disk",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:local_disk", skip_serializing_if = "Option::is_none")
     )]
     pub quota_local_disk: Option<String>,
     /// NVMe SSDs as `{type}:{spec}:{size}:{safeFormat}`: card capacity (1.6T or 3.2T), `large` or
     /// `small`, size and whether they are formatted securely.
     ///
     /// JSON name: `quota:nvme_ssd`.
-    #[serde(
-        rename = "quota:nvme_ssd",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:nvme_ssd", skip_serializing_if = "Option::is_none")
     )]
     pub quota_nvme_ssd: Option<String>,
     /// `true` when the server accesses storage with persistent grants (disk-intensive D1 flavors).
     ///
     /// JSON name: `extra_spec:io:persistent_grant`.
-    #[serde(
-        rename = "extra_spec:io:persistent_grant",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "extra_spec:io:persistent_grant",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub extra_spec_io_persistent_grant: Option<String>,
     /// Generation of the flavor family, such as `s3` (general computing), `m3` (memory-optimized),
@@ -611,52 +668,51 @@ pub struct FlavorExtraSpec {
     /// (general computing-plus), `e3` (large memory) or `i3` (ultra-high I/O).
     ///
     /// JSON name: `ecs:generation`.
-    #[serde(
-        rename = "ecs:generation",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ecs:generation", skip_serializing_if = "Option::is_none")
     )]
     pub ecs_generation: Option<String>,
     /// Virtualization of the flavor: `FusionCompute` (XEN) or `CloudCompute` (KVM).
     ///
     /// JSON name: `ecs:virtualization_env_types`.
-    #[serde(
-        rename = "ecs:virtualization_env_types",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ecs:virtualization_env_types",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ecs_virtualization_env_types: Option<String>,
     /// `true` when GPUs are passed through.
     ///
     /// JSON name: `pci_passthrough:enable_gpu`.
-    #[serde(
-        rename = "pci_passthrough:enable_gpu",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "pci_passthrough:enable_gpu",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub pci_passthrough_enable_gpu: Option<String>,
     /// GPU technology of G1 and G2 flavors: virtualized (such as `m60_1q:virt:1`) or passthrough
     /// (such as `m60:direct_graphics:1`).
     ///
     /// JSON name: `pci_passthrough:gpu_specs`.
-    #[serde(
-        rename = "pci_passthrough:gpu_specs",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "pci_passthrough:gpu_specs",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub pci_passthrough_gpu_specs: Option<String>,
     /// Model and number of passthrough GPUs, such as `nvidia-p100:1` (one NVIDIA P100).
     ///
     /// JSON name: `pci_passthrough:alias`.
-    #[serde(
-        rename = "pci_passthrough:alias",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "pci_passthrough:alias", skip_serializing_if = "Option::is_none")
     )]
     pub pci_passthrough_alias: Option<String>,
     /// Sales state of the flavor in the region, used for zones not listed in `cond:operation:az`:
@@ -664,93 +720,78 @@ pub struct FlavorExtraSpec {
     /// (open beta) or `promotion` (recommended, on sale).
     ///
     /// JSON name: `cond:operation:status`.
-    #[serde(
-        rename = "cond:operation:status",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:status", skip_serializing_if = "Option::is_none")
     )]
     pub cond_operation_status: Option<String>,
     /// Sales state per availability zone, as `az0(normal), az1(sellout), ...` with the states of
     /// `cond:operation:status`; a zone not listed uses `cond:operation:status`.
     ///
     /// JSON name: `cond:operation:az`.
-    #[serde(
-        rename = "cond:operation:az",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:az", skip_serializing_if = "Option::is_none")
     )]
     pub cond_operation_az: Option<String>,
     /// Maximum bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:max_rate`.
-    #[serde(
-        rename = "quota:max_rate",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:max_rate", skip_serializing_if = "Option::is_none")
     )]
     pub quota_max_rate: Option<String>,
     /// Assured (baseline) bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:min_rate`.
-    #[serde(
-        rename = "quota:min_rate",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:min_rate", skip_serializing_if = "Option::is_none")
     )]
     pub quota_min_rate: Option<String>,
     /// Maximum internal packets per second.
     ///
     /// JSON name: `quota:max_pps`.
-    #[serde(
-        rename = "quota:max_pps",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:max_pps", skip_serializing_if = "Option::is_none")
     )]
     pub quota_max_pps: Option<String>,
     /// Billing modes the flavor is sold with: `period` (yearly/monthly) and `demand` (pay-per-use);
     /// both when absent.
     ///
     /// JSON name: `cond:operation:charge`.
-    #[serde(
-        rename = "cond:operation:charge",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:charge", skip_serializing_if = "Option::is_none")
     )]
     pub cond_operation_charge: Option<String>,
     /// Whether a stopped server of the flavor is still billed: `charge` or `free` (the default).
     ///
     /// JSON name: `cond:operation:charge:stop`.
-    #[serde(
-        rename = "cond:operation:charge:stop",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:operation:charge:stop",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_operation_charge_stop: Option<String>,
     /// Spot sales state per availability zone, in the form of `cond:operation:az`.
     ///
     /// JSON name: `cond:spot:operation:az`.
-    #[serde(
-        rename = "cond:spot:operation:az",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:spot:operation:az", skip_serializing_if = "Option::is_none")
     )]
     pub cond_spot_operation_az: Option<String>,
     /// User roles (`op_gate` tags) allowed to see the flavor; everyone when absent.
     ///
     /// JSON name: `cond:operation:roles`.
-    #[serde(
-        rename = "cond:operation:roles",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:operation:roles", skip_serializing_if = "Option::is_none")
     )]
     pub cond_operation_roles: Option<String>,
     /// Sales state of the flavor for spot servers: `normal` (on sale), `abandon` (withdrawn, the
@@ -758,173 +799,157 @@ pub struct FlavorExtraSpec {
     /// not supported yet.
     ///
     /// JSON name: `cond:spot:operation:status`.
-    #[serde(
-        rename = "cond:spot:operation:status",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:spot:operation:status",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_spot_operation_status: Option<String>,
     /// Network features the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:network`.
-    #[serde(
-        rename = "cond:network",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:network", skip_serializing_if = "Option::is_none")
     )]
     pub cond_network: Option<String>,
     /// Storage features the flavor supports, such as `scsi`, `localdisk` and `ib`; when absent, the
     /// console settings apply.
     ///
     /// JSON name: `cond:storage`.
-    #[serde(
-        rename = "cond:storage",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:storage", skip_serializing_if = "Option::is_none")
     )]
     pub cond_storage: Option<String>,
     /// Disk types the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:storage:type`.
-    #[serde(
-        rename = "cond:storage:type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:storage:type", skip_serializing_if = "Option::is_none")
     )]
     pub cond_storage_type: Option<String>,
     /// `true` when servers of the flavor can be resized while running; `false` or absent when not.
     ///
     /// JSON name: `cond:compute:live_resizable`.
-    #[serde(
-        rename = "cond:compute:live_resizable",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "cond:compute:live_resizable",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cond_compute_live_resizable: Option<String>,
     /// Compute features: `autorecovery` when the flavor supports automatic recovery; absent when it
     /// does not.
     ///
     /// JSON name: `cond:compute`.
-    #[serde(
-        rename = "cond:compute",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "cond:compute", skip_serializing_if = "Option::is_none")
     )]
     pub cond_compute: Option<String>,
     /// Model name of the flavor's GPU.
     ///
     /// JSON name: `info:gpu:name`.
-    #[serde(
-        rename = "info:gpu:name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:gpu:name", skip_serializing_if = "Option::is_none")
     )]
     pub info_gpu_name: Option<String>,
     /// Model name of the flavor's CPU.
     ///
     /// JSON name: `info:cpu:name`.
-    #[serde(
-        rename = "info:cpu:name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:cpu:name", skip_serializing_if = "Option::is_none")
     )]
     pub info_cpu_name: Option<String>,
     /// GPU quota of the flavor.
     ///
     /// JSON name: `quota:gpu`.
-    #[serde(
-        rename = "quota:gpu",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:gpu", skip_serializing_if = "Option::is_none")
     )]
     pub quota_gpu: Option<String>,
     /// Maximum number of elastic network interfaces.
     ///
     /// JSON name: `quota:vif_max_num`.
-    #[serde(
-        rename = "quota:vif_max_num",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "quota:vif_max_num", skip_serializing_if = "Option::is_none")
     )]
     pub quota_vif_max_num: Option<String>,
     /// Maximum number of supplementary network interfaces.
     ///
     /// JSON name: `quota:sub_network_interface_max_num`.
-    #[serde(
-        rename = "quota:sub_network_interface_max_num",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "quota:sub_network_interface_max_num",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub quota_sub_network_interface_max_num: Option<String>,
     /// CPU architecture; only returned for Kunpeng flavors, as `arm64`.
     ///
     /// JSON name: `ecs:instance_architecture`.
-    #[serde(
-        rename = "ecs:instance_architecture",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ecs:instance_architecture",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub ecs_instance_architecture: Option<String>,
     /// Whether the flavor supports traffic mirroring.
     ///
     /// JSON name: `network_interface:traffic_mirroring_supported`.
-    #[serde(
-        rename = "network_interface:traffic_mirroring_supported",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "network_interface:traffic_mirroring_supported",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub network_interface_traffic_mirroring_supported: Option<String>,
     /// Whether the flavor supports QingTian Enclave.
     ///
     /// JSON name: `security:enclave_supported`.
-    #[serde(
-        rename = "security:enclave_supported",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "security:enclave_supported",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub security_enclave_supported: Option<String>,
     /// GPUs of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:gpus`.
-    #[serde(
-        rename = "info:gpus",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:gpus", skip_serializing_if = "Option::is_none")
     )]
     pub info_gpus: Option<String>,
     /// ASIC accelerators of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:asic_accelerators`.
-    #[serde(
-        rename = "info:asic_accelerators",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:asic_accelerators", skip_serializing_if = "Option::is_none")
     )]
     pub info_asic_accelerators: Option<String>,
     /// Features of the flavor.
     ///
     /// JSON name: `info:features`.
-    #[serde(
-        rename = "info:features",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "info:features", skip_serializing_if = "Option::is_none")
     )]
     pub info_features: Option<String>,
 }
@@ -935,6 +960,308 @@ impl FlavorExtraSpec {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorExtraSpec {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorExtraSpec {
+    const NAME: &'static str = "FlavorExtraSpec";
+    const FIELDS: &'static [&'static str] = &[
+        "ecs:performancetype",
+        "hw:numa_nodes",
+        "resource_type",
+        "hpet_support",
+        "instance_vnic:type",
+        "instance_vnic:instance_bandwidth",
+        "instance_vnic:max_count",
+        "quota:local_disk",
+        "quota:nvme_ssd",
+        "extra_spec:io:persistent_grant",
+        "ecs:generation",
+        "ecs:virtualization_env_types",
+        "pci_passthrough:enable_gpu",
+        "pci_passthrough:gpu_specs",
+        "pci_passthrough:alias",
+        "cond:operation:status",
+        "cond:operation:az",
+        "quota:max_rate",
+        "quota:min_rate",
+        "quota:max_pps",
+        "cond:operation:charge",
+        "cond:operation:charge:stop",
+        "cond:spot:operation:az",
+        "cond:operation:roles",
+        "cond:spot:operation:status",
+        "cond:network",
+        "cond:storage",
+        "cond:storage:type",
+        "cond:compute:live_resizable",
+        "cond:compute",
+        "info:gpu:name",
+        "info:cpu:name",
+        "quota:gpu",
+        "quota:vif_max_num",
+        "quota:sub_network_interface_max_num",
+        "ecs:instance_architecture",
+        "network_interface:traffic_mirroring_supported",
+        "security:enclave_supported",
+        "info:gpus",
+        "info:asic_accelerators",
+        "info:features",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_performancetype,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_numa_nodes,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hpet_support,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_vnic_type,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_vnic_instance_bandwidth,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_vnic_max_count,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_local_disk,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_nvme_ssd,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.extra_spec_io_persistent_grant,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_generation,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_virtualization_env_types,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_passthrough_enable_gpu,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_passthrough_gpu_specs,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_passthrough_alias,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_operation_status,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_operation_az,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_max_rate,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_min_rate,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_max_pps,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_operation_charge,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_operation_charge_stop,
+                )
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_spot_operation_az,
+                )
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_operation_roles,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_spot_operation_status,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_network,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_storage,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_storage_type,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_compute_live_resizable,
+                )
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cond_compute,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.info_gpu_name,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.info_cpu_name,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota_gpu)
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_vif_max_num,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_sub_network_interface_max_num,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_instance_architecture,
+                )
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.network_interface_traffic_mirroring_supported,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_enclave_supported,
+                )
+            }
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.info_gpus)
+            }
+            39 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.info_asic_accelerators,
+                )
+            }
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.info_features,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorExtraSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`FlavorExtraSpec`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1373,36 +1700,25 @@ impl FlavorExtraSpecBuilder {
     }
 }
 /// The `FlavorLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
     /// Type of the link; unused, always null.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl FlavorLink {
@@ -1419,6 +1735,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorLink {
         at.required("href", self.href.as_ref())
             .required("rel", self.rel.as_ref())
             .required("type", self.r#type.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorLink {
+    const NAME: &'static str = "FlavorLink";
+    const FIELDS: &'static [&'static str] = &["href", "rel", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FlavorLink`].
@@ -1464,49 +1803,30 @@ impl FlavorLinkBuilder {
     }
 }
 /// The `FlavorQuasar` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorQuasar {
     /// ID of the flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<i64>,
     /// Memory of the flavor, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires, in GB; 0 means no limit.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<i64>,
     /// GPUs of the flavor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gpus: Option<Vec<GpuInfo>>,
     /// ASIC accelerators of the flavor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub asic_accelerators: Option<Vec<AsicAcceleratorInfo>>,
 }
 impl FlavorQuasar {
@@ -1524,6 +1844,46 @@ impl FlavorQuasar {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorQuasar {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorQuasar {
+    const NAME: &'static str = "FlavorQuasar";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "vcpus",
+        "ram",
+        "disk",
+        "gpus",
+        "asic_accelerators",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.gpus),
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.asic_accelerators,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorQuasar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`FlavorQuasar`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1626,35 +1986,66 @@ impl FlavorQuasarBuilder {
     }
 }
 /// The `FlavorSpotOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlavorSpotOptions {
     /// Longest predefined spot duration, in hours.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub longest_spot_duration_hours: Option<i64>,
     /// Largest number of predefined spot durations that can be bought.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub largest_spot_duration_count: Option<i64>,
     /// Interruption policy of the spot server; only `immediate` (released at once) is supported.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interruption_policy: Option<String>,
 }
 impl FlavorSpotOptions {
     /// Starts a [`FlavorSpotOptionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> FlavorSpotOptionsBuilder {
         FlavorSpotOptionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorSpotOptions {
+    const NAME: &'static str = "FlavorSpotOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "longest_spot_duration_hours",
+        "largest_spot_duration_count",
+        "interruption_policy",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.longest_spot_duration_hours,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.largest_spot_duration_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.interruption_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorSpotOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FlavorSpotOptions`].

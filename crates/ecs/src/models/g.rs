@@ -2,18 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `GetServerRemoteConsoleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerRemoteConsoleOption {
     /// Remote login protocol; set it to `vnc`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<GetServerRemoteConsoleOptionProtocol>,
     /// Kind of remote login; set it to `novnc`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GetServerRemoteConsoleOptionType>,
 }
 impl GetServerRemoteConsoleOption {
@@ -29,6 +29,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleO
     ) {
         at.required("protocol", self.protocol.as_ref())
             .required("type", self.r#type.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GetServerRemoteConsoleOption {
+    const NAME: &'static str = "GetServerRemoteConsoleOption";
+    const FIELDS: &'static [&'static str] = &["protocol", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for GetServerRemoteConsoleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GetServerRemoteConsoleOption`].
@@ -88,29 +112,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `GpuInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GpuInfo {
     /// Name of the GPU.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of GPUs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Memory of the GPU, in MB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memory_mb: Option<i64>,
 }
 impl GpuInfo {
@@ -120,6 +133,29 @@ impl GpuInfo {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GpuInfo {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GpuInfo {
+    const NAME: &'static str = "GpuInfo";
+    const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.memory_mb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GpuInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`GpuInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

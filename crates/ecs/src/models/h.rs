@@ -2,28 +2,53 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Hypervisor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Hypervisor {
     /// Kind of hypervisor the server runs on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hypervisor_type: Option<String>,
     /// CSD information of the hypervisor.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub csd_hypervisor: Option<String>,
 }
 impl Hypervisor {
     /// Starts a [`HypervisorBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> HypervisorBuilder {
         HypervisorBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Hypervisor {
+    const NAME: &'static str = "Hypervisor";
+    const FIELDS: &'static [&'static str] = &["hypervisor_type", "csd_hypervisor"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hypervisor_type,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.csd_hypervisor,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Hypervisor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Hypervisor`].

@@ -2,17 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Image` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Image {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl Image {
@@ -27,6 +24,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Image {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Image {
+    const NAME: &'static str = "Image";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Image`].
@@ -52,21 +70,39 @@ impl ImageBuilder {
     }
 }
 /// The `InterfaceAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InterfaceAttachableQuantity {
     /// Number of further network interfaces the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl InterfaceAttachableQuantity {
     /// Starts a [`InterfaceAttachableQuantityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> InterfaceAttachableQuantityBuilder {
         InterfaceAttachableQuantityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachableQuantity {
+    const NAME: &'static str = "InterfaceAttachableQuantity";
+    const FIELDS: &'static [&'static str] = &["free_nic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for InterfaceAttachableQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`InterfaceAttachableQuantity`].
@@ -92,74 +128,38 @@ impl InterfaceAttachableQuantityBuilder {
     }
 }
 /// The `InterfaceAttachment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InterfaceAttachment {
     /// Private IP addresses of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<ServerInterfaceFixedIp>>,
     /// MAC address of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// ID of the network the interface's port belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// ID of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// State of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_state: Option<String>,
     /// Whether the interface is deleted when it is detached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
     /// Driver of the interface as the guest OS sees it: `virtio` (the default) or `hinic`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_mode: Option<String>,
     /// Minimum bandwidth of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_rate: Option<i64>,
     /// Number of queues of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiqueue_num: Option<i64>,
     /// PCI BDF number of the elastic network interface in a Linux guest.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_address: Option<String>,
 }
 impl InterfaceAttachment {
@@ -173,6 +173,69 @@ impl InterfaceAttachment {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InterfaceAttachment {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachment {
+    const NAME: &'static str = "InterfaceAttachment";
+    const FIELDS: &'static [&'static str] = &[
+        "fixed_ips",
+        "mac_addr",
+        "net_id",
+        "port_id",
+        "port_state",
+        "delete_on_termination",
+        "driver_mode",
+        "min_rate",
+        "multiqueue_num",
+        "pci_address",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.driver_mode,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_rate),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.multiqueue_num,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for InterfaceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`InterfaceAttachment`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -294,81 +357,42 @@ impl InterfaceAttachmentBuilder {
     }
 }
 /// The `InterfaceExt` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InterfaceExt {
     /// Whether the interface is kept when the server is deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preserve_on_delete: Option<bool>,
     /// State of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_state: Option<String>,
     /// Private IP addresses of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// ID of the network of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub net_id: Option<String>,
     /// ID of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// MAC address of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_addr: Option<String>,
     /// Whether the interface is deleted when it is detached.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
     /// Driver of the interface in the guest OS: `virtio` or `hinic`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub driver_mode: Option<String>,
     /// Minimum bandwidth of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_rate: Option<i64>,
     /// Number of queues of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multiqueue_num: Option<i64>,
     /// PCI BDF number of the interface in a Linux guest.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pci_address: Option<String>,
 }
 impl InterfaceExt {
@@ -379,6 +403,76 @@ impl InterfaceExt {
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
     pub fn fixed_ips(&self) -> &[FixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceExt {
+    const NAME: &'static str = "InterfaceExt";
+    const FIELDS: &'static [&'static str] = &[
+        "preserve_on_delete",
+        "port_state",
+        "fixed_ips",
+        "net_id",
+        "port_id",
+        "mac_addr",
+        "delete_on_termination",
+        "driver_mode",
+        "min_rate",
+        "multiqueue_num",
+        "pci_address",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.preserve_on_delete,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.driver_mode,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_rate),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.multiqueue_num,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for InterfaceExt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`InterfaceExt`].
@@ -512,21 +606,40 @@ impl InterfaceExtBuilder {
     }
 }
 /// The `Ipv6Bandwidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Ipv6Bandwidth {
     /// ID of the IPv6 bandwidth.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl Ipv6Bandwidth {
     /// Starts a [`Ipv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> Ipv6BandwidthBuilder {
         Ipv6BandwidthBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Ipv6Bandwidth {
+    const NAME: &'static str = "Ipv6Bandwidth";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for Ipv6Bandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Ipv6Bandwidth`].

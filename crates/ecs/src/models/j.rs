@@ -2,33 +2,22 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `JobEntities` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JobEntities {
     /// ID of the server (a UUID), as returned by `list_servers_details` or by the call that created
     /// it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_id: Option<String>,
     /// ID of the network interface, for jobs that work on interfaces.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nic_id: Option<String>,
     /// Progress of each sub-job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_jobs: Option<Vec<SubJob>>,
     /// Number of sub-jobs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_jobs_total: Option<i64>,
 }
 impl JobEntities {
@@ -39,6 +28,40 @@ impl JobEntities {
     /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
     pub fn sub_jobs(&self) -> &[SubJob] {
         self.sub_jobs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
+    const NAME: &'static str = "JobEntities";
+    const FIELDS: &'static [&'static str] = &[
+        "server_id",
+        "nic_id",
+        "sub_jobs",
+        "sub_jobs_total",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nic_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sub_jobs_total,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`JobEntities`].

@@ -2,71 +2,44 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `LaunchTemplate` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// ID of the launch template.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the launch template.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Description of the launch template.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Time the resource was created.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Number of the template's default version.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_version: Option<i64>,
     /// Number of the template's newest version.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_version: Option<i64>,
 }
 impl LaunchTemplate {
@@ -87,6 +60,60 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplate {
             .required("updated_at", self.updated_at.as_ref())
             .required("default_version", self.default_version.as_ref())
             .required("latest_version", self.latest_version.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplate {
+    const NAME: &'static str = "LaunchTemplate";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "created_at",
+        "updated_at",
+        "default_version",
+        "latest_version",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.default_version,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.latest_version,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LaunchTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LaunchTemplate`].
@@ -172,34 +199,22 @@ impl LaunchTemplateBuilder {
     }
 }
 /// The `LaunchTemplateOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LaunchTemplateOption {
     /// Settings of the template's first version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_data: Option<TemplateData>,
     /// Name of the launch template.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the launch template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Description of the first version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
 }
 impl LaunchTemplateOption {
@@ -214,6 +229,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplateOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplateOption {
+    const NAME: &'static str = "LaunchTemplateOption";
+    const FIELDS: &'static [&'static str] = &[
+        "template_data",
+        "name",
+        "description",
+        "version_description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.template_data),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.version_description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for LaunchTemplateOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`LaunchTemplateOption`].
@@ -269,27 +325,20 @@ impl LaunchTemplateOptionBuilder {
     }
 }
 /// The `Link` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl Link {
@@ -304,6 +353,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Link {
+    const NAME: &'static str = "Link";
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Link`].
@@ -339,21 +410,18 @@ impl LinkBuilder {
     }
 }
 /// The `ListCloudServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudServersResponse {
     /// Servers on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<CloudServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
     /// ID the service gave this request, for support cases.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListCloudServersResponse {
@@ -377,6 +445,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListCloudServersRespons
     ) {
         at.optional("servers", self.servers.as_ref())
             .optional("servers_links", self.servers_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCloudServersResponse {
+    const NAME: &'static str = "ListCloudServersResponse";
+    const FIELDS: &'static [&'static str] = &["servers", "servers_links", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCloudServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListCloudServersResponse`].
@@ -438,21 +533,44 @@ impl ListCloudServersResponseBuilder {
     }
 }
 /// The `ListEventsResponsePageInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventsResponsePageInfo {
     /// Marker to ask for the next page of events with; absent on the last page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
 }
 impl ListEventsResponsePageInfo {
     /// Starts a [`ListEventsResponsePageInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListEventsResponsePageInfoBuilder {
         ListEventsResponsePageInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEventsResponsePageInfo {
+    const NAME: &'static str = "ListEventsResponsePageInfo";
+    const FIELDS: &'static [&'static str] = &["next_marker"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.next_marker,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEventsResponsePageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEventsResponsePageInfo`].
@@ -489,18 +607,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorSellPoliciesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResponse {
     /// Number of sales policies.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Sales policies on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_policies: Option<Vec<ListFlavorSellPoliciesResult>>,
 }
 impl ListFlavorSellPoliciesResponse {
@@ -519,6 +634,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesR
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sell_policies", self.sell_policies.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResponse {
+    const NAME: &'static str = "ListFlavorSellPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &["count", "sell_policies"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sell_policies)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFlavorSellPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFlavorSellPoliciesResponse`].
@@ -568,57 +707,38 @@ impl ListFlavorSellPoliciesResponseBuilder {
     }
 }
 /// The `ListFlavorSellPoliciesResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResult {
     /// Index of the policy.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// ID of the flavor the policy is for.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor_id: Option<String>,
     /// Sales state: `available` or `sellout` (sold out).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_status: Option<String>,
     /// Availability zone the policy applies to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_id: Option<String>,
     /// Billing mode: `postPaid` (pay-per-use), `prePaid` (yearly/monthly), `spot` or `ri` (reserved
     /// instance).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sell_mode: Option<String>,
     /// Spot duration options of the policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spot_options: Option<FlavorSpotOptions>,
 }
 impl ListFlavorSellPoliciesResult {
@@ -637,6 +757,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesR
             .required("sell_status", self.sell_status.as_ref())
             .required("availability_zone_id", self.availability_zone_id.as_ref())
             .required("sell_mode", self.sell_mode.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResult {
+    const NAME: &'static str = "ListFlavorSellPoliciesResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "flavor_id",
+        "sell_status",
+        "availability_zone_id",
+        "sell_mode",
+        "spot_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sell_status,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sell_mode),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spot_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFlavorSellPoliciesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFlavorSellPoliciesResult`].
@@ -738,11 +901,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
     /// Flavors on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<Flavor>>,
 }
 impl ListFlavorsResponse {
@@ -761,6 +925,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("flavors", self.flavors.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
+    const NAME: &'static str = "ListFlavorsResponse";
+    const FIELDS: &'static [&'static str] = &["flavors"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFlavorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFlavorsResponse`].
@@ -794,19 +979,20 @@ impl ListFlavorsResponseBuilder {
     }
 }
 /// The `ListLaunchTemplateVersionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLaunchTemplateVersionsResponse {
     /// Template versions on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_versions: Option<Vec<TemplateVersion>>,
     /// Paging details, with the marker of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl ListLaunchTemplateVersionsResponse {
@@ -817,6 +1003,34 @@ impl ListLaunchTemplateVersionsResponse {
     /// The items of [`launch_template_versions`](Self::launch_template_versions), empty when absent.
     pub fn launch_template_versions(&self) -> &[TemplateVersion] {
         self.launch_template_versions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListLaunchTemplateVersionsResponse {
+    const NAME: &'static str = "ListLaunchTemplateVersionsResponse";
+    const FIELDS: &'static [&'static str] = &["launch_template_versions", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.launch_template_versions,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLaunchTemplateVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListLaunchTemplateVersionsResponse`].
@@ -922,11 +1136,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListRecycleBinServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRecycleBinServersResponse {
     /// Servers in the recycle bin on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<ServerDetail>>,
 }
 impl ListRecycleBinServersResponse {
@@ -945,6 +1160,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRecycleBinServersRe
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("servers", self.servers.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRecycleBinServersResponse {
+    const NAME: &'static str = "ListRecycleBinServersResponse";
+    const FIELDS: &'static [&'static str] = &["servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRecycleBinServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListRecycleBinServersResponse`].
@@ -978,11 +1214,12 @@ impl ListRecycleBinServersResponseBuilder {
     }
 }
 /// The `ListResizeFlavorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResponse {
     /// Flavors the server can change to, on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavors: Option<Vec<ListResizeFlavorsResult>>,
 }
 impl ListResizeFlavorsResponse {
@@ -1001,6 +1238,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("flavors", self.flavors.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResponse {
+    const NAME: &'static str = "ListResizeFlavorsResponse";
+    const FIELDS: &'static [&'static str] = &["flavors"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListResizeFlavorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListResizeFlavorsResponse`].
@@ -1034,133 +1292,101 @@ impl ListResizeFlavorsResponseBuilder {
     }
 }
 /// The `ListResizeFlavorsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResult {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<String>,
     /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
-    #[serde(
-        rename = "OS-FLV-EXT-DATA:ephemeral",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-EXT-DATA:ephemeral",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
     /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
-    #[serde(
-        rename = "OS-FLV-DISABLED:disabled",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-FLV-DISABLED:disabled",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flv_disabled_disabled: Option<bool>,
     /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_factor: Option<f64>,
     /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_quota: Option<String>,
     /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rxtx_cap: Option<String>,
     /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
     /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
-    #[serde(
-        rename = "os-flavor-access:is_public",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-flavor-access:is_public",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_flavor_access_is_public: Option<bool>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<FlavorLink>>,
     /// Extra specifications of the flavor as key-value pairs.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<FlavorExtraSpec>,
     /// Reserved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_quota: Option<serde_json::Value>,
 }
 impl ListResizeFlavorsResult {
@@ -1198,6 +1424,79 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsResult
             )
             .required("links", self.links.as_ref())
             .required("extra_specs", self.extra_specs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResult {
+    const NAME: &'static str = "ListResizeFlavorsResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "vcpus",
+        "ram",
+        "disk",
+        "swap",
+        "OS-FLV-EXT-DATA:ephemeral",
+        "OS-FLV-DISABLED:disabled",
+        "rxtx_factor",
+        "rxtx_quota",
+        "rxtx_cap",
+        "os-flavor-access:is_public",
+        "links",
+        "extra_specs",
+        "instance_quota",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flv_ext_data_ephemeral,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flv_disabled_disabled,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rxtx_factor,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_quota)
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_cap),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_flavor_access_is_public,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
+            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.instance_quota),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListResizeFlavorsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListResizeFlavorsResult`].
@@ -1401,14 +1700,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListScheduledEventsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledEventsResponse {
     /// Scheduled events on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: Option<Vec<EventResponse>>,
     /// Paging details, with the marker of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ListEventsResponsePageInfo>,
 }
 impl ListScheduledEventsResponse {
@@ -1427,6 +1727,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListScheduledEventsResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("events", self.events.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledEventsResponse {
+    const NAME: &'static str = "ListScheduledEventsResponse";
+    const FIELDS: &'static [&'static str] = &["events", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.events),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListScheduledEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListScheduledEventsResponse`].
@@ -1470,55 +1792,32 @@ impl ListScheduledEventsResponseBuilder {
     }
 }
 /// The `ListServerAzInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerAzInfo {
     /// ID of the availability zone, such as `cn-north-4a`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_id: Option<String>,
     /// Type of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Mode of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mode: Option<String>,
     /// Public border group of the zone, which selects the elastic IP pools it can use.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_border_group: Option<String>,
     /// Alias of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alias: Option<String>,
     /// AZ groups the zone belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub az_group_ids: Option<Vec<String>>,
     /// Subtype of the zone's type.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub category: Option<i64>,
 }
 impl ListServerAzInfo {
@@ -1537,6 +1836,51 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfo {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("availability_zone_id", self.availability_zone_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfo {
+    const NAME: &'static str = "ListServerAzInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "availability_zone_id",
+        "type",
+        "mode",
+        "public_border_group",
+        "alias",
+        "az_group_ids",
+        "category",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_border_group,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_group_ids),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerAzInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerAzInfo`].
@@ -1630,11 +1974,12 @@ impl ListServerAzInfoBuilder {
     }
 }
 /// The `ListServerAzInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerAzInfoResponse {
     /// Availability zones with their details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zones: Option<Vec<ListServerAzInfo>>,
 }
 impl ListServerAzInfoResponse {
@@ -1653,6 +1998,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfoRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("availability_zones", self.availability_zones.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfoResponse {
+    const NAME: &'static str = "ListServerAzInfoResponse";
+    const FIELDS: &'static [&'static str] = &["availability_zones"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.availability_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerAzInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerAzInfoResponse`].
@@ -1694,25 +2065,24 @@ impl ListServerAzInfoResponseBuilder {
     }
 }
 /// The `ListServerBlockDevicesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerBlockDevicesResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(
-        rename = "attachableQuantity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
     )]
     pub attachable_quantity: Option<BlockDeviceAttachableQuantity>,
     /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
-    #[serde(
-        rename = "volumeAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")
     )]
     pub volume_attachments: Option<Vec<ServerBlockDevice>>,
 }
@@ -1724,6 +2094,38 @@ impl ListServerBlockDevicesResponse {
     /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
     pub fn volume_attachments(&self) -> &[ServerBlockDevice] {
         self.volume_attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerBlockDevicesResponse {
+    const NAME: &'static str = "ListServerBlockDevicesResponse";
+    const FIELDS: &'static [&'static str] = &["attachableQuantity", "volumeAttachments"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.attachable_quantity,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.volume_attachments,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerBlockDevicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerBlockDevicesResponse`].
@@ -1781,21 +2183,44 @@ impl ListServerBlockDevicesResponseBuilder {
     }
 }
 /// The `ListServerGroupsPageInfoResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsPageInfoResult {
     /// Marker to ask for the next page of server groups with; absent on the last page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
 }
 impl ListServerGroupsPageInfoResult {
     /// Starts a [`ListServerGroupsPageInfoResultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListServerGroupsPageInfoResultBuilder {
         ListServerGroupsPageInfoResultBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsPageInfoResult {
+    const NAME: &'static str = "ListServerGroupsPageInfoResult";
+    const FIELDS: &'static [&'static str] = &["next_marker"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.next_marker,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerGroupsPageInfoResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerGroupsPageInfoResult`].
@@ -1821,14 +2246,15 @@ impl ListServerGroupsPageInfoResultBuilder {
     }
 }
 /// The `ListServerGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
     /// Server groups on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_groups: Option<Vec<ListServerGroupsResult>>,
     /// Paging details, with the marker of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ListServerGroupsPageInfoResult>,
 }
 impl ListServerGroupsResponse {
@@ -1847,6 +2273,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server_groups", self.server_groups.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResponse {
+    const NAME: &'static str = "ListServerGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["server_groups", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_groups)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerGroupsResponse`].
@@ -1902,42 +2352,35 @@ impl ListServerGroupsResponseBuilder {
     }
 }
 /// The `ListServerGroupsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupsResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl ListServerGroupsResult {
@@ -1964,6 +2407,37 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsResult 
             .required("metadata", self.metadata.as_ref())
             .required("name", self.name.as_ref())
             .required("policies", self.policies.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResult {
+    const NAME: &'static str = "ListServerGroupsResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "members",
+        "metadata",
+        "name",
+        "policies",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerGroupsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerGroupsResult`].
@@ -2051,25 +2525,24 @@ impl ListServerGroupsResultBuilder {
     }
 }
 /// The `ListServerInterfacesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerInterfacesResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(
-        rename = "attachableQuantity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
     )]
     pub attachable_quantity: Option<InterfaceAttachableQuantity>,
     /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
-    #[serde(
-        rename = "interfaceAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")
     )]
     pub interface_attachments: Option<Vec<InterfaceAttachment>>,
 }
@@ -2081,6 +2554,41 @@ impl ListServerInterfacesResponse {
     /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
     pub fn interface_attachments(&self) -> &[InterfaceAttachment] {
         self.interface_attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerInterfacesResponse {
+    const NAME: &'static str = "ListServerInterfacesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "attachableQuantity",
+        "interfaceAttachments",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.attachable_quantity,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.interface_attachments,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerInterfacesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerInterfacesResponse`].
@@ -2138,11 +2646,12 @@ impl ListServerInterfacesResponseBuilder {
     }
 }
 /// The `ListServerTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerTagsResponse {
     /// Tags used in the project, with their values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ProjectTag>>,
 }
 impl ListServerTagsResponse {
@@ -2161,6 +2670,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerTagsResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerTagsResponse {
+    const NAME: &'static str = "ListServerTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerTagsResponse`].
@@ -2194,16 +2724,16 @@ impl ListServerTagsResponseBuilder {
     }
 }
 /// The `ListServerVolumeAttachmentsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerVolumeAttachmentsResponse {
     /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
-    #[serde(
-        rename = "volumeAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachments", skip_serializing_if = "Option::is_none")
     )]
     pub volume_attachments: Option<Vec<ServerVolumeAttachment>>,
 }
@@ -2215,6 +2745,33 @@ impl ListServerVolumeAttachmentsResponse {
     /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
     pub fn volume_attachments(&self) -> &[ServerVolumeAttachment] {
         self.volume_attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListServerVolumeAttachmentsResponse {
+    const NAME: &'static str = "ListServerVolumeAttachmentsResponse";
+    const FIELDS: &'static [&'static str] = &["volumeAttachments"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.volume_attachments,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerVolumeAttachmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServerVolumeAttachmentsResponse`].
@@ -2256,43 +2813,31 @@ impl ListServerVolumeAttachmentsResponseBuilder {
     }
 }
 /// The `ListServersByTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServersByTagRequestBody {
     /// What to return: `filter` lists the matching servers, `count` only counts them.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Maximum number of servers to return, 0 to 1000 (1000 when absent); ignored for `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Index of the first server to return, 0 or more (0 when absent, for the first page); ignored
     /// for `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// Servers must have all of these tags: at most 10 keys with at most 10 values each; keys must
     /// be non-empty and unique, values unique within a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ServerTags>>,
     /// Servers must not have these tags: at most 10 keys with at most 10 values each; keys must be
     /// non-empty and unique, values unique within a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_tags: Option<Vec<ServerTags>>,
     /// Search conditions; only `resource_name` (the server name) is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<ServerTagMatch>>,
 }
 impl ListServersByTagRequestBody {
@@ -2310,6 +2855,41 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRequest
             .optional("tags", self.tags.as_ref())
             .optional("not_tags", self.not_tags.as_ref())
             .optional("matches", self.matches.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagRequestBody {
+    const NAME: &'static str = "ListServersByTagRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "limit",
+        "offset",
+        "tags",
+        "not_tags",
+        "matches",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.not_tags),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListServersByTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServersByTagRequestBody`].
@@ -2409,18 +2989,15 @@ impl ListServersByTagRequestBodyBuilder {
     }
 }
 /// The `ListServersByTagResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServersByTagResponse {
     /// Servers that match, with their tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ServerResource>>,
     /// Total number of servers that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListServersByTagResponse {
@@ -2439,6 +3016,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagResponse {
+    const NAME: &'static str = "ListServersByTagResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServersByTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServersByTagResponse`].
@@ -2482,18 +3086,15 @@ impl ListServersByTagResponseBuilder {
     }
 }
 /// The `ListServersDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServersDetailsResponse {
     /// Total number of servers that match the filters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Servers on this page; how much detail each has depends on the query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<ServerDetail>>,
 }
 impl ListServersDetailsResponse {
@@ -2512,6 +3113,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersDetailsRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("servers", self.servers.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersDetailsResponse {
+    const NAME: &'static str = "ListServersDetailsResponse";
+    const FIELDS: &'static [&'static str] = &["count", "servers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServersDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListServersDetailsResponse`].
@@ -2555,19 +3178,20 @@ impl ListServersDetailsResponseBuilder {
     }
 }
 /// The `ListTemplatesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// Launch templates on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_templates: Option<Vec<LaunchTemplate>>,
     /// Paging details, with the marker of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl ListTemplatesResponse {
@@ -2586,6 +3210,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTemplatesResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("launch_templates", self.launch_templates.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTemplatesResponse {
+    const NAME: &'static str = "ListTemplatesResponse";
+    const FIELDS: &'static [&'static str] = &["launch_templates", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.launch_templates,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTemplatesResponse`].

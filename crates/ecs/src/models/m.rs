@@ -2,20 +2,43 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `MarketModel` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarketModel {
     /// Billing mode of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charge_mode: Option<MarketModelChargeMode>,
     /// Subscription details of a yearly/monthly server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prepaid_info: Option<MarketModelPrepaidInfo>,
 }
 impl MarketModel {
     /// Starts a [`MarketModelBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MarketModelBuilder {
         MarketModelBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModel {
+    const NAME: &'static str = "MarketModel";
+    const FIELDS: &'static [&'static str] = &["charge_mode", "prepaid_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.prepaid_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MarketModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MarketModel`].
@@ -64,21 +87,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `MarketModelPrepaidInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarketModelPrepaidInfo {
     /// Time the yearly/monthly subscription expires.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_time: Option<String>,
 }
 impl MarketModelPrepaidInfo {
     /// Starts a [`MarketModelPrepaidInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MarketModelPrepaidInfoBuilder {
         MarketModelPrepaidInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModelPrepaidInfo {
+    const NAME: &'static str = "MarketModelPrepaidInfo";
+    const FIELDS: &'static [&'static str] = &["expired_time"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expired_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MarketModelPrepaidInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MarketModelPrepaidInfo`].
@@ -104,16 +150,12 @@ impl MarketModelPrepaidInfoBuilder {
     }
 }
 /// The `MigrateServerOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateServerOption {
     /// ID of the dedicated host to migrate to, when moving from the shared pool to a dedicated host
     /// or between dedicated hosts; leave it out to move to the shared pool.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host_id: Option<String>,
 }
 impl MigrateServerOption {
@@ -123,6 +165,34 @@ impl MigrateServerOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerOption {
+    const NAME: &'static str = "MigrateServerOption";
+    const FIELDS: &'static [&'static str] = &["dedicated_host_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrateServerOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`MigrateServerOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -146,13 +216,13 @@ impl MigrateServerOptionBuilder {
     }
 }
 /// The `MigrateServerRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateServerRequestBody {
     /// The target of the migration.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate: Option<MigrateServerOption>,
 }
 impl MigrateServerRequestBody {
@@ -167,6 +237,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("migrate", self.migrate.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerRequestBody {
+    const NAME: &'static str = "MigrateServerRequestBody";
+    const FIELDS: &'static [&'static str] = &["migrate"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migrate),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrateServerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateServerRequestBody`].
@@ -192,21 +285,39 @@ impl MigrateServerRequestBodyBuilder {
     }
 }
 /// The `MigrateServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrateServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl MigrateServerResponse {
     /// Starts a [`MigrateServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MigrateServerResponseBuilder {
         MigrateServerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerResponse {
+    const NAME: &'static str = "MigrateServerResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrateServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateServerResponse`].

@@ -2,64 +2,50 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `NetworkAddresses` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkAddresses {
     /// IP address.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// IP version of the address: 4 (IPv4) or 6 (IPv6). Allowed values: 4, 6.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// ID of the port (network interface) that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:port_id`.
-    #[serde(
-        rename = "OS-EXT-IPS:port_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_ips_port_id: Option<String>,
     /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(
-        rename = "OS-EXT-IPS-MAC:mac_addr",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
-    #[serde(
-        rename = "OS-EXT-IPS:type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_ips_type: Option<String>,
     /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
 }
 impl NetworkAddresses {
@@ -78,6 +64,54 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NetworkAddresses {
             .required("OS-EXT-IPS:port_id", self.os_ext_ips_port_id.as_ref())
             .required("OS-EXT-IPS-MAC:mac_addr", self.os_ext_ips_mac_mac_addr.as_ref())
             .required("OS-EXT-IPS:type", self.os_ext_ips_type.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkAddresses {
+    const NAME: &'static str = "NetworkAddresses";
+    const FIELDS: &'static [&'static str] = &[
+        "addr",
+        "version",
+        "OS-EXT-IPS:port_id",
+        "OS-EXT-IPS-MAC:mac_addr",
+        "OS-EXT-IPS:type",
+        "primary",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_port_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_mac_mac_addr,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_type,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NetworkAddresses`].
@@ -153,38 +187,27 @@ impl NetworkAddressesBuilder {
     }
 }
 /// The `NetworkInterfaces` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
     /// ID of the interface's port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// Whether this is the primary interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
     /// IPv4 addresses of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_addresses: Option<Vec<String>>,
     /// IPv6 addresses of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_addresses: Option<Vec<String>>,
     /// ID of the interface's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// Elastic IP bound to the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub association: Option<Association>,
 }
 impl NetworkInterfaces {
@@ -199,6 +222,44 @@ impl NetworkInterfaces {
     /// The items of [`ipv6_addresses`](Self::ipv6_addresses), empty when absent.
     pub fn ipv6_addresses(&self) -> &[String] {
         self.ipv6_addresses.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkInterfaces {
+    const NAME: &'static str = "NetworkInterfaces";
+    const FIELDS: &'static [&'static str] = &[
+        "port_id",
+        "primary",
+        "ip_addresses",
+        "ipv6_addresses",
+        "subnet_id",
+        "association",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_addresses),
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.ipv6_addresses,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.association),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkInterfaces {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NetworkInterfaces`].
@@ -290,17 +351,13 @@ impl NetworkInterfacesBuilder {
     }
 }
 /// The `NovaAddSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaAddSecurityGroupOption {
     /// Name of the security group to add; it applies to the server's network interfaces.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NovaAddSecurityGroupOption {
@@ -315,6 +372,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOpt
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAddSecurityGroupOption {
+    const NAME: &'static str = "NovaAddSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaAddSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAddSecurityGroupOption`].
@@ -340,17 +420,13 @@ impl NovaAddSecurityGroupOptionBuilder {
     }
 }
 /// The `NovaAssociateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaAssociateSecurityGroupRequestBody {
     /// The security group to add.
     ///
     /// **Required.** JSON name: `addSecurityGroup`.
-    #[serde(
-        rename = "addSecurityGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "addSecurityGroup", skip_serializing_if = "Option::is_none")]
     pub add_security_group: Option<NovaAddSecurityGroupOption>,
 }
 impl NovaAssociateSecurityGroupRequestBody {
@@ -366,6 +442,32 @@ for NovaAssociateSecurityGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("addSecurityGroup", self.add_security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NovaAssociateSecurityGroupRequestBody {
+    const NAME: &'static str = "NovaAssociateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["addSecurityGroup"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.add_security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaAssociateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAssociateSecurityGroupRequestBody`].
@@ -397,21 +499,42 @@ impl NovaAssociateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NovaAttachInterfaceFixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceFixedIp {
     /// Private IP address of the new interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 impl NovaAttachInterfaceFixedIp {
     /// Starts a [`NovaAttachInterfaceFixedIpBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NovaAttachInterfaceFixedIpBuilder {
         NovaAttachInterfaceFixedIpBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceFixedIp {
+    const NAME: &'static str = "NovaAttachInterfaceFixedIp";
+    const FIELDS: &'static [&'static str] = &["ip_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceFixedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAttachInterfaceFixedIp`].
@@ -437,26 +560,18 @@ impl NovaAttachInterfaceFixedIpBuilder {
     }
 }
 /// The `NovaAttachInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceOption {
     /// Private IP address of the new interface, as a one-element list (more elements are an error).
     /// Needs `net_id`; ignored with `port_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<NovaAttachInterfaceFixedIp>>,
     /// ID of the network to attach; ignored with `port_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// ID of an existing port to attach; not together with `net_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
 }
 impl NovaAttachInterfaceOption {
@@ -466,6 +581,31 @@ impl NovaAttachInterfaceOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceOption {
+    const NAME: &'static str = "NovaAttachInterfaceOption";
+    const FIELDS: &'static [&'static str] = &["fixed_ips", "net_id", "port_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NovaAttachInterfaceOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -523,17 +663,13 @@ impl NovaAttachInterfaceOptionBuilder {
     }
 }
 /// The `NovaAttachInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceRequestBody {
     /// The network interface to attach.
     ///
     /// **Required.** JSON name: `interfaceAttachment`.
-    #[serde(
-        rename = "interfaceAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")]
     pub interface_attachment: Option<NovaAttachInterfaceOption>,
 }
 impl NovaAttachInterfaceRequestBody {
@@ -548,6 +684,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceRequestBody {
+    const NAME: &'static str = "NovaAttachInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interface_attachment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAttachInterfaceRequestBody`].
@@ -579,16 +743,16 @@ impl NovaAttachInterfaceRequestBodyBuilder {
     }
 }
 /// The `NovaAttachInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceResponse {
     /// The attached network interface.
     ///
     /// JSON name: `interfaceAttachment`.
-    #[serde(
-        rename = "interfaceAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")
     )]
     pub interface_attachment: Option<NovaServerInterfaceDetail>,
 }
@@ -604,6 +768,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceResponse {
+    const NAME: &'static str = "NovaAttachInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interface_attachment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaAttachInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAttachInterfaceResponse`].
@@ -635,28 +825,30 @@ impl NovaAttachInterfaceResponseBuilder {
     }
 }
 /// The `NovaAvailabilityZone` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAvailabilityZone {
     /// Hosts of the zone; always null.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosts: Option<Vec<String>>,
     /// Name of the availability zone.
     ///
     /// **Required.** JSON name: `zoneName`.
-    #[serde(
-        rename = "zoneName",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zoneName", skip_serializing_if = "Option::is_none")
     )]
     pub zone_name: Option<String>,
     /// State of the availability zone.
     ///
     /// **Required.** JSON name: `zoneState`.
-    #[serde(rename = "zoneState", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "zoneState", skip_serializing_if = "Option::is_none")
+    )]
     pub zone_state: Option<NovaAvailabilityZoneState>,
 }
 impl NovaAvailabilityZone {
@@ -677,6 +869,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZone {
         at.required("hosts", self.hosts.as_ref())
             .required("zoneName", self.zone_name.as_ref())
             .required("zoneState", self.zone_state.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZone {
+    const NAME: &'static str = "NovaAvailabilityZone";
+    const FIELDS: &'static [&'static str] = &["hosts", "zoneName", "zoneState"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.hosts),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.zone_state),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaAvailabilityZone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAvailabilityZone`].
@@ -727,17 +942,14 @@ impl NovaAvailabilityZoneBuilder {
     }
 }
 /// The `NovaAvailabilityZoneState` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaAvailabilityZoneState {
     /// Whether the availability zone can be used.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
 }
 impl NovaAvailabilityZoneState {
@@ -752,6 +964,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZoneSta
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("available", self.available.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZoneState {
+    const NAME: &'static str = "NovaAvailabilityZoneState";
+    const FIELDS: &'static [&'static str] = &["available"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.available),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaAvailabilityZoneState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaAvailabilityZoneState`].
@@ -777,35 +1010,23 @@ impl NovaAvailabilityZoneStateBuilder {
     }
 }
 /// The `NovaCreateKeypairOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaCreateKeypairOption {
     /// Public key to import; leave it out to have a new key pair generated. Keys longer than 1024
     /// bytes cannot be injected into servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Key type: `ssh` or `x509`; needs microversion 2.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NovaCreateKeypairOptionType>,
     /// Name of the key pair, unique among the caller's key pairs.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the user the key pair belongs to; needs microversion 2.10.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 impl NovaCreateKeypairOption {
@@ -820,6 +1041,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairOption {
+    const NAME: &'static str = "NovaCreateKeypairOption";
+    const FIELDS: &'static [&'static str] = &["public_key", "type", "name", "user_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaCreateKeypairOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateKeypairOption`].
@@ -886,13 +1135,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaCreateKeypairRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaCreateKeypairRequestBody {
     /// The key pair to create or import.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keypair: Option<NovaCreateKeypairOption>,
 }
 impl NovaCreateKeypairRequestBody {
@@ -907,6 +1156,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("keypair", self.keypair.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairRequestBody {
+    const NAME: &'static str = "NovaCreateKeypairRequestBody";
+    const FIELDS: &'static [&'static str] = &["keypair"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaCreateKeypairRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateKeypairRequestBody`].
@@ -932,11 +1204,12 @@ impl NovaCreateKeypairRequestBodyBuilder {
     }
 }
 /// The `NovaCreateKeypairResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateKeypairResponse {
     /// The new key pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaKeypair>,
 }
 impl NovaCreateKeypairResponse {
@@ -951,6 +1224,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("keypair", self.keypair.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairResponse {
+    const NAME: &'static str = "NovaCreateKeypairResponse";
+    const FIELDS: &'static [&'static str] = &["keypair"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaCreateKeypairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateKeypairResponse`].
@@ -976,148 +1270,89 @@ impl NovaCreateKeypairResponseBuilder {
     }
 }
 /// The `NovaCreateServersOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaCreateServersOption {
     /// Time at which the server is deleted automatically, such as `2020-01-19T03:30:52Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_terminate_time: Option<String>,
     /// ID or URL of the image (for example `3b8d6fef-af77-42ab-b8b7-5a7f0f0af8f2`); leave it out
     /// when booting from a volume, otherwise a valid ID is required (400 without).
     ///
     /// JSON name: `imageRef`.
-    #[serde(
-        rename = "imageRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageRef", skip_serializing_if = "Option::is_none")]
     pub image_ref: Option<String>,
     /// ID or URL of the flavor.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// Name of the server, 1 to 255 bytes. The host name inside follows RFC 952 and RFC 1123; `_`
     /// becomes `-`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Custom key-value pairs: keys of 1 to 255 bytes, values under 256 bytes. The reserved key
     /// `admin_pass` holds the Administrator password of a Windows server and is required for one
     /// that logs in by password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Initial password of the administrator account (root on Linux, Administrator on Windows) for
     /// logging in by password.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `adminPass`.
-    #[serde(
-        rename = "adminPass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "adminPass", skip_serializing_if = "Option::is_none")]
     pub admin_pass: Option<String>,
     /// Storage devices of the server (block device mapping v2). Servers cannot be created in
     /// batches with given volumes, and bare-metal servers do not support it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_device_mapping_v2: Option<Vec<NovaServerBlockDeviceMapping>>,
     /// Whether a config drive passes information into the server at creation; not supported at
     /// present.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config_drive: Option<String>,
     /// Security groups of the server (`default` when absent); only used with `networks` that are
     /// not existing ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
     /// Network interfaces of the server; required when the tenant has several networks.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<NovaServerNetwork>>,
     /// Name of the SSH key pair to log in with.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// User data for the server, encoded in Base64, shorter than 65535 characters. It may hold
     /// credentials, so the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Availability zone to create the server in; required.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// When creating several servers, whether to return the reservation ID of the batch (`true`),
     /// which `nova_list_servers` can filter by, instead of the servers (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_reservation_id: Option<bool>,
     /// Minimum number of servers to create, 1 by default; only when creating from an image.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
     /// Maximum number of servers to create, equal to `min_count` by default and not below it; ECS
     /// creates as many as resources allow in that range. Only when creating from an image.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
     /// Disk partitioning: `AUTO` grows the system disk to the flavor's size, `MANUAL` keeps the
     /// image's size; not supported at present.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
-    #[serde(
-        rename = "OS-DCF:diskConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")]
     pub os_dcf_disk_config: Option<NovaCreateServersOptionOsDcfDiskConfig>,
     /// Description of the server, empty by default: at most 85 characters, without `<` and `>`.
     /// Needs microversion 2.19.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl NovaCreateServersOption {
@@ -1163,6 +1398,112 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersOption
             .required("name", self.name.as_ref())
             .optional("block_device_mapping_v2", self.block_device_mapping_v2.as_ref())
             .required("networks", self.networks.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersOption {
+    const NAME: &'static str = "NovaCreateServersOption";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_terminate_time",
+        "imageRef",
+        "flavorRef",
+        "name",
+        "metadata",
+        "adminPass",
+        "block_device_mapping_v2",
+        "config_drive",
+        "security_groups",
+        "networks",
+        "key_name",
+        "user_data",
+        "availability_zone",
+        "return_reservation_id",
+        "min_count",
+        "max_count",
+        "OS-DCF:diskConfig",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_terminate_time,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.block_device_mapping_v2,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.config_drive,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.networks),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.return_reservation_id,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_count)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_count)
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaCreateServersOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateServersOption`].
@@ -1423,22 +1764,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaCreateServersRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaCreateServersRequestBody {
     /// The server to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<NovaCreateServersOption>,
     /// Placement hints for the server.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(
-        rename = "os:scheduler_hints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")]
     pub os_scheduler_hints: Option<NovaCreateServersSchedulerHint>,
 }
 impl NovaCreateServersRequestBody {
@@ -1453,6 +1790,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server", self.server.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersRequestBody {
+    const NAME: &'static str = "NovaCreateServersRequestBody";
+    const FIELDS: &'static [&'static str] = &["server", "os:scheduler_hints"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaCreateServersRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateServersRequestBody`].
@@ -1494,11 +1857,12 @@ impl NovaCreateServersRequestBodyBuilder {
     }
 }
 /// The `NovaCreateServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateServersResponse {
     /// The server being created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<NovaCreateServersResult>,
 }
 impl NovaCreateServersResponse {
@@ -1513,6 +1877,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server", self.server.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResponse {
+    const NAME: &'static str = "NovaCreateServersResponse";
+    const FIELDS: &'static [&'static str] = &["server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaCreateServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateServersResponse`].
@@ -1538,54 +1923,44 @@ impl NovaCreateServersResponseBuilder {
     }
 }
 /// The `NovaCreateServersResult` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaCreateServersResult {
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
-    #[serde(
-        rename = "OS-DCF:diskConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
     )]
     pub os_dcf_disk_config: Option<NovaCreateServersResultOsDcfDiskConfig>,
     /// Reservation ID of the batch, to filter the created servers with; returned when several
     /// servers are created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reservation_id: Option<String>,
     /// Password of the Windows server's Administrator account.
     ///
     /// **Required.** Secret: redacted in `Debug` output. JSON name: `adminPass`.
-    #[serde(
-        rename = "adminPass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "adminPass", skip_serializing_if = "Option::is_none")
     )]
     pub admin_pass: Option<String>,
 }
@@ -1629,6 +2004,53 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersResult
             .required("security_groups", self.security_groups.as_ref())
             .required("OS-DCF:diskConfig", self.os_dcf_disk_config.as_ref())
             .required("adminPass", self.admin_pass.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResult {
+    const NAME: &'static str = "NovaCreateServersResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "links",
+        "security_groups",
+        "OS-DCF:diskConfig",
+        "reservation_id",
+        "adminPass",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.reservation_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaCreateServersResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateServersResult`].
@@ -1744,57 +2166,89 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaCreateServersSchedulerHint` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaCreateServersSchedulerHint {
     /// ID (a UUID) of the server group, with anti-affinity, to place the server in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Servers to keep apart from; not supported at present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub different_host: Option<Vec<String>>,
     /// Servers to keep together with; not supported at present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub same_host: Option<Vec<String>>,
     /// CIDR of the hosts to place the server on; not supported at present.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// IP address of the host to place the server near; not supported at present.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_near_host_ip: Option<String>,
     /// Where the server is created: `shared` (the shared pool, the default) or `dedicated` (a
     /// dedicated host).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<String>,
     /// ID of the dedicated host; only used with `tenancy` `dedicated`. When absent, ECS picks a
     /// host that can take the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host_id: Option<String>,
 }
 impl NovaCreateServersSchedulerHint {
     /// Starts a [`NovaCreateServersSchedulerHintBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NovaCreateServersSchedulerHintBuilder {
         NovaCreateServersSchedulerHintBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersSchedulerHint {
+    const NAME: &'static str = "NovaCreateServersSchedulerHint";
+    const FIELDS: &'static [&'static str] = &[
+        "group",
+        "different_host",
+        "same_host",
+        "cidr",
+        "build_near_host_ip",
+        "tenancy",
+        "dedicated_host_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.different_host,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.same_host),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.build_near_host_ip,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaCreateServersSchedulerHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaCreateServersSchedulerHint`].
@@ -1896,17 +2350,13 @@ impl NovaCreateServersSchedulerHintBuilder {
     }
 }
 /// The `NovaDisassociateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaDisassociateSecurityGroupRequestBody {
     /// The security group to remove.
     ///
     /// **Required.** JSON name: `removeSecurityGroup`.
-    #[serde(
-        rename = "removeSecurityGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "removeSecurityGroup", skip_serializing_if = "Option::is_none")]
     pub remove_security_group: Option<NovaRemoveSecurityGroupOption>,
 }
 impl NovaDisassociateSecurityGroupRequestBody {
@@ -1922,6 +2372,35 @@ for NovaDisassociateSecurityGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("removeSecurityGroup", self.remove_security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NovaDisassociateSecurityGroupRequestBody {
+    const NAME: &'static str = "NovaDisassociateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["removeSecurityGroup"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.remove_security_group,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaDisassociateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaDisassociateSecurityGroupRequestBody`].
@@ -1953,61 +2432,38 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NovaKeypair` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaKeypair {
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Private key of a newly created key pair; absent when a public key was imported. It is only
     /// returned once, so keep it safe.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_key: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaKeypair {
@@ -2042,6 +2498,51 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypair {
             .required("public_key", self.public_key.as_ref())
             .required("private_key", self.private_key.as_ref())
             .required("user_id", self.user_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypair {
+    const NAME: &'static str = "NovaKeypair";
+    const FIELDS: &'static [&'static str] = &[
+        "fingerprint",
+        "name",
+        "public_key",
+        "private_key",
+        "user_id",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fingerprint,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_key,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaKeypair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaKeypair`].
@@ -2117,96 +2618,57 @@ impl NovaKeypairBuilder {
     }
 }
 /// The `NovaKeypairDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaKeypairDetail {
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Time the resource was created.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Whether the key pair has been deleted.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted: Option<bool>,
     /// Time the key pair was deleted.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted_at: Option<String>,
     /// ID of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Time the resource was last updated.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaKeypairDetail {
@@ -2229,6 +2691,60 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypairDetail {
             .required("id", self.id.as_ref())
             .required("updated_at", self.updated_at.as_ref())
             .required("user_id", self.user_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypairDetail {
+    const NAME: &'static str = "NovaKeypairDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "public_key",
+        "name",
+        "fingerprint",
+        "created_at",
+        "deleted",
+        "deleted_at",
+        "id",
+        "updated_at",
+        "user_id",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fingerprint,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.deleted),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.deleted_at)
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaKeypairDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaKeypairDetail`].
@@ -2344,23 +2860,20 @@ impl NovaKeypairDetailBuilder {
     }
 }
 /// The `NovaLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
     /// `alternate`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<NovaLinkRel>,
 }
 impl NovaLink {
@@ -2375,6 +2888,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaLink {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaLink {
+    const NAME: &'static str = "NovaLink";
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaLink`].
@@ -2426,16 +2961,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListAvailabilityZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListAvailabilityZonesResponse {
     /// Availability zones with their state.
     ///
     /// JSON name: `availabilityZoneInfo`.
-    #[serde(
-        rename = "availabilityZoneInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "availabilityZoneInfo", skip_serializing_if = "Option::is_none")
     )]
     pub availability_zone_info: Option<Vec<NovaAvailabilityZone>>,
 }
@@ -2456,6 +2991,32 @@ for NovaListAvailabilityZonesResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("availabilityZoneInfo", self.availability_zone_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListAvailabilityZonesResponse {
+    const NAME: &'static str = "NovaListAvailabilityZonesResponse";
+    const FIELDS: &'static [&'static str] = &["availabilityZoneInfo"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.availability_zone_info,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListAvailabilityZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListAvailabilityZonesResponse`].
@@ -2500,11 +3061,12 @@ impl NovaListAvailabilityZonesResponseBuilder {
     }
 }
 /// The `NovaListKeypairsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListKeypairsResponse {
     /// Key pairs of the caller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypairs: Option<Vec<NovaListKeypairsResult>>,
 }
 impl NovaListKeypairsResponse {
@@ -2523,6 +3085,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("keypairs", self.keypairs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResponse {
+    const NAME: &'static str = "NovaListKeypairsResponse";
+    const FIELDS: &'static [&'static str] = &["keypairs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keypairs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListKeypairsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListKeypairsResponse`].
@@ -2556,13 +3139,14 @@ impl NovaListKeypairsResponseBuilder {
     }
 }
 /// The `NovaListKeypairsResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListKeypairsResult {
     /// A key pair.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaSimpleKeypair>,
 }
 impl NovaListKeypairsResult {
@@ -2577,6 +3161,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResult 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("keypair", self.keypair.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResult {
+    const NAME: &'static str = "NovaListKeypairsResult";
+    const FIELDS: &'static [&'static str] = &["keypair"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListKeypairsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListKeypairsResult`].
@@ -2602,11 +3207,12 @@ impl NovaListKeypairsResultBuilder {
     }
 }
 /// The `NovaListServerSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServerSecurityGroupsResponse {
     /// Security groups of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaSecurityGroup>>,
 }
 impl NovaListServerSecurityGroupsResponse {
@@ -2626,6 +3232,33 @@ for NovaListServerSecurityGroupsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NovaListServerSecurityGroupsResponse {
+    const NAME: &'static str = "NovaListServerSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["security_groups"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListServerSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListServerSecurityGroupsResponse`].
@@ -2659,14 +3292,15 @@ impl NovaListServerSecurityGroupsResponseBuilder {
     }
 }
 /// The `NovaListServersDetailsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServersDetailsResponse {
     /// Servers on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<NovaServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
 }
 impl NovaListServersDetailsResponse {
@@ -2690,6 +3324,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersDetailsR
     ) {
         at.optional("servers", self.servers.as_ref())
             .optional("servers_links", self.servers_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersDetailsResponse {
+    const NAME: &'static str = "NovaListServersDetailsResponse";
+    const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListServersDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListServersDetailsResponse`].
@@ -2805,14 +3463,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListServersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListServersResponse {
     /// Servers on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers: Option<Vec<NovaSimpleServer>>,
     /// Link to the next page of servers, when the list is paged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub servers_links: Option<Vec<PageLink>>,
 }
 impl NovaListServersResponse {
@@ -2836,6 +3495,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersResponse
     ) {
         at.optional("servers", self.servers.as_ref())
             .optional("servers_links", self.servers_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersResponse {
+    const NAME: &'static str = "NovaListServersResponse";
+    const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListServersResponse`].
@@ -2951,11 +3634,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaListVersionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaListVersionsResponse {
     /// API versions the service offers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<NovaVersion>>,
 }
 impl NovaListVersionsResponse {
@@ -2974,6 +3658,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListVersionsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("versions", self.versions.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListVersionsResponse {
+    const NAME: &'static str = "NovaListVersionsResponse";
+    const FIELDS: &'static [&'static str] = &["versions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaListVersionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaListVersionsResponse`].
@@ -3007,46 +3712,38 @@ impl NovaListVersionsResponseBuilder {
     }
 }
 /// The `NovaNetwork` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaNetwork {
     /// IP address.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(
-        rename = "OS-EXT-IPS-MAC:mac_addr",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
-    #[serde(
-        rename = "OS-EXT-IPS:type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_ips_type: Option<String>,
 }
@@ -3065,6 +3762,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaNetwork {
             .required("version", self.version.as_ref())
             .required("OS-EXT-IPS-MAC:mac_addr", self.os_ext_ips_mac_mac_addr.as_ref())
             .required("OS-EXT-IPS:type", self.os_ext_ips_type.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaNetwork {
+    const NAME: &'static str = "NovaNetwork";
+    const FIELDS: &'static [&'static str] = &[
+        "addr",
+        "version",
+        "OS-EXT-IPS-MAC:mac_addr",
+        "OS-EXT-IPS:type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_mac_mac_addr,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_type,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaNetwork`].
@@ -3120,17 +3856,13 @@ impl NovaNetworkBuilder {
     }
 }
 /// The `NovaRemoveSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaRemoveSecurityGroupOption {
     /// Name of the security group to remove; it stops applying to the server's network interfaces.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NovaRemoveSecurityGroupOption {
@@ -3145,6 +3877,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroup
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaRemoveSecurityGroupOption {
+    const NAME: &'static str = "NovaRemoveSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaRemoveSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaRemoveSecurityGroupOption`].
@@ -3170,49 +3925,34 @@ impl NovaRemoveSecurityGroupOptionBuilder {
     }
 }
 /// The `NovaSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroup {
     /// Description of the security group, up to 255 characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID (a UUID) of the security group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the security group, up to 255 characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Rules of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rules: Option<Vec<NovaSecurityGroupCommonRule>>,
 }
 impl NovaSecurityGroup {
@@ -3235,6 +3975,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroup {
             .required("name", self.name.as_ref())
             .required("tenant_id", self.tenant_id.as_ref())
             .required("rules", self.rules.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroup {
+    const NAME: &'static str = "NovaSecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "id",
+        "name",
+        "tenant_id",
+        "rules",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.rules),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaSecurityGroup`].
@@ -3308,22 +4084,15 @@ impl NovaSecurityGroupBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonGroup {
     /// Name of the remote security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
 }
 impl NovaSecurityGroupCommonGroup {
@@ -3333,6 +4102,28 @@ impl NovaSecurityGroupCommonGroup {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonGroup {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonGroup {
+    const NAME: &'static str = "NovaSecurityGroupCommonGroup";
+    const FIELDS: &'static [&'static str] = &["name", "tenant_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSecurityGroupCommonGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NovaSecurityGroupCommonGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3366,15 +4157,12 @@ impl NovaSecurityGroupCommonGroupBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonIpRange` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonIpRange {
     /// Remote IP range, in CIDR notation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
 }
 impl NovaSecurityGroupCommonIpRange {
@@ -3384,6 +4172,27 @@ impl NovaSecurityGroupCommonIpRange {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonIpRange {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonIpRange {
+    const NAME: &'static str = "NovaSecurityGroupCommonIpRange";
+    const FIELDS: &'static [&'static str] = &["cidr"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSecurityGroupCommonIpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NovaSecurityGroupCommonIpRange`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3407,64 +4216,45 @@ impl NovaSecurityGroupCommonIpRangeBuilder {
     }
 }
 /// The `NovaSecurityGroupCommonRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonRule {
     /// First port, 1 to 65535 and not above `to_port`; for ICMP, the ICMP type (0 to 255).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub from_port: Option<i64>,
     /// Remote security group of the rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<NovaSecurityGroupCommonGroup>,
     /// ID (a UUID) of the rule.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Protocol: `icmp`, `tcp`, `udp` or an IP protocol number.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_protocol: Option<String>,
     /// Remote IP range of the rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_range: Option<NovaSecurityGroupCommonIpRange>,
     /// ID (a UUID) of the security group the rule belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_group_id: Option<String>,
     /// Last port, 1 to 65535 and not below `from_port`; for ICMP, the ICMP code (0 to 255), with -1
     /// for both meaning any ICMP message.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub to_port: Option<i64>,
 }
 impl NovaSecurityGroupCommonRule {
@@ -3485,6 +4275,51 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommon
             .required("ip_range", self.ip_range.as_ref())
             .required("parent_group_id", self.parent_group_id.as_ref())
             .required("to_port", self.to_port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonRule {
+    const NAME: &'static str = "NovaSecurityGroupCommonRule";
+    const FIELDS: &'static [&'static str] = &[
+        "from_port",
+        "group",
+        "id",
+        "ip_protocol",
+        "ip_range",
+        "parent_group_id",
+        "to_port",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.from_port),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ip_protocol,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ip_range),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.parent_group_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.to_port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSecurityGroupCommonRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaSecurityGroupCommonRule`].
@@ -3573,26 +4408,19 @@ impl NovaSecurityGroupCommonRuleBuilder {
     }
 }
 /// The `NovaServer` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServer {
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -3600,161 +4428,136 @@ pub struct NovaServer {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaServerStatus>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<NovaServerFlavor>,
     /// Image the server was created from.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<NovaServerImage>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Metadata of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(
-        rename = "hostId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
     )]
     pub host_id: Option<String>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
-    #[serde(
-        rename = "OS-DCF:diskConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
     )]
     pub os_dcf_disk_config: Option<NovaServerOsDcfDiskConfig>,
     /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
-    #[serde(
-        rename = "OS-EXT-AZ:availability_zone",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-AZ:availability_zone",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_az_availability_zone: Option<String>,
     /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:host",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_srv_attr_host: Option<String>,
     /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
     /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:instance_name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:instance_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
-    #[serde(
-        rename = "OS-EXT-STS:power_state",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_power_state: Option<i64>,
     /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
     /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
-    #[serde(
-        rename = "OS-EXT-STS:task_state",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_task_state: Option<NovaServerOsExtStsTaskState>,
     /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
@@ -3762,185 +4565,171 @@ pub struct NovaServer {
     /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
-    #[serde(
-        rename = "OS-EXT-STS:vm_state",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_vm_state: Option<NovaServerOsExtStsVmState>,
     /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
-    #[serde(
-        rename = "OS-SRV-USG:launched_at",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")
     )]
     pub os_srv_usg_launched_at: Option<String>,
     /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
-    #[serde(
-        rename = "OS-SRV-USG:terminated_at",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-SRV-USG:terminated_at",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_srv_usg_terminated_at: Option<String>,
     /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
-    #[serde(
-        rename = "os-extended-volumes:volumes_attached",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-extended-volumes:volumes_attached",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<NovaServerVolume>>,
     /// Why the server is in the `ERROR` state, when it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<NovaServerFault>,
     /// Description of the server; microversion 2.19 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
     /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_status: Option<NovaServerHostStatus>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
     /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:reservation_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:reservation_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
     /// Launch order of the server among those created in one batch.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:launch_index`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:launch_index",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:launch_index",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
     /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:kernel_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:kernel_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
     /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:ramdisk_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:ramdisk_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
     /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:root_device_name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:root_device_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Tags of the server, as `key=value` strings.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Whether the server is locked; microversion 2.9 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(
-        rename = "accessIPv4",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(
-        rename = "accessIPv6",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv6: Option<String>,
     /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_drive: Option<String>,
     /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(
-        rename = "os:scheduler_hints",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")
     )]
     pub os_scheduler_hints: Option<NovaServerSchedulerHints>,
 }
@@ -4096,6 +4885,227 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServer {
             .required("accessIPv6", self.access_i_pv6.as_ref())
             .required("config_drive", self.config_drive.as_ref())
             .required("progress", self.progress.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServer {
+    const NAME: &'static str = "NovaServer";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "id",
+        "status",
+        "created",
+        "updated",
+        "flavor",
+        "image",
+        "tenant_id",
+        "key_name",
+        "user_id",
+        "metadata",
+        "hostId",
+        "addresses",
+        "security_groups",
+        "links",
+        "OS-DCF:diskConfig",
+        "OS-EXT-AZ:availability_zone",
+        "OS-EXT-SRV-ATTR:host",
+        "OS-EXT-SRV-ATTR:hypervisor_hostname",
+        "OS-EXT-SRV-ATTR:instance_name",
+        "OS-EXT-STS:power_state",
+        "OS-EXT-STS:task_state",
+        "OS-EXT-STS:vm_state",
+        "OS-SRV-USG:launched_at",
+        "OS-SRV-USG:terminated_at",
+        "os-extended-volumes:volumes_attached",
+        "fault",
+        "description",
+        "host_status",
+        "OS-EXT-SRV-ATTR:hostname",
+        "OS-EXT-SRV-ATTR:reservation_id",
+        "OS-EXT-SRV-ATTR:launch_index",
+        "OS-EXT-SRV-ATTR:kernel_id",
+        "OS-EXT-SRV-ATTR:ramdisk_id",
+        "OS-EXT-SRV-ATTR:root_device_name",
+        "OS-EXT-SRV-ATTR:user_data",
+        "tags",
+        "locked",
+        "accessIPv4",
+        "accessIPv6",
+        "config_drive",
+        "progress",
+        "os:scheduler_hints",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
+            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            13 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            14 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            15 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_az_availability_zone,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_host,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_hypervisor_hostname,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_instance_name,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_sts_power_state,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.os_ext_sts_task_state,
+                )
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.os_ext_sts_vm_state,
+                )
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_srv_usg_launched_at,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_srv_usg_terminated_at,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.os_extended_volumes_volumes_attached,
+                )
+            }
+            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.host_status),
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_hostname,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_reservation_id,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_launch_index,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_kernel_id,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_ramdisk_id,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_root_device_name,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_user_data,
+                )
+            }
+            36 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv4,
+                )
+            }
+            39 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv6,
+                )
+            }
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.config_drive,
+                )
+            }
+            41 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            42 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServer`].
@@ -4632,68 +5642,40 @@ impl NovaServerBuilder {
     }
 }
 /// The `NovaServerBlockDeviceMapping` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaServerBlockDeviceMapping {
     /// Source of the device: `volume`, `image`, `snapshot` or `blank` (an empty data volume).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<NovaServerBlockDeviceMappingSourceType>,
     /// Target of the device; only `volume` is supported (`local` is not).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_type: Option<NovaServerBlockDeviceMappingDestinationType>,
     /// File system of a local device, such as `swap` or `ext4`; not supported at present.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_format: Option<String>,
     /// Deprecated and ignored: ECS names the device itself.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
     /// Whether the volume is deleted with the server; `false` by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
     /// Boot order: `0` is the boot disk, `-1` a non-boot disk. When every source is a volume, one
     /// of them must be `0`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<String>,
     /// ID of the source: the volume, snapshot or image, after `source_type`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Size of the volume in GB; required when `source_type` is `image` or `blank` and
     /// `destination_type` is `volume`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Type of the volume, recommended when creating it from an image; the EVS disk types are
     /// listed in the EVS documentation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
 }
 impl NovaServerBlockDeviceMapping {
@@ -4708,6 +5690,74 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerBlockDeviceMa
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("source_type", self.source_type.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerBlockDeviceMapping {
+    const NAME: &'static str = "NovaServerBlockDeviceMapping";
+    const FIELDS: &'static [&'static str] = &[
+        "source_type",
+        "destination_type",
+        "guest_format",
+        "device_name",
+        "delete_on_termination",
+        "boot_index",
+        "uuid",
+        "volume_size",
+        "volume_type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.destination_type),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.guest_format,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_name,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uuid),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.volume_size,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.volume_type,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaServerBlockDeviceMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerBlockDeviceMapping`].
@@ -4849,42 +5899,51 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerFault` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerFault {
     /// Error code of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
     /// Time the fault occurred.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// Description of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Details of the fault.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<String>,
 }
 impl NovaServerFault {
     /// Starts a [`NovaServerFaultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NovaServerFaultBuilder {
         NovaServerFaultBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFault {
+    const NAME: &'static str = "NovaServerFault";
+    const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerFault {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerFault`].
@@ -4940,63 +5999,36 @@ impl NovaServerFaultBuilder {
     }
 }
 /// The `NovaServerFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerFlavor {
     /// ID of the flavor; not returned from microversion 2.47 on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Number of vCPUs of the flavor; microversion 2.47 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<i64>,
     /// Memory of the flavor, in MB; microversion 2.47 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<i64>,
     /// System disk size the flavor requires, in GB, 0 for no limit; microversion 2.47 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<i64>,
     /// Unused (microversion 2.47 or later).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ephemeral: Option<i64>,
     /// Unused; microversion 2.47 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swap: Option<i64>,
     /// Name of the flavor (microversion 2.47 or later).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub original_name: Option<String>,
     /// Extra specifications of the flavor as key-value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
 impl NovaServerFlavor {
@@ -5015,6 +6047,50 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerFlavor {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("links", self.links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFlavor {
+    const NAME: &'static str = "NovaServerFlavor";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "links",
+        "vcpus",
+        "ram",
+        "disk",
+        "ephemeral",
+        "swap",
+        "original_name",
+        "extra_specs",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ephemeral),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.original_name,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerFlavor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerFlavor`].
@@ -5150,22 +6226,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerImage` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerImage {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
 }
 impl NovaServerImage {
@@ -5184,6 +6257,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerImage {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref()).required("links", self.links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerImage {
+    const NAME: &'static str = "NovaServerImage";
+    const FIELDS: &'static [&'static str] = &["id", "links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerImage`].
@@ -5227,49 +6322,34 @@ impl NovaServerImageBuilder {
     }
 }
 /// The `NovaServerInterfaceDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerInterfaceDetail {
     /// Private IP addresses of the interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<NovaServerInterfaceFixedIp>>,
     /// MAC address of the interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_addr: Option<String>,
     /// ID of the network of the interface's port.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub net_id: Option<String>,
     /// ID of the interface's port.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// State of the interface's port.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_state: Option<String>,
 }
 impl NovaServerInterfaceDetail {
@@ -5292,6 +6372,39 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceDeta
             .required("net_id", self.net_id.as_ref())
             .required("port_id", self.port_id.as_ref())
             .required("port_state", self.port_state.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceDetail {
+    const NAME: &'static str = "NovaServerInterfaceDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "fixed_ips",
+        "mac_addr",
+        "net_id",
+        "port_id",
+        "port_state",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerInterfaceDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerInterfaceDetail`].
@@ -5371,26 +6484,19 @@ impl NovaServerInterfaceDetailBuilder {
     }
 }
 /// The `NovaServerInterfaceFixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerInterfaceFixedIp {
     /// Private IP address of the interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// ID of the subnet of that address.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
 }
 impl NovaServerInterfaceFixedIp {
@@ -5406,6 +6512,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceFixe
     ) {
         at.required("ip_address", self.ip_address.as_ref())
             .required("subnet_id", self.subnet_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceFixedIp {
+    const NAME: &'static str = "NovaServerInterfaceFixedIp";
+    const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerInterfaceFixedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerInterfaceFixedIp`].
@@ -5441,30 +6571,18 @@ impl NovaServerInterfaceFixedIpBuilder {
     }
 }
 /// The `NovaServerNetwork` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaServerNetwork {
     /// ID of an existing port; required when `uuid` is absent, and it wins over the other two
     /// fields.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// ID of the network; required when `port` is absent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// IP address to use in the network; needs `uuid`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
 }
 impl NovaServerNetwork {
@@ -5474,6 +6592,31 @@ impl NovaServerNetwork {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerNetwork {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerNetwork {
+    const NAME: &'static str = "NovaServerNetwork";
+    const FIELDS: &'static [&'static str] = &["port", "uuid", "fixed_ip"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uuid),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fixed_ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NovaServerNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NovaServerNetwork`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5598,15 +6741,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerSchedulerHints {
     /// Where the server was created: `shared` or `dedicated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<Vec<NovaServerSchedulerHintsTenancy>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<Vec<String>>,
 }
 impl NovaServerSchedulerHints {
@@ -5621,6 +6765,33 @@ impl NovaServerSchedulerHints {
     /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
     pub fn dedicated_host_id(&self) -> &[String] {
         self.dedicated_host_id.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSchedulerHints {
+    const NAME: &'static str = "NovaServerSchedulerHints";
+    const FIELDS: &'static [&'static str] = &["tenancy", "dedicated_host_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenancy),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerSchedulerHints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerSchedulerHints`].
@@ -5689,15 +6860,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NovaServerSecurityGroup {
     /// Name or ID of the security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NovaServerSecurityGroup {
@@ -5707,6 +6874,27 @@ impl NovaServerSecurityGroup {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerSecurityGroup {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSecurityGroup {
+    const NAME: &'static str = "NovaServerSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NovaServerSecurityGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5768,24 +6956,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaServerVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaServerVolume {
     /// ID of the disk.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server (`false` by default); microversion 2.3 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
 }
 impl NovaServerVolume {
@@ -5800,6 +6981,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerVolume {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerVolume {
+    const NAME: &'static str = "NovaServerVolume";
+    const FIELDS: &'static [&'static str] = &["id", "delete_on_termination"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaServerVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaServerVolume`].
@@ -5835,17 +7043,39 @@ impl NovaServerVolumeBuilder {
     }
 }
 /// The `NovaShowFlavorExtraSpecsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowFlavorExtraSpecsResponse {
     /// Extra specifications of the flavor as key-value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
 impl NovaShowFlavorExtraSpecsResponse {
     /// Starts a [`NovaShowFlavorExtraSpecsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NovaShowFlavorExtraSpecsResponseBuilder {
         NovaShowFlavorExtraSpecsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowFlavorExtraSpecsResponse {
+    const NAME: &'static str = "NovaShowFlavorExtraSpecsResponse";
+    const FIELDS: &'static [&'static str] = &["extra_specs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaShowFlavorExtraSpecsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaShowFlavorExtraSpecsResponse`].
@@ -5877,11 +7107,12 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
     }
 }
 /// The `NovaShowKeypairResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowKeypairResponse {
     /// The key pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keypair: Option<NovaKeypairDetail>,
 }
 impl NovaShowKeypairResponse {
@@ -5896,6 +7127,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowKeypairResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("keypair", self.keypair.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowKeypairResponse {
+    const NAME: &'static str = "NovaShowKeypairResponse";
+    const FIELDS: &'static [&'static str] = &["keypair"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaShowKeypairResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaShowKeypairResponse`].
@@ -5921,16 +7173,16 @@ impl NovaShowKeypairResponseBuilder {
     }
 }
 /// The `NovaShowServerInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowServerInterfaceResponse {
     /// The network interface.
     ///
     /// JSON name: `interfaceAttachment`.
-    #[serde(
-        rename = "interfaceAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachment", skip_serializing_if = "Option::is_none")
     )]
     pub interface_attachment: Option<NovaServerInterfaceDetail>,
 }
@@ -5947,6 +7199,32 @@ for NovaShowServerInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerInterfaceResponse {
+    const NAME: &'static str = "NovaShowServerInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interface_attachment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaShowServerInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaShowServerInterfaceResponse`].
@@ -5978,11 +7256,12 @@ impl NovaShowServerInterfaceResponseBuilder {
     }
 }
 /// The `NovaShowServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowServerResponse {
     /// Details of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<NovaServer>,
 }
 impl NovaShowServerResponse {
@@ -5997,6 +7276,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowServerResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server", self.server.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerResponse {
+    const NAME: &'static str = "NovaShowServerResponse";
+    const FIELDS: &'static [&'static str] = &["server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaShowServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaShowServerResponse`].
@@ -6022,11 +7322,12 @@ impl NovaShowServerResponseBuilder {
     }
 }
 /// The `NovaShowVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaShowVersionResponse {
     /// The API version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<NovaVersionDetail>,
 }
 impl NovaShowVersionResponse {
@@ -6041,6 +7342,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowVersionResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("version", self.version.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowVersionResponse {
+    const NAME: &'static str = "NovaShowVersionResponse";
+    const FIELDS: &'static [&'static str] = &["version"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaShowVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaShowVersionResponse`].
@@ -6066,42 +7388,27 @@ impl NovaShowVersionResponseBuilder {
     }
 }
 /// The `NovaSimpleKeypair` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSimpleKeypair {
     /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fingerprint: Option<String>,
     /// Name of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Public key of the key pair.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_key: Option<String>,
     /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaSimpleKeypair {
@@ -6118,6 +7425,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleKeypair {
         at.required("fingerprint", self.fingerprint.as_ref())
             .required("name", self.name.as_ref())
             .required("public_key", self.public_key.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleKeypair {
+    const NAME: &'static str = "NovaSimpleKeypair";
+    const FIELDS: &'static [&'static str] = &[
+        "fingerprint",
+        "name",
+        "public_key",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fingerprint,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSimpleKeypair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaSimpleKeypair`].
@@ -6173,31 +7516,24 @@ impl NovaSimpleKeypairBuilder {
     }
 }
 /// The `NovaSimpleServer` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaSimpleServer {
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
 }
 impl NovaSimpleServer {
@@ -6218,6 +7554,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleServer {
         at.required("name", self.name.as_ref())
             .required("id", self.id.as_ref())
             .required("links", self.links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleServer {
+    const NAME: &'static str = "NovaSimpleServer";
+    const FIELDS: &'static [&'static str] = &["name", "id", "links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaSimpleServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaSimpleServer`].
@@ -6271,56 +7630,41 @@ impl NovaSimpleServerBuilder {
     }
 }
 /// The `NovaVersion` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersion {
     /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_version: Option<String>,
     /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
     /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaVersionStatus>,
     /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
     /// 2.1.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
 }
 impl NovaVersion {
@@ -6344,6 +7688,44 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersion {
             .required("status", self.status.as_ref())
             .required("version", self.version.as_ref())
             .required("updated", self.updated.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersion {
+    const NAME: &'static str = "NovaVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "links",
+        "min_version",
+        "status",
+        "version",
+        "updated",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.min_version,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaVersion`].
@@ -6427,61 +7809,49 @@ impl NovaVersionBuilder {
     }
 }
 /// The `NovaVersionDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersionDetail {
     /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<NovaLink>>,
     /// Media types the API version accepts.
     ///
     /// **Required.** JSON name: `media-types`.
-    #[serde(rename = "media-types", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "media-types", skip_serializing_if = "Option::is_none")
+    )]
     pub media_types: Option<Vec<NovaVersionMediaType>>,
     /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_version: Option<String>,
     /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
     /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NovaVersionDetailStatus>,
     /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
     /// 2.1.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
 }
 impl NovaVersionDetail {
@@ -6510,6 +7880,46 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionDetail {
             .required("status", self.status.as_ref())
             .required("updated", self.updated.as_ref())
             .required("version", self.version.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionDetail {
+    const NAME: &'static str = "NovaVersionDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "links",
+        "media-types",
+        "min_version",
+        "status",
+        "updated",
+        "version",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.media_types),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.min_version,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaVersionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaVersionDetail`].
@@ -6625,26 +8035,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NovaVersionMediaType` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NovaVersionMediaType {
     /// Base media type, such as `application/json`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub base: Option<String>,
     /// Media type.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl NovaVersionMediaType {
@@ -6659,6 +8062,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionMediaType {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("base", self.base.as_ref()).required("type", self.r#type.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionMediaType {
+    const NAME: &'static str = "NovaVersionMediaType";
+    const FIELDS: &'static [&'static str] = &["base", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.base),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NovaVersionMediaType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NovaVersionMediaType`].

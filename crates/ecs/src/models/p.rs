@@ -2,26 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `PageLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageLink {
     /// URL the link points to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link, such as `next`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl PageLink {
@@ -36,6 +29,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PageLink {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PageLink {
+    const NAME: &'static str = "PageLink";
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PageLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PageLink`].
@@ -71,16 +86,12 @@ impl PageLinkBuilder {
     }
 }
 /// The `PostPaidServer` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServer {
     /// Time at which the server is deleted automatically, in UTC and the ISO 8601 form
     /// `2020-01-19T03:30:52Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_terminate_time: Option<String>,
     /// Initial password of the administrator account (root on Linux, Administrator on Windows) for
     /// logging in by password: 8 to 26 characters with at least three of upper-case letters,
@@ -89,176 +100,120 @@ pub struct PostPaidServer {
     /// possible.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `adminPass`.
-    #[serde(
-        rename = "adminPass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "adminPass", skip_serializing_if = "Option::is_none")]
     pub admin_pass: Option<String>,
     /// Name of the availability zone to create the servers in; `nova_list_availability_zones`
     /// returns the zones.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// Whether servers created in one call may be spread over several availability zones at random
     /// (`true`) or stay in one (`false`); only used when `availability_zone` is empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_create_in_multi_az: Option<bool>,
     /// Number of servers to create: 1 when absent, at most 100 while the quota allows.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Data disks to create with each server, one entry per disk; a new server can have at most 23
     /// data disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_volumes: Option<Vec<PostPaidServerDataVolume>>,
     /// Extended settings of this resource, such as its billing options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PostPaidServerExtendParam>,
     /// ID of the flavor of the new servers; `list_flavors` with `availability_zone` lists those
     /// offered in the zone.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// ID (a UUID) of the image to install; the IMS image list returns image IDs.
     ///
     /// **Required.** JSON name: `imageRef`.
-    #[serde(
-        rename = "imageRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageRef", skip_serializing_if = "Option::is_none")]
     pub image_ref: Option<String>,
     /// When several servers are created (`count` above 1), whether they may share the same name
     /// (`true`, the default) or not (`false`).
     ///
     /// JSON name: `isAutoRename`.
-    #[serde(
-        rename = "isAutoRename",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isAutoRename", skip_serializing_if = "Option::is_none")]
     pub is_auto_rename: Option<bool>,
     /// Name of the SSH key pair to log in with; key pairs are created with `nova_create_keypair`
     /// (or the DEW key pair API).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// Custom key-value pairs, at most 10: keys of 1 to 255 letters, digits, `-`, `_`, `:` and `.`;
     /// values of at most 255 characters. Some keys are reserved, such as `op_svc_userid` (the user
     /// ID, needed for yearly/monthly servers that log in by key pair) and `agency_name` (the IAM
     /// agency of the server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the servers: 1 to 64 Chinese characters, letters, digits, `_`, `-` and `.`. When
     /// several servers are created, ECS appends a suffix such as `-0001`, so the name may then be
     /// at most 59 characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Network interfaces of the new servers; their subnets must be in the VPC `vpcid`. A server
     /// has at most 12 interfaces, and fewer for some flavors.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<PostPaidServerNic>>,
     /// Placement of the servers: server group, dedicated host.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(
-        rename = "os:scheduler_hints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")]
     pub os_scheduler_hints: Option<PostPaidServerSchedulerHints>,
     /// Elastic IP address of the new server: an existing one (`id`) or one to create (`eip`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip: Option<PostPaidServerPublicip>,
     /// Settings of the system disk.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_volume: Option<PostPaidServerRootVolume>,
     /// Security groups of the servers; the `default` group when empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<PostPaidServerSecurityGroup>>,
     /// Tags of the new server, at most 10. This field does the same as `tags` with wider key and
     /// value ranges and is the recommended one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_tags: Option<Vec<PostPaidServerTag>>,
     /// Tags of the servers as `key.value` strings: keys of at most 36 and values of at most 43
     /// letters, digits, `_`, `-` and Chinese characters. Use `server_tags` instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// User data injected into the server, encoded in Base64: text, a text file or a gzip file.
     /// Cloud-Init (Linux) or Cloudbase-Init (Windows) runs it at boot; it may hold credentials, so
     /// the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// ID (a UUID) of the virtual private cloud the new servers belong to; the VPC API's `ListVpcs`
     /// returns VPC IDs.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpcid: Option<String>,
     /// Description of the servers, empty by default: at most 85 characters, without `<` and `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_options: Option<CpuOptions>,
     /// Security settings of the server, such as secure boot and vTPM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_options: Option<SecurityOptions>,
     /// Serial console login settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_console_options: Option<SerialConsoleOptions>,
     /// Metadata service (IMDS) settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_options: Option<UpdateServerMetadataOptionsRequestBody>,
     /// Confidential computing (enclave) settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enclave_options: Option<EnclaveOptions>,
 }
 impl PostPaidServer {
@@ -321,6 +276,128 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServer {
             .required("vpcid", self.vpcid.as_ref())
             .optional("security_options", self.security_options.as_ref())
             .optional("enclave_options", self.enclave_options.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServer {
+    const NAME: &'static str = "PostPaidServer";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_terminate_time",
+        "adminPass",
+        "availability_zone",
+        "batch_create_in_multi_az",
+        "count",
+        "data_volumes",
+        "extendparam",
+        "flavorRef",
+        "imageRef",
+        "isAutoRename",
+        "key_name",
+        "metadata",
+        "name",
+        "nics",
+        "os:scheduler_hints",
+        "publicip",
+        "root_volume",
+        "security_groups",
+        "server_tags",
+        "tags",
+        "user_data",
+        "vpcid",
+        "description",
+        "cpu_options",
+        "security_options",
+        "serial_console_options",
+        "metadata_options",
+        "enclave_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_terminate_time,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.batch_create_in_multi_az,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data_volumes),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_rename,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
+            14 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+            }
+            15 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
+            16 => huaweicloud_sdk_core::__codegen::field(map, &mut self.root_volume),
+            17 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_tags),
+            19 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data)
+            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpcid),
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            23 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
+            25 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.serial_console_options,
+                )
+            }
+            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata_options),
+            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServer`].
@@ -689,7 +766,7 @@ impl PostPaidServerBuilder {
     }
 }
 /// The `PostPaidServerDataVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerDataVolume {
     /// Disk type; it must be one the region offers: `SATA` (common I/O), `SAS` (high I/O), `SSD`
@@ -698,91 +775,54 @@ pub struct PostPaidServerDataVolume {
     /// (general-purpose SSD V2) or `ESSD2` (extreme SSD V2).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumetype: Option<PostPaidServerDataVolumeVolumetype>,
     /// Size of the data disk in GB, 10 to 32768.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Provisioned IOPS of the disk. Required for `GPSSD2` and `ESSD2` disks and not allowed for
     /// other types; pay-per-use only. The EVS disk type documentation gives the allowed range.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Provisioned throughput of the disk in MiB/s. Required for `GPSSD2` disks and not allowed for
     /// other types; pay-per-use only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i64>,
     /// Deprecated, use `multiattach`: whether the disk is shared (`true`) or a normal disk
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shareable: Option<bool>,
     /// Whether the new disk is a shared disk (`true`) or a normal disk (`false`, the default). If
     /// `shareable` is also set, both must have the same value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiattach: Option<bool>,
     /// Device type of the disk: `true` is SCSI, which lets the operating system reach the storage
     /// directly and supports SCSI reservation commands; `false` (the default) is VBD (virtual block
     /// device), which supports only simple SCSI read and write commands.
     ///
     /// JSON name: `hw:passthrough`.
-    #[serde(
-        rename = "hw:passthrough",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:passthrough", skip_serializing_if = "Option::is_none")]
     pub hw_passthrough: Option<bool>,
     /// Extended settings of the data disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PostPaidServerDataVolumeExtendParam>,
     /// Storage type of the disk's storage pool; `DSS` (dedicated storage) is the one value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<PostPaidServerDataVolumeClusterType>,
     /// ID of the dedicated storage pool the disk is created in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Encryption settings of the disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PostPaidServerDataVolumeMetadata>,
     /// ID (a UUID) of a data disk image to create the disk from; required when creating the disk
     /// from such an image, and `metadata` cannot be used then.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_image_id: Option<String>,
     /// Whether the disk is released with the server (`true`) or kept (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl PostPaidServerDataVolume {
@@ -798,6 +838,79 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerDataVolum
     ) {
         at.required("volumetype", self.volumetype.as_ref())
             .required("size", self.size.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolume {
+    const NAME: &'static str = "PostPaidServerDataVolume";
+    const FIELDS: &'static [&'static str] = &[
+        "volumetype",
+        "size",
+        "iops",
+        "throughput",
+        "shareable",
+        "multiattach",
+        "hw:passthrough",
+        "extendparam",
+        "cluster_type",
+        "cluster_id",
+        "metadata",
+        "data_image_id",
+        "delete_on_termination",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.multiattach,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_passthrough,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
+            }
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_image_id,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerDataVolume`].
@@ -976,46 +1089,76 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerDataVolumeExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerDataVolumeExtendParam {
     /// Deprecated: resource specification code of the disk product, such as SATA, SAS or SSD.
     ///
     /// JSON name: `resourceSpecCode`.
-    #[serde(
-        rename = "resourceSpecCode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceSpecCode", skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
     /// Deprecated: resource type of the disk product.
     ///
     /// JSON name: `resourceType`.
-    #[serde(
-        rename = "resourceType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// When a full-server image that carries data disks is used, the ID of the snapshot (or of the
     /// original data disk) behind one of those disks. ECS restores that disk's data from it; set it
     /// to choose the type of the restored disk, which otherwise gets the default type.
     ///
     /// JSON name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
 impl PostPaidServerDataVolumeExtendParam {
     /// Starts a [`PostPaidServerDataVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerDataVolumeExtendParamBuilder {
         PostPaidServerDataVolumeExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for PostPaidServerDataVolumeExtendParam {
+    const NAME: &'static str = "PostPaidServerDataVolumeExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "resourceSpecCode",
+        "resourceType",
+        "snapshotId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.snapshot_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolumeExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerDataVolumeExtendParam`].
@@ -1061,36 +1204,60 @@ impl PostPaidServerDataVolumeExtendParamBuilder {
     }
 }
 /// The `PostPaidServerDataVolumeMetadata` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerDataVolumeMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
 }
 impl PostPaidServerDataVolumeMetadata {
     /// Starts a [`PostPaidServerDataVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerDataVolumeMetadataBuilder {
         PostPaidServerDataVolumeMetadataBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolumeMetadata {
+    const NAME: &'static str = "PostPaidServerDataVolumeMetadata";
+    const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerDataVolumeMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerDataVolumeMetadata`].
@@ -1154,26 +1321,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerEip` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerEip {
     /// Type of the elastic IP address to create, as the EIP API's `publicip.type` field takes it
     /// (for example `5_bgp`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iptype: Option<String>,
     /// Bandwidth of the new elastic IP.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<PostPaidServerEipBandwidth>,
     /// Extended settings of this resource, such as its billing options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PostPaidServerEipExtendParam>,
 }
 impl PostPaidServerEip {
@@ -1189,6 +1352,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
     ) {
         at.required("iptype", self.iptype.as_ref())
             .required("bandwidth", self.bandwidth.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEip {
+    const NAME: &'static str = "PostPaidServerEip";
+    const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iptype),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerEip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerEip`].
@@ -1240,38 +1428,26 @@ impl PostPaidServerEipBuilder {
     }
 }
 /// The `PostPaidServerEipBandwidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerEipBandwidth {
     /// Bandwidth in Mbit/s, 1 to 2000; the step is 1 up to 300, 50 up to 1000 and 500 above.
     /// Required for `PER` bandwidth; for `WHOLE` it is required unless `id` is set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Bandwidth sharing type: `PER` (dedicated to this IP) or `WHOLE` (shared bandwidth).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharetype: Option<PostPaidServerEipBandwidthSharetype>,
     /// How the bandwidth is billed: absent or empty bills by bandwidth, `traffic` by traffic; any
     /// other value makes the server creation fail. Ignored when `sharetype` is `WHOLE` and `id` is
     /// set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargemode: Option<String>,
     /// ID of an existing shared bandwidth (`WHOLE`) to add the new elastic IP to; required when
     /// creating a `WHOLE` elastic IP this way.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PostPaidServerEipBandwidth {
@@ -1286,6 +1462,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwi
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("sharetype", self.sharetype.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipBandwidth {
+    const NAME: &'static str = "PostPaidServerEipBandwidth";
+    const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sharetype),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.chargemode)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerEipBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerEipBandwidth`].
@@ -1358,20 +1562,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerEipExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerEipExtendParam {
     /// Billing of the elastic IP: `prePaid` (yearly/monthly) or `postPaid` (pay-per-use). With
     /// shared bandwidth given by `id`, only pay-per-use is possible.
     ///
     /// JSON name: `chargingMode`.
-    #[serde(rename = "chargingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargingMode", skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<PostPaidServerEipExtendParamChargingMode>,
 }
 impl PostPaidServerEipExtendParam {
     /// Starts a [`PostPaidServerEipExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerEipExtendParamBuilder {
         PostPaidServerEipExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipExtendParam {
+    const NAME: &'static str = "PostPaidServerEipExtendParam";
+    const FIELDS: &'static [&'static str] = &["chargingMode"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerEipExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerEipExtendParam`].
@@ -1415,113 +1642,156 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerExtendParam {
     /// Billing mode; `0` is pay-per-use, the only value here.
     ///
     /// JSON name: `chargingMode`.
-    #[serde(
-        rename = "chargingMode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "chargingMode", skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<i64>,
     /// ID of the region the server is created in, as listed on the Huawei Cloud regions and
     /// endpoints page.
     ///
     /// JSON name: `regionID`.
-    #[serde(
-        rename = "regionID",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Whether automatic recovery of the server is turned on (`true`) or not (`false`); a value
     /// that is not a boolean counts as `false`. Not available for spot servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_auto_recovery: Option<bool>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Set to `spot` to create spot servers.
     ///
     /// JSON name: `marketType`.
-    #[serde(
-        rename = "marketType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "marketType", skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
     /// Highest price per hour the caller is willing to pay for a spot server; only used for spot
     /// servers. When absent or empty, the pay-per-use price is the bid.
     ///
     /// JSON name: `spotPrice`.
-    #[serde(
-        rename = "spotPrice",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "spotPrice", skip_serializing_if = "Option::is_none")]
     pub spot_price: Option<String>,
     /// Whether disks are created before the server: `true` or `false`.
     ///
     /// JSON name: `diskPrior`.
-    #[serde(
-        rename = "diskPrior",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "diskPrior", skip_serializing_if = "Option::is_none")]
     pub disk_prior: Option<String>,
     /// Predefined duration, in hours, of the spot server; only used when `interruption_policy` is
     /// `immediate`. It must be greater than 0; the maximum is the flavor extra spec
     /// `cond:spot_block:operation:longest_duration_hours`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_duration_hours: Option<i64>,
     /// Interruption policy of the spot server; only `immediate` (released at once) is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_policy: Option<PostPaidServerExtendParamInterruptionPolicy>,
     /// Number of predefined spot durations bought; only used when `spot_duration_hours` is greater
     /// than 0. It must be 1 when `spot_duration_hours` is below 6 and at least 1 when it is 6; the
     /// maximum is the flavor extra spec `cond:spot_block:operation:longest_duration_count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_duration_count: Option<i64>,
     /// Cloud Backup and Recovery settings of the server: the ID of the backup policy and the ID of
     /// the backup vault.
     ///
     /// JSON name: `CB_CSBS_BACKUP`.
-    #[serde(
-        rename = "CB_CSBS_BACKUP",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CB_CSBS_BACKUP", skip_serializing_if = "Option::is_none")]
     pub cb_csbs_backup: Option<String>,
 }
 impl PostPaidServerExtendParam {
     /// Starts a [`PostPaidServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerExtendParamBuilder {
         PostPaidServerExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerExtendParam {
+    const NAME: &'static str = "PostPaidServerExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "chargingMode",
+        "regionID",
+        "support_auto_recovery",
+        "enterprise_project_id",
+        "marketType",
+        "spotPrice",
+        "diskPrior",
+        "spot_duration_hours",
+        "interruption_policy",
+        "spot_duration_count",
+        "CB_CSBS_BACKUP",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_auto_recovery,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.market_type,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk_prior)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.spot_duration_hours,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interruption_policy,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.spot_duration_count,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cb_csbs_backup,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerExtendParam`].
@@ -1662,21 +1932,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerIpv6Bandwidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerIpv6Bandwidth {
     /// ID of the shared bandwidth the IPv6 address is added to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PostPaidServerIpv6Bandwidth {
     /// Starts a [`PostPaidServerIpv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerIpv6BandwidthBuilder {
         PostPaidServerIpv6BandwidthBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerIpv6Bandwidth {
+    const NAME: &'static str = "PostPaidServerIpv6Bandwidth";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerIpv6Bandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerIpv6Bandwidth`].
@@ -1702,56 +1991,36 @@ impl PostPaidServerIpv6BandwidthBuilder {
     }
 }
 /// The `PostPaidServerNic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerNic {
     /// ID (a UUID) of the subnet, in the VPC `vpcid`, for the interface; the VPC API's
     /// `ListSubnets` returns them.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// ID (a UUID) of an existing network interface (port) to attach, as the VPC port list returns
     /// it. Either `port_id` or `subnet_id` is needed, and `port_id` wins when both are set. The
     /// port must be DOWN and in the VPC `vpcid`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// IPv4 address of the interface; it must be unused and inside the subnet. When absent or
     /// empty, an unused address of the subnet is assigned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Whether the network interface gets an IPv6 address (`true`) or not.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Shared bandwidth that the interface's IPv6 address is added to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_bandwidth: Option<PostPaidServerIpv6Bandwidth>,
     /// IP address and MAC address pairs allowed on the interface. `0.0.0.0/0` is not accepted;
     /// `1.1.1.1/0` turns the source and destination check off. A large CIDR (mask shorter than 24
     /// bits) is best given its own security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<CreateServerNicAllowedAddressPairs>>,
     /// Whether vRoCE is enabled on the network interface; only for secondary interfaces, not the
     /// primary one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub efi_enable: Option<bool>,
 }
 impl PostPaidServerNic {
@@ -1761,6 +2030,57 @@ impl PostPaidServerNic {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerNic {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerNic {
+    const NAME: &'static str = "PostPaidServerNic";
+    const FIELDS: &'static [&'static str] = &[
+        "subnet_id",
+        "port_id",
+        "ip_address",
+        "ipv6_enable",
+        "ipv6_bandwidth",
+        "allowed_address_pairs",
+        "efi_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`PostPaidServerNic`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1866,25 +2186,17 @@ impl PostPaidServerNicBuilder {
     }
 }
 /// The `PostPaidServerPublicip` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerPublicip {
     /// ID (a UUID) of an existing elastic IP to bind; its status must be DOWN.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Settings of a new elastic IP to create and bind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip: Option<PostPaidServerEip>,
     /// Whether the elastic IP is released with the server (`true`) or kept (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl PostPaidServerPublicip {
@@ -1899,6 +2211,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("eip", self.eip.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerPublicip {
+    const NAME: &'static str = "PostPaidServerPublicip";
+    const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.eip),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerPublicip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerPublicip`].
@@ -1944,7 +2286,7 @@ impl PostPaidServerPublicipBuilder {
     }
 }
 /// The `PostPaidServerRootVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerRootVolume {
     /// Disk type; it must be one the region offers: `SATA` (common I/O), `SAS` (high I/O), `SSD`
@@ -1953,58 +2295,37 @@ pub struct PostPaidServerRootVolume {
     /// (general-purpose SSD V2) or `ESSD2` (extreme SSD V2).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumetype: Option<PostPaidServerRootVolumeVolumetype>,
     /// Size of the system disk in GB, 1 to 1024, not below the image's minimum (`min_disk`); absent
     /// or 0 uses that minimum.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Provisioned IOPS of the disk. Required for `GPSSD2` and `ESSD2` disks and not allowed for
     /// other types; pay-per-use only. The EVS disk type documentation gives the allowed range.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Provisioned throughput of the disk in MiB/s. Required for `GPSSD2` disks and not allowed for
     /// other types; pay-per-use only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i64>,
     /// Whether the system disk is a SCSI volume (`true`); matters for SDI flavors. A value that is
     /// not a boolean counts as `false`.
     ///
     /// JSON name: `hw:passthrough`.
-    #[serde(
-        rename = "hw:passthrough",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:passthrough", skip_serializing_if = "Option::is_none")]
     pub hw_passthrough: Option<bool>,
     /// Storage type of the disk's storage pool; `DSS` (dedicated storage) is the one value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<PostPaidServerRootVolumeClusterType>,
     /// ID of the dedicated storage pool the disk is created in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Extended settings of the system disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PostPaidServerRootVolumeExtendParam>,
     /// Encryption settings of the disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PostPaidServerRootVolumeMetadata>,
 }
 impl PostPaidServerRootVolume {
@@ -2019,6 +2340,56 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerRootVolum
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("volumetype", self.volumetype.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolume {
+    const NAME: &'static str = "PostPaidServerRootVolume";
+    const FIELDS: &'static [&'static str] = &[
+        "volumetype",
+        "size",
+        "iops",
+        "throughput",
+        "hw:passthrough",
+        "cluster_type",
+        "cluster_id",
+        "extendparam",
+        "metadata",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_passthrough,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerRootVolume`].
@@ -2157,46 +2528,76 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerRootVolumeExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerRootVolumeExtendParam {
     /// Deprecated: resource specification code of the disk product, such as SATA, SAS or SSD.
     ///
     /// JSON name: `resourceSpecCode`.
-    #[serde(
-        rename = "resourceSpecCode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceSpecCode", skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
     /// Deprecated: resource type of the disk product.
     ///
     /// JSON name: `resourceType`.
-    #[serde(
-        rename = "resourceType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// When a full-server image that carries data disks is used, the ID of the snapshot (or of the
     /// original data disk) behind one of those disks. ECS restores that disk's data from it; set it
     /// to choose the type of the restored disk, which otherwise gets the default type.
     ///
     /// JSON name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
 impl PostPaidServerRootVolumeExtendParam {
     /// Starts a [`PostPaidServerRootVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerRootVolumeExtendParamBuilder {
         PostPaidServerRootVolumeExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for PostPaidServerRootVolumeExtendParam {
+    const NAME: &'static str = "PostPaidServerRootVolumeExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "resourceSpecCode",
+        "resourceType",
+        "snapshotId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.snapshot_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolumeExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerRootVolumeExtendParam`].
@@ -2242,36 +2643,60 @@ impl PostPaidServerRootVolumeExtendParamBuilder {
     }
 }
 /// The `PostPaidServerRootVolumeMetadata` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerRootVolumeMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
 }
 impl PostPaidServerRootVolumeMetadata {
     /// Starts a [`PostPaidServerRootVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerRootVolumeMetadataBuilder {
         PostPaidServerRootVolumeMetadataBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolumeMetadata {
+    const NAME: &'static str = "PostPaidServerRootVolumeMetadata";
+    const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerRootVolumeMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerRootVolumeMetadata`].
@@ -2335,35 +2760,53 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PostPaidServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerSchedulerHints {
     /// ID (a UUID) of the server group to place the servers in; `list_server_groups` returns them.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// ID of the dedicated host; only used with `tenancy` `dedicated`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host_id: Option<String>,
     /// Where the servers are created: `shared` (the shared pool) or `dedicated` (a dedicated host).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<String>,
 }
 impl PostPaidServerSchedulerHints {
     /// Starts a [`PostPaidServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerSchedulerHintsBuilder {
         PostPaidServerSchedulerHintsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSchedulerHints {
+    const NAME: &'static str = "PostPaidServerSchedulerHints";
+    const FIELDS: &'static [&'static str] = &["group", "dedicated_host_id", "tenancy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerSchedulerHints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerSchedulerHints`].
@@ -2409,21 +2852,40 @@ impl PostPaidServerSchedulerHintsBuilder {
     }
 }
 /// The `PostPaidServerSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerSecurityGroup {
     /// ID (a UUID) of an existing security group; it applies to the servers' network interfaces.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PostPaidServerSecurityGroup {
     /// Starts a [`PostPaidServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PostPaidServerSecurityGroupBuilder {
         PostPaidServerSecurityGroupBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSecurityGroup {
+    const NAME: &'static str = "PostPaidServerSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerSecurityGroup`].
@@ -2449,28 +2911,20 @@ impl PostPaidServerSecurityGroupBuilder {
     }
 }
 /// The `PostPaidServerTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PostPaidServerTag {
     /// Tag key: 1 to 36 Unicode characters, unique per server, without control characters (ASCII 0
     /// to 31) and `=`, `*`, `<`, `>`, `\`, `,`, `|`, `/`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 43 Unicode characters, possibly empty, without control characters (ASCII
     /// 0 to 31) and `=`, `*`, `<`, `>`, `\`, `,`, `|`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl PostPaidServerTag {
@@ -2485,6 +2939,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerTag {
+    const NAME: &'static str = "PostPaidServerTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PostPaidServerTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PostPaidServerTag`].
@@ -2520,59 +2998,37 @@ impl PostPaidServerTagBuilder {
     }
 }
 /// The `PrePaidServer` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServer {
     /// Time at which the server is deleted automatically, in UTC and the ISO 8601 form
     /// `2020-01-19T03:30:52Z`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_terminate_time: Option<String>,
     /// ID (a UUID) of the image to install; the IMS image list returns image IDs.
     ///
     /// **Required.** JSON name: `imageRef`.
-    #[serde(
-        rename = "imageRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageRef", skip_serializing_if = "Option::is_none")]
     pub image_ref: Option<String>,
     /// ID of the flavor of the new servers; `list_flavors` with `availability_zone` lists those
     /// offered in the zone.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// Name of the servers: 1 to 64 Chinese characters, letters, digits, `_`, `-` and `.`. When
     /// several servers are created, ECS appends a suffix such as `-0001`, so the name may then be
     /// at most 59 characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// User data injected into the server, encoded in Base64: text, a text file or a gzip file.
     /// Cloud-Init (Linux) or Cloudbase-Init (Windows) runs it at boot; it may hold credentials, so
     /// the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Initial password of the administrator account (root on Linux, Administrator on Windows) for
     /// logging in by password: 8 to 26 characters with at least three of upper-case letters,
@@ -2581,133 +3037,95 @@ pub struct PrePaidServer {
     /// possible.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `adminPass`.
-    #[serde(
-        rename = "adminPass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "adminPass", skip_serializing_if = "Option::is_none")]
     pub admin_pass: Option<String>,
     /// Name of the SSH key pair to log in with; key pairs are created with `nova_create_keypair`
     /// (or the DEW key pair API).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// ID (a UUID) of the virtual private cloud the new server belongs to; the VPC API's `ListVpcs`
     /// returns VPC IDs.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpcid: Option<String>,
     /// Network interfaces of the new servers; their subnets must be in the VPC `vpcid`. A server
     /// has at most 12 interfaces, and fewer for some flavors.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<PrePaidServerNic>>,
     /// Elastic IP address of the new server: an existing one (`id`) or one to create (`eip`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip: Option<PrePaidServerPublicip>,
     /// Number of servers to create: 1 when absent, at most 100 while the quota allows.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// When several servers are created (`count` above 1), whether they may share the same name
     /// (`true`, the default) or not (`false`).
     ///
     /// JSON name: `isAutoRename`.
-    #[serde(
-        rename = "isAutoRename",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isAutoRename", skip_serializing_if = "Option::is_none")]
     pub is_auto_rename: Option<bool>,
     /// Settings of the system disk.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_volume: Option<PrePaidServerRootVolume>,
     /// Data disks to create with each server, one entry per disk; a new server can have at most 23
     /// data disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_volumes: Option<Vec<PrePaidServerDataVolume>>,
     /// Security groups of the servers; the `default` group when empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<PrePaidServerSecurityGroup>>,
     /// Name of the availability zone to create the servers in; `nova_list_availability_zones`
     /// returns the zones.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// Whether servers created in one call may be spread over several availability zones at random
     /// (`true`) or stay in one (`false`); only used when `availability_zone` is empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_create_in_multi_az: Option<bool>,
     /// Extended settings of this resource, such as its billing options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PrePaidServerExtendParam>,
     /// Custom key-value pairs, at most 10: keys of 1 to 255 letters, digits, `-`, `_`, `:` and `.`;
     /// values of at most 255 characters. Some keys are reserved, such as `op_svc_userid` (the user
     /// ID, needed for yearly/monthly servers that log in by key pair) and `agency_name` (the IAM
     /// agency of the server).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Placement of the servers: server group, dedicated host.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(
-        rename = "os:scheduler_hints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")]
     pub os_scheduler_hints: Option<PrePaidServerSchedulerHints>,
     /// Tags of the servers as `key.value` strings: keys of at most 36 and values of at most 43
     /// letters, digits, `_`, `-` and Chinese characters. Use `server_tags` instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Tags of the new server, at most 10. This field does the same as `tags` with wider key and
     /// value ranges and is the recommended one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_tags: Option<Vec<PrePaidServerTag>>,
     /// Description of the servers, empty by default: at most 85 characters, without `<` and `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_options: Option<CpuOptions>,
     /// Security settings of the server, such as secure boot and vTPM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_options: Option<SecurityOptions>,
     /// Serial console login settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_console_options: Option<SerialConsoleOptions>,
     /// Metadata service (IMDS) settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_options: Option<UpdateServerMetadataOptionsRequestBody>,
     /// Confidential computing (enclave) settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enclave_options: Option<EnclaveOptions>,
 }
 impl PrePaidServer {
@@ -2770,6 +3188,128 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServer {
             .optional("server_tags", self.server_tags.as_ref())
             .optional("security_options", self.security_options.as_ref())
             .optional("enclave_options", self.enclave_options.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServer {
+    const NAME: &'static str = "PrePaidServer";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_terminate_time",
+        "imageRef",
+        "flavorRef",
+        "name",
+        "user_data",
+        "adminPass",
+        "key_name",
+        "vpcid",
+        "nics",
+        "publicip",
+        "count",
+        "isAutoRename",
+        "root_volume",
+        "data_volumes",
+        "security_groups",
+        "availability_zone",
+        "batch_create_in_multi_az",
+        "extendparam",
+        "metadata",
+        "os:scheduler_hints",
+        "tags",
+        "server_tags",
+        "description",
+        "cpu_options",
+        "security_options",
+        "serial_console_options",
+        "metadata_options",
+        "enclave_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_terminate_time,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpcid),
+            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_rename,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.root_volume),
+            13 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data_volumes)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.batch_create_in_multi_az,
+                )
+            }
+            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            18 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            19 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+            }
+            20 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            21 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_tags),
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            23 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
+            25 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.serial_console_options,
+                )
+            }
+            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata_options),
+            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServer`].
@@ -3138,7 +3678,7 @@ impl PrePaidServerBuilder {
     }
 }
 /// The `PrePaidServerDataVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerDataVolume {
     /// Disk type; it must be one the region offers: `SATA` (common I/O), `SAS` (high I/O), `SSD`
@@ -3147,91 +3687,54 @@ pub struct PrePaidServerDataVolume {
     /// (general-purpose SSD V2) or `ESSD2` (extreme SSD V2).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumetype: Option<PrePaidServerDataVolumeVolumetype>,
     /// Size of the data disk in GB, 10 to 32768.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Provisioned IOPS of the disk. Required for `GPSSD2` and `ESSD2` disks and not allowed for
     /// other types; pay-per-use only. The EVS disk type documentation gives the allowed range.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Provisioned throughput of the disk in MiB/s. Required for `GPSSD2` disks and not allowed for
     /// other types; pay-per-use only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i64>,
     /// Deprecated, use `multiattach`: whether the disk is shared (`true`) or a normal disk
     /// (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shareable: Option<bool>,
     /// Whether the new disk is a shared disk (`true`) or a normal disk (`false`, the default). If
     /// `shareable` is also set, both must have the same value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiattach: Option<bool>,
     /// Device type of the disk: `true` is SCSI, which lets the operating system reach the storage
     /// directly and supports SCSI reservation commands; `false` (the default) is VBD (virtual block
     /// device), which supports only simple SCSI read and write commands.
     ///
     /// JSON name: `hw:passthrough`.
-    #[serde(
-        rename = "hw:passthrough",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:passthrough", skip_serializing_if = "Option::is_none")]
     pub hw_passthrough: Option<bool>,
     /// Extended settings of the data disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PrePaidServerDataVolumeExtendParam>,
     /// Storage type of the disk's storage pool; `DSS` (dedicated storage) is the one value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<PrePaidServerDataVolumeClusterType>,
     /// ID of the dedicated storage pool the disk is created in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Encryption settings of the disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrePaidServerDataVolumeMetadata>,
     /// ID (a UUID) of a data disk image to create the disk from; required when creating the disk
     /// from such an image, and `metadata` cannot be used then.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_image_id: Option<String>,
     /// Whether the disk is released with the server (`true`) or kept (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl PrePaidServerDataVolume {
@@ -3247,6 +3750,79 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerDataVolume
     ) {
         at.required("volumetype", self.volumetype.as_ref())
             .required("size", self.size.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolume {
+    const NAME: &'static str = "PrePaidServerDataVolume";
+    const FIELDS: &'static [&'static str] = &[
+        "volumetype",
+        "size",
+        "iops",
+        "throughput",
+        "shareable",
+        "multiattach",
+        "hw:passthrough",
+        "extendparam",
+        "cluster_type",
+        "cluster_id",
+        "metadata",
+        "data_image_id",
+        "delete_on_termination",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.multiattach,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_passthrough,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
+            }
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_image_id,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerDataVolume`].
@@ -3425,46 +4001,76 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerDataVolumeExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerDataVolumeExtendParam {
     /// Deprecated: resource specification code of the disk product, such as SATA, SAS or SSD.
     ///
     /// JSON name: `resourceSpecCode`.
-    #[serde(
-        rename = "resourceSpecCode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceSpecCode", skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
     /// Deprecated: resource type of the disk product.
     ///
     /// JSON name: `resourceType`.
-    #[serde(
-        rename = "resourceType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// When a full-server image that carries data disks is used, the ID of the snapshot (or of the
     /// original data disk) behind one of those disks. ECS restores that disk's data from it; set it
     /// to choose the type of the restored disk, which otherwise gets the default type.
     ///
     /// JSON name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
 impl PrePaidServerDataVolumeExtendParam {
     /// Starts a [`PrePaidServerDataVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerDataVolumeExtendParamBuilder {
         PrePaidServerDataVolumeExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for PrePaidServerDataVolumeExtendParam {
+    const NAME: &'static str = "PrePaidServerDataVolumeExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "resourceSpecCode",
+        "resourceType",
+        "snapshotId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.snapshot_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolumeExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerDataVolumeExtendParam`].
@@ -3510,36 +4116,60 @@ impl PrePaidServerDataVolumeExtendParamBuilder {
     }
 }
 /// The `PrePaidServerDataVolumeMetadata` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerDataVolumeMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
 }
 impl PrePaidServerDataVolumeMetadata {
     /// Starts a [`PrePaidServerDataVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerDataVolumeMetadataBuilder {
         PrePaidServerDataVolumeMetadataBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolumeMetadata {
+    const NAME: &'static str = "PrePaidServerDataVolumeMetadata";
+    const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerDataVolumeMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerDataVolumeMetadata`].
@@ -3603,26 +4233,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerEip` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerEip {
     /// Type of the elastic IP address to create, as the EIP API's `publicip.type` field takes it
     /// (for example `5_bgp`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iptype: Option<String>,
     /// Bandwidth of the new elastic IP.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<PrePaidServerEipBandwidth>,
     /// Extended settings of this resource, such as its billing options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PrePaidServerEipExtendParam>,
 }
 impl PrePaidServerEip {
@@ -3638,6 +4264,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
     ) {
         at.required("iptype", self.iptype.as_ref())
             .required("bandwidth", self.bandwidth.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEip {
+    const NAME: &'static str = "PrePaidServerEip";
+    const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iptype),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerEip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerEip`].
@@ -3686,38 +4337,26 @@ impl PrePaidServerEipBuilder {
     }
 }
 /// The `PrePaidServerEipBandwidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerEipBandwidth {
     /// Bandwidth in Mbit/s, 1 to 2000; the step is 1 up to 300, 50 up to 1000 and 500 above.
     /// Required for `PER` bandwidth; for `WHOLE` it is required unless `id` is set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Bandwidth sharing type: `PER` (dedicated to this IP) or `WHOLE` (shared bandwidth).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharetype: Option<PrePaidServerEipBandwidthSharetype>,
     /// How the bandwidth is billed: absent or empty bills by bandwidth, `traffic` by traffic; any
     /// other value makes the server creation fail. Ignored when `sharetype` is `WHOLE` and `id` is
     /// set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargemode: Option<String>,
     /// ID of an existing shared bandwidth (`WHOLE`) to add the new elastic IP to; required when
     /// creating a `WHOLE` elastic IP this way.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PrePaidServerEipBandwidth {
@@ -3732,6 +4371,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwid
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("sharetype", self.sharetype.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipBandwidth {
+    const NAME: &'static str = "PrePaidServerEipBandwidth";
+    const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sharetype),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.chargemode)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerEipBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerEipBandwidth`].
@@ -3804,20 +4471,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerEipExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerEipExtendParam {
     /// Billing of the elastic IP: `prePaid` (yearly/monthly) or `postPaid` (pay-per-use). With
     /// shared bandwidth given by `id`, only pay-per-use is possible.
     ///
     /// JSON name: `chargingMode`.
-    #[serde(rename = "chargingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargingMode", skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<PrePaidServerEipExtendParamChargingMode>,
 }
 impl PrePaidServerEipExtendParam {
     /// Starts a [`PrePaidServerEipExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerEipExtendParamBuilder {
         PrePaidServerEipExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipExtendParam {
+    const NAME: &'static str = "PrePaidServerEipExtendParam";
+    const FIELDS: &'static [&'static str] = &["chargingMode"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerEipExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerEipExtendParam`].
@@ -3861,7 +4551,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerExtendParam {
     /// Billing mode: `prePaid` (yearly/monthly) or `postPaid` (pay-per-use, the default).
@@ -3869,131 +4559,179 @@ pub struct PrePaidServerExtendParam {
     /// metadata key.
     ///
     /// JSON name: `chargingMode`.
-    #[serde(rename = "chargingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "chargingMode", skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<PrePaidServerExtendParamChargingMode>,
     /// ID of the region the server is created in, as listed on the Huawei Cloud regions and
     /// endpoints page.
     ///
     /// JSON name: `regionID`.
-    #[serde(
-        rename = "regionID",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "regionID", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Unit of the subscription period: `month` or `year`; required for, and only used with,
     /// `prePaid`.
     ///
     /// JSON name: `periodType`.
-    #[serde(rename = "periodType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "periodType", skip_serializing_if = "Option::is_none")]
     pub period_type: Option<PrePaidServerExtendParamPeriodType>,
     /// Number of subscription periods, a positive integer: 1 to 9 months or 1 to 3 years; required
     /// for, and only used with, `prePaid`.
     ///
     /// JSON name: `periodNum`.
-    #[serde(
-        rename = "periodNum",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "periodNum", skip_serializing_if = "Option::is_none")]
     pub period_num: Option<i64>,
     /// Whether the subscription renews automatically: `true` or `false` (the default); only used
     /// with `prePaid`.
     ///
     /// JSON name: `isAutoRenew`.
-    #[serde(rename = "isAutoRenew", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isAutoRenew", skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<PrePaidServerExtendParamIsAutoRenew>,
     /// Whether the order is paid from the account balance at once (`true`) or waits for manual
     /// payment (`false`, the default); only used with `prePaid`.
     ///
     /// JSON name: `isAutoPay`.
-    #[serde(rename = "isAutoPay", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isAutoPay", skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<PrePaidServerExtendParamIsAutoPay>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Whether automatic recovery of the server is turned on (`true`) or not (`false`); a value
     /// that is not a boolean counts as `false`. Not available for spot servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_auto_recovery: Option<bool>,
     /// Set to `spot` to create spot servers.
     ///
     /// JSON name: `marketType`.
-    #[serde(
-        rename = "marketType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "marketType", skip_serializing_if = "Option::is_none")]
     pub market_type: Option<String>,
     /// Highest price per hour the caller is willing to pay for a spot server; only used for spot
     /// servers. When absent or empty, the pay-per-use price is the bid.
     ///
     /// JSON name: `spotPrice`.
-    #[serde(
-        rename = "spotPrice",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "spotPrice", skip_serializing_if = "Option::is_none")]
     pub spot_price: Option<String>,
     /// Whether disks are created before the server: `true` or `false`.
     ///
     /// JSON name: `diskPrior`.
-    #[serde(
-        rename = "diskPrior",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "diskPrior", skip_serializing_if = "Option::is_none")]
     pub disk_prior: Option<String>,
     /// Predefined duration, in hours, of the spot server; only used when `interruption_policy` is
     /// `immediate`. It must be greater than 0; the maximum is the flavor extra spec
     /// `cond:spot_block:operation:longest_duration_hours`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_duration_hours: Option<i64>,
     /// Interruption policy of the spot server; only `immediate` (released at once) is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_policy: Option<PrePaidServerExtendParamInterruptionPolicy>,
     /// Cloud Backup and Recovery settings of the server: the ID of the backup policy and the ID of
     /// the backup vault.
     ///
     /// JSON name: `CB_CSBS_BACKUP`.
-    #[serde(
-        rename = "CB_CSBS_BACKUP",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CB_CSBS_BACKUP", skip_serializing_if = "Option::is_none")]
     pub cb_csbs_backup: Option<String>,
     /// Number of predefined spot durations bought; only used when `spot_duration_hours` is greater
     /// than 0. It must be 1 when `spot_duration_hours` is below 6 and at least 1 when it is 6; the
     /// maximum is the flavor extra spec `cond:spot_block:operation:longest_duration_count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_duration_count: Option<i64>,
 }
 impl PrePaidServerExtendParam {
     /// Starts a [`PrePaidServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerExtendParamBuilder {
         PrePaidServerExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerExtendParam {
+    const NAME: &'static str = "PrePaidServerExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "chargingMode",
+        "regionID",
+        "periodType",
+        "periodNum",
+        "isAutoRenew",
+        "isAutoPay",
+        "enterprise_project_id",
+        "support_auto_recovery",
+        "marketType",
+        "spotPrice",
+        "diskPrior",
+        "spot_duration_hours",
+        "interruption_policy",
+        "CB_CSBS_BACKUP",
+        "spot_duration_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_renew),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_auto_recovery,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.market_type,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk_prior)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.spot_duration_hours,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interruption_policy,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cb_csbs_backup,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.spot_duration_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerExtendParam`].
@@ -4247,21 +4985,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerIpv6Bandwidth` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerIpv6Bandwidth {
     /// ID of the shared bandwidth the IPv6 address is added to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PrePaidServerIpv6Bandwidth {
     /// Starts a [`PrePaidServerIpv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerIpv6BandwidthBuilder {
         PrePaidServerIpv6BandwidthBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerIpv6Bandwidth {
+    const NAME: &'static str = "PrePaidServerIpv6Bandwidth";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerIpv6Bandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerIpv6Bandwidth`].
@@ -4287,56 +5044,36 @@ impl PrePaidServerIpv6BandwidthBuilder {
     }
 }
 /// The `PrePaidServerNic` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerNic {
     /// ID (a UUID) of the subnet, in the VPC `vpcid`, for the interface; the VPC API's
     /// `ListSubnets` returns them.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// ID (a UUID) of an existing network interface (port) to attach, as the VPC port list returns
     /// it. Either `port_id` or `subnet_id` is needed, and `port_id` wins when both are set. The
     /// port must be DOWN and in the VPC `vpcid`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// IPv4 address of the interface; it must be unused and inside the subnet. When absent or
     /// empty, an unused address of the subnet is assigned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Whether the network interface gets an IPv6 address (`true`) or not.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Shared bandwidth that the interface's IPv6 address is added to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_bandwidth: Option<PrePaidServerIpv6Bandwidth>,
     /// IP address and MAC address pairs allowed on the interface. `0.0.0.0/0` is not accepted;
     /// `1.1.1.1/0` turns the source and destination check off. A large CIDR (mask shorter than 24
     /// bits) is best given its own security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<CreateServerNicAllowedAddressPairs>>,
     /// Whether vRoCE is enabled on the network interface; only for secondary interfaces, not the
     /// primary one.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub efi_enable: Option<bool>,
 }
 impl PrePaidServerNic {
@@ -4346,6 +5083,57 @@ impl PrePaidServerNic {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerNic {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerNic {
+    const NAME: &'static str = "PrePaidServerNic";
+    const FIELDS: &'static [&'static str] = &[
+        "subnet_id",
+        "port_id",
+        "ip_address",
+        "ipv6_enable",
+        "ipv6_bandwidth",
+        "allowed_address_pairs",
+        "efi_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`PrePaidServerNic`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4451,25 +5239,17 @@ impl PrePaidServerNicBuilder {
     }
 }
 /// The `PrePaidServerPublicip` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerPublicip {
     /// ID (a UUID) of an existing elastic IP to bind; its status must be DOWN.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Settings of a new elastic IP to create and bind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip: Option<PrePaidServerEip>,
     /// Whether the elastic IP is released with the server (`true`) or kept (`false`, the default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl PrePaidServerPublicip {
@@ -4484,6 +5264,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("eip", self.eip.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerPublicip {
+    const NAME: &'static str = "PrePaidServerPublicip";
+    const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.eip),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerPublicip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerPublicip`].
@@ -4529,7 +5339,7 @@ impl PrePaidServerPublicipBuilder {
     }
 }
 /// The `PrePaidServerRootVolume` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerRootVolume {
     /// Disk type; it must be one the region offers: `SATA` (common I/O), `SAS` (high I/O), `SSD`
@@ -4538,58 +5348,37 @@ pub struct PrePaidServerRootVolume {
     /// (general-purpose SSD V2) or `ESSD2` (extreme SSD V2).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumetype: Option<PrePaidServerRootVolumeVolumetype>,
     /// Size of the system disk in GB, 1 to 1024, not below the image's minimum (`min_disk`); absent
     /// or 0 uses that minimum.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Provisioned IOPS of the disk. Required for `GPSSD2` and `ESSD2` disks and not allowed for
     /// other types; pay-per-use only. The EVS disk type documentation gives the allowed range.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Provisioned throughput of the disk in MiB/s. Required for `GPSSD2` disks and not allowed for
     /// other types; pay-per-use only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i64>,
     /// Extended settings of the system disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<PrePaidServerRootVolumeExtendParam>,
     /// Encryption settings of the disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrePaidServerRootVolumeMetadata>,
     /// Storage type of the disk's storage pool; `DSS` (dedicated storage) is the one value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<PrePaidServerRootVolumeClusterType>,
     /// ID of the dedicated storage pool the disk is created in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Whether the system disk is a SCSI volume (`true`); matters for SDI flavors. A value that is
     /// not a boolean counts as `false`.
     ///
     /// JSON name: `hw:passthrough`.
-    #[serde(
-        rename = "hw:passthrough",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hw:passthrough", skip_serializing_if = "Option::is_none")]
     pub hw_passthrough: Option<bool>,
 }
 impl PrePaidServerRootVolume {
@@ -4604,6 +5393,56 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerRootVolume
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("volumetype", self.volumetype.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolume {
+    const NAME: &'static str = "PrePaidServerRootVolume";
+    const FIELDS: &'static [&'static str] = &[
+        "volumetype",
+        "size",
+        "iops",
+        "throughput",
+        "extendparam",
+        "metadata",
+        "cluster_type",
+        "cluster_id",
+        "hw:passthrough",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.hw_passthrough,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerRootVolume`].
@@ -4742,46 +5581,76 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerRootVolumeExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerRootVolumeExtendParam {
     /// Deprecated: resource specification code of the disk product, such as SATA, SAS or SSD.
     ///
     /// JSON name: `resourceSpecCode`.
-    #[serde(
-        rename = "resourceSpecCode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceSpecCode", skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
     /// Deprecated: resource type of the disk product.
     ///
     /// JSON name: `resourceType`.
-    #[serde(
-        rename = "resourceType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// When a full-server image that carries data disks is used, the ID of the snapshot (or of the
     /// original data disk) behind one of those disks. ECS restores that disk's data from it; set it
     /// to choose the type of the restored disk, which otherwise gets the default type.
     ///
     /// JSON name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
 impl PrePaidServerRootVolumeExtendParam {
     /// Starts a [`PrePaidServerRootVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerRootVolumeExtendParamBuilder {
         PrePaidServerRootVolumeExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for PrePaidServerRootVolumeExtendParam {
+    const NAME: &'static str = "PrePaidServerRootVolumeExtendParam";
+    const FIELDS: &'static [&'static str] = &[
+        "resourceSpecCode",
+        "resourceType",
+        "snapshotId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.snapshot_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolumeExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerRootVolumeExtendParam`].
@@ -4827,36 +5696,60 @@ impl PrePaidServerRootVolumeExtendParamBuilder {
     }
 }
 /// The `PrePaidServerRootVolumeMetadata` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerRootVolumeMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
 }
 impl PrePaidServerRootVolumeMetadata {
     /// Starts a [`PrePaidServerRootVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerRootVolumeMetadataBuilder {
         PrePaidServerRootVolumeMetadataBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolumeMetadata {
+    const NAME: &'static str = "PrePaidServerRootVolumeMetadata";
+    const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerRootVolumeMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerRootVolumeMetadata`].
@@ -4920,31 +5813,53 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerSchedulerHints {
     /// ID (a UUID) of the server group to place the servers in; `list_server_groups` returns them.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Where the servers are created: `shared` (the shared pool) or `dedicated` (a dedicated host).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<PrePaidServerSchedulerHintsTenancy>,
     /// ID of the dedicated host; only used with `tenancy` `dedicated`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host_id: Option<String>,
 }
 impl PrePaidServerSchedulerHints {
     /// Starts a [`PrePaidServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerSchedulerHintsBuilder {
         PrePaidServerSchedulerHintsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSchedulerHints {
+    const NAME: &'static str = "PrePaidServerSchedulerHints";
+    const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tenancy),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerSchedulerHints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerSchedulerHints`].
@@ -5007,21 +5922,40 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PrePaidServerSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerSecurityGroup {
     /// ID (a UUID) of an existing security group; it applies to the servers' network interfaces.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl PrePaidServerSecurityGroup {
     /// Starts a [`PrePaidServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrePaidServerSecurityGroupBuilder {
         PrePaidServerSecurityGroupBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSecurityGroup {
+    const NAME: &'static str = "PrePaidServerSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerSecurityGroup`].
@@ -5047,28 +5981,20 @@ impl PrePaidServerSecurityGroupBuilder {
     }
 }
 /// The `PrePaidServerTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrePaidServerTag {
     /// Tag key: 1 to 36 Unicode characters, unique per server, without control characters (ASCII 0
     /// to 31) and `=`, `*`, `<`, `>`, `\`, `,`, `|`, `/`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 43 Unicode characters, possibly empty, without control characters (ASCII
     /// 0 to 31) and `=`, `*`, `<`, `>`, `\`, `,`, `|`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl PrePaidServerTag {
@@ -5083,6 +6009,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerTag {
+    const NAME: &'static str = "PrePaidServerTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PrePaidServerTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrePaidServerTag`].
@@ -5118,13 +6068,34 @@ impl PrePaidServerTagBuilder {
     }
 }
 /// The `ProjectFlavorLimit` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectFlavorLimit {}
 impl ProjectFlavorLimit {
     /// Starts a [`ProjectFlavorLimitBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ProjectFlavorLimitBuilder {
         ProjectFlavorLimitBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectFlavorLimit {
+    const NAME: &'static str = "ProjectFlavorLimit";
+    const FIELDS: &'static [&'static str] = &[];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProjectFlavorLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ProjectFlavorLimit`].
@@ -5140,20 +6111,17 @@ impl ProjectFlavorLimitBuilder {
     }
 }
 /// The `ProjectTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectTag {
     /// Tag key, at most 36 Unicode characters of letters, digits, `-` and `_`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Values of the tag key, each at most 43 Unicode characters, possibly empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<String>>,
 }
 impl ProjectTag {
@@ -5172,6 +6140,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ProjectTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectTag {
+    const NAME: &'static str = "ProjectTag";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProjectTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ProjectTag`].
@@ -5212,26 +6202,18 @@ impl ProjectTagBuilder {
     }
 }
 /// The `Promotion` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Promotion {
     /// Kind of promotion applied to the order.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// ID of the promotion applied to the order.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl Promotion {
@@ -5246,6 +6228,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("type", self.r#type.as_ref()).required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Promotion {
+    const NAME: &'static str = "Promotion";
+    const FIELDS: &'static [&'static str] = &["type", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for Promotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Promotion`].

@@ -2,24 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RecycleBinPolicys` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecycleBinPolicys {
     /// Minimum age, in days since creation, a server must have to go to the recycle bin.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_threshold_day: Option<i64>,
     /// How many hours a server stays in the recycle bin before it is deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_hour: Option<i64>,
 }
 impl RecycleBinPolicys {
@@ -34,6 +27,38 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinPolicys {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("recycle_threshold_day", self.recycle_threshold_day.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RecycleBinPolicys {
+    const NAME: &'static str = "RecycleBinPolicys";
+    const FIELDS: &'static [&'static str] = &["recycle_threshold_day", "retention_hour"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.recycle_threshold_day,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_hour,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RecycleBinPolicys {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RecycleBinPolicys`].
@@ -69,14 +94,14 @@ impl RecycleBinPolicysBuilder {
     }
 }
 /// The `RegisterServerMonitorRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RegisterServerMonitorRequestBody {
     /// Monitoring to register; an empty string registers the server for the default metrics
     /// collection.
     ///
     /// **Required.** JSON name: `monitorMetrics`.
-    #[serde(rename = "monitorMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "monitorMetrics", skip_serializing_if = "Option::is_none")]
     pub monitor_metrics: Option<RegisterServerMonitorRequestBodyMonitorMetrics>,
 }
 impl RegisterServerMonitorRequestBody {
@@ -92,6 +117,29 @@ for RegisterServerMonitorRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("monitorMetrics", self.monitor_metrics.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterServerMonitorRequestBody {
+    const NAME: &'static str = "RegisterServerMonitorRequestBody";
+    const FIELDS: &'static [&'static str] = &["monitorMetrics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.monitor_metrics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RegisterServerMonitorRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RegisterServerMonitorRequestBody`].
@@ -133,7 +181,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ReinstallServerWithCloudInitOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallServerWithCloudInitOption {
     /// Initial password of the administrator account (Administrator on Windows, root on Linux).
@@ -142,38 +190,22 @@ pub struct ReinstallServerWithCloudInitOption {
     /// contain the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adminpass: Option<String>,
     /// Name of the SSH key pair to log in with instead of a password. Key pairs are created or
     /// imported with `nova_create_keypair` (or the DEW key pair API) and listed with
     /// `nova_list_keypairs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyname: Option<String>,
     /// ID of the user who owns the key pair; required when `keyname` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub userid: Option<String>,
     /// Metadata of the reinstalled system disk: encryption, user data and license settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ReinstallSeverMetadata>,
     /// Set to `withStopServer` to run the operation on a running server: ECS stops the server
     /// first.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
 impl ReinstallServerWithCloudInitOption {
@@ -199,6 +231,40 @@ impl std::fmt::Debug for ReinstallServerWithCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithCloudInitOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithCloudInitOption {
+    const NAME: &'static str = "ReinstallServerWithCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "metadata",
+        "mode",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ReinstallServerWithCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -262,13 +328,13 @@ impl ReinstallServerWithCloudInitOptionBuilder {
     }
 }
 /// The `ReinstallServerWithCloudInitRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallServerWithCloudInitRequestBody {
     /// The login settings of the reinstalled system.
     ///
     /// **Required.** JSON name: `os-reinstall`.
-    #[serde(rename = "os-reinstall", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-reinstall", skip_serializing_if = "Option::is_none")]
     pub os_reinstall: Option<ReinstallServerWithCloudInitOption>,
 }
 impl ReinstallServerWithCloudInitRequestBody {
@@ -284,6 +350,30 @@ for ReinstallServerWithCloudInitRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-reinstall", self.os_reinstall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithCloudInitRequestBody {
+    const NAME: &'static str = "ReinstallServerWithCloudInitRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-reinstall"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_reinstall),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithCloudInitRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallServerWithCloudInitRequestBody`].
@@ -315,21 +405,40 @@ impl ReinstallServerWithCloudInitRequestBodyBuilder {
     }
 }
 /// The `ReinstallServerWithCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReinstallServerWithCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ReinstallServerWithCloudInitResponse {
     /// Starts a [`ReinstallServerWithCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ReinstallServerWithCloudInitResponseBuilder {
         ReinstallServerWithCloudInitResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithCloudInitResponse {
+    const NAME: &'static str = "ReinstallServerWithCloudInitResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithCloudInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallServerWithCloudInitResponse`].
@@ -355,7 +464,7 @@ impl ReinstallServerWithCloudInitResponseBuilder {
     }
 }
 /// The `ReinstallServerWithoutCloudInitOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallServerWithoutCloudInitOption {
     /// Initial password of the administrator account (Administrator on Windows, root on Linux).
@@ -364,38 +473,22 @@ pub struct ReinstallServerWithoutCloudInitOption {
     /// contain the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adminpass: Option<String>,
     /// Name of the SSH key pair to log in with instead of a password. Key pairs are created or
     /// imported with `nova_create_keypair` (or the DEW key pair API) and listed with
     /// `nova_list_keypairs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyname: Option<String>,
     /// ID of the user who owns the key pair; required when `keyname` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub userid: Option<String>,
     /// Set to `withStopServer` to run the operation on a running server: ECS stops the server
     /// first.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Metadata of the reinstalled system disk: encryption, user data and license settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ReinstallSeverMetadataWithoutCloudInitOption>,
 }
 impl ReinstallServerWithoutCloudInitOption {
@@ -421,6 +514,40 @@ impl std::fmt::Debug for ReinstallServerWithoutCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithoutCloudInitOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithoutCloudInitOption {
+    const NAME: &'static str = "ReinstallServerWithoutCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "mode",
+        "metadata",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithoutCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ReinstallServerWithoutCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -490,13 +617,13 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
     }
 }
 /// The `ReinstallServerWithoutCloudInitRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallServerWithoutCloudInitRequestBody {
     /// The login settings of the reinstalled system.
     ///
     /// **Required.** JSON name: `os-reinstall`.
-    #[serde(rename = "os-reinstall", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "os-reinstall", skip_serializing_if = "Option::is_none")]
     pub os_reinstall: Option<ReinstallServerWithoutCloudInitOption>,
 }
 impl ReinstallServerWithoutCloudInitRequestBody {
@@ -512,6 +639,30 @@ for ReinstallServerWithoutCloudInitRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("os-reinstall", self.os_reinstall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithoutCloudInitRequestBody {
+    const NAME: &'static str = "ReinstallServerWithoutCloudInitRequestBody";
+    const FIELDS: &'static [&'static str] = &["os-reinstall"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_reinstall),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithoutCloudInitRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallServerWithoutCloudInitRequestBody`].
@@ -543,21 +694,40 @@ impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
     }
 }
 /// The `ReinstallServerWithoutCloudInitResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReinstallServerWithoutCloudInitResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ReinstallServerWithoutCloudInitResponse {
     /// Starts a [`ReinstallServerWithoutCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ReinstallServerWithoutCloudInitResponseBuilder {
         ReinstallServerWithoutCloudInitResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallServerWithoutCloudInitResponse {
+    const NAME: &'static str = "ReinstallServerWithoutCloudInitResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReinstallServerWithoutCloudInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallServerWithoutCloudInitResponse`].
@@ -583,52 +753,33 @@ impl ReinstallServerWithoutCloudInitResponseBuilder {
     }
 }
 /// The `ReinstallSeverMetadata` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallSeverMetadata {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
     /// User data injected while the server is reinstalled, encoded in Base64: text, a text file or
     /// a gzip file, at most 32 KB. It may hold credentials, so the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Bring your own license: `true` keeps using a license you already own for the operating
     /// system or software (typically licensed per physical socket or core). Any other value is
     /// rejected.
     ///
     /// JSON name: `BYOL`.
-    #[serde(
-        rename = "BYOL",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BYOL", skip_serializing_if = "Option::is_none")]
     pub byol: Option<String>,
 }
 impl ReinstallSeverMetadata {
@@ -649,6 +800,47 @@ impl std::fmt::Debug for ReinstallSeverMetadata {
                 ("byol", &self.byol, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ReinstallSeverMetadata {
+    const NAME: &'static str = "ReinstallSeverMetadata";
+    const FIELDS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "user_data",
+        "BYOL",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallSeverMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallSeverMetadata`].
@@ -704,48 +896,73 @@ impl ReinstallSeverMetadataBuilder {
     }
 }
 /// The `ReinstallSeverMetadataWithoutCloudInitOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallSeverMetadataWithoutCloudInitOption {
     /// Disk encryption flag kept in the disk metadata: `1` encrypts the disk, `0` does not. Disks
     /// are not encrypted when it is absent.
     ///
     /// JSON name: `__system__encrypted`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__encrypted", skip_serializing_if = "Option::is_none")]
     pub system_encrypted: Option<String>,
     /// ID of the KMS customer master key that encrypts the disk, always 36 characters long; used
     /// together with `__system__encrypted` set to `1`. The KMS key list (DEW API) returns key IDs.
     ///
     /// JSON name: `__system__cmkid`.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "__system__cmkid", skip_serializing_if = "Option::is_none")]
     pub system_cmkid: Option<String>,
     /// Bring your own license: `true` keeps using a license you already own for the operating
     /// system or software (typically licensed per physical socket or core). Any other value is
     /// rejected.
     ///
     /// JSON name: `BYOL`.
-    #[serde(
-        rename = "BYOL",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BYOL", skip_serializing_if = "Option::is_none")]
     pub byol: Option<String>,
 }
 impl ReinstallSeverMetadataWithoutCloudInitOption {
     /// Starts a [`ReinstallSeverMetadataWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
         ReinstallSeverMetadataWithoutCloudInitOptionBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ReinstallSeverMetadataWithoutCloudInitOption {
+    const NAME: &'static str = "ReinstallSeverMetadataWithoutCloudInitOption";
+    const FIELDS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "BYOL",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_encrypted,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.system_cmkid,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ReinstallSeverMetadataWithoutCloudInitOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ReinstallSeverMetadataWithoutCloudInitOption`].
@@ -791,7 +1008,7 @@ impl ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
     }
 }
 /// The `ResetServerPasswordOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetServerPasswordOption {
     /// New password: 8 to 26 characters with at least three of upper-case letters, lower-case
@@ -800,18 +1017,10 @@ pub struct ResetServerPasswordOption {
     /// `true`.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
     /// Whether the new password's complexity is checked.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_check_password: Option<bool>,
 }
 impl ResetServerPasswordOption {
@@ -838,6 +1047,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("new_password", self.new_password.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordOption {
+    const NAME: &'static str = "ResetServerPasswordOption";
+    const FIELDS: &'static [&'static str] = &["new_password", "is_check_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_check_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetServerPasswordOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetServerPasswordOption`].
@@ -873,13 +1116,13 @@ impl ResetServerPasswordOptionBuilder {
     }
 }
 /// The `ResetServerPasswordRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetServerPasswordRequestBody {
     /// The new password.
     ///
     /// **Required.** JSON name: `reset-password`.
-    #[serde(rename = "reset-password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "reset-password", skip_serializing_if = "Option::is_none")]
     pub reset_password: Option<ResetServerPasswordOption>,
 }
 impl ResetServerPasswordRequestBody {
@@ -894,6 +1137,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("reset-password", self.reset_password.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordRequestBody {
+    const NAME: &'static str = "ResetServerPasswordRequestBody";
+    const FIELDS: &'static [&'static str] = &["reset-password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.reset_password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetServerPasswordRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetServerPasswordRequestBody`].
@@ -925,29 +1191,20 @@ impl ResetServerPasswordRequestBodyBuilder {
     }
 }
 /// The `ResizePostPaidServerOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizePostPaidServerOption {
     /// ID of the flavor to change to; `list_resize_flavors` lists those allowed.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// Set to `withStopServer` to resize a running server: ECS stops it, changes the flavor and
     /// starts it again.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_options: Option<CpuOptions>,
 }
 impl ResizePostPaidServerOption {
@@ -962,6 +1219,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOpt
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("flavorRef", self.flavor_ref.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerOption {
+    const NAME: &'static str = "ResizePostPaidServerOption";
+    const FIELDS: &'static [&'static str] = &["flavorRef", "mode", "cpu_options"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizePostPaidServerOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizePostPaidServerOption`].
@@ -1007,22 +1291,18 @@ impl ResizePostPaidServerOptionBuilder {
     }
 }
 /// The `ResizePostPaidServerRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizePostPaidServerRequestBody {
     /// The new flavor.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resize: Option<ResizePostPaidServerOption>,
     /// Whether to only check the request: `true` validates the required parameters and the format
     /// and changes nothing (a passed check returns 202, a failed one the matching error); `false`
     /// checks and then resizes the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl ResizePostPaidServerRequestBody {
@@ -1038,6 +1318,30 @@ for ResizePostPaidServerRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("resize", self.resize.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerRequestBody {
+    const NAME: &'static str = "ResizePostPaidServerRequestBody";
+    const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizePostPaidServerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizePostPaidServerRequestBody`].
@@ -1073,21 +1377,39 @@ impl ResizePostPaidServerRequestBodyBuilder {
     }
 }
 /// The `ResizePostPaidServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizePostPaidServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizePostPaidServerResponse {
     /// Starts a [`ResizePostPaidServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizePostPaidServerResponseBuilder {
         ResizePostPaidServerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerResponse {
+    const NAME: &'static str = "ResizePostPaidServerResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResizePostPaidServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizePostPaidServerResponse`].
@@ -1113,39 +1435,26 @@ impl ResizePostPaidServerResponseBuilder {
     }
 }
 /// The `ResizePrePaidServerOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizePrePaidServerOption {
     /// ID of the flavor to change to; `list_resize_flavors` lists those allowed.
     ///
     /// **Required.** JSON name: `flavorRef`.
-    #[serde(
-        rename = "flavorRef",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     pub flavor_ref: Option<String>,
     /// ID of the new dedicated host; only for servers on dedicated hosts.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dedicated_host_id: Option<String>,
     /// Extended settings of this resource, such as its billing options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extendparam: Option<ResizeServerExtendParam>,
     /// Set to `withStopServer` to resize a running server: ECS stops it, changes the flavor and
     /// starts it again.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_options: Option<CpuOptions>,
 }
 impl ResizePrePaidServerOption {
@@ -1160,6 +1469,46 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePrePaidServerOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("flavorRef", self.flavor_ref.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePrePaidServerOption {
+    const NAME: &'static str = "ResizePrePaidServerOption";
+    const FIELDS: &'static [&'static str] = &[
+        "flavorRef",
+        "dedicated_host_id",
+        "extendparam",
+        "mode",
+        "cpu_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizePrePaidServerOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizePrePaidServerOption`].
@@ -1225,25 +1574,48 @@ impl ResizePrePaidServerOptionBuilder {
     }
 }
 /// The `ResizeServerExtendParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizeServerExtendParam {
     /// Whether the resize order of a yearly/monthly server is paid from the account balance at once
     /// (`true`) or waits for manual payment (`false`, the default).
     ///
     /// JSON name: `isAutoPay`.
-    #[serde(
-        rename = "isAutoPay",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isAutoPay", skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
 }
 impl ResizeServerExtendParam {
     /// Starts a [`ResizeServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeServerExtendParamBuilder {
         ResizeServerExtendParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerExtendParam {
+    const NAME: &'static str = "ResizeServerExtendParam";
+    const FIELDS: &'static [&'static str] = &["isAutoPay"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_pay,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizeServerExtendParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeServerExtendParam`].
@@ -1269,22 +1641,18 @@ impl ResizeServerExtendParamBuilder {
     }
 }
 /// The `ResizeServerRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizeServerRequestBody {
     /// The new flavor and its settings.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resize: Option<ResizePrePaidServerOption>,
     /// Whether to only check the request: `true` validates the required parameters and the format
     /// and changes nothing (a passed check returns 202, a failed one the matching error); `false`
     /// checks and then resizes the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl ResizeServerRequestBody {
@@ -1299,6 +1667,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("resize", self.resize.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerRequestBody {
+    const NAME: &'static str = "ResizeServerRequestBody";
+    const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizeServerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeServerRequestBody`].
@@ -1334,29 +1726,44 @@ impl ResizeServerRequestBodyBuilder {
     }
 }
 /// The `ResizeServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeServerResponse {
     /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
     /// with it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeServerResponse {
     /// Starts a [`ResizeServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeServerResponseBuilder {
         ResizeServerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerResponse {
+    const NAME: &'static str = "ResizeServerResponse";
+    const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResizeServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeServerResponse`].
@@ -1392,26 +1799,19 @@ impl ResizeServerResponseBuilder {
     }
 }
 /// The `ResourceTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// Tag key, 1 to 127 Unicode characters of letters, digits, `_` and `-`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Tag value, at most 255 Unicode characters of letters, digits, `_` and `-`, possibly empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -1426,6 +1826,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceTag`].
@@ -1461,28 +1883,53 @@ impl ResourceTagBuilder {
     }
 }
 /// The `ResponsePageInfoV3` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResponsePageInfoV3 {
     /// Marker to ask for the next page with; absent or empty on the last page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
     /// Marker of the previous page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_marker: Option<String>,
 }
 impl ResponsePageInfoV3 {
     /// Starts a [`ResponsePageInfoV3Builder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResponsePageInfoV3Builder {
         ResponsePageInfoV3Builder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponsePageInfoV3 {
+    const NAME: &'static str = "ResponsePageInfoV3";
+    const FIELDS: &'static [&'static str] = &["next_marker", "previous_marker"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.next_marker,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.previous_marker,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResponsePageInfoV3 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResponsePageInfoV3`].
@@ -1518,21 +1965,39 @@ impl ResponsePageInfoV3Builder {
     }
 }
 /// The `RevertRecycleBinServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RevertRecycleBinServerResponse {
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl RevertRecycleBinServerResponse {
     /// Starts a [`RevertRecycleBinServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RevertRecycleBinServerResponseBuilder {
         RevertRecycleBinServerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RevertRecycleBinServerResponse {
+    const NAME: &'static str = "RevertRecycleBinServerResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RevertRecycleBinServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RevertRecycleBinServerResponse`].

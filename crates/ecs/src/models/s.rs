@@ -2,21 +2,42 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ScheduledEventAcceptBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScheduledEventAcceptBody {
     /// Time at which the accepted event is to start.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_before: Option<String>,
 }
 impl ScheduledEventAcceptBody {
     /// Starts a [`ScheduledEventAcceptBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ScheduledEventAcceptBodyBuilder {
         ScheduledEventAcceptBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventAcceptBody {
+    const NAME: &'static str = "ScheduledEventAcceptBody";
+    const FIELDS: &'static [&'static str] = &["not_before"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_before)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ScheduledEventAcceptBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ScheduledEventAcceptBody`].
@@ -42,17 +63,13 @@ impl ScheduledEventAcceptBodyBuilder {
     }
 }
 /// The `ScheduledEventUpdateBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScheduledEventUpdateBody {
     /// New start time of the event; it must be earlier than the event's `not_before_deadline`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_before: Option<String>,
 }
 impl ScheduledEventUpdateBody {
@@ -67,6 +84,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("not_before", self.not_before.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventUpdateBody {
+    const NAME: &'static str = "ScheduledEventUpdateBody";
+    const FIELDS: &'static [&'static str] = &["not_before"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_before)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ScheduledEventUpdateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ScheduledEventUpdateBody`].
@@ -92,28 +134,43 @@ impl ScheduledEventUpdateBodyBuilder {
     }
 }
 /// The `SecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// Name of the security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl SecurityGroup {
     /// Starts a [`SecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
+    const NAME: &'static str = "SecurityGroup";
+    const FIELDS: &'static [&'static str] = &["name", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SecurityGroup`].
@@ -149,26 +206,18 @@ impl SecurityGroupBuilder {
     }
 }
 /// The `SecurityOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecurityOptions {
     /// Whether the server boots with secure boot; `false` by default.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secure_boot_enabled: Option<bool>,
     /// Whether the server boots with a virtual TPM (vTPM); `false` by default.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tpm_enabled: Option<bool>,
 }
 impl SecurityOptions {
@@ -184,6 +233,38 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityOptions {
     ) {
         at.required("secure_boot_enabled", self.secure_boot_enabled.as_ref())
             .required("tpm_enabled", self.tpm_enabled.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityOptions {
+    const NAME: &'static str = "SecurityOptions";
+    const FIELDS: &'static [&'static str] = &["secure_boot_enabled", "tpm_enabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.secure_boot_enabled,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.tpm_enabled,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SecurityOptions`].
@@ -219,21 +300,40 @@ impl SecurityOptionsBuilder {
     }
 }
 /// The `SerialConsoleOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SerialConsoleOptions {
     /// Whether serial console login is turned on for the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl SerialConsoleOptions {
     /// Starts a [`SerialConsoleOptionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SerialConsoleOptionsBuilder {
         SerialConsoleOptionsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SerialConsoleOptions {
+    const NAME: &'static str = "SerialConsoleOptions";
+    const FIELDS: &'static [&'static str] = &["enabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SerialConsoleOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SerialConsoleOptions`].
@@ -259,62 +359,49 @@ impl SerialConsoleOptionsBuilder {
     }
 }
 /// The `ServerAddress` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerAddress {
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary: Option<bool>,
     /// IP address.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
     /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
     /// public IP address).
     ///
     /// JSON name: `OS-EXT-IPS:type`.
-    #[serde(
-        rename = "OS-EXT-IPS:type",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:type", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_ips_type: Option<ServerAddressOsExtIpsType>,
     /// MAC address of the interface that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(
-        rename = "OS-EXT-IPS-MAC:mac_addr",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-IPS-MAC:mac_addr",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
     /// ID of the port (network interface) that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS:port_id`.
-    #[serde(
-        rename = "OS-EXT-IPS:port_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-IPS:port_id", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_ips_port_id: Option<String>,
 }
@@ -331,6 +418,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAddress {
     ) {
         at.required("version", self.version.as_ref())
             .required("addr", self.addr.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAddress {
+    const NAME: &'static str = "ServerAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "version",
+        "primary",
+        "addr",
+        "OS-EXT-IPS:type",
+        "OS-EXT-IPS-MAC:mac_addr",
+        "OS-EXT-IPS:port_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_ext_ips_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_mac_mac_addr,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_ips_port_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerAddress`].
@@ -424,44 +554,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ServerAttachableQuantity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerAttachableQuantity {
     /// Number of further SCSI disks the server can attach.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
     /// Total number of further disks the server can attach.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_disk: Option<i64>,
     /// Number of further network interfaces the server can attach.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_nic: Option<i64>,
 }
 impl ServerAttachableQuantity {
@@ -479,6 +594,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAttachableQuantit
             .required("free_blk", self.free_blk.as_ref())
             .required("free_disk", self.free_disk.as_ref())
             .required("free_nic", self.free_nic.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAttachableQuantity {
+    const NAME: &'static str = "ServerAttachableQuantity";
+    const FIELDS: &'static [&'static str] = &[
+        "free_scsi",
+        "free_blk",
+        "free_disk",
+        "free_nic",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerAttachableQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerAttachableQuantity`].
@@ -534,82 +678,103 @@ impl ServerAttachableQuantityBuilder {
     }
 }
 /// The `ServerBlockDevice` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerBlockDevice {
     /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
     )]
     pub boot_index: Option<i64>,
     /// PCI address of the disk on the server.
     ///
     /// JSON name: `pciAddress`.
-    #[serde(
-        rename = "pciAddress",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "pciAddress", skip_serializing_if = "Option::is_none")
     )]
     pub pci_address: Option<String>,
     /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeId", skip_serializing_if = "Option::is_none")
     )]
     pub volume_id: Option<String>,
     /// Mount point (device name) of the disk on the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
-    #[serde(
-        rename = "serverId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverId", skip_serializing_if = "Option::is_none")
     )]
     pub server_id: Option<String>,
     /// ID of the attachment, the same as the disk ID (a UUID).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Size of the disk in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Bus type of the disk: `virtio` or `scsi`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bus: Option<String>,
 }
 impl ServerBlockDevice {
     /// Starts a [`ServerBlockDeviceBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ServerBlockDeviceBuilder {
         ServerBlockDeviceBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerBlockDevice {
+    const NAME: &'static str = "ServerBlockDevice";
+    const FIELDS: &'static [&'static str] = &[
+        "bootIndex",
+        "pciAddress",
+        "volumeId",
+        "device",
+        "serverId",
+        "id",
+        "size",
+        "bus",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pci_address,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bus),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerBlockDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerBlockDevice`].
@@ -705,29 +870,22 @@ impl ServerBlockDeviceBuilder {
     }
 }
 /// The `ServerDetail` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerDetail {
     /// ID of the capacity reservation the server uses.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_reservation_id: Option<String>,
     /// Capacity reservation settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
     /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
     /// rack.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spod_id: Option<String>,
     /// Confidential computing (enclave) settings of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enclave_options: Option<EnclaveOptions>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -735,79 +893,57 @@ pub struct ServerDetail {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Time at which the server is deleted automatically, in UTC and the ISO 8601 form
     /// `2020-01-19T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_terminate_time: Option<String>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(
-        rename = "hostId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
     )]
     pub host_id: Option<String>,
     /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:host",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-SRV-ATTR:host", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_srv_attr_host: Option<String>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
     /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<String>,
     /// Image the server was created from.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<ServerImage>,
     /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
     /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
-    #[serde(
-        rename = "OS-EXT-STS:task_state",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_task_state: Option<String>,
     /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
@@ -815,323 +951,279 @@ pub struct ServerDetail {
     /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
-    #[serde(
-        rename = "OS-EXT-STS:vm_state",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_vm_state: Option<String>,
     /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:instance_name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:instance_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
     /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<ServerFlavor>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Security groups of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<ServerSecurityGroup>>,
     /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
-    #[serde(
-        rename = "OS-EXT-AZ:availability_zone",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-AZ:availability_zone",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_az_availability_zone: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
-    #[serde(
-        rename = "OS-DCF:diskConfig",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
     )]
     pub os_dcf_disk_config: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(
-        rename = "accessIPv4",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(
-        rename = "accessIPv6",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv6: Option<String>,
     /// Why the server is in the `ERROR` state, when it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fault: Option<serde_json::Value>,
     /// Progress of the server's current operation, in percent; reserved.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
-    #[serde(
-        rename = "OS-EXT-STS:power_state",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-EXT-STS:power_state", skip_serializing_if = "Option::is_none")
     )]
     pub os_ext_sts_power_state: Option<i64>,
     /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub config_drive: Option<String>,
     /// Metadata of the server: keys set by the system (such as `charging_mode`,
     /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
-    #[serde(
-        rename = "OS-SRV-USG:launched_at",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")
     )]
     pub os_srv_usg_launched_at: Option<String>,
     /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
-    #[serde(
-        rename = "OS-SRV-USG:terminated_at",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-SRV-USG:terminated_at",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_srv_usg_terminated_at: Option<String>,
     /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
-    #[serde(
-        rename = "os-extended-volumes:volumes_attached",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "os-extended-volumes:volumes_attached",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<ServerExtendVolumeAttachment>>,
     /// Description of the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
     /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_status: Option<String>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
     /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:reservation_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:reservation_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
     /// Launch order of the server among those created in one batch.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:launch_index`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:launch_index",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:launch_index",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
     /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:kernel_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:kernel_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
     /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:ramdisk_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:ramdisk_id",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
     /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:root_device_name",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:root_device_name",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Tags of the server, as `key=value` strings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
-    #[serde(
-        rename = "os:scheduler_hints",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "os:scheduler_hints", skip_serializing_if = "Option::is_none")
     )]
     pub os_scheduler_hints: Option<ServerSchedulerHints>,
     /// ID of the enterprise project; absent or `0` means the default enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// System tags of the server, such as its enterprise project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sys_tags: Option<Vec<ServerSystemTag>>,
     /// CPU settings of the server, such as hyper-threading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu_options: Option<CpuOptions>,
     /// Security settings of the server, such as secure boot and vTPM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_options: Option<SecurityOptions>,
     /// Hypervisor of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hypervisor: Option<Hypervisor>,
     /// Network interfaces of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
 impl ServerDetail {
@@ -1323,6 +1415,282 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerDetail {
             )
             .required("locked", self.locked.as_ref())
             .optional("security_options", self.security_options.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerDetail {
+    const NAME: &'static str = "ServerDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "capacity_reservation_id",
+        "capacity_reservation_specification",
+        "spod_id",
+        "enclave_options",
+        "status",
+        "updated",
+        "auto_terminate_time",
+        "hostId",
+        "OS-EXT-SRV-ATTR:host",
+        "addresses",
+        "key_name",
+        "image",
+        "OS-EXT-STS:task_state",
+        "OS-EXT-STS:vm_state",
+        "OS-EXT-SRV-ATTR:instance_name",
+        "OS-EXT-SRV-ATTR:hypervisor_hostname",
+        "flavor",
+        "id",
+        "security_groups",
+        "OS-EXT-AZ:availability_zone",
+        "user_id",
+        "name",
+        "created",
+        "tenant_id",
+        "OS-DCF:diskConfig",
+        "accessIPv4",
+        "accessIPv6",
+        "fault",
+        "progress",
+        "OS-EXT-STS:power_state",
+        "config_drive",
+        "metadata",
+        "OS-SRV-USG:launched_at",
+        "OS-SRV-USG:terminated_at",
+        "os-extended-volumes:volumes_attached",
+        "description",
+        "host_status",
+        "OS-EXT-SRV-ATTR:hostname",
+        "OS-EXT-SRV-ATTR:reservation_id",
+        "OS-EXT-SRV-ATTR:launch_index",
+        "OS-EXT-SRV-ATTR:kernel_id",
+        "OS-EXT-SRV-ATTR:ramdisk_id",
+        "OS-EXT-SRV-ATTR:root_device_name",
+        "OS-EXT-SRV-ATTR:user_data",
+        "locked",
+        "tags",
+        "os:scheduler_hints",
+        "enterprise_project_id",
+        "sys_tags",
+        "cpu_options",
+        "security_options",
+        "hypervisor",
+        "network_interfaces",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.capacity_reservation_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.capacity_reservation_specification,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spod_id),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_terminate_time,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_host,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_sts_task_state,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_sts_vm_state,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_instance_name,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_hypervisor_hostname,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            18 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_az_availability_zone,
+                )
+            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_dcf_disk_config,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv4,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv6,
+                )
+            }
+            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_sts_power_state,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.config_drive,
+                )
+            }
+            31 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_srv_usg_launched_at,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_srv_usg_terminated_at,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.os_extended_volumes_volumes_attached,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.host_status,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_hostname,
+                )
+            }
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_reservation_id,
+                )
+            }
+            39 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_launch_index,
+                )
+            }
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_kernel_id,
+                )
+            }
+            41 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_ramdisk_id,
+                )
+            }
+            42 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_root_device_name,
+                )
+            }
+            43 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_user_data,
+                )
+            }
+            44 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            45 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            46 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+            }
+            47 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            48 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sys_tags),
+            49 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
+            50 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
+            51 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hypervisor),
+            52 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.network_interfaces,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerDetail`].
@@ -1960,45 +2328,32 @@ impl ServerDetailBuilder {
     }
 }
 /// The `ServerExtendVolumeAttachment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerExtendVolumeAttachment {
     /// ID (a UUID) of the disk.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server: `true` or `false`; microversion 2.3 or later.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<String>,
     /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
     )]
     pub boot_index: Option<String>,
     /// Mount point (device name) of the disk on the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
 }
 impl ServerExtendVolumeAttachment {
@@ -2015,6 +2370,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerExtendVolumeAttac
         at.required("id", self.id.as_ref())
             .required("delete_on_termination", self.delete_on_termination.as_ref())
             .required("device", self.device.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerExtendVolumeAttachment {
+    const NAME: &'static str = "ServerExtendVolumeAttachment";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "delete_on_termination",
+        "bootIndex",
+        "device",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerExtendVolumeAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerExtendVolumeAttachment`].
@@ -2070,63 +2461,44 @@ impl ServerExtendVolumeAttachmentBuilder {
     }
 }
 /// The `ServerFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerFlavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// System disk size the flavor requires, 0 for no limit; not used by ECS.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk: Option<String>,
     /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vcpus: Option<String>,
     /// Memory of the flavor, in MB.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ram: Option<String>,
     /// GPUs of the flavor.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gpus: Option<Vec<GpuInfo>>,
     /// ASIC accelerators of the flavor.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub asic_accelerators: Option<Vec<AsicAcceleratorInfo>>,
 }
 impl ServerFlavor {
@@ -2155,6 +2527,46 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerFlavor {
             .required("ram", self.ram.as_ref())
             .required("gpus", self.gpus.as_ref())
             .required("asic_accelerators", self.asic_accelerators.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerFlavor {
+    const NAME: &'static str = "ServerFlavor";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "disk",
+        "vcpus",
+        "ram",
+        "gpus",
+        "asic_accelerators",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.gpus),
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.asic_accelerators,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerFlavor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerFlavor`].
@@ -2259,17 +2671,13 @@ impl ServerFlavorBuilder {
     }
 }
 /// The `ServerGroupMember` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerGroupMember {
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_uuid: Option<String>,
 }
 impl ServerGroupMember {
@@ -2284,6 +2692,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("instance_uuid", self.instance_uuid.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerGroupMember {
+    const NAME: &'static str = "ServerGroupMember";
+    const FIELDS: &'static [&'static str] = &["instance_uuid"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_uuid,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ServerGroupMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerGroupMember`].
@@ -2309,17 +2745,13 @@ impl ServerGroupMemberBuilder {
     }
 }
 /// The `ServerId` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerId {
     /// ID of a server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl ServerId {
@@ -2334,6 +2766,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerId {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerId {
+    const NAME: &'static str = "ServerId";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerId`].
@@ -2359,17 +2812,14 @@ impl ServerIdBuilder {
     }
 }
 /// The `ServerImage` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerImage {
     /// ID of the image.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl ServerImage {
@@ -2384,6 +2834,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerImage {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerImage {
+    const NAME: &'static str = "ServerImage";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerImage`].
@@ -2409,28 +2880,44 @@ impl ServerImageBuilder {
     }
 }
 /// The `ServerInterfaceFixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerInterfaceFixedIp {
     /// Private IP address of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// ID of the subnet of that private IP address.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 impl ServerInterfaceFixedIp {
     /// Starts a [`ServerInterfaceFixedIpBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ServerInterfaceFixedIpBuilder {
         ServerInterfaceFixedIpBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerInterfaceFixedIp {
+    const NAME: &'static str = "ServerInterfaceFixedIp";
+    const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerInterfaceFixedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerInterfaceFixedIp`].
@@ -2466,261 +2953,215 @@ impl ServerInterfaceFixedIpBuilder {
     }
 }
 /// The `ServerLimits` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerLimits {
     /// Maximum length of image metadata.
     ///
     /// **Required.** JSON name: `maxImageMeta`.
-    #[serde(
-        rename = "maxImageMeta",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxImageMeta", skip_serializing_if = "Option::is_none")
     )]
     pub max_image_meta: Option<i64>,
     /// Maximum number of files that can be injected.
     ///
     /// **Required.** JSON name: `maxPersonality`.
-    #[serde(
-        rename = "maxPersonality",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxPersonality", skip_serializing_if = "Option::is_none")
     )]
     pub max_personality: Option<i64>,
     /// Maximum size of an injected file, in bytes.
     ///
     /// **Required.** JSON name: `maxPersonalitySize`.
-    #[serde(
-        rename = "maxPersonalitySize",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxPersonalitySize", skip_serializing_if = "Option::is_none")
     )]
     pub max_personality_size: Option<i64>,
     /// Maximum number of rules per security group (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroupRules`.
-    #[serde(
-        rename = "maxSecurityGroupRules",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxSecurityGroupRules", skip_serializing_if = "Option::is_none")
     )]
     pub max_security_group_rules: Option<i64>,
     /// Maximum number of security groups (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroups`.
-    #[serde(
-        rename = "maxSecurityGroups",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxSecurityGroups", skip_serializing_if = "Option::is_none")
     )]
     pub max_security_groups: Option<i64>,
     /// Maximum number of servers per server group.
     ///
     /// **Required.** JSON name: `maxServerGroupMembers`.
-    #[serde(
-        rename = "maxServerGroupMembers",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerGroupMembers", skip_serializing_if = "Option::is_none")
     )]
     pub max_server_group_members: Option<i64>,
     /// Maximum number of server groups.
     ///
     /// **Required.** JSON name: `maxServerGroups`.
-    #[serde(
-        rename = "maxServerGroups",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerGroups", skip_serializing_if = "Option::is_none")
     )]
     pub max_server_groups: Option<i64>,
     /// Maximum length of server metadata.
     ///
     /// **Required.** JSON name: `maxServerMeta`.
-    #[serde(
-        rename = "maxServerMeta",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxServerMeta", skip_serializing_if = "Option::is_none")
     )]
     pub max_server_meta: Option<i64>,
     /// Maximum number of vCPUs.
     ///
     /// **Required.** JSON name: `maxTotalCores`.
-    #[serde(
-        rename = "maxTotalCores",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalCores", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_cores: Option<i64>,
     /// Maximum number of floating IP addresses.
     ///
     /// **Required.** JSON name: `maxTotalFloatingIps`.
-    #[serde(
-        rename = "maxTotalFloatingIps",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalFloatingIps", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_floating_ips: Option<i64>,
     /// Maximum number of servers.
     ///
     /// **Required.** JSON name: `maxTotalInstances`.
-    #[serde(
-        rename = "maxTotalInstances",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalInstances", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_instances: Option<i64>,
     /// Maximum number of SSH key pairs.
     ///
     /// **Required.** JSON name: `maxTotalKeypairs`.
-    #[serde(
-        rename = "maxTotalKeypairs",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalKeypairs", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_keypairs: Option<i64>,
     /// Maximum total memory, in MB.
     ///
     /// **Required.** JSON name: `maxTotalRAMSize`.
-    #[serde(
-        rename = "maxTotalRAMSize",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalRAMSize", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_ram_size: Option<i64>,
     /// Number of vCPUs in use.
     ///
     /// **Required.** JSON name: `totalCoresUsed`.
-    #[serde(
-        rename = "totalCoresUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalCoresUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_cores_used: Option<i64>,
     /// Number of floating IP addresses in use.
     ///
     /// **Required.** JSON name: `totalFloatingIpsUsed`.
-    #[serde(
-        rename = "totalFloatingIpsUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalFloatingIpsUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_floating_ips_used: Option<i64>,
     /// Number of servers in use.
     ///
     /// **Required.** JSON name: `totalInstancesUsed`.
-    #[serde(
-        rename = "totalInstancesUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalInstancesUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_instances_used: Option<i64>,
     /// Memory in use, in MB.
     ///
     /// **Required.** JSON name: `totalRAMUsed`.
-    #[serde(
-        rename = "totalRAMUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalRAMUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_ram_used: Option<i64>,
     /// Number of security groups in use.
     ///
     /// **Required.** JSON name: `totalSecurityGroupsUsed`.
-    #[serde(
-        rename = "totalSecurityGroupsUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "totalSecurityGroupsUsed",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub total_security_groups_used: Option<i64>,
     /// Number of server groups in use.
     ///
     /// **Required.** JSON name: `totalServerGroupsUsed`.
-    #[serde(
-        rename = "totalServerGroupsUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalServerGroupsUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_server_groups_used: Option<i64>,
     /// Maximum number of spot servers.
     ///
     /// JSON name: `maxTotalSpotInstances`.
-    #[serde(
-        rename = "maxTotalSpotInstances",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotInstances", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_spot_instances: Option<i64>,
     /// Maximum number of vCPUs of spot servers.
     ///
     /// JSON name: `maxTotalSpotCores`.
-    #[serde(
-        rename = "maxTotalSpotCores",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotCores", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_spot_cores: Option<i64>,
     /// Maximum total memory of spot servers, in MB.
     ///
     /// JSON name: `maxTotalSpotRAMSize`.
-    #[serde(
-        rename = "maxTotalSpotRAMSize",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxTotalSpotRAMSize", skip_serializing_if = "Option::is_none")
     )]
     pub max_total_spot_ram_size: Option<i64>,
     /// Number of spot servers in use.
     ///
     /// JSON name: `totalSpotInstancesUsed`.
-    #[serde(
-        rename = "totalSpotInstancesUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotInstancesUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_spot_instances_used: Option<i64>,
     /// Number of vCPUs of spot servers in use.
     ///
     /// JSON name: `totalSpotCoresUsed`.
-    #[serde(
-        rename = "totalSpotCoresUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotCoresUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_spot_cores_used: Option<i64>,
     /// Memory of spot servers in use, in MB.
     ///
     /// JSON name: `totalSpotRAMUsed`.
-    #[serde(
-        rename = "totalSpotRAMUsed",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalSpotRAMUsed", skip_serializing_if = "Option::is_none")
     )]
     pub total_spot_ram_used: Option<i64>,
     /// Number of servers that may be created per flavor; `-1` means unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit_by_flavor: Option<Vec<ProjectFlavorLimit>>,
 }
 impl ServerLimits {
@@ -2760,6 +3201,209 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerLimits {
                 self.total_security_groups_used.as_ref(),
             )
             .required("totalServerGroupsUsed", self.total_server_groups_used.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerLimits {
+    const NAME: &'static str = "ServerLimits";
+    const FIELDS: &'static [&'static str] = &[
+        "maxImageMeta",
+        "maxPersonality",
+        "maxPersonalitySize",
+        "maxSecurityGroupRules",
+        "maxSecurityGroups",
+        "maxServerGroupMembers",
+        "maxServerGroups",
+        "maxServerMeta",
+        "maxTotalCores",
+        "maxTotalFloatingIps",
+        "maxTotalInstances",
+        "maxTotalKeypairs",
+        "maxTotalRAMSize",
+        "totalCoresUsed",
+        "totalFloatingIpsUsed",
+        "totalInstancesUsed",
+        "totalRAMUsed",
+        "totalSecurityGroupsUsed",
+        "totalServerGroupsUsed",
+        "maxTotalSpotInstances",
+        "maxTotalSpotCores",
+        "maxTotalSpotRAMSize",
+        "totalSpotInstancesUsed",
+        "totalSpotCoresUsed",
+        "totalSpotRAMUsed",
+        "limit_by_flavor",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_image_meta,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_personality,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_personality_size,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_security_group_rules,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_security_groups,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_server_group_members,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_server_groups,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_server_meta,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_cores,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_floating_ips,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_instances,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_keypairs,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_ram_size,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_cores_used,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_floating_ips_used,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_instances_used,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_ram_used,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_security_groups_used,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_server_groups_used,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_spot_instances,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_spot_cores,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_total_spot_ram_size,
+                )
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_spot_instances_used,
+                )
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_spot_cores_used,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_spot_ram_used,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.limit_by_flavor,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerLimits`].
@@ -3046,17 +3690,13 @@ impl ServerLimitsBuilder {
     }
 }
 /// The `ServerNicSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerNicSecurityGroup {
     /// ID of the security group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl ServerNicSecurityGroup {
@@ -3071,6 +3711,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerNicSecurityGroup {
+    const NAME: &'static str = "ServerNicSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ServerNicSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerNicSecurityGroup`].
@@ -3096,35 +3759,24 @@ impl ServerNicSecurityGroupBuilder {
     }
 }
 /// The `ServerRemoteConsole` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerRemoteConsole {
     /// Protocol of the remote console, such as `vnc`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// Kind of remote console, such as `novnc`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// URL that opens the remote console.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl ServerRemoteConsole {
@@ -3141,6 +3793,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerRemoteConsole {
         at.required("protocol", self.protocol.as_ref())
             .required("type", self.r#type.as_ref())
             .required("url", self.url.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerRemoteConsole {
+    const NAME: &'static str = "ServerRemoteConsole";
+    const FIELDS: &'static [&'static str] = &["protocol", "type", "url"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerRemoteConsole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerRemoteConsole`].
@@ -3186,40 +3861,29 @@ impl ServerRemoteConsoleBuilder {
     }
 }
 /// The `ServerResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerResource {
     /// ID of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<String>,
     /// Tags of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
 }
 impl ServerResource {
@@ -3241,6 +3905,50 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerResource {
             .required("resource_detail", self.resource_detail.as_ref())
             .required("tags", self.tags.as_ref())
             .required("resource_name", self.resource_name.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerResource {
+    const NAME: &'static str = "ServerResource";
+    const FIELDS: &'static [&'static str] = &[
+        "resource_id",
+        "resource_detail",
+        "tags",
+        "resource_name",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_detail,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_name,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerResource`].
@@ -3304,19 +4012,20 @@ impl ServerResourceBuilder {
     }
 }
 /// The `ServerSchedulerHints` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSchedulerHints {
     /// IDs (UUIDs) of the anti-affinity server groups of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<Vec<String>>,
     /// Where the server was created: `shared` (the shared pool, the default) or `dedicated` (a
     /// dedicated host).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenancy: Option<Vec<String>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
     /// dedicated hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dedicated_host_id: Option<Vec<String>>,
 }
 impl ServerSchedulerHints {
@@ -3335,6 +4044,34 @@ impl ServerSchedulerHints {
     /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
     pub fn dedicated_host_id(&self) -> &[String] {
         self.dedicated_host_id.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSchedulerHints {
+    const NAME: &'static str = "ServerSchedulerHints";
+    const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenancy),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dedicated_host_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSchedulerHints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerSchedulerHints`].
@@ -3401,26 +4138,19 @@ impl ServerSchedulerHintsBuilder {
     }
 }
 /// The `ServerSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSecurityGroup {
     /// Name or ID of the security group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the security group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl ServerSecurityGroup {
@@ -3435,6 +4165,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerSecurityGroup {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref()).required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSecurityGroup {
+    const NAME: &'static str = "ServerSecurityGroup";
+    const FIELDS: &'static [&'static str] = &["name", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerSecurityGroup`].
@@ -3470,28 +4222,43 @@ impl ServerSecurityGroupBuilder {
     }
 }
 /// The `ServerSystemTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerSystemTag {
     /// Key of the system tag.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Value of the system tag.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ServerSystemTag {
     /// Starts a [`ServerSystemTagBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ServerSystemTagBuilder {
         ServerSystemTagBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSystemTag {
+    const NAME: &'static str = "ServerSystemTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSystemTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerSystemTag`].
@@ -3527,26 +4294,18 @@ impl ServerSystemTagBuilder {
     }
 }
 /// The `ServerTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerTag {
     /// Tag key: not empty, unique per server, at most 36 characters of letters, digits, `-`, `_`
     /// and Unicode characters U+4E00 to U+9FFF.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 43 characters of letters, digits, `.`, `-`, `_` and Unicode characters
     /// U+4E00 to U+9FFF.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ServerTag {
@@ -3561,6 +4320,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTag {
+    const NAME: &'static str = "ServerTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerTag`].
@@ -3596,27 +4377,19 @@ impl ServerTagBuilder {
     }
 }
 /// The `ServerTagMatch` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerTagMatch {
     /// Field to match; only `resource_name` (the server name) is supported, and each key may appear
     /// once.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value to match: the server name, 1 to 255 Unicode characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ServerTagMatch {
@@ -3631,6 +4404,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTagMatch {
+    const NAME: &'static str = "ServerTagMatch";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ServerTagMatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerTagMatch`].
@@ -3666,23 +4463,19 @@ impl ServerTagMatchBuilder {
     }
 }
 /// The `ServerTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerTags {
     /// Tag key, 1 to 127 Unicode characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag values, any of which matches: at most 10, unique, each at most 255 Unicode characters.
     /// An empty list matches any value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 impl ServerTags {
@@ -3697,6 +4490,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTags {
+    const NAME: &'static str = "ServerTags";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ServerTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerTags`].
@@ -3737,41 +4554,30 @@ impl ServerTagsBuilder {
     }
 }
 /// The `ServerVolumeAttachment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerVolumeAttachment {
     /// Mount point (device name) of the disk on the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// ID of the attachment, the same as the disk ID (a UUID).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
-    #[serde(
-        rename = "serverId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "serverId", skip_serializing_if = "Option::is_none")
     )]
     pub server_id: Option<String>,
     /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeId", skip_serializing_if = "Option::is_none")
     )]
     pub volume_id: Option<String>,
 }
@@ -3779,6 +4585,30 @@ impl ServerVolumeAttachment {
     /// Starts a [`ServerVolumeAttachmentBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ServerVolumeAttachmentBuilder {
         ServerVolumeAttachmentBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerVolumeAttachment {
+    const NAME: &'static str = "ServerVolumeAttachment";
+    const FIELDS: &'static [&'static str] = &["device", "id", "serverId", "volumeId"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerVolumeAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ServerVolumeAttachment`].
@@ -3834,35 +4664,47 @@ impl ServerVolumeAttachmentBuilder {
     }
 }
 /// The `ShowAppendableVolumeQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAppendableVolumeQuotaResponse {
     /// Number of further SCSI disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_scsi: Option<i64>,
     /// Number of further disks the yearly/monthly server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
     /// Number of further virtio-blk disks the server can attach.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub free_blk: Option<i64>,
 }
 impl ShowAppendableVolumeQuotaResponse {
     /// Starts a [`ShowAppendableVolumeQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowAppendableVolumeQuotaResponseBuilder {
         ShowAppendableVolumeQuotaResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAppendableVolumeQuotaResponse {
+    const NAME: &'static str = "ShowAppendableVolumeQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["free_scsi", "count", "free_blk"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowAppendableVolumeQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowAppendableVolumeQuotaResponse`].
@@ -3908,11 +4750,12 @@ impl ShowAppendableVolumeQuotaResponseBuilder {
     }
 }
 /// The `ShowFlavorCapacityResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowFlavorCapacityResponse {
     /// Availability zones with capacity for the flavor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<QueryFlavorCapacityAzInfo>>,
 }
 impl ShowFlavorCapacityResponse {
@@ -3923,6 +4766,27 @@ impl ShowFlavorCapacityResponse {
     /// The items of [`resources`](Self::resources), empty when absent.
     pub fn resources(&self) -> &[QueryFlavorCapacityAzInfo] {
         self.resources.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFlavorCapacityResponse {
+    const NAME: &'static str = "ShowFlavorCapacityResponse";
+    const FIELDS: &'static [&'static str] = &["resources"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowFlavorCapacityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowFlavorCapacityResponse`].
@@ -3962,76 +4826,95 @@ impl ShowFlavorCapacityResponseBuilder {
     }
 }
 /// The `ShowJobResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowJobResponse {
     /// Time the job started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Error code when querying the job itself failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Time the job ended.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Resources the job works on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub entities: Option<JobEntities>,
     /// Error code of a failed job; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Kind of the job, such as `createServer`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_type: Option<String>,
     /// Error message when querying the job itself failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<ShowJobResponseStatus>,
 }
 impl ShowJobResponse {
     /// Starts a [`ShowJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowJobResponseBuilder {
         ShowJobResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
+    const NAME: &'static str = "ShowJobResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "begin_time",
+        "code",
+        "end_time",
+        "entities",
+        "error_code",
+        "fail_reason",
+        "job_id",
+        "job_type",
+        "message",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fail_reason,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowJobResponse`].
@@ -4162,20 +5045,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowMetadataOptionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMetadataOptionsResponse {
     /// Whether the metadata service (IMDS) is on (`enabled`) or off (`disabled`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub http_endpoint: Option<ShowMetadataOptionsResponseHttpEndpoint>,
     /// Whether metadata requests need a session token (`required`) or not (`optional`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub http_tokens: Option<ShowMetadataOptionsResponseHttpTokens>,
 }
 impl ShowMetadataOptionsResponse {
     /// Starts a [`ShowMetadataOptionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowMetadataOptionsResponseBuilder {
         ShowMetadataOptionsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMetadataOptionsResponse {
+    const NAME: &'static str = "ShowMetadataOptionsResponse";
+    const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_endpoint),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_tokens),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMetadataOptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMetadataOptionsResponse`].
@@ -4245,25 +5151,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowRecycleBinResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRecycleBinResponse {
     /// ID of the project the settings belong to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Whether the recycle bin is on (`on`) or off (`off`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub switch: Option<String>,
     /// Recycle bin policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<RecycleBinPolicys>,
 }
 impl ShowRecycleBinResponse {
@@ -4278,6 +5177,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRecycleBinResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("policy", self.policy.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleBinResponse {
+    const NAME: &'static str = "ShowRecycleBinResponse";
+    const FIELDS: &'static [&'static str] = &["project_id", "switch", "policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.switch),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowRecycleBinResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowRecycleBinResponse`].
@@ -4323,21 +5247,44 @@ impl ShowRecycleBinResponseBuilder {
     }
 }
 /// The `ShowResetPasswordFlagResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowResetPasswordFlagResponse {
     /// Whether the server supports one-click password reset: `True` or `False`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resetpwd_flag: Option<String>,
 }
 impl ShowResetPasswordFlagResponse {
     /// Starts a [`ShowResetPasswordFlagResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowResetPasswordFlagResponseBuilder {
         ShowResetPasswordFlagResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowResetPasswordFlagResponse {
+    const NAME: &'static str = "ShowResetPasswordFlagResponse";
+    const FIELDS: &'static [&'static str] = &["resetpwd_flag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resetpwd_flag,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowResetPasswordFlagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowResetPasswordFlagResponse`].
@@ -4363,21 +5310,39 @@ impl ShowResetPasswordFlagResponseBuilder {
     }
 }
 /// The `ShowSerialConsoleActionsOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsOption {
     /// URL that opens the serial console.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl ShowSerialConsoleActionsOption {
     /// Starts a [`ShowSerialConsoleActionsOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowSerialConsoleActionsOptionBuilder {
         ShowSerialConsoleActionsOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsOption {
+    const NAME: &'static str = "ShowSerialConsoleActionsOption";
+    const FIELDS: &'static [&'static str] = &["url"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSerialConsoleActionsOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSerialConsoleActionsOption`].
@@ -4403,17 +5368,39 @@ impl ShowSerialConsoleActionsOptionBuilder {
     }
 }
 /// The `ShowSerialConsoleActionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsResponse {
     /// The serial console login details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serial_console: Option<ShowSerialConsoleActionsOption>,
 }
 impl ShowSerialConsoleActionsResponse {
     /// Starts a [`ShowSerialConsoleActionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowSerialConsoleActionsResponseBuilder {
         ShowSerialConsoleActionsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsResponse {
+    const NAME: &'static str = "ShowSerialConsoleActionsResponse";
+    const FIELDS: &'static [&'static str] = &["serial_console"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.serial_console),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSerialConsoleActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSerialConsoleActionsResponse`].
@@ -4445,25 +5432,24 @@ impl ShowSerialConsoleActionsResponseBuilder {
     }
 }
 /// The `ShowServerAttachableNicNumResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerAttachableNicNumResponse {
     /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
-    #[serde(
-        rename = "attachableQuantity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "attachableQuantity", skip_serializing_if = "Option::is_none")
     )]
     pub attachable_quantity: Option<AttachableQuantityForNic>,
     /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
-    #[serde(
-        rename = "interfaceAttachments",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "interfaceAttachments", skip_serializing_if = "Option::is_none")
     )]
     pub interface_attachments: Option<Vec<InterfaceExt>>,
 }
@@ -4475,6 +5461,42 @@ impl ShowServerAttachableNicNumResponse {
     /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
     pub fn interface_attachments(&self) -> &[InterfaceExt] {
         self.interface_attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowServerAttachableNicNumResponse {
+    const NAME: &'static str = "ShowServerAttachableNicNumResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "attachableQuantity",
+        "interfaceAttachments",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.attachable_quantity,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.interface_attachments,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerAttachableNicNumResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerAttachableNicNumResponse`].
@@ -4529,16 +5551,16 @@ impl ShowServerAttachableNicNumResponseBuilder {
     }
 }
 /// The `ShowServerBlockDeviceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerBlockDeviceResponse {
     /// The disk attached to the server.
     ///
     /// JSON name: `volumeAttachment`.
-    #[serde(
-        rename = "volumeAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "volumeAttachment", skip_serializing_if = "Option::is_none")
     )]
     pub volume_attachment: Option<ServerBlockDevice>,
 }
@@ -4546,6 +5568,27 @@ impl ShowServerBlockDeviceResponse {
     /// Starts a [`ShowServerBlockDeviceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowServerBlockDeviceResponseBuilder {
         ShowServerBlockDeviceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerBlockDeviceResponse {
+    const NAME: &'static str = "ShowServerBlockDeviceResponse";
+    const FIELDS: &'static [&'static str] = &["volumeAttachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume_attachment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerBlockDeviceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerBlockDeviceResponse`].
@@ -4571,21 +5614,39 @@ impl ShowServerBlockDeviceResponseBuilder {
     }
 }
 /// The `ShowServerConsoleOutputResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerConsoleOutputResponse {
     /// Console log of the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
 }
 impl ShowServerConsoleOutputResponse {
     /// Starts a [`ShowServerConsoleOutputResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowServerConsoleOutputResponseBuilder {
         ShowServerConsoleOutputResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerConsoleOutputResponse {
+    const NAME: &'static str = "ShowServerConsoleOutputResponse";
+    const FIELDS: &'static [&'static str] = &["output"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.output),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerConsoleOutputResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerConsoleOutputResponse`].
@@ -4611,11 +5672,12 @@ impl ShowServerConsoleOutputResponseBuilder {
     }
 }
 /// The `ShowServerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerGroupResponse {
     /// Details of the server group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_group: Option<ShowServerGroupResult>,
 }
 impl ShowServerGroupResponse {
@@ -4630,6 +5692,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server_group", self.server_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResponse {
+    const NAME: &'static str = "ShowServerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["server_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerGroupResponse`].
@@ -4655,42 +5738,35 @@ impl ShowServerGroupResponseBuilder {
     }
 }
 /// The `ShowServerGroupResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerGroupResult {
     /// ID (a UUID) of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IDs of the servers in the group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<String>>,
     /// Metadata of the server group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Name of the server group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
     /// `soft-affinity`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<String>>,
 }
 impl ShowServerGroupResult {
@@ -4717,6 +5793,37 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResult {
             .required("metadata", self.metadata.as_ref())
             .required("name", self.name.as_ref())
             .required("policies", self.policies.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResult {
+    const NAME: &'static str = "ShowServerGroupResult";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "members",
+        "metadata",
+        "name",
+        "policies",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerGroupResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerGroupResult`].
@@ -4804,11 +5911,12 @@ impl ShowServerGroupResultBuilder {
     }
 }
 /// The `ShowServerLimitsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerLimitsResponse {
     /// Quotas of the project and their usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub absolute: Option<ServerLimits>,
 }
 impl ShowServerLimitsResponse {
@@ -4823,6 +5931,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerLimitsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("absolute", self.absolute.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerLimitsResponse {
+    const NAME: &'static str = "ShowServerLimitsResponse";
+    const FIELDS: &'static [&'static str] = &["absolute"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.absolute),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerLimitsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerLimitsResponse`].
@@ -4848,18 +5977,15 @@ impl ShowServerLimitsResponseBuilder {
     }
 }
 /// The `ShowServerPasswordResponse` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerPasswordResponse {
     /// Initial password of the Windows server, encrypted with the key pair's public key; decrypt it
     /// with the private key.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub password: Option<String>,
 }
 impl ShowServerPasswordResponse {
@@ -4875,6 +6001,27 @@ impl std::fmt::Debug for ShowServerPasswordResponse {
             "ShowServerPasswordResponse",
             &[("password", &self.password, true)],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerPasswordResponse {
+    const NAME: &'static str = "ShowServerPasswordResponse";
+    const FIELDS: &'static [&'static str] = &["password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerPasswordResponse`].
@@ -4900,13 +6047,13 @@ impl ShowServerPasswordResponseBuilder {
     }
 }
 /// The `ShowServerRemoteConsoleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShowServerRemoteConsoleRequestBody {
     /// The kind of remote console.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_console: Option<GetServerRemoteConsoleOption>,
 }
 impl ShowServerRemoteConsoleRequestBody {
@@ -4922,6 +6069,30 @@ for ShowServerRemoteConsoleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("remote_console", self.remote_console.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowServerRemoteConsoleRequestBody {
+    const NAME: &'static str = "ShowServerRemoteConsoleRequestBody";
+    const FIELDS: &'static [&'static str] = &["remote_console"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remote_console),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ShowServerRemoteConsoleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerRemoteConsoleRequestBody`].
@@ -4953,11 +6124,12 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
     }
 }
 /// The `ShowServerRemoteConsoleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerRemoteConsoleResponse {
     /// The remote console login details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_console: Option<ServerRemoteConsole>,
 }
 impl ShowServerRemoteConsoleResponse {
@@ -4973,6 +6145,27 @@ for ShowServerRemoteConsoleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("remote_console", self.remote_console.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerRemoteConsoleResponse {
+    const NAME: &'static str = "ShowServerRemoteConsoleResponse";
+    const FIELDS: &'static [&'static str] = &["remote_console"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remote_console),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerRemoteConsoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerRemoteConsoleResponse`].
@@ -4998,11 +6191,12 @@ impl ShowServerRemoteConsoleResponseBuilder {
     }
 }
 /// The `ShowServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerResponse {
     /// Details of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<ServerDetail>,
 }
 impl ShowServerResponse {
@@ -5017,6 +6211,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server", self.server.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerResponse {
+    const NAME: &'static str = "ShowServerResponse";
+    const FIELDS: &'static [&'static str] = &["server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerResponse`].
@@ -5042,11 +6257,12 @@ impl ShowServerResponseBuilder {
     }
 }
 /// The `ShowServerTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowServerTagsResponse {
     /// Tags of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ServerTag>>,
 }
 impl ShowServerTagsResponse {
@@ -5065,6 +6281,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerTagsResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerTagsResponse {
+    const NAME: &'static str = "ShowServerTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowServerTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowServerTagsResponse`].
@@ -5098,22 +6335,19 @@ impl ShowServerTagsResponseBuilder {
     }
 }
 /// The `SimpleFlavor` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleFlavor {
     /// ID of the flavor.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<Link>>,
 }
 impl SimpleFlavor {
@@ -5132,6 +6366,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SimpleFlavor {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref()).required("links", self.links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleFlavor {
+    const NAME: &'static str = "SimpleFlavor";
+    const FIELDS: &'static [&'static str] = &["id", "links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SimpleFlavor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SimpleFlavor`].
@@ -5172,62 +6428,85 @@ impl SimpleFlavorBuilder {
     }
 }
 /// The `SubJob` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubJob {
     /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<SubJobStatus>,
     /// Resources the job works on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub entities: Option<SubJobEntities>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Kind of the job, such as `createServer`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_type: Option<String>,
     /// Time the job started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// Time the job ended.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Error code of a failed job; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
     /// Why the job or item failed; null when it succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fail_reason: Option<String>,
 }
 impl SubJob {
     /// Starts a [`SubJobBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SubJobBuilder {
         SubJobBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJob {
+    const NAME: &'static str = "SubJob";
+    const FIELDS: &'static [&'static str] = &[
+        "status",
+        "entities",
+        "job_id",
+        "job_type",
+        "begin_time",
+        "end_time",
+        "error_code",
+        "fail_reason",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.fail_reason,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubJob`].
@@ -5323,36 +6602,57 @@ impl SubJobBuilder {
     }
 }
 /// The `SubJobEntities` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubJobEntities {
     /// ID of the server (a UUID), as returned by `list_servers_details` or by the call that created
     /// it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server_id: Option<String>,
     /// ID of the network interface, for jobs that work on interfaces.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nic_id: Option<String>,
     /// Why the sub-job failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub errorcode_message: Option<String>,
 }
 impl SubJobEntities {
     /// Starts a [`SubJobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SubJobEntitiesBuilder {
         SubJobEntitiesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
+    const NAME: &'static str = "SubJobEntities";
+    const FIELDS: &'static [&'static str] = &[
+        "server_id",
+        "nic_id",
+        "errorcode_message",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nic_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.errorcode_message,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubJobEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubJobEntities`].

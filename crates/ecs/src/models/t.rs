@@ -2,34 +2,50 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `TemplateBandwidthOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateBandwidthOption {
     /// Bandwidth sharing type: `PER` (dedicated) or `WHOLE` (shared).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_type: Option<TemplateBandwidthOptionShareType>,
     /// Bandwidth in Mbit/s.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// How the bandwidth is billed, such as by bandwidth or by traffic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<TemplateBandwidthOptionChargeMode>,
     /// ID of an existing shared bandwidth to add a `WHOLE` elastic IP to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl TemplateBandwidthOption {
     /// Starts a [`TemplateBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateBandwidthOptionBuilder {
         TemplateBandwidthOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBandwidthOption {
+    const NAME: &'static str = "TemplateBandwidthOption";
+    const FIELDS: &'static [&'static str] = &["share_type", "size", "charge_mode", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateBandwidthOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateBandwidthOption`].
@@ -119,29 +135,51 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `TemplateBlockDeviceMappingAttachmentOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateBlockDeviceMappingAttachmentOption {
     /// Attachment order of the disk on the server; `0` is the boot disk.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
     /// Whether the disk is released with the server; system disks default to `true`, data disks to
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl TemplateBlockDeviceMappingAttachmentOption {
     /// Starts a [`TemplateBlockDeviceMappingAttachmentOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateBlockDeviceMappingAttachmentOptionBuilder {
         TemplateBlockDeviceMappingAttachmentOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for TemplateBlockDeviceMappingAttachmentOption {
+    const NAME: &'static str = "TemplateBlockDeviceMappingAttachmentOption";
+    const FIELDS: &'static [&'static str] = &["boot_index", "delete_on_termination"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateBlockDeviceMappingAttachmentOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateBlockDeviceMappingAttachmentOption`].
@@ -177,55 +215,80 @@ impl TemplateBlockDeviceMappingAttachmentOptionBuilder {
     }
 }
 /// The `TemplateBlockDeviceMappingOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateBlockDeviceMappingOption {
     /// Source of the volume's data: empty (`blank`) or an image ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Kind of the volume's source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<TemplateBlockDeviceMappingOptionSourceType>,
     /// Whether the volume is encrypted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// ID of the KMS key that encrypts the volume.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cmk_id: Option<String>,
     /// EVS disk type of the volume, such as `SSD` or `GPSSD`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Size of the volume in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// How the volume is attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment: Option<TemplateBlockDeviceMappingAttachmentOption>,
 }
 impl TemplateBlockDeviceMappingOption {
     /// Starts a [`TemplateBlockDeviceMappingOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateBlockDeviceMappingOptionBuilder {
         TemplateBlockDeviceMappingOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBlockDeviceMappingOption {
+    const NAME: &'static str = "TemplateBlockDeviceMappingOption";
+    const FIELDS: &'static [&'static str] = &[
+        "source_id",
+        "source_type",
+        "encrypted",
+        "cmk_id",
+        "volume_type",
+        "volume_size",
+        "attachment",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.encrypted),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.volume_type,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.volume_size,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.attachment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateBlockDeviceMappingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateBlockDeviceMappingOption`].
@@ -334,75 +397,51 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `TemplateData` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateData {
     /// ID of the flavor of servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Name of servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Availability zone of servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone_id: Option<String>,
     /// Enterprise project of servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Whether automatic recovery is turned on for servers launched from the template.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_recovery: Option<bool>,
     /// Login and agent settings of the operating system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_profile: Option<TemplateOsProfile>,
     /// IDs of the security groups, applied to all network interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
     /// Network interfaces of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<TemplateNetworkInterfaceOption>>,
     /// Disks of the server, within the flavor's limits. A full-server image keeps its own disk
     /// settings unless the disks are listed here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_device_mappings: Option<Vec<TemplateBlockDeviceMappingOption>>,
     /// Billing options, such as spot pricing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_options: Option<TemplateMarketOptions>,
     /// Public network access of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_access: Option<TemplateInternetAccessOption>,
     /// Custom metadata key-value pairs of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Tags given to the server at launch (other resources, such as disks, are not tagged yet).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_options: Option<Vec<TemplateTagOptions>>,
 }
 impl TemplateData {
@@ -425,6 +464,90 @@ impl TemplateData {
     /// The items of [`tag_options`](Self::tag_options), empty when absent.
     pub fn tag_options(&self) -> &[TemplateTagOptions] {
         self.tag_options.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateData {
+    const NAME: &'static str = "TemplateData";
+    const FIELDS: &'static [&'static str] = &[
+        "flavor_id",
+        "name",
+        "description",
+        "availability_zone_id",
+        "enterprise_project_id",
+        "auto_recovery",
+        "os_profile",
+        "security_group_ids",
+        "network_interfaces",
+        "block_device_mappings",
+        "market_options",
+        "internet_access",
+        "metadata",
+        "tag_options",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_recovery,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_profile),
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_ids,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.network_interfaces,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.block_device_mappings,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_options),
+            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.internet_access),
+            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tag_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateData`].
@@ -642,17 +765,38 @@ impl TemplateDataBuilder {
     }
 }
 /// The `TemplateInternetAccessOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateInternetAccessOption {
     /// Elastic IP created for the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip: Option<TemplatePublicIpOption>,
 }
 impl TemplateInternetAccessOption {
     /// Starts a [`TemplateInternetAccessOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateInternetAccessOptionBuilder {
         TemplateInternetAccessOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateInternetAccessOption {
+    const NAME: &'static str = "TemplateInternetAccessOption";
+    const FIELDS: &'static [&'static str] = &["publicip"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateInternetAccessOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateInternetAccessOption`].
@@ -678,20 +822,42 @@ impl TemplateInternetAccessOptionBuilder {
     }
 }
 /// The `TemplateMarketOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateMarketOptions {
     /// Billing type of the server, such as `spot`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_type: Option<TemplateMarketOptionsMarketType>,
     /// Settings of a spot server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<TemplateSpotOptions>,
 }
 impl TemplateMarketOptions {
     /// Starts a [`TemplateMarketOptionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateMarketOptionsBuilder {
         TemplateMarketOptionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateMarketOptions {
+    const NAME: &'static str = "TemplateMarketOptions";
+    const FIELDS: &'static [&'static str] = &["market_type", "spot_options"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_type),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spot_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateMarketOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateMarketOptions`].
@@ -744,21 +910,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `TemplateNetworkInterfaceAttachmentOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateNetworkInterfaceAttachmentOption {
     /// Attachment order of the interface; `0` is the primary interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_index: Option<i64>,
 }
 impl TemplateNetworkInterfaceAttachmentOption {
     /// Starts a [`TemplateNetworkInterfaceAttachmentOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateNetworkInterfaceAttachmentOptionBuilder {
         TemplateNetworkInterfaceAttachmentOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for TemplateNetworkInterfaceAttachmentOption {
+    const NAME: &'static str = "TemplateNetworkInterfaceAttachmentOption";
+    const FIELDS: &'static [&'static str] = &["device_index"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_index,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateNetworkInterfaceAttachmentOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateNetworkInterfaceAttachmentOption`].
@@ -784,24 +973,47 @@ impl TemplateNetworkInterfaceAttachmentOptionBuilder {
     }
 }
 /// The `TemplateNetworkInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateNetworkInterfaceOption {
     /// ID of the subnet of the interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_id: Option<String>,
     /// How the interface is attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment: Option<TemplateNetworkInterfaceAttachmentOption>,
 }
 impl TemplateNetworkInterfaceOption {
     /// Starts a [`TemplateNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateNetworkInterfaceOptionBuilder {
         TemplateNetworkInterfaceOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateNetworkInterfaceOption {
+    const NAME: &'static str = "TemplateNetworkInterfaceOption";
+    const FIELDS: &'static [&'static str] = &["virsubnet_id", "attachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.attachment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateNetworkInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateNetworkInterfaceOption`].
@@ -843,39 +1055,23 @@ impl TemplateNetworkInterfaceOptionBuilder {
     }
 }
 /// The `TemplateOsProfile` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateOsProfile {
     /// Name of the SSH key pair to log in with.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
     /// User data injected into the server, encoded in Base64; large scripts make the request large,
     /// and it cannot be used together with a password.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Name of the IAM agency the server acts with.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iam_agency_name: Option<String>,
     /// Whether the host monitoring agent is turned on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_monitoring_service: Option<bool>,
 }
 impl TemplateOsProfile {
@@ -896,6 +1092,45 @@ impl std::fmt::Debug for TemplateOsProfile {
                 ("enable_monitoring_service", &self.enable_monitoring_service, false),
             ],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateOsProfile {
+    const NAME: &'static str = "TemplateOsProfile";
+    const FIELDS: &'static [&'static str] = &[
+        "key_name",
+        "user_data",
+        "iam_agency_name",
+        "enable_monitoring_service",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.iam_agency_name,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_monitoring_service,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateOsProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateOsProfile`].
@@ -951,38 +1186,70 @@ impl TemplateOsProfileBuilder {
     }
 }
 /// The `TemplatePublicIpOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplatePublicIpOption {
     /// Type of the elastic IP, such as `5_bgp`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_type: Option<String>,
     /// Billing mode of the elastic IP.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<String>,
     /// Bandwidth of the elastic IP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<TemplateBandwidthOption>,
     /// Whether the elastic IP is released with the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl TemplatePublicIpOption {
     /// Starts a [`TemplatePublicIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplatePublicIpOptionBuilder {
         TemplatePublicIpOptionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplatePublicIpOption {
+    const NAME: &'static str = "TemplatePublicIpOption";
+    const FIELDS: &'static [&'static str] = &[
+        "publicip_type",
+        "charging_mode",
+        "bandwidth",
+        "delete_on_termination",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_type,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplatePublicIpOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplatePublicIpOption`].
@@ -1038,35 +1305,62 @@ impl TemplatePublicIpOptionBuilder {
     }
 }
 /// The `TemplateSpotOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateSpotOptions {
     /// Highest price per hour the caller is willing to pay for the spot server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spot_price: Option<f64>,
     /// Predefined duration of the spot server, in minutes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_duration_minutes: Option<i64>,
     /// Interruption policy of the spot server; only `immediate` is supported.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_interruption_behavior: Option<String>,
 }
 impl TemplateSpotOptions {
     /// Starts a [`TemplateSpotOptionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateSpotOptionsBuilder {
         TemplateSpotOptionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateSpotOptions {
+    const NAME: &'static str = "TemplateSpotOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "spot_price",
+        "block_duration_minutes",
+        "instance_interruption_behavior",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.block_duration_minutes,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_interruption_behavior,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateSpotOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateSpotOptions`].
@@ -1112,28 +1406,42 @@ impl TemplateSpotOptionsBuilder {
     }
 }
 /// The `TemplateTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateTag {
     /// Tag key.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl TemplateTag {
     /// Starts a [`TemplateTagBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateTagBuilder {
         TemplateTagBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTag {
+    const NAME: &'static str = "TemplateTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateTag`].
@@ -1169,11 +1477,11 @@ impl TemplateTagBuilder {
     }
 }
 /// The `TemplateTagOptions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateTagOptions {
     /// Tags to add.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TemplateTag>>,
 }
 impl TemplateTagOptions {
@@ -1184,6 +1492,27 @@ impl TemplateTagOptions {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[TemplateTag] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTagOptions {
+    const NAME: &'static str = "TemplateTagOptions";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateTagOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateTagOptions`].
@@ -1217,52 +1546,85 @@ impl TemplateTagOptionsBuilder {
     }
 }
 /// The `TemplateVersion` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateVersion {
     /// Settings of this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template_data: Option<TemplateData>,
     /// Number of the template version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version_number: Option<i64>,
     /// ID of the template version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version_id: Option<String>,
     /// Free-text description of this template version.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version_description: Option<String>,
     /// Time the resource was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// ID of the launch template this version belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub launch_template_id: Option<String>,
 }
 impl TemplateVersion {
     /// Starts a [`TemplateVersionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> TemplateVersionBuilder {
         TemplateVersionBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateVersion {
+    const NAME: &'static str = "TemplateVersion";
+    const FIELDS: &'static [&'static str] = &[
+        "template_data",
+        "version_number",
+        "version_id",
+        "version_description",
+        "created_at",
+        "launch_template_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.template_data),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.version_number,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version_id)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.version_description,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.launch_template_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`TemplateVersion`].

@@ -2,13 +2,13 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateNicInfoRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateNicInfoRequestBody {
     /// The new attachment settings of the interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface_attachment: Option<InterfaceAttachment>,
 }
 impl UpdateNicInfoRequestBody {
@@ -23,6 +23,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("interface_attachment", self.interface_attachment.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNicInfoRequestBody {
+    const NAME: &'static str = "UpdateNicInfoRequestBody";
+    const FIELDS: &'static [&'static str] = &["interface_attachment"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.interface_attachment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateNicInfoRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateNicInfoRequestBody`].
@@ -54,13 +82,13 @@ impl UpdateNicInfoRequestBodyBuilder {
     }
 }
 /// The `UpdateRecycleBinOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRecycleBinOption {
     /// Whether the recycle bin is turned on (`on`) or off (`off`).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch: Option<UpdateRecycleBinOptionSwitch>,
 }
 impl UpdateRecycleBinOption {
@@ -75,6 +103,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("switch", self.switch.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinOption {
+    const NAME: &'static str = "UpdateRecycleBinOption";
+    const FIELDS: &'static [&'static str] = &["switch"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.switch),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRecycleBinOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRecycleBinOption`].
@@ -111,27 +162,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateRecycleBinPolicyOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyOption {
     /// How many hours a server stays in the recycle bin before it is deleted.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_hour: Option<i64>,
     /// Minimum age, in days since creation, a server must have to go to the recycle bin when
     /// deleted.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recycle_threshold_day: Option<i64>,
 }
 impl UpdateRecycleBinPolicyOption {
@@ -147,6 +190,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyO
     ) {
         at.required("retention_hour", self.retention_hour.as_ref())
             .required("recycle_threshold_day", self.recycle_threshold_day.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyOption {
+    const NAME: &'static str = "UpdateRecycleBinPolicyOption";
+    const FIELDS: &'static [&'static str] = &["retention_hour", "recycle_threshold_day"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_hour,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.recycle_threshold_day,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRecycleBinPolicyOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRecycleBinPolicyOption`].
@@ -182,13 +259,13 @@ impl UpdateRecycleBinPolicyOptionBuilder {
     }
 }
 /// The `UpdateRecycleBinPolicyReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyReq {
     /// The new recycle bin policy.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<UpdateRecycleBinPolicyOption>,
 }
 impl UpdateRecycleBinPolicyReq {
@@ -203,6 +280,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyR
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("policy", self.policy.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyReq {
+    const NAME: &'static str = "UpdateRecycleBinPolicyReq";
+    const FIELDS: &'static [&'static str] = &["policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRecycleBinPolicyReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRecycleBinPolicyReq`].
@@ -228,13 +328,13 @@ impl UpdateRecycleBinPolicyReqBuilder {
     }
 }
 /// The `UpdateRecycleBinReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRecycleBinReq {
     /// The new recycle bin setting.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recycle_bin: Option<UpdateRecycleBinOption>,
 }
 impl UpdateRecycleBinReq {
@@ -249,6 +349,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("recycle_bin", self.recycle_bin.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinReq {
+    const NAME: &'static str = "UpdateRecycleBinReq";
+    const FIELDS: &'static [&'static str] = &["recycle_bin"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.recycle_bin),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRecycleBinReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRecycleBinReq`].
@@ -274,19 +397,40 @@ impl UpdateRecycleBinReqBuilder {
     }
 }
 /// Output of an operation whose response has no body: values of its response headers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateScheduledEventResponse {
     /// The `X-Request-Id` field.
     ///
     /// Filled from the response header `X-Request-Id`.
-    #[serde(skip)]
+    #[cfg_attr(feature = "full-serde", serde(skip))]
     pub x_request_id: Option<String>,
 }
 impl UpdateScheduledEventResponse {
     /// Starts a [`UpdateScheduledEventResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateScheduledEventResponseBuilder {
         UpdateScheduledEventResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateScheduledEventResponse {
+    const NAME: &'static str = "UpdateScheduledEventResponse";
+    const FIELDS: &'static [&'static str] = &[];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateScheduledEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateScheduledEventResponse`].
@@ -312,21 +456,40 @@ impl UpdateScheduledEventResponseBuilder {
     }
 }
 /// The `UpdateSerialConsoleOptionsOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSerialConsoleOptionsOption {
     /// Whether serial console login is allowed on the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl UpdateSerialConsoleOptionsOption {
     /// Starts a [`UpdateSerialConsoleOptionsOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateSerialConsoleOptionsOptionBuilder {
         UpdateSerialConsoleOptionsOptionBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSerialConsoleOptionsOption {
+    const NAME: &'static str = "UpdateSerialConsoleOptionsOption";
+    const FIELDS: &'static [&'static str] = &["enabled"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSerialConsoleOptionsOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSerialConsoleOptionsOption`].
@@ -352,17 +515,46 @@ impl UpdateSerialConsoleOptionsOptionBuilder {
     }
 }
 /// The `UpdateSerialConsoleOptionsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSerialConsoleOptionsRequestBody {
     /// The new serial console setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_console_options: Option<UpdateSerialConsoleOptionsOption>,
 }
 impl UpdateSerialConsoleOptionsRequestBody {
     /// Starts a [`UpdateSerialConsoleOptionsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateSerialConsoleOptionsRequestBodyBuilder {
         UpdateSerialConsoleOptionsRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateSerialConsoleOptionsRequestBody {
+    const NAME: &'static str = "UpdateSerialConsoleOptionsRequestBody";
+    const FIELDS: &'static [&'static str] = &["serial_console_options"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.serial_console_options,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSerialConsoleOptionsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSerialConsoleOptionsRequestBody`].
@@ -394,26 +586,19 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
     }
 }
 /// The `UpdateServerAddress` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerAddress {
     /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// IP address.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr: Option<String>,
 }
 impl UpdateServerAddress {
@@ -429,6 +614,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerAddress {
     ) {
         at.required("version", self.version.as_ref())
             .required("addr", self.addr.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerAddress {
+    const NAME: &'static str = "UpdateServerAddress";
+    const FIELDS: &'static [&'static str] = &["version", "addr"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerAddress`].
@@ -464,18 +671,14 @@ impl UpdateServerAddressBuilder {
     }
 }
 /// The `UpdateServerAutoTerminateTimeRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerAutoTerminateTimeRequestBody {
     /// Time at which the server is deleted automatically, such as `2020-01-19T03:30:52Z`; an empty
     /// string cancels the scheduled deletion.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_terminate_time: Option<String>,
 }
 impl UpdateServerAutoTerminateTimeRequestBody {
@@ -491,6 +694,35 @@ for UpdateServerAutoTerminateTimeRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("auto_terminate_time", self.auto_terminate_time.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateServerAutoTerminateTimeRequestBody {
+    const NAME: &'static str = "UpdateServerAutoTerminateTimeRequestBody";
+    const FIELDS: &'static [&'static str] = &["auto_terminate_time"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_terminate_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerAutoTerminateTimeRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerAutoTerminateTimeRequestBody`].
@@ -516,18 +748,14 @@ impl UpdateServerAutoTerminateTimeRequestBodyBuilder {
     }
 }
 /// The `UpdateServerBlockDeviceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerBlockDeviceOption {
     /// Whether the disk is released with the server (`true`) or kept (`false`). Yearly/monthly and
     /// shared disks cannot be changed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 impl UpdateServerBlockDeviceOption {
@@ -542,6 +770,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("delete_on_termination", self.delete_on_termination.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceOption {
+    const NAME: &'static str = "UpdateServerBlockDeviceOption";
+    const FIELDS: &'static [&'static str] = &["delete_on_termination"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerBlockDeviceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerBlockDeviceOption`].
@@ -567,13 +823,13 @@ impl UpdateServerBlockDeviceOptionBuilder {
     }
 }
 /// The `UpdateServerBlockDeviceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerBlockDeviceReq {
     /// The new disk setting.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_device: Option<UpdateServerBlockDeviceOption>,
 }
 impl UpdateServerBlockDeviceReq {
@@ -588,6 +844,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("block_device", self.block_device.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceReq {
+    const NAME: &'static str = "UpdateServerBlockDeviceReq";
+    const FIELDS: &'static [&'static str] = &["block_device"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.block_device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerBlockDeviceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerBlockDeviceReq`].
@@ -619,21 +898,46 @@ impl UpdateServerBlockDeviceReqBuilder {
     }
 }
 /// The `UpdateServerMetadataOptionsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerMetadataOptionsRequestBody {
     /// Whether the metadata service (IMDS) is turned on (`enabled`) or off (`disabled`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_endpoint: Option<UpdateServerMetadataOptionsRequestBodyHttpEndpoint>,
     /// Whether metadata requests need a session token (`required`, IMDSv2 only) or not (`optional`,
     /// IMDSv1 and v2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_tokens: Option<UpdateServerMetadataOptionsRequestBodyHttpTokens>,
 }
 impl UpdateServerMetadataOptionsRequestBody {
     /// Starts a [`UpdateServerMetadataOptionsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateServerMetadataOptionsRequestBodyBuilder {
         UpdateServerMetadataOptionsRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateServerMetadataOptionsRequestBody {
+    const NAME: &'static str = "UpdateServerMetadataOptionsRequestBody";
+    const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_endpoint),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_tokens),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerMetadataOptionsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerMetadataOptionsRequestBody`].
@@ -704,14 +1008,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateServerMetadataRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerMetadataRequestBody {
     /// Metadata keys to add or change: keys of 1 to 255 letters, digits, `-`, `_`, `:` and `.`;
     /// values of at most 255 characters. An empty object changes nothing.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateServerMetadataRequestBody {
@@ -727,6 +1031,29 @@ for UpdateServerMetadataRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("metadata", self.metadata.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataRequestBody {
+    const NAME: &'static str = "UpdateServerMetadataRequestBody";
+    const FIELDS: &'static [&'static str] = &["metadata"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerMetadataRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerMetadataRequestBody`].
@@ -758,17 +1085,39 @@ impl UpdateServerMetadataRequestBodyBuilder {
     }
 }
 /// The `UpdateServerMetadataResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerMetadataResponse {
     /// The server's custom metadata after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateServerMetadataResponse {
     /// Starts a [`UpdateServerMetadataResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateServerMetadataResponseBuilder {
         UpdateServerMetadataResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataResponse {
+    const NAME: &'static str = "UpdateServerMetadataResponse";
+    const FIELDS: &'static [&'static str] = &["metadata"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerMetadataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerMetadataResponse`].
@@ -800,43 +1149,27 @@ impl UpdateServerMetadataResponseBuilder {
     }
 }
 /// The `UpdateServerOption` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerOption {
     /// New name of the server: 1 to 64 Chinese characters, letters, digits, `_`, `-` and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the server: at most 85 characters, without `<` and `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New host name of the server: 1 to 64 characters in dot-separated labels of letters, digits
     /// and `-`; no consecutive, leading or trailing `.` or `-`, and no `.-` or `-.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// New security settings, such as secure boot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_options: Option<SecurityOptions>,
     /// New user data for the server, encoded in Base64 (text or a text file). It may hold
     /// credentials, so the SDK does not print it.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 impl UpdateServerOption {
@@ -866,6 +1199,44 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_options", self.security_options.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerOption {
+    const NAME: &'static str = "UpdateServerOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "hostname",
+        "security_options",
+        "user_data",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hostname),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerOption`].
@@ -931,13 +1302,13 @@ impl UpdateServerOptionBuilder {
     }
 }
 /// The `UpdateServerRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerRequestBody {
     /// The new server settings.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<UpdateServerOption>,
 }
 impl UpdateServerRequestBody {
@@ -952,6 +1323,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("server", self.server.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerRequestBody {
+    const NAME: &'static str = "UpdateServerRequestBody";
+    const FIELDS: &'static [&'static str] = &["server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateServerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerRequestBody`].
@@ -977,11 +1371,12 @@ impl UpdateServerRequestBodyBuilder {
     }
 }
 /// The `UpdateServerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerResponse {
     /// The server after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub server: Option<UpdateServerResult>,
 }
 impl UpdateServerResponse {
@@ -996,6 +1391,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("server", self.server.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResponse {
+    const NAME: &'static str = "UpdateServerResponse";
+    const FIELDS: &'static [&'static str] = &["server"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerResponse`].
@@ -1021,160 +1437,113 @@ impl UpdateServerResponseBuilder {
     }
 }
 /// The `UpdateServerResult` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerResult {
     /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the image the server was created from.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
-    #[serde(
-        rename = "accessIPv4",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv4: Option<String>,
     /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
-    #[serde(
-        rename = "accessIPv6",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")
     )]
     pub access_i_pv6: Option<String>,
     /// Metadata of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
     /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<String>,
     /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
-    #[serde(
-        rename = "hostId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hostId", skip_serializing_if = "Option::is_none")
     )]
     pub host_id: Option<String>,
     /// Flavor of the server.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flavor: Option<SimpleFlavor>,
     /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
     /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
-    #[serde(
-        rename = "OS-DCF:diskConfig",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OS-DCF:diskConfig", skip_serializing_if = "Option::is_none")
     )]
     pub os_dcf_disk_config: Option<String>,
     /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<Vec<Link>>,
     /// ID (a UUID) of the server.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated: Option<String>,
     /// Whether the server is locked (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locked: Option<bool>,
     /// Description of the server.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Tags of the server, as `key=value` strings; microversion 2.26 or later.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
     /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
@@ -1182,31 +1551,29 @@ pub struct UpdateServerResult {
     /// explains each state).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
     /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:user_data",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
     /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OS-EXT-SRV-ATTR:hostname",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
 }
@@ -1282,6 +1649,101 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResult {
                 "OS-EXT-SRV-ATTR:hostname",
                 self.os_ext_srv_attr_hostname.as_ref(),
             );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResult {
+    const NAME: &'static str = "UpdateServerResult";
+    const FIELDS: &'static [&'static str] = &[
+        "tenant_id",
+        "image",
+        "accessIPv4",
+        "accessIPv6",
+        "metadata",
+        "addresses",
+        "created",
+        "hostId",
+        "flavor",
+        "OS-DCF:diskConfig",
+        "user_id",
+        "name",
+        "progress",
+        "links",
+        "id",
+        "updated",
+        "locked",
+        "description",
+        "tags",
+        "status",
+        "OS-EXT-SRV-ATTR:user_data",
+        "OS-EXT-SRV-ATTR:hostname",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv4,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_i_pv6,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_dcf_disk_config,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_user_data,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.os_ext_srv_attr_hostname,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateServerResult`].

@@ -2,48 +2,31 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `VolumeAttach` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VolumeAttach {
     /// ID of the disk.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the disk is deleted with the server; `false` by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delete_on_termination: Option<bool>,
     /// Mount point of the disk.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device: Option<String>,
     /// Attachment order of the disk; `0` is the boot disk.
     ///
     /// JSON name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")
     )]
     pub boot_index: Option<String>,
     /// Size of the disk in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
 }
 impl VolumeAttach {
@@ -58,6 +41,44 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeAttach {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeAttach {
+    const NAME: &'static str = "VolumeAttach";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "delete_on_termination",
+        "device",
+        "bootIndex",
+        "size",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.delete_on_termination,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeAttach {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`VolumeAttach`].
@@ -123,13 +144,13 @@ impl VolumeAttachBuilder {
     }
 }
 /// The `VolumeBatchDetachRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeBatchDetachRequest {
     /// IDs of the servers to detach the shared disk from.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serverinfo: Option<Vec<String>>,
 }
 impl VolumeBatchDetachRequest {
@@ -144,6 +165,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("serverinfo", self.serverinfo.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeBatchDetachRequest {
+    const NAME: &'static str = "VolumeBatchDetachRequest";
+    const FIELDS: &'static [&'static str] = &["serverinfo"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.serverinfo),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for VolumeBatchDetachRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`VolumeBatchDetachRequest`].

@@ -2,20 +2,16 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `AccessPolicyEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessPolicyEntity {
     /// Name of the SASL user whose permission is being set. Required when granting or changing a
     /// permission.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Permission granted to the user on the topic: `all` (produce and consume), `pub` (produce
     /// only) or `sub` (consume only). Required when granting or changing a permission.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_policy: Option<AccessPolicyEntityAccessPolicy>,
 }
 impl AccessPolicyEntity {
@@ -25,6 +21,30 @@ impl AccessPolicyEntity {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyEntity {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyEntity {
+    const NAME: &'static str = "AccessPolicyEntity";
+    const FIELDS: &'static [&'static str] = &["user_name", "access_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.access_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AccessPolicyEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`AccessPolicyEntity`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -78,22 +98,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `AccessPolicyTopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessPolicyTopicEntity {
     /// Name of the topic whose user permissions are being changed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Permissions to apply on this topic, one entry per user.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<AccessPolicyEntity>>,
 }
 impl AccessPolicyTopicEntity {
@@ -109,6 +125,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity
     ) {
         at.required("name", self.name.as_ref())
             .required("policies", self.policies.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyTopicEntity {
+    const NAME: &'static str = "AccessPolicyTopicEntity";
+    const FIELDS: &'static [&'static str] = &["name", "policies"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AccessPolicyTopicEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AccessPolicyTopicEntity`].
@@ -152,40 +192,24 @@ impl AccessPolicyTopicEntityBuilder {
     }
 }
 /// The `AlterAutoVolumeExpandConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AlterAutoVolumeExpandConfig {
     /// Whether disk space is expanded automatically when usage crosses the threshold: `true` turns
     /// automatic expansion on, `false` turns it off.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_volume_expand_enable: Option<bool>,
     /// Disk usage percentage that triggers an automatic expansion, from 20 to 80.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_threshold: Option<i64>,
     /// Upper limit, in GB, up to which the disk may grow automatically. It must be a multiple of
     /// 100, larger than the current disk capacity and smaller than the number of brokers times 30000.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_volume_size: Option<i64>,
     /// Size of each automatic expansion, as a percentage of the current capacity, from 10 to 100.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_increment: Option<i64>,
 }
 impl AlterAutoVolumeExpandConfig {
@@ -203,6 +227,57 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandCo
             "auto_volume_expand_enable",
             self.auto_volume_expand_enable.as_ref(),
         );
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfig {
+    const NAME: &'static str = "AlterAutoVolumeExpandConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_volume_expand_enable",
+        "expand_threshold",
+        "max_volume_size",
+        "expand_increment",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_volume_expand_enable,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_threshold,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_volume_size,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_increment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AlterAutoVolumeExpandConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AlterAutoVolumeExpandConfig`].
@@ -258,80 +333,103 @@ impl AlterAutoVolumeExpandConfigBuilder {
     }
 }
 /// The `AvailableZonesResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZonesResp {
     /// Whether the zone's resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
-    #[serde(
-        rename = "soldOut",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "soldOut", skip_serializing_if = "Option::is_none")
     )]
     pub sold_out: Option<bool>,
     /// ID of the availability zone, as used in `available_zones` when creating an instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Code of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Display name of the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Port number associated with the availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<String>,
     /// Whether the zone still has resources available: `true` or `false`, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_availability: Option<String>,
     /// Whether this is the default availability zone.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_az: Option<bool>,
     /// Remaining time of the zone, given as a Unix timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Whether the zone supports IPv6.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
 }
 impl AvailableZonesResp {
     /// Starts a [`AvailableZonesRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AvailableZonesRespBuilder {
         AvailableZonesRespBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZonesResp {
+    const NAME: &'static str = "AvailableZonesResp";
+    const FIELDS: &'static [&'static str] = &[
+        "soldOut",
+        "id",
+        "code",
+        "name",
+        "port",
+        "resource_availability",
+        "default_az",
+        "remain_time",
+        "ipv6_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sold_out),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_availability,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default_az)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remain_time,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailableZonesResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AvailableZonesResp`].

@@ -2,20 +2,44 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `BatchCreateOrDeleteTagReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateOrDeleteTagReq {
     /// Whether the listed tags are added or removed: `create` or `delete` (lower case only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateOrDeleteTagReqAction>,
     /// Tags to add to or remove from the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
 impl BatchCreateOrDeleteTagReq {
     /// Starts a [`BatchCreateOrDeleteTagReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchCreateOrDeleteTagReqBuilder {
         BatchCreateOrDeleteTagReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
+    const NAME: &'static str = "BatchCreateOrDeleteTagReq";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateOrDeleteTagReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateOrDeleteTagReq`].
@@ -70,13 +94,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteGroupReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteGroupReq {
     /// IDs (names) of the consumer groups to delete.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
 }
 impl BatchDeleteGroupReq {
@@ -91,6 +115,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("group_ids", self.group_ids.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupReq {
+    const NAME: &'static str = "BatchDeleteGroupReq";
+    const FIELDS: &'static [&'static str] = &["group_ids"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteGroupReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteGroupReq`].
@@ -124,28 +171,48 @@ impl BatchDeleteGroupReqBuilder {
     }
 }
 /// The `BatchDeleteGroupRespFailedGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteGroupRespFailedGroups {
     /// ID (name) of a consumer group that could not be deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// Why the consumer group could not be deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_message: Option<String>,
 }
 impl BatchDeleteGroupRespFailedGroups {
     /// Starts a [`BatchDeleteGroupRespFailedGroupsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteGroupRespFailedGroupsBuilder {
         BatchDeleteGroupRespFailedGroupsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupRespFailedGroups {
+    const NAME: &'static str = "BatchDeleteGroupRespFailedGroups";
+    const FIELDS: &'static [&'static str] = &["group_id", "error_message"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.error_message,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteGroupRespFailedGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteGroupRespFailedGroups`].
@@ -181,18 +248,15 @@ impl BatchDeleteGroupRespFailedGroupsBuilder {
     }
 }
 /// The `BatchDeleteGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteGroupResponse {
     /// Consumer groups that could not be deleted, each with the reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_groups: Option<Vec<BatchDeleteGroupRespFailedGroups>>,
     /// Number of consumer groups that could not be deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl BatchDeleteGroupResponse {
@@ -203,6 +267,30 @@ impl BatchDeleteGroupResponse {
     /// The items of [`failed_groups`](Self::failed_groups), empty when absent.
     pub fn failed_groups(&self) -> &[BatchDeleteGroupRespFailedGroups] {
         self.failed_groups.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupResponse {
+    const NAME: &'static str = "BatchDeleteGroupResponse";
+    const FIELDS: &'static [&'static str] = &["failed_groups", "total"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.failed_groups)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteGroupResponse`].
@@ -252,17 +340,40 @@ impl BatchDeleteGroupResponseBuilder {
     }
 }
 /// The `BatchDeleteInstanceTopicReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicReq {
     /// Names of the topics to delete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
 }
 impl BatchDeleteInstanceTopicReq {
     /// Starts a [`BatchDeleteInstanceTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteInstanceTopicReqBuilder {
         BatchDeleteInstanceTopicReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicReq {
+    const NAME: &'static str = "BatchDeleteInstanceTopicReq";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceTopicReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteInstanceTopicReq`].
@@ -293,28 +404,44 @@ impl BatchDeleteInstanceTopicReqBuilder {
     }
 }
 /// The `BatchDeleteInstanceTopicRespTopics` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicRespTopics {
     /// Name of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Whether the topic was deleted (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 impl BatchDeleteInstanceTopicRespTopics {
     /// Starts a [`BatchDeleteInstanceTopicRespTopicsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteInstanceTopicRespTopicsBuilder {
         BatchDeleteInstanceTopicRespTopicsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteInstanceTopicRespTopics {
+    const NAME: &'static str = "BatchDeleteInstanceTopicRespTopics";
+    const FIELDS: &'static [&'static str] = &["id", "success"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceTopicRespTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteInstanceTopicRespTopics`].
@@ -350,11 +477,12 @@ impl BatchDeleteInstanceTopicRespTopicsBuilder {
     }
 }
 /// The `BatchDeleteInstanceTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicResponse {
     /// Outcome of the deletion for each requested topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<BatchDeleteInstanceTopicRespTopics>>,
 }
 impl BatchDeleteInstanceTopicResponse {
@@ -365,6 +493,27 @@ impl BatchDeleteInstanceTopicResponse {
     /// The items of [`topics`](Self::topics), empty when absent.
     pub fn topics(&self) -> &[BatchDeleteInstanceTopicRespTopics] {
         self.topics.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicResponse {
+    const NAME: &'static str = "BatchDeleteInstanceTopicResponse";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceTopicResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteInstanceTopicResponse`].
@@ -404,21 +553,45 @@ impl BatchDeleteInstanceTopicResponseBuilder {
     }
 }
 /// The `BatchDeleteInstanceUsersReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceUsersReq {
     /// Operation to perform on the listed users; only `delete` is supported. Required when deleting
     /// users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteInstanceUsersReqAction>,
     /// Names of the SASL users to delete. Required when deleting users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
 }
 impl BatchDeleteInstanceUsersReq {
     /// Starts a [`BatchDeleteInstanceUsersReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteInstanceUsersReqBuilder {
         BatchDeleteInstanceUsersReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceUsersReq {
+    const NAME: &'static str = "BatchDeleteInstanceUsersReq";
+    const FIELDS: &'static [&'static str] = &["action", "users"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.users),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceUsersReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteInstanceUsersReq`].
@@ -475,14 +648,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteMessageDiagnosisReportsReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisReportsReq {
     /// IDs of the message backlog diagnosis reports to delete, as returned by
     /// `list_message_diagnosis_reports`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_id_list: Option<Vec<String>>,
 }
 impl BatchDeleteMessageDiagnosisReportsReq {
@@ -498,6 +671,35 @@ for BatchDeleteMessageDiagnosisReportsReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("report_id_list", self.report_id_list.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteMessageDiagnosisReportsReq {
+    const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsReq";
+    const FIELDS: &'static [&'static str] = &["report_id_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.report_id_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteMessageDiagnosisReportsReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteMessageDiagnosisReportsReq`].
@@ -531,11 +733,12 @@ impl BatchDeleteMessageDiagnosisReportsReqBuilder {
     }
 }
 /// The `BatchDeleteMessageDiagnosisReportsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisReportsResponse {
     /// Outcome of the deletion for each requested report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchDeleteMessageDiagnosisRespResults>>,
 }
 impl BatchDeleteMessageDiagnosisReportsResponse {
@@ -555,6 +758,28 @@ for BatchDeleteMessageDiagnosisReportsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("results", self.results.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteMessageDiagnosisReportsResponse {
+    const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteMessageDiagnosisReportsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteMessageDiagnosisReportsResponse`].
@@ -596,24 +821,17 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
     }
 }
 /// The `BatchDeleteMessageDiagnosisRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisRespResults {
     /// Whether the report was deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// ID of the diagnosis report.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl BatchDeleteMessageDiagnosisRespResults {
@@ -629,6 +847,29 @@ for BatchDeleteMessageDiagnosisRespResults {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteMessageDiagnosisRespResults {
+    const NAME: &'static str = "BatchDeleteMessageDiagnosisRespResults";
+    const FIELDS: &'static [&'static str] = &["success", "id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchDeleteMessageDiagnosisRespResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteMessageDiagnosisRespResults`].
@@ -664,17 +905,40 @@ impl BatchDeleteMessageDiagnosisRespResultsBuilder {
     }
 }
 /// The `BatchModiftGroupDescriptionReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchModiftGroupDescriptionReq {
     /// Consumer groups to update, each with its name and new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupCreateReq>>,
 }
 impl BatchModiftGroupDescriptionReq {
     /// Starts a [`BatchModiftGroupDescriptionReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchModiftGroupDescriptionReqBuilder {
         BatchModiftGroupDescriptionReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModiftGroupDescriptionReq {
+    const NAME: &'static str = "BatchModiftGroupDescriptionReq";
+    const FIELDS: &'static [&'static str] = &["groups"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchModiftGroupDescriptionReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchModiftGroupDescriptionReq`].
@@ -708,27 +972,23 @@ impl BatchModiftGroupDescriptionReqBuilder {
     }
 }
 /// The `BatchRestartOrDeleteInstanceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceReq {
     /// IDs of the instances to restart or delete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
     /// Operation to perform on the listed instances: `restart` or `delete`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchRestartOrDeleteInstanceReqAction>,
     /// Set to `kafka` to delete every Kafka instance of the tenant whose creation failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_failure: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
     /// Whether deleted instances skip the recycle bin and are removed at once (`true`) or are kept
     /// in the recycle bin first (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_delete: Option<bool>,
 }
 impl BatchRestartOrDeleteInstanceReq {
@@ -744,6 +1004,42 @@ for BatchRestartOrDeleteInstanceReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstanceReq {
+    const NAME: &'static str = "BatchRestartOrDeleteInstanceReq";
+    const FIELDS: &'static [&'static str] = &[
+        "instances",
+        "action",
+        "all_failure",
+        "force_delete",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.all_failure),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.force_delete,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchRestartOrDeleteInstanceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartOrDeleteInstanceReq`].
@@ -839,28 +1135,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchRestartOrDeleteInstanceRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
     /// Outcome of the operation on this instance: `success` or `failed`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the instance the outcome refers to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance: Option<String>,
 }
 impl BatchRestartOrDeleteInstanceRespResults {
     /// Starts a [`BatchRestartOrDeleteInstanceRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchRestartOrDeleteInstanceRespResultsBuilder {
         BatchRestartOrDeleteInstanceRespResultsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchRestartOrDeleteInstanceRespResults {
+    const NAME: &'static str = "BatchRestartOrDeleteInstanceRespResults";
+    const FIELDS: &'static [&'static str] = &["result", "instance"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchRestartOrDeleteInstanceRespResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartOrDeleteInstanceRespResults`].
@@ -896,11 +1208,12 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
     }
 }
 /// The `BatchRestartOrDeleteInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstancesResponse {
     /// Outcome of the restart or deletion for each requested instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
 }
 impl BatchRestartOrDeleteInstancesResponse {
@@ -911,6 +1224,28 @@ impl BatchRestartOrDeleteInstancesResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[BatchRestartOrDeleteInstanceRespResults] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchRestartOrDeleteInstancesResponse {
+    const NAME: &'static str = "BatchRestartOrDeleteInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchRestartOrDeleteInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchRestartOrDeleteInstancesResponse`].
@@ -952,17 +1287,40 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
     }
 }
 /// The `BatchResumeInstanceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchResumeInstanceReq {
     /// IDs of the instances to restore from the recycle bin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
 }
 impl BatchResumeInstanceReq {
     /// Starts a [`BatchResumeInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchResumeInstanceReqBuilder {
         BatchResumeInstanceReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
+    const NAME: &'static str = "BatchResumeInstanceReq";
+    const FIELDS: &'static [&'static str] = &["instances"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchResumeInstanceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchResumeInstanceReq`].
@@ -996,46 +1354,79 @@ impl BatchResumeInstanceReqBuilder {
     }
 }
 /// The `BssParam` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BssParam {
     /// Whether a yearly/monthly subscription renews automatically when it expires. Defaults to
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<bool>,
     /// Billing mode: `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use). Defaults
     /// to `postPaid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
     /// Whether the order is paid automatically from the account balance (`true`) or must be paid by
     /// hand (`false`). Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<bool>,
     /// Unit of the subscription period: `month` or `year`. Required, and only used, when
     /// `charging_mode` is `prePaid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
     /// Number of subscription periods: 1 to 9 when `period_type` is `month`, 1 to 3 when it is
     /// `year`. Required, and only used, when `charging_mode` is `prePaid`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_num: Option<i64>,
 }
 impl BssParam {
     /// Starts a [`BssParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BssParamBuilder {
         BssParamBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
+    const NAME: &'static str = "BssParam";
+    const FIELDS: &'static [&'static str] = &[
+        "is_auto_renew",
+        "charging_mode",
+        "is_auto_pay",
+        "period_type",
+        "period_num",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_renew,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_auto_pay,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BssParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BssParam`].

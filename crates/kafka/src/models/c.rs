@@ -2,34 +2,51 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CreateConnectorReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateConnectorReq {
     /// Bandwidth specification of Smart Connect, the maximum amount of data moved per unit of time:
     /// `100MB`, `300MB`, `600MB` or `1200MB`. Only needed for instances of the old specifications,
     /// and should match the instance's own specification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification: Option<CreateConnectorReqSpecification>,
     /// Number of Smart Connect nodes; at least 2, and 2 when omitted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_cnt: Option<i64>,
     /// Specification code of the dump (Smart Connect) nodes. Only needed for instances of the old
     /// specifications.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_code: Option<String>,
 }
 impl CreateConnectorReq {
     /// Starts a [`CreateConnectorReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateConnectorReqBuilder {
         CreateConnectorReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorReq {
+    const NAME: &'static str = "CreateConnectorReq";
+    const FIELDS: &'static [&'static str] = &["specification", "node_cnt", "spec_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.specification),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_cnt),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateConnectorReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateConnectorReq`].
@@ -98,28 +115,48 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateConnectorResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateConnectorResponse {
     /// ID of the asynchronous job that enables Smart Connect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the Smart Connect (dump) service created on the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
 }
 impl CreateConnectorResponse {
     /// Starts a [`CreateConnectorResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateConnectorResponseBuilder {
         CreateConnectorResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorResponse {
+    const NAME: &'static str = "CreateConnectorResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "connector_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConnectorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateConnectorResponse`].
@@ -155,77 +192,102 @@ impl CreateConnectorResponseBuilder {
     }
 }
 /// The `CreateConnectorTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateConnectorTaskResponse {
     /// Name of the Smart Connect task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
 }
 impl CreateConnectorTaskResponse {
     /// Starts a [`CreateConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateConnectorTaskResponseBuilder {
         CreateConnectorTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorTaskResponse {
+    const NAME: &'static str = "CreateConnectorTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "topics",
+        "topics_regex",
+        "source_type",
+        "source_task",
+        "sink_type",
+        "sink_task",
+        "id",
+        "status",
+        "create_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_regex,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_type,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.create_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateConnectorTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateConnectorTaskResponse`].
@@ -353,24 +415,16 @@ impl CreateConnectorTaskResponseBuilder {
     }
 }
 /// The `CreateGroupReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateGroupReq {
     /// Name of the consumer group to create.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Free-text description of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_desc: Option<String>,
 }
 impl CreateGroupReq {
@@ -385,6 +439,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("group_name", self.group_name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateGroupReq {
+    const NAME: &'static str = "CreateGroupReq";
+    const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateGroupReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateGroupReq`].
@@ -420,264 +502,164 @@ impl CreateGroupReqBuilder {
     }
 }
 /// The `CreateInstanceByEngineReq` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceByEngineReq {
     /// Name of the new instance: 4 to 64 characters, starting with a letter, using only letters,
     /// digits, hyphens and underscores.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the instance, at most 1024 characters. Backslashes and double
     /// quotes must be escaped in the JSON body.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Message engine of the instance; must be `kafka`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<CreateInstanceByEngineReqEngine>,
     /// Kafka version to deploy: `2.7` is offered everywhere, while `1.1.0`, `2.3.0` and `3.x`
     /// depend on the region.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// Number of brokers. For the `kafka.2u4g.cluster.small`, `kafka.2u4g.cluster` and
     /// `kafka.4u8g.cluster` flavors it ranges from 3 to 30; for `kafka.8u16g.cluster`,
     /// `kafka.12u24g.cluster` and `kafka.16u32g.cluster` from 3 to 50.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broker_num: Option<i64>,
     /// Message storage space in GB, a multiple of 100. The minimum is 300 GB; the maximum depends
     /// on the flavor (300000 GB for 2u4g, 600000 GB for 4u8g, 1500000 GB for 8u16g and larger).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_space: Option<i64>,
     /// SASL user name created with the instance: 4 to 64 characters, starting with a letter, using
     /// letters, digits, hyphens and underscores. Required when `ssl_enable` is `true`, ignored
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user: Option<String>,
     /// Password of the SASL user created with the instance: 8 to 32 characters with at least three
     /// of lower-case letters, upper-case letters, digits and special characters, not starting with
     /// `-`. Required when `ssl_enable` is `true`, ignored otherwise.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// ID of the VPC the instance is deployed in, as listed by the VPC service's list-VPCs API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// ID of the security group the instance belongs to, as listed by the VPC service's
     /// list-security-groups API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// ID of the subnet the instance is deployed in, as listed by the VPC service's list-subnets
     /// API.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones to place the brokers in, from `list_available_zones`. Give one
     /// zone, or three or more; the list must not be empty or contain empty values.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// ID of the product (flavor) to create, from `list_engine_products`, for example
     /// `c6.2u4g.cluster`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Start of the maintenance window, in `HH:mm` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in `HH:mm` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Whether public network access is turned on. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_publicip: Option<bool>,
     /// Private IPv4 addresses to assign to the brokers. At most one per broker; brokers without an
     /// address get one at random.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
     /// IDs of the elastic IPs to bind to the instance, separated by commas, as listed by the EIP
     /// service. Required when `enable_publicip` is `true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_id: Option<String>,
     /// Whether SASL authentication with encrypted access is turned on. On some cloud editions it
     /// cannot be switched on or off after creation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_enable: Option<bool>,
     /// Security protocol used once SASL is on: `SASL_SSL` (SSL-encrypted transport, user and
     /// password authentication; the default) or `SASL_PLAINTEXT` (plain-text transport with user
     /// and password authentication, faster). Cannot be changed later, and is ignored when
     /// `port_protocol` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_security_protocol: Option<String>,
     /// SASL mechanisms to enable: `PLAIN` and/or `SCRAM-SHA-512`. Required when `ssl_enable` is
     /// `true`; `PLAIN` is used when empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<
         Vec<CreateInstanceByEngineReqSaslEnabledMechanisms>,
     >,
     /// Which access methods (private or public, plain text or SASL) to open on the instance; takes
     /// precedence over `kafka_security_protocol`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_protocol: Option<PortProtocol>,
     /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
     /// messages, `time_base` deletes the oldest messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<CreateInstanceByEngineReqRetentionPolicy>,
     /// Whether IPv6 is turned on; only effective when the VPC supports IPv6. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Whether the disks are encrypted. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encrypted_enable: Option<bool>,
     /// Key used to encrypt the disks; leave empty when disk encryption is off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_encrypted_key: Option<String>,
     /// Whether Smart Connect is turned on, used to synchronise data between this instance and other
     /// cloud services or another Kafka instance. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_enable: Option<bool>,
     /// Whether topics are created automatically when a client produces to or consumes from a topic
     /// that does not exist. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_topic: Option<bool>,
     /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
     /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
     /// `dms.physical.storage.extreme` (extreme SSD); the last two are only offered in some regions.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_spec_code: Option<CreateInstanceByEngineReqStorageSpecCode>,
     /// ID of the enterprise project the instance belongs to. Required for enterprise project
     /// accounts.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Tags to attach to the new instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// CPU architecture of the brokers: `X86`, or `ARM` in regions that offer it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Whether clients inside the VPC may connect in plain text.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_client_plain: Option<bool>,
     /// Billing options (billing mode, subscription period, renewal and payment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
 }
 impl CreateInstanceByEngineReq {
@@ -746,6 +728,204 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceByEngineR
             .required("available_zones", self.available_zones.as_ref())
             .required("product_id", self.product_id.as_ref())
             .required("storage_spec_code", self.storage_spec_code.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineReq {
+    const NAME: &'static str = "CreateInstanceByEngineReq";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "engine",
+        "engine_version",
+        "broker_num",
+        "storage_space",
+        "access_user",
+        "password",
+        "vpc_id",
+        "security_group_id",
+        "subnet_id",
+        "available_zones",
+        "product_id",
+        "maintain_begin",
+        "maintain_end",
+        "enable_publicip",
+        "tenant_ips",
+        "publicip_id",
+        "ssl_enable",
+        "kafka_security_protocol",
+        "sasl_enabled_mechanisms",
+        "port_protocol",
+        "retention_policy",
+        "ipv6_enable",
+        "disk_encrypted_enable",
+        "disk_encrypted_key",
+        "connector_enable",
+        "enable_auto_topic",
+        "storage_spec_code",
+        "enterprise_project_id",
+        "tags",
+        "arch_type",
+        "vpc_client_plain",
+        "bss_param",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.engine),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_space,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_user,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_publicip,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenant_ips),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_security_protocol,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sasl_enabled_mechanisms,
+                )
+            }
+            21 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocol),
+            22 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted_enable,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted_key,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_enable,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_topic,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_spec_code)
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            30 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            31 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.arch_type)
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_client_plain,
+                )
+            }
+            33 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceByEngineReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceByEngineReq`].
@@ -1207,21 +1387,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateInstanceByEngineResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceByEngineResponse {
     /// ID of the new instance; pass it to `show_instance` to follow its status.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreateInstanceByEngineResponse {
     /// Starts a [`CreateInstanceByEngineResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateInstanceByEngineResponseBuilder {
         CreateInstanceByEngineResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineResponse {
+    const NAME: &'static str = "CreateInstanceByEngineResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateInstanceByEngineResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceByEngineResponse`].
@@ -1247,66 +1450,38 @@ impl CreateInstanceByEngineResponseBuilder {
     }
 }
 /// The `CreateInstanceTopicReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceTopicReq {
     /// Name of the topic to create: 3 to 200 characters, starting with a letter, using letters,
     /// digits, hyphens, underscores and dots.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Number of replicas of each partition, which sets data reliability. It cannot exceed the
     /// number of brokers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication: Option<i64>,
     /// Whether each message is flushed to disk synchronously, which lowers performance. Defaults to
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_message_flush: Option<bool>,
     /// Number of partitions, which bounds consumer concurrency; 1 to 200.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<i64>,
     /// Whether replication is synchronous. When `true`, producers must also set `acks=-1` for it to
     /// take effect. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_replication: Option<bool>,
     /// How long messages are kept, in hours; 1 to 720, 72 by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_time: Option<i64>,
     /// Further topic-level configuration items to set, as name/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<CreateInstanceTopicReqTopicOtherConfigs>>,
     /// Free-text description of the topic, up to 200 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_desc: Option<String>,
 }
 impl CreateInstanceTopicReq {
@@ -1321,6 +1496,72 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceTopicReq 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicReq {
+    const NAME: &'static str = "CreateInstanceTopicReq";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "replication",
+        "sync_message_flush",
+        "partition",
+        "sync_replication",
+        "retention_time",
+        "topic_other_configs",
+        "topic_desc",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_message_flush,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_replication,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_time,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.topic_other_configs,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_desc)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceTopicReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceTopicReq`].
@@ -1434,28 +1675,45 @@ impl CreateInstanceTopicReqBuilder {
     }
 }
 /// The `CreateInstanceTopicReqTopicOtherConfigs` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceTopicReqTopicOtherConfigs {
     /// Name of the topic configuration item to set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value to give the topic configuration item.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl CreateInstanceTopicReqTopicOtherConfigs {
     /// Starts a [`CreateInstanceTopicReqTopicOtherConfigsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateInstanceTopicReqTopicOtherConfigsBuilder {
         CreateInstanceTopicReqTopicOtherConfigsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateInstanceTopicReqTopicOtherConfigs {
+    const NAME: &'static str = "CreateInstanceTopicReqTopicOtherConfigs";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceTopicReqTopicOtherConfigs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceTopicReqTopicOtherConfigs`].
@@ -1491,21 +1749,39 @@ impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
     }
 }
 /// The `CreateInstanceTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceTopicResponse {
     /// Name of the topic that was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl CreateInstanceTopicResponse {
     /// Starts a [`CreateInstanceTopicResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateInstanceTopicResponseBuilder {
         CreateInstanceTopicResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicResponse {
+    const NAME: &'static str = "CreateInstanceTopicResponse";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateInstanceTopicResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceTopicResponse`].
@@ -1531,33 +1807,21 @@ impl CreateInstanceTopicResponseBuilder {
     }
 }
 /// The `CreateInstanceUserReq` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceUserReq {
     /// Name of the SASL user to create. Required.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Free-text description of the user.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_desc: Option<String>,
     /// Password of the new user: 8 to 32 characters with at least three of lower-case letters,
     /// upper-case letters, digits and special characters, not starting with `-`, and different from
     /// the user name. Required.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_passwd: Option<String>,
 }
 impl CreateInstanceUserReq {
@@ -1577,6 +1841,36 @@ impl std::fmt::Debug for CreateInstanceUserReq {
                 ("user_passwd", &self.user_passwd, true),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceUserReq {
+    const NAME: &'static str = "CreateInstanceUserReq";
+    const FIELDS: &'static [&'static str] = &["user_name", "user_desc", "user_passwd"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.user_passwd,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateInstanceUserReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateInstanceUserReq`].
@@ -1622,29 +1916,50 @@ impl CreateInstanceUserReqBuilder {
     }
 }
 /// The `CreateKafkaReassignmentTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaReassignmentTaskResponse {
     /// ID of the reassignment job; only returned when a reassignment is run.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Estimated duration of the reassignment, in seconds; only returned when `time_estimate` was
     /// `true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reassignment_time: Option<i64>,
 }
 impl CreateKafkaReassignmentTaskResponse {
     /// Starts a [`CreateKafkaReassignmentTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateKafkaReassignmentTaskResponseBuilder {
         CreateKafkaReassignmentTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateKafkaReassignmentTaskResponse {
+    const NAME: &'static str = "CreateKafkaReassignmentTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "reassignment_time"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.reassignment_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateKafkaReassignmentTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateKafkaReassignmentTaskResponse`].
@@ -1680,21 +1995,40 @@ impl CreateKafkaReassignmentTaskResponseBuilder {
     }
 }
 /// The `CreateKafkaRebalanceLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaRebalanceLogTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaRebalanceLogTaskResponse {
     /// Starts a [`CreateKafkaRebalanceLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateKafkaRebalanceLogTaskResponseBuilder {
         CreateKafkaRebalanceLogTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateKafkaRebalanceLogTaskResponse {
+    const NAME: &'static str = "CreateKafkaRebalanceLogTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateKafkaRebalanceLogTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateKafkaRebalanceLogTaskResponse`].
@@ -1720,21 +2054,39 @@ impl CreateKafkaRebalanceLogTaskResponseBuilder {
     }
 }
 /// The `CreateKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaTopicQuotaResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaTopicQuotaResponse {
     /// Starts a [`CreateKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateKafkaTopicQuotaResponseBuilder {
         CreateKafkaTopicQuotaResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaTopicQuotaResponse {
+    const NAME: &'static str = "CreateKafkaTopicQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateKafkaTopicQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateKafkaTopicQuotaResponse`].
@@ -1760,62 +2112,93 @@ impl CreateKafkaTopicQuotaResponseBuilder {
     }
 }
 /// The `CreateKafkaUserClientQuotaTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskReq {
     /// Name of the user the throttling rule applies to. Unless the rule covers all users or all
     /// clients, at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Client ID the throttling rule applies to. Unless the rule covers all users or all clients,
     /// at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Whether the rule applies to all users (`true`, and then `user` must not be set) or to one
     /// specific user (`false`, and then `user` is needed).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_default: Option<bool>,
     /// Whether the rule applies to all clients (`true`, and then `client` must not be set) or to
     /// one specific client (`false`, and then `client` is needed).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_default: Option<bool>,
     /// Maximum produce rate, in bytes per second. At least one of the produce and consume rates
     /// must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub producer_byte_rate: Option<i64>,
     /// Maximum consume rate, in bytes per second. At least one of the produce and consume rates
     /// must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_byte_rate: Option<i64>,
 }
 impl CreateKafkaUserClientQuotaTaskReq {
     /// Starts a [`CreateKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateKafkaUserClientQuotaTaskReqBuilder {
         CreateKafkaUserClientQuotaTaskReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaUserClientQuotaTaskReq {
+    const NAME: &'static str = "CreateKafkaUserClientQuotaTaskReq";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "user_default",
+        "client_default",
+        "producer_byte_rate",
+        "consumer_byte_rate",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.user_default,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.client_default,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.producer_byte_rate,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_byte_rate,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateKafkaUserClientQuotaTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateKafkaUserClientQuotaTaskReq`].
@@ -1891,21 +2274,40 @@ impl CreateKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `CreateKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl CreateKafkaUserClientQuotaTaskResponse {
     /// Starts a [`CreateKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateKafkaUserClientQuotaTaskResponseBuilder {
         CreateKafkaUserClientQuotaTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateKafkaUserClientQuotaTaskResponse {
+    const NAME: &'static str = "CreateKafkaUserClientQuotaTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateKafkaUserClientQuotaTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateKafkaUserClientQuotaTaskResponse`].
@@ -1931,26 +2333,18 @@ impl CreateKafkaUserClientQuotaTaskResponseBuilder {
     }
 }
 /// The `CreateMessageDiagnosisTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskReq {
     /// Name of the consumer group whose message backlog is diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Name of the topic whose message backlog is diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
 }
 impl CreateMessageDiagnosisTaskReq {
@@ -1966,6 +2360,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisT
     ) {
         at.required("group_name", self.group_name.as_ref())
             .required("topic_name", self.topic_name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMessageDiagnosisTaskReq {
+    const NAME: &'static str = "CreateMessageDiagnosisTaskReq";
+    const FIELDS: &'static [&'static str] = &["group_name", "topic_name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_name)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateMessageDiagnosisTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateMessageDiagnosisTaskReq`].
@@ -2001,21 +2423,40 @@ impl CreateMessageDiagnosisTaskReqBuilder {
     }
 }
 /// The `CreateMessageDiagnosisTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskResponse {
     /// ID of the diagnosis report the task produces; pass it to `show_message_diagnosis_report`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
 }
 impl CreateMessageDiagnosisTaskResponse {
     /// Starts a [`CreateMessageDiagnosisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateMessageDiagnosisTaskResponseBuilder {
         CreateMessageDiagnosisTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateMessageDiagnosisTaskResponse {
+    const NAME: &'static str = "CreateMessageDiagnosisTaskResponse";
+    const FIELDS: &'static [&'static str] = &["report_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMessageDiagnosisTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateMessageDiagnosisTaskResponse`].
@@ -2041,22 +2482,41 @@ impl CreateMessageDiagnosisTaskResponseBuilder {
     }
 }
 /// The `CreatePartitionReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePartitionReq {
     /// Total number of partitions the topic should have afterwards; greater than the current count
     /// and at most 200.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<i64>,
 }
 impl CreatePartitionReq {
     /// Starts a [`CreatePartitionReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreatePartitionReqBuilder {
         CreatePartitionReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePartitionReq {
+    const NAME: &'static str = "CreatePartitionReq";
+    const FIELDS: &'static [&'static str] = &["partition"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePartitionReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePartitionReq`].
@@ -2082,21 +2542,45 @@ impl CreatePartitionReqBuilder {
     }
 }
 /// The `CreatePostPaidKafkaInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePostPaidKafkaInstanceResponse {
     /// ID of the new instance; pass it to `show_instance` to follow its status.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl CreatePostPaidKafkaInstanceResponse {
     /// Starts a [`CreatePostPaidKafkaInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreatePostPaidKafkaInstanceResponseBuilder {
         CreatePostPaidKafkaInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreatePostPaidKafkaInstanceResponse {
+    const NAME: &'static str = "CreatePostPaidKafkaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["instance_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePostPaidKafkaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePostPaidKafkaInstanceResponse`].
@@ -2122,56 +2606,89 @@ impl CreatePostPaidKafkaInstanceResponseBuilder {
     }
 }
 /// The `CreateSmartConnectTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSmartConnectTaskReq {
     /// Name of the Smart Connect task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Whether the task waits to be started by hand from the task list (`true`) or starts as soon
     /// as it is created (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_later: Option<bool>,
     /// Topics the task processes, given by name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics_regex: Option<String>,
     /// Source side of the task: `KAFKA_REPLICATOR_SOURCE` (replicate data from another Kafka
     /// instance) or `NONE` (no source).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<CreateSmartConnectTaskReqSourceType>,
     /// Settings of the source side; only used when `source_type` is `KAFKA_REPLICATOR_SOURCE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskReqSourceConfig>,
     /// Target side of the task: `OBS_SINK` (dump data to OBS) or `NONE` (no target).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_type: Option<CreateSmartConnectTaskReqSinkType>,
     /// Settings of the target side; only used when `sink_type` is `OBS_SINK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskReqSinkConfig>,
 }
 impl CreateSmartConnectTaskReq {
     /// Starts a [`CreateSmartConnectTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateSmartConnectTaskReqBuilder {
         CreateSmartConnectTaskReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSmartConnectTaskReq {
+    const NAME: &'static str = "CreateSmartConnectTaskReq";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "start_later",
+        "topics",
+        "topics_regex",
+        "source_type",
+        "source_task",
+        "sink_type",
+        "sink_task",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.start_later,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_regex,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_type),
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSmartConnectTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSmartConnectTaskReq`].

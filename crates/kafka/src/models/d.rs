@@ -2,21 +2,39 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `DeleteConnectorResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConnectorResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteConnectorResponse {
     /// Starts a [`DeleteConnectorResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteConnectorResponseBuilder {
         DeleteConnectorResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteConnectorResponse {
+    const NAME: &'static str = "DeleteConnectorResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteConnectorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteConnectorResponse`].
@@ -42,17 +60,41 @@ impl DeleteConnectorResponseBuilder {
     }
 }
 /// The `DeleteConsumerGroupOffsetsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsRequestBody {
     /// Topics whose committed offsets of the consumer group are removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
 }
 impl DeleteConsumerGroupOffsetsRequestBody {
     /// Starts a [`DeleteConsumerGroupOffsetsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteConsumerGroupOffsetsRequestBodyBuilder {
         DeleteConsumerGroupOffsetsRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteConsumerGroupOffsetsRequestBody {
+    const NAME: &'static str = "DeleteConsumerGroupOffsetsRequestBody";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupOffsetsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteConsumerGroupOffsetsRequestBody`].
@@ -83,11 +125,12 @@ impl DeleteConsumerGroupOffsetsRequestBodyBuilder {
     }
 }
 /// The `DeleteConsumerGroupOffsetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponse {
     /// Outcome of the offset removal for each requested topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<DeleteConsumerGroupOffsetsResponseEntity>>,
 }
 impl DeleteConsumerGroupOffsetsResponse {
@@ -107,6 +150,28 @@ for DeleteConsumerGroupOffsetsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("topics", self.topics.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteConsumerGroupOffsetsResponse {
+    const NAME: &'static str = "DeleteConsumerGroupOffsetsResponse";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupOffsetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteConsumerGroupOffsetsResponse`].
@@ -148,33 +213,22 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
     }
 }
 /// The `DeleteConsumerGroupOffsetsResponseEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponseEntity {
     /// Name of the topic.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the group's committed offsets for this topic were removed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Error code explaining a failure; empty on success.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl DeleteConsumerGroupOffsetsResponseEntity {
@@ -191,6 +245,32 @@ for DeleteConsumerGroupOffsetsResponseEntity {
     ) {
         at.required("name", self.name.as_ref())
             .required("success", self.success.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteConsumerGroupOffsetsResponseEntity {
+    const NAME: &'static str = "DeleteConsumerGroupOffsetsResponseEntity";
+    const FIELDS: &'static [&'static str] = &["name", "success", "error_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupOffsetsResponseEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteConsumerGroupOffsetsResponseEntity`].
@@ -236,17 +316,40 @@ impl DeleteConsumerGroupOffsetsResponseEntityBuilder {
     }
 }
 /// The `DeleteKafkaMessageRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaMessageRequestBody {
     /// Partitions to purge, each with the offset up to which messages are deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<PartitionOffsetEntity>>,
 }
 impl DeleteKafkaMessageRequestBody {
     /// Starts a [`DeleteKafkaMessageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteKafkaMessageRequestBodyBuilder {
         DeleteKafkaMessageRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaMessageRequestBody {
+    const NAME: &'static str = "DeleteKafkaMessageRequestBody";
+    const FIELDS: &'static [&'static str] = &["partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteKafkaMessageRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteKafkaMessageRequestBody`].
@@ -280,11 +383,12 @@ impl DeleteKafkaMessageRequestBodyBuilder {
     }
 }
 /// The `DeleteKafkaTopicMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicMessagesResponse {
     /// Outcome of the purge for each requested partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<PartitionResp>>,
 }
 impl DeleteKafkaTopicMessagesResponse {
@@ -295,6 +399,27 @@ impl DeleteKafkaTopicMessagesResponse {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[PartitionResp] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaTopicMessagesResponse {
+    const NAME: &'static str = "DeleteKafkaTopicMessagesResponse";
+    const FIELDS: &'static [&'static str] = &["partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteKafkaTopicMessagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteKafkaTopicMessagesResponse`].
@@ -328,21 +453,39 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
     }
 }
 /// The `DeleteKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicQuotaResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaTopicQuotaResponse {
     /// Starts a [`DeleteKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteKafkaTopicQuotaResponseBuilder {
         DeleteKafkaTopicQuotaResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaTopicQuotaResponse {
+    const NAME: &'static str = "DeleteKafkaTopicQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteKafkaTopicQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteKafkaTopicQuotaResponse`].
@@ -368,46 +511,71 @@ impl DeleteKafkaTopicQuotaResponseBuilder {
     }
 }
 /// The `DeleteKafkaUserClientQuotaTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskReq {
     /// Name of the user of the throttling rule to delete. Unless the rule covers all users or all
     /// clients, at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Client ID of the throttling rule to delete. Unless the rule covers all users or all clients,
     /// at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Whether the rule to delete is the one for all users (`true`, without `user`) or for one
     /// specific user (`false`, with `user`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_default: Option<bool>,
     /// Whether the rule to delete is the one for all clients (`true`, without `client`) or for one
     /// specific client (`false`, with `client`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_default: Option<bool>,
 }
 impl DeleteKafkaUserClientQuotaTaskReq {
     /// Starts a [`DeleteKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteKafkaUserClientQuotaTaskReqBuilder {
         DeleteKafkaUserClientQuotaTaskReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaUserClientQuotaTaskReq {
+    const NAME: &'static str = "DeleteKafkaUserClientQuotaTaskReq";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "user_default",
+        "client_default",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.user_default,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.client_default,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DeleteKafkaUserClientQuotaTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteKafkaUserClientQuotaTaskReq`].
@@ -463,21 +631,40 @@ impl DeleteKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `DeleteKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaUserClientQuotaTaskResponse {
     /// Starts a [`DeleteKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteKafkaUserClientQuotaTaskResponseBuilder {
         DeleteKafkaUserClientQuotaTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for DeleteKafkaUserClientQuotaTaskResponse {
+    const NAME: &'static str = "DeleteKafkaUserClientQuotaTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteKafkaUserClientQuotaTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DeleteKafkaUserClientQuotaTaskResponse`].
@@ -503,61 +690,87 @@ impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
     }
 }
 /// The `DescribeGroupsRespGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGroupsRespGroup {
     /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
     /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
     /// members have joined) or `STABLE` (members are consuming normally).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
     )]
     pub created_at: Option<i64>,
     /// Name of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Partition assignment strategy used by the group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment_strategy: Option<String>,
     /// Free-text description of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_desc: Option<String>,
 }
 impl DescribeGroupsRespGroup {
     /// Starts a [`DescribeGroupsRespGroupBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DescribeGroupsRespGroupBuilder {
         DescribeGroupsRespGroupBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DescribeGroupsRespGroup {
+    const NAME: &'static str = "DescribeGroupsRespGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "state",
+        "createdAt",
+        "group_id",
+        "coordinator_id",
+        "assignment_strategy",
+        "group_desc",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.coordinator_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.assignment_strategy,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DescribeGroupsRespGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DescribeGroupsRespGroup`].
@@ -633,53 +846,30 @@ impl DescribeGroupsRespGroupBuilder {
     }
 }
 /// The `DiskusageEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskusageEntity {
     /// Name of the broker whose disk usage this entry reports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_name: Option<String>,
     /// Total data disk capacity of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_size: Option<String>,
     /// Data disk capacity used on the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_use: Option<String>,
     /// Data disk capacity still free on the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_free: Option<String>,
     /// Share of the broker's data disk that is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data_disk_use_percentage: Option<String>,
     /// Status reported for the broker's disk usage.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Disk usage of the topic partitions stored on this broker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_list: Option<Vec<DiskusageTopicEntity>>,
 }
 impl DiskusageEntity {
@@ -690,6 +880,66 @@ impl DiskusageEntity {
     /// The items of [`topic_list`](Self::topic_list), empty when absent.
     pub fn topic_list(&self) -> &[DiskusageTopicEntity] {
         self.topic_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiskusageEntity {
+    const NAME: &'static str = "DiskusageEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "broker_name",
+        "data_disk_size",
+        "data_disk_use",
+        "data_disk_free",
+        "data_disk_use_percentage",
+        "status",
+        "topic_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.broker_name,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_disk_size,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_disk_use,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_disk_free,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.data_disk_use_percentage,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topic_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskusageEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiskusageEntity`].
@@ -783,42 +1033,65 @@ impl DiskusageEntityBuilder {
     }
 }
 /// The `DiskusageTopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskusageTopicEntity {
     /// Disk space used by the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<String>,
     /// Topic of the partition whose disk usage this entry reports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_name: Option<String>,
     /// Number of the partition whose disk usage this entry reports, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_partition: Option<String>,
     /// Share of the broker's disk used by this partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub percentage: Option<f64>,
 }
 impl DiskusageTopicEntity {
     /// Starts a [`DiskusageTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DiskusageTopicEntityBuilder {
         DiskusageTopicEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DiskusageTopicEntity {
+    const NAME: &'static str = "DiskusageTopicEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "size",
+        "topic_name",
+        "topic_partition",
+        "percentage",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_name)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topic_partition,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.percentage)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskusageTopicEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DiskusageTopicEntity`].

@@ -2,50 +2,39 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ExtendProductInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductInfoEntity {
     /// Instance type of the product: `single` (single node) or `cluster`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of the product (flavor), usable as `new_product_id` when resizing.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Flavor of the cloud servers (ECS) the product runs on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// CPU architectures the product is available on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the product supports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk types available for the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<ExtendProductIosEntity>>,
     /// Features the product supports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<ExtendProductSupportFeaturesEntity>>,
     /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ExtendProductPropertiesEntity>,
     /// Availability zones that still have resources for the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Availability zones where the product is sold out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ExtendProductInfoEntity {
@@ -76,6 +65,71 @@ impl ExtendProductInfoEntity {
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductInfoEntity {
+    const NAME: &'static str = "ExtendProductInfoEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "product_id",
+        "ecs_flavor_id",
+        "arch_types",
+        "charging_mode",
+        "ios",
+        "support_features",
+        "properties",
+        "available_zones",
+        "unavailable_zones",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_flavor_id,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
+            }
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.support_features,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            8 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.unavailable_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtendProductInfoEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExtendProductInfoEntity`].
@@ -251,30 +305,23 @@ impl ExtendProductInfoEntityBuilder {
     }
 }
 /// The `ExtendProductIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductIosEntity {
     /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
     /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
     /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// Availability zones that still have this disk type available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// I/O category; always `evs` (cloud disks).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Availability zones where this disk type is sold out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ExtendProductIosEntity {
@@ -289,6 +336,45 @@ impl ExtendProductIosEntity {
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductIosEntity {
+    const NAME: &'static str = "ExtendProductIosEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "io_spec",
+        "available_zones",
+        "type",
+        "unavailable_zones",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.unavailable_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtendProductIosEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExtendProductIosEntity`].
@@ -360,77 +446,120 @@ impl ExtendProductIosEntityBuilder {
     }
 }
 /// The `ExtendProductPropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductPropertiesEntity {
     /// Maximum number of partitions per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partition_per_broker: Option<String>,
     /// Maximum number of brokers for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per broker for this product, in GB, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Maximum number of consumers per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_consumer_per_broker: Option<String>,
     /// Minimum number of brokers for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Maximum bandwidth per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_per_broker: Option<String>,
     /// Minimum storage per broker for this product, in GB, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum messages per second (TPS) per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tps_per_broker: Option<String>,
     /// Alias of the product ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
 }
 impl ExtendProductPropertiesEntity {
     /// Starts a [`ExtendProductPropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExtendProductPropertiesEntityBuilder {
         ExtendProductPropertiesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductPropertiesEntity {
+    const NAME: &'static str = "ExtendProductPropertiesEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "max_partition_per_broker",
+        "max_broker",
+        "max_storage_per_node",
+        "max_consumer_per_broker",
+        "min_broker",
+        "max_bandwidth_per_broker",
+        "min_storage_per_node",
+        "max_tps_per_broker",
+        "product_alias",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_partition_per_broker,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_storage_per_node,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_consumer_per_broker,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_bandwidth_per_broker,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.min_storage_per_node,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_tps_per_broker,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.product_alias,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtendProductPropertiesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExtendProductPropertiesEntity`].
@@ -536,24 +665,44 @@ impl ExtendProductPropertiesEntityBuilder {
     }
 }
 /// The `ExtendProductSupportFeaturesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendProductSupportFeaturesEntity {
     /// Name of the feature.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Settings of the feature, as key/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<std::collections::BTreeMap<String, String>>,
 }
 impl ExtendProductSupportFeaturesEntity {
     /// Starts a [`ExtendProductSupportFeaturesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExtendProductSupportFeaturesEntityBuilder {
         ExtendProductSupportFeaturesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ExtendProductSupportFeaturesEntity {
+    const NAME: &'static str = "ExtendProductSupportFeaturesEntity";
+    const FIELDS: &'static [&'static str] = &["name", "properties"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtendProductSupportFeaturesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExtendProductSupportFeaturesEntity`].

@@ -2,28 +2,48 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `GroupCreateReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GroupCreateReq {
     /// Name of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// New free-text description of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_desc: Option<String>,
 }
 impl GroupCreateReq {
     /// Starts a [`GroupCreateReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> GroupCreateReqBuilder {
         GroupCreateReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupCreateReq {
+    const NAME: &'static str = "GroupCreateReq";
+    const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for GroupCreateReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GroupCreateReq`].
@@ -59,61 +79,82 @@ impl GroupCreateReqBuilder {
     }
 }
 /// The `GroupInfoSimple` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupInfoSimple {
     /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
     )]
     pub created_at: Option<i64>,
     /// ID (name) of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
     /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
     /// members have joined) or `STABLE` (members are consuming normally).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Free-text description of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_desc: Option<String>,
     /// Number of messages not yet consumed by the group (its backlog).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl GroupInfoSimple {
     /// Starts a [`GroupInfoSimpleBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> GroupInfoSimpleBuilder {
         GroupInfoSimpleBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupInfoSimple {
+    const NAME: &'static str = "GroupInfoSimple";
+    const FIELDS: &'static [&'static str] = &[
+        "createdAt",
+        "group_id",
+        "state",
+        "coordinator_id",
+        "group_desc",
+        "lag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.coordinator_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupInfoSimple {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GroupInfoSimple`].
@@ -189,28 +230,43 @@ impl GroupInfoSimpleBuilder {
     }
 }
 /// The `GroupMemberEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMemberEntity {
     /// ID of the group member (consumer).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<String>,
     /// Client ID the consumer connected with.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl GroupMemberEntity {
     /// Starts a [`GroupMemberEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> GroupMemberEntityBuilder {
         GroupMemberEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMemberEntity {
+    const NAME: &'static str = "GroupMemberEntity";
+    const FIELDS: &'static [&'static str] = &["member_id", "client_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupMemberEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GroupMemberEntity`].
@@ -246,77 +302,101 @@ impl GroupMemberEntityBuilder {
     }
 }
 /// The `GroupMessageOffsetsDetailEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMessageOffsetsDetailEntity {
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset the group has consumed up to in this partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_current_offset: Option<i64>,
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Earliest offset still stored in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_start_offset: Option<i64>,
     /// Number of messages left to consume in the partition (the backlog).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
     /// Log end offset of the partition (the offset of the next message to be written).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_end_offset: Option<i64>,
     /// ID of the consumer assigned to the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumer_id: Option<String>,
     /// Address of the consumer assigned to the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Client ID of the consumer assigned to the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl GroupMessageOffsetsDetailEntity {
     /// Starts a [`GroupMessageOffsetsDetailEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> GroupMessageOffsetsDetailEntityBuilder {
         GroupMessageOffsetsDetailEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMessageOffsetsDetailEntity {
+    const NAME: &'static str = "GroupMessageOffsetsDetailEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "partition",
+        "message_current_offset",
+        "topic",
+        "message_log_start_offset",
+        "lag",
+        "message_log_end_offset",
+        "consumer_id",
+        "host",
+        "client_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_current_offset,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_log_start_offset,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_log_end_offset,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_id,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupMessageOffsetsDetailEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GroupMessageOffsetsDetailEntity`].
@@ -422,35 +502,49 @@ impl GroupMessageOffsetsDetailEntityBuilder {
     }
 }
 /// The `GroupTopicEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupTopicEntity {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of partitions of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<i64>,
     /// Number of messages of the topic not yet consumed by the group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl GroupTopicEntity {
     /// Starts a [`GroupTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> GroupTopicEntityBuilder {
         GroupTopicEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupTopicEntity {
+    const NAME: &'static str = "GroupTopicEntity";
+    const FIELDS: &'static [&'static str] = &["topic", "partitions", "lag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partitions)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupTopicEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`GroupTopicEntity`].

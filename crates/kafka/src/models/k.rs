@@ -2,35 +2,24 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `KafkaDiagnosisCheckEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaDiagnosisCheckEntity {
     /// Name of the pre-check item.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Why the pre-check failed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// Whether the pre-check passed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 impl KafkaDiagnosisCheckEntity {
@@ -47,6 +36,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for KafkaDiagnosisCheckEnti
         at.required("name", self.name.as_ref())
             .required("reason", self.reason.as_ref())
             .required("success", self.success.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaDiagnosisCheckEntity {
+    const NAME: &'static str = "KafkaDiagnosisCheckEntity";
+    const FIELDS: &'static [&'static str] = &["name", "reason", "success"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reason),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaDiagnosisCheckEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaDiagnosisCheckEntity`].
@@ -92,20 +104,17 @@ impl KafkaDiagnosisCheckEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisConclusionEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisConclusionEntity {
     /// ID of the diagnosis conclusion (a cause or a piece of advice).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Parameters that complete the conclusion, as key/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
 impl KafkaMessageDiagnosisConclusionEntity {
@@ -121,6 +130,29 @@ for KafkaMessageDiagnosisConclusionEntity {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for KafkaMessageDiagnosisConclusionEntity {
+    const NAME: &'static str = "KafkaMessageDiagnosisConclusionEntity";
+    const FIELDS: &'static [&'static str] = &["id", "params"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaMessageDiagnosisConclusionEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaMessageDiagnosisConclusionEntity`].
@@ -162,40 +194,29 @@ impl KafkaMessageDiagnosisConclusionEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisDimensionEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisDimensionEntity {
     /// Name of the diagnosis dimension.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Number of items in this dimension found abnormal.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_num: Option<i64>,
     /// Number of items in this dimension whose diagnosis failed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_num: Option<i64>,
     /// Diagnosis items of this dimension.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_item_list: Option<Vec<KafkaMessageDiagnosisItemEntity>>,
 }
 impl KafkaMessageDiagnosisDimensionEntity {
@@ -218,6 +239,48 @@ for KafkaMessageDiagnosisDimensionEntity {
             .required("abnormal_num", self.abnormal_num.as_ref())
             .required("failed_num", self.failed_num.as_ref())
             .required("diagnosis_item_list", self.diagnosis_item_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for KafkaMessageDiagnosisDimensionEntity {
+    const NAME: &'static str = "KafkaMessageDiagnosisDimensionEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "abnormal_num",
+        "failed_num",
+        "diagnosis_item_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_num,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_num)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_item_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaMessageDiagnosisDimensionEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaMessageDiagnosisDimensionEntity`].
@@ -289,41 +352,34 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisItemEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisItemEntity {
     /// Name of the diagnosis item.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Result of the diagnosis item.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// Likely causes of an abnormal result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cause_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
     /// Suggested actions for an abnormal result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advice_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
     /// Partitions affected by the abnormal result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<i64>>,
     /// Partitions whose diagnosis failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_partitions: Option<Vec<i64>>,
     /// IDs of the brokers affected by the abnormal result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ids: Option<Vec<i64>>,
 }
 impl KafkaMessageDiagnosisItemEntity {
@@ -362,6 +418,46 @@ for KafkaMessageDiagnosisItemEntity {
             .required("result", self.result.as_ref())
             .optional("cause_ids", self.cause_ids.as_ref())
             .optional("advice_ids", self.advice_ids.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaMessageDiagnosisItemEntity {
+    const NAME: &'static str = "KafkaMessageDiagnosisItemEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "result",
+        "cause_ids",
+        "advice_ids",
+        "partitions",
+        "failed_partitions",
+        "broker_ids",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cause_ids),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.advice_ids),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.failed_partitions,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.broker_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaMessageDiagnosisItemEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaMessageDiagnosisItemEntity`].
@@ -499,66 +595,43 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
     }
 }
 /// The `KafkaMessageDiagnosisReportInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisReportInfoEntity {
     /// ID of the diagnosis report.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_id: Option<String>,
     /// State of the backlog diagnosis: `diagnosing`, `failed` (diagnosis failed), `deleted`
     /// (removed by hand), `finished`, `normal` (no problem found) or `abnormal` (problems found).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<KafkaMessageDiagnosisReportInfoEntityStatus>,
     /// When the diagnosis started.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin_time: Option<String>,
     /// When the diagnosis ended.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<String>,
     /// Name of the consumer group that was diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_name: Option<String>,
     /// Name of the topic that was diagnosed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_name: Option<String>,
     /// Number of partitions found with a message backlog.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accumulated_partitions: Option<i64>,
 }
 impl KafkaMessageDiagnosisReportInfoEntity {
@@ -579,6 +652,53 @@ for KafkaMessageDiagnosisReportInfoEntity {
             .required("group_name", self.group_name.as_ref())
             .required("topic_name", self.topic_name.as_ref())
             .required("accumulated_partitions", self.accumulated_partitions.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for KafkaMessageDiagnosisReportInfoEntity {
+    const NAME: &'static str = "KafkaMessageDiagnosisReportInfoEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "report_id",
+        "status",
+        "begin_time",
+        "end_time",
+        "group_name",
+        "topic_name",
+        "accumulated_partitions",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_name)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.accumulated_partitions,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaMessageDiagnosisReportInfoEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaMessageDiagnosisReportInfoEntity`].
@@ -690,25 +810,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `KafkaTopicDetailEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntity {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// When the topic was created, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
     /// Partitions of the topic with their leaders and replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<KafkaTopicDetailEntityPartitions>>,
 }
 impl KafkaTopicDetailEntity {
@@ -719,6 +832,34 @@ impl KafkaTopicDetailEntity {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[KafkaTopicDetailEntityPartitions] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntity {
+    const NAME: &'static str = "KafkaTopicDetailEntity";
+    const FIELDS: &'static [&'static str] = &["topic", "create_time", "partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.create_time,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaTopicDetailEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaTopicDetailEntity`].
@@ -778,25 +919,18 @@ impl KafkaTopicDetailEntityBuilder {
     }
 }
 /// The `KafkaTopicDetailEntityPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntityPartitions {
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// ID of the broker holding the partition's leader replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<i64>,
     /// IDs of the brokers holding the partition's replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas: Option<Vec<i64>>,
 }
 impl KafkaTopicDetailEntityPartitions {
@@ -807,6 +941,29 @@ impl KafkaTopicDetailEntityPartitions {
     /// The items of [`replicas`](Self::replicas), empty when absent.
     pub fn replicas(&self) -> &[i64] {
         self.replicas.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntityPartitions {
+    const NAME: &'static str = "KafkaTopicDetailEntityPartitions";
+    const FIELDS: &'static [&'static str] = &["partition", "leader", "replicas"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.replicas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaTopicDetailEntityPartitions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaTopicDetailEntityPartitions`].
@@ -857,49 +1014,82 @@ impl KafkaTopicDetailEntityPartitionsBuilder {
     }
 }
 /// The `KafkaTopicPartitionResponsePartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicPartitionResponsePartitions {
     /// Number (ID) of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Earliest offset in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_offset: Option<i64>,
     /// Latest offset in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_offset: Option<i64>,
     /// Number of messages in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_count: Option<i64>,
     /// When the partition was last updated, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_update_time: Option<i64>,
 }
 impl KafkaTopicPartitionResponsePartitions {
     /// Starts a [`KafkaTopicPartitionResponsePartitionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaTopicPartitionResponsePartitionsBuilder {
         KafkaTopicPartitionResponsePartitionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for KafkaTopicPartitionResponsePartitions {
+    const NAME: &'static str = "KafkaTopicPartitionResponsePartitions";
+    const FIELDS: &'static [&'static str] = &[
+        "partition",
+        "start_offset",
+        "last_offset",
+        "message_count",
+        "last_update_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.start_offset,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.last_offset,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_count,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.last_update_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaTopicPartitionResponsePartitions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaTopicPartitionResponsePartitions`].
@@ -965,35 +1155,62 @@ impl KafkaTopicPartitionResponsePartitionsBuilder {
     }
 }
 /// The `KafkaTopicProducerResponseProducers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KafkaTopicProducerResponseProducers {
     /// Network address of the client that produces to the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub producer_address: Option<String>,
     /// Address of the broker the producer is connected to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_address: Option<String>,
     /// When the producer connected, as a Unix timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub join_time: Option<i64>,
 }
 impl KafkaTopicProducerResponseProducers {
     /// Starts a [`KafkaTopicProducerResponseProducersBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaTopicProducerResponseProducersBuilder {
         KafkaTopicProducerResponseProducersBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for KafkaTopicProducerResponseProducers {
+    const NAME: &'static str = "KafkaTopicProducerResponseProducers";
+    const FIELDS: &'static [&'static str] = &[
+        "producer_address",
+        "broker_address",
+        "join_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.producer_address,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.broker_address,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.join_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaTopicProducerResponseProducers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaTopicProducerResponseProducers`].
@@ -1039,35 +1256,60 @@ impl KafkaTopicProducerResponseProducersBuilder {
     }
 }
 /// The `KafkaTopicQuota` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct KafkaTopicQuota {
     /// Name of the topic the bandwidth throttling rule applies to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Maximum produce rate for the topic, in bytes per second.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub producer_byte_rate: Option<i64>,
     /// Maximum consume rate for the topic, in bytes per second.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_byte_rate: Option<i64>,
 }
 impl KafkaTopicQuota {
     /// Starts a [`KafkaTopicQuotaBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaTopicQuotaBuilder {
         KafkaTopicQuotaBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicQuota {
+    const NAME: &'static str = "KafkaTopicQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "producer_byte_rate",
+        "consumer_byte_rate",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.producer_byte_rate,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_byte_rate,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for KafkaTopicQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`KafkaTopicQuota`].

@@ -2,18 +2,15 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListAvailableZonesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// ID of the region the zones belong to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub region_id: Option<String>,
     /// Availability zones of the region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<AvailableZonesResp>>,
 }
 impl ListAvailableZonesResponse {
@@ -24,6 +21,33 @@ impl ListAvailableZonesResponse {
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
     pub fn available_zones(&self) -> &[AvailableZonesResp] {
         self.available_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
+    const NAME: &'static str = "ListAvailableZonesResponse";
+    const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAvailableZonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListAvailableZonesResponse`].
@@ -70,71 +94,81 @@ impl ListAvailableZonesResponseBuilder {
     }
 }
 /// The `ListBackgroundTasksRespTasks` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
     /// ID of the background task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the background task (what it does).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who started the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who started the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`
     /// (scheduled task cancelled).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// When the task started.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// When the task ended.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl ListBackgroundTasksRespTasks {
     /// Starts a [`ListBackgroundTasksRespTasksBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListBackgroundTasksRespTasksBuilder {
         ListBackgroundTasksRespTasksBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksRespTasks {
+    const NAME: &'static str = "ListBackgroundTasksRespTasks";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "user_name",
+        "user_id",
+        "params",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBackgroundTasksRespTasks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBackgroundTasksRespTasks`].
@@ -230,18 +264,15 @@ impl ListBackgroundTasksRespTasksBuilder {
     }
 }
 /// The `ListBackgroundTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
     /// Number of tasks, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// Background tasks of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ListBackgroundTasksResponse {
@@ -252,6 +283,30 @@ impl ListBackgroundTasksResponse {
     /// The items of [`tasks`](Self::tasks), empty when absent.
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksResponse {
+    const NAME: &'static str = "ListBackgroundTasksResponse";
+    const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListBackgroundTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListBackgroundTasksResponse`].
@@ -298,38 +353,59 @@ impl ListBackgroundTasksResponseBuilder {
     }
 }
 /// The `ListConfigFeatures` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeatures {
     /// Identifier of the configurable feature whose `status` this entry reports.
     ///
     /// JSON name: `featureId`.
-    #[serde(
-        rename = "featureId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "featureId", skip_serializing_if = "Option::is_none")
     )]
     pub feature_id: Option<String>,
     /// Whether the feature is on (`1`) or off (`0`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<i64>,
     /// Description of the feature.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl ListConfigFeatures {
     /// Starts a [`ListConfigFeaturesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListConfigFeaturesBuilder {
         ListConfigFeaturesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeatures {
+    const NAME: &'static str = "ListConfigFeatures";
+    const FIELDS: &'static [&'static str] = &["featureId", "status", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.feature_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConfigFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConfigFeatures`].
@@ -375,20 +451,19 @@ impl ListConfigFeaturesBuilder {
     }
 }
 /// The `ListConfigFeaturesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConfigFeaturesResponse {
     /// Features and whether each is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Vec<ListConfigFeatures>>,
     /// Total number of features.
     ///
     /// JSON name: `totalRecord`.
-    #[serde(
-        rename = "totalRecord",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "totalRecord", skip_serializing_if = "Option::is_none")
     )]
     pub total_record: Option<i64>,
 }
@@ -400,6 +475,33 @@ impl ListConfigFeaturesResponse {
     /// The items of [`features`](Self::features), empty when absent.
     pub fn features(&self) -> &[ListConfigFeatures] {
         self.features.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeaturesResponse {
+    const NAME: &'static str = "ListConfigFeaturesResponse";
+    const FIELDS: &'static [&'static str] = &["features", "totalRecord"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.features),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_record,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConfigFeaturesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConfigFeaturesResponse`].
@@ -443,32 +545,21 @@ impl ListConfigFeaturesResponseBuilder {
     }
 }
 /// The `ListConnectorTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConnectorTasksResponse {
     /// Smart Connect tasks of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<SmartConnectTaskEntity>>,
     /// Number of Smart Connect tasks.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_number: Option<i64>,
     /// Maximum number of Smart Connect tasks the instance allows.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tasks: Option<i64>,
     /// Smart Connect task quota of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota_tasks: Option<i64>,
 }
 impl ListConnectorTasksResponse {
@@ -479,6 +570,45 @@ impl ListConnectorTasksResponse {
     /// The items of [`tasks`](Self::tasks), empty when absent.
     pub fn tasks(&self) -> &[SmartConnectTaskEntity] {
         self.tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConnectorTasksResponse {
+    const NAME: &'static str = "ListConnectorTasksResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "tasks",
+        "total_number",
+        "max_tasks",
+        "quota_tasks",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_number,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_tasks),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.quota_tasks,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListConnectorTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListConnectorTasksResponse`].
@@ -542,30 +672,23 @@ impl ListConnectorTasksResponseBuilder {
     }
 }
 /// The `ListEngineIosEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
     /// Disk type code: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
     /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
     /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub io_spec: Option<String>,
     /// Disk category; always `evs` (cloud disks).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Availability zones where this disk type is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Availability zones where this disk type is not available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unavailable_zones: Option<Vec<String>>,
 }
 impl ListEngineIosEntity {
@@ -580,6 +703,45 @@ impl ListEngineIosEntity {
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineIosEntity {
+    const NAME: &'static str = "ListEngineIosEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "io_spec",
+        "type",
+        "available_zones",
+        "unavailable_zones",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.unavailable_zones,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEngineIosEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEngineIosEntity`].
@@ -651,51 +813,36 @@ impl ListEngineIosEntityBuilder {
     }
 }
 /// The `ListEngineProductsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
     /// Product type: `single` (single node) or `cluster`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// ID of the product (flavor), used as `product_id` when creating an instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// Flavor of the underlying cloud servers.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor_id: Option<String>,
     /// Billing code of the product.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_code: Option<String>,
     /// CPU architectures the product is available on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub arch_types: Option<Vec<String>>,
     /// Billing modes the product supports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<Vec<String>>,
     /// Disk types the product supports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ios: Option<Vec<ListEngineIosEntity>>,
     /// Features instances of this product support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<Vec<ListEngineSupportFeaturesEntity>>,
     /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ListEnginePropertiesEntity>,
 }
 impl ListEngineProductsEntity {
@@ -718,6 +865,64 @@ impl ListEngineProductsEntity {
     /// The items of [`support_features`](Self::support_features), empty when absent.
     pub fn support_features(&self) -> &[ListEngineSupportFeaturesEntity] {
         self.support_features.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsEntity {
+    const NAME: &'static str = "ListEngineProductsEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "product_id",
+        "ecs_flavor_id",
+        "billing_code",
+        "arch_types",
+        "charging_mode",
+        "ios",
+        "support_features",
+        "properties",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ecs_flavor_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.billing_code,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.support_features,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEngineProductsEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEngineProductsEntity`].
@@ -861,21 +1066,18 @@ impl ListEngineProductsEntityBuilder {
     }
 }
 /// The `ListEngineProductsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
     /// Message engine type; always `kafka` for this service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Products (flavors) offered, with their details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<ListEngineProductsEntity>>,
 }
 impl ListEngineProductsResponse {
@@ -890,6 +1092,29 @@ impl ListEngineProductsResponse {
     /// The items of [`products`](Self::products), empty when absent.
     pub fn products(&self) -> &[ListEngineProductsEntity] {
         self.products.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsResponse {
+    const NAME: &'static str = "ListEngineProductsResponse";
+    const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEngineProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEngineProductsResponse`].
@@ -951,84 +1176,130 @@ impl ListEngineProductsResponseBuilder {
     }
 }
 /// The `ListEnginePropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
     /// Maximum number of partitions per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partition_per_broker: Option<String>,
     /// Maximum number of brokers for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_broker: Option<String>,
     /// Maximum storage per broker for this product, in GB, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_storage_per_node: Option<String>,
     /// Maximum number of consumers per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_consumer_per_broker: Option<String>,
     /// Minimum number of brokers for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_broker: Option<String>,
     /// Maximum bandwidth per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_bandwidth_per_broker: Option<String>,
     /// Minimum storage per broker for this product, in GB, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_storage_per_node: Option<String>,
     /// Maximum messages per second (TPS) per broker for this product, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_tps_per_broker: Option<String>,
     /// Engine versions the product supports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_versions: Option<String>,
     /// Alias of the product ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_alias: Option<String>,
 }
 impl ListEnginePropertiesEntity {
     /// Starts a [`ListEnginePropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListEnginePropertiesEntityBuilder {
         ListEnginePropertiesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEnginePropertiesEntity {
+    const NAME: &'static str = "ListEnginePropertiesEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "max_partition_per_broker",
+        "max_broker",
+        "max_storage_per_node",
+        "max_consumer_per_broker",
+        "min_broker",
+        "max_bandwidth_per_broker",
+        "min_storage_per_node",
+        "max_tps_per_broker",
+        "engine_versions",
+        "product_alias",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_partition_per_broker,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_storage_per_node,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_consumer_per_broker,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_bandwidth_per_broker,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.min_storage_per_node,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_tps_per_broker,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_versions,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.product_alias,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEnginePropertiesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEnginePropertiesEntity`].
@@ -1144,24 +1415,43 @@ impl ListEnginePropertiesEntityBuilder {
     }
 }
 /// The `ListEngineSupportFeaturesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesEntity {
     /// Name of the feature.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Limits of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
 }
 impl ListEngineSupportFeaturesEntity {
     /// Starts a [`ListEngineSupportFeaturesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListEngineSupportFeaturesEntityBuilder {
         ListEngineSupportFeaturesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineSupportFeaturesEntity {
+    const NAME: &'static str = "ListEngineSupportFeaturesEntity";
+    const FIELDS: &'static [&'static str] = &["name", "properties"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEngineSupportFeaturesEntity`].
@@ -1203,42 +1493,57 @@ impl ListEngineSupportFeaturesEntityBuilder {
     }
 }
 /// The `ListEngineSupportFeaturesPropertiesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesPropertiesEntity {
     /// Maximum number of Smart Connect tasks, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_task: Option<String>,
     /// Minimum number of Smart Connect tasks, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_task: Option<String>,
     /// Maximum number of Smart Connect nodes, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_node: Option<String>,
     /// Minimum number of Smart Connect nodes, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min_node: Option<String>,
 }
 impl ListEngineSupportFeaturesPropertiesEntity {
     /// Starts a [`ListEngineSupportFeaturesPropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListEngineSupportFeaturesPropertiesEntityBuilder {
         ListEngineSupportFeaturesPropertiesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListEngineSupportFeaturesPropertiesEntity {
+    const NAME: &'static str = "ListEngineSupportFeaturesPropertiesEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "max_task",
+        "min_task",
+        "max_node",
+        "min_node",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_task),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_task),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_node),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_node),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesPropertiesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListEngineSupportFeaturesPropertiesEntity`].
@@ -1294,18 +1599,15 @@ impl ListEngineSupportFeaturesPropertiesEntityBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupMembersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMembersResponse {
     /// Members of the consumer group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<GroupMemberEntity>>,
     /// Total number of members.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMembersResponse {
@@ -1316,6 +1618,29 @@ impl ListInstanceConsumerGroupMembersResponse {
     /// The items of [`members`](Self::members), empty when absent.
     pub fn members(&self) -> &[GroupMemberEntity] {
         self.members.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListInstanceConsumerGroupMembersResponse {
+    const NAME: &'static str = "ListInstanceConsumerGroupMembersResponse";
+    const FIELDS: &'static [&'static str] = &["members", "total"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceConsumerGroupMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceConsumerGroupMembersResponse`].
@@ -1359,18 +1684,15 @@ impl ListInstanceConsumerGroupMembersResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupMessageOffsetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMessageOffsetResponse {
     /// Consumption position and lag of the group for each partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_message_offsets: Option<Vec<GroupMessageOffsetsDetailEntity>>,
     /// Total number of records.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMessageOffsetResponse {
@@ -1381,6 +1703,34 @@ impl ListInstanceConsumerGroupMessageOffsetResponse {
     /// The items of [`group_message_offsets`](Self::group_message_offsets), empty when absent.
     pub fn group_message_offsets(&self) -> &[GroupMessageOffsetsDetailEntity] {
         self.group_message_offsets.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListInstanceConsumerGroupMessageOffsetResponse {
+    const NAME: &'static str = "ListInstanceConsumerGroupMessageOffsetResponse";
+    const FIELDS: &'static [&'static str] = &["group_message_offsets", "total"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.group_message_offsets,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceConsumerGroupMessageOffsetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceConsumerGroupMessageOffsetResponse`].
@@ -1432,17 +1782,39 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupResponse {
     /// Details of the consumer group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<DescribeGroupsRespGroup>,
 }
 impl ListInstanceConsumerGroupResponse {
     /// Starts a [`ListInstanceConsumerGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListInstanceConsumerGroupResponseBuilder {
         ListInstanceConsumerGroupResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceConsumerGroupResponse {
+    const NAME: &'static str = "ListInstanceConsumerGroupResponse";
+    const FIELDS: &'static [&'static str] = &["group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceConsumerGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceConsumerGroupResponse`].
@@ -1468,18 +1840,15 @@ impl ListInstanceConsumerGroupResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupTopicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupTopicsResponse {
     /// Topics the group consumes, with partition counts and lag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<GroupTopicEntity>>,
     /// Total number of topics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupTopicsResponse {
@@ -1490,6 +1859,29 @@ impl ListInstanceConsumerGroupTopicsResponse {
     /// The items of [`topics`](Self::topics), empty when absent.
     pub fn topics(&self) -> &[GroupTopicEntity] {
         self.topics.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListInstanceConsumerGroupTopicsResponse {
+    const NAME: &'static str = "ListInstanceConsumerGroupTopicsResponse";
+    const FIELDS: &'static [&'static str] = &["topics", "total"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceConsumerGroupTopicsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceConsumerGroupTopicsResponse`].
@@ -1533,18 +1925,15 @@ impl ListInstanceConsumerGroupTopicsResponseBuilder {
     }
 }
 /// The `ListInstanceConsumerGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupsResponse {
     /// Consumer groups of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub groups: Option<Vec<GroupInfoSimple>>,
     /// Total number of consumer groups.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupsResponse {
@@ -1555,6 +1944,29 @@ impl ListInstanceConsumerGroupsResponse {
     /// The items of [`groups`](Self::groups), empty when absent.
     pub fn groups(&self) -> &[GroupInfoSimple] {
         self.groups.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListInstanceConsumerGroupsResponse {
+    const NAME: &'static str = "ListInstanceConsumerGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["groups", "total"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceConsumerGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceConsumerGroupsResponse`].
@@ -1598,46 +2010,27 @@ impl ListInstanceConsumerGroupsResponseBuilder {
     }
 }
 /// The `ListInstanceTopicsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceTopicsResponse {
     /// Total number of topics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Page size used for the query.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Number of partitions still available on the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_partitions: Option<i64>,
     /// Total number of partitions the instance allows.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_partitions: Option<i64>,
     /// Maximum number of partitions a single topic may have.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_max_partitions: Option<i64>,
     /// Topics of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<Vec<TopicEntity>>,
 }
 impl ListInstanceTopicsResponse {
@@ -1648,6 +2041,54 @@ impl ListInstanceTopicsResponse {
     /// The items of [`topics`](Self::topics), empty when absent.
     pub fn topics(&self) -> &[TopicEntity] {
         self.topics.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceTopicsResponse {
+    const NAME: &'static str = "ListInstanceTopicsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "total",
+        "size",
+        "remain_partitions",
+        "max_partitions",
+        "topic_max_partitions",
+        "topics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remain_partitions,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_partitions,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topic_max_partitions,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstanceTopicsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstanceTopicsResponse`].
@@ -1762,18 +2203,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// Instances matching the query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<Vec<ShowInstanceResp>>,
     /// Number of instances that match the query, across all pages.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_num: Option<i64>,
 }
 impl ListInstancesResponse {
@@ -1784,6 +2222,33 @@ impl ListInstancesResponse {
     /// The items of [`instances`](Self::instances), empty when absent.
     pub fn instances(&self) -> &[ShowInstanceResp] {
         self.instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
+    const NAME: &'static str = "ListInstancesResponse";
+    const FIELDS: &'static [&'static str] = &["instances", "instance_num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_num,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListInstancesResponse`].
@@ -1864,18 +2329,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListMessageDiagnosisReportsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageDiagnosisReportsResponse {
     /// Message backlog diagnosis reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub report_list: Option<Vec<KafkaMessageDiagnosisReportInfoEntity>>,
     /// Total number of diagnosis reports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_num: Option<i64>,
 }
 impl ListMessageDiagnosisReportsResponse {
@@ -1895,6 +2357,29 @@ for ListMessageDiagnosisReportsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("report_list", self.report_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListMessageDiagnosisReportsResponse {
+    const NAME: &'static str = "ListMessageDiagnosisReportsResponse";
+    const FIELDS: &'static [&'static str] = &["report_list", "total_num"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.report_list),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMessageDiagnosisReportsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListMessageDiagnosisReportsResponse`].
@@ -1944,18 +2429,15 @@ impl ListMessageDiagnosisReportsResponseBuilder {
     }
 }
 /// The `ListScheduledTasksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
     /// Total number of scheduled tasks.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_count: Option<i64>,
     /// Scheduled tasks of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub jobs: Option<Vec<ScheduledTaskEntity>>,
 }
 impl ListScheduledTasksResponse {
@@ -1966,6 +2448,28 @@ impl ListScheduledTasksResponse {
     /// The items of [`jobs`](Self::jobs), empty when absent.
     pub fn jobs(&self) -> &[ScheduledTaskEntity] {
         self.jobs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledTasksResponse {
+    const NAME: &'static str = "ListScheduledTasksResponse";
+    const FIELDS: &'static [&'static str] = &["job_count", "jobs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.jobs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListScheduledTasksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListScheduledTasksResponse`].
@@ -2009,18 +2513,15 @@ impl ListScheduledTasksResponseBuilder {
     }
 }
 /// The `ListTopicPartitionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTopicPartitionsResponse {
     /// Total number of partitions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Partitions of the topic with their offsets and message counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<KafkaTopicPartitionResponsePartitions>>,
 }
 impl ListTopicPartitionsResponse {
@@ -2031,6 +2532,28 @@ impl ListTopicPartitionsResponse {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[KafkaTopicPartitionResponsePartitions] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicPartitionsResponse {
+    const NAME: &'static str = "ListTopicPartitionsResponse";
+    const FIELDS: &'static [&'static str] = &["total", "partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTopicPartitionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTopicPartitionsResponse`].
@@ -2080,18 +2603,15 @@ impl ListTopicPartitionsResponseBuilder {
     }
 }
 /// The `ListTopicProducersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTopicProducersResponse {
     /// Total number of producers, from 0 to 10000.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Producers writing to the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub producers: Option<Vec<KafkaTopicProducerResponseProducers>>,
 }
 impl ListTopicProducersResponse {
@@ -2102,6 +2622,28 @@ impl ListTopicProducersResponse {
     /// The items of [`producers`](Self::producers), empty when absent.
     pub fn producers(&self) -> &[KafkaTopicProducerResponseProducers] {
         self.producers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicProducersResponse {
+    const NAME: &'static str = "ListTopicProducersResponse";
+    const FIELDS: &'static [&'static str] = &["total", "producers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.producers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTopicProducersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTopicProducersResponse`].

@@ -2,42 +2,51 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `MaintainWindowsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// Whether this is the default maintenance window.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// End time of the maintenance window.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end: Option<String>,
     /// Start time of the maintenance window.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub begin: Option<String>,
     /// Sequence number of the maintenance window.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub seq: Option<i64>,
 }
 impl MaintainWindowsEntity {
     /// Starts a [`MaintainWindowsEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MaintainWindowsEntityBuilder {
         MaintainWindowsEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
+    const NAME: &'static str = "MaintainWindowsEntity";
+    const FIELDS: &'static [&'static str] = &["default", "end", "begin", "seq"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.seq),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MaintainWindowsEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MaintainWindowsEntity`].
@@ -93,92 +102,104 @@ impl MaintainWindowsEntityBuilder {
     }
 }
 /// The `MessagesEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MessagesEntity {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition holding the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Key of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Content of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// Size of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
     /// Whether the message is flagged as a big message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub huge_message: Option<bool>,
     /// Offset of the message in its partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_offset: Option<i64>,
     /// ID of the message as the service reports it; messages are located by `partition` and
     /// `message_offset`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_id: Option<String>,
     /// ID of the application that produced the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
     /// Tag of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag: Option<String>,
 }
 impl MessagesEntity {
     /// Starts a [`MessagesEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> MessagesEntityBuilder {
         MessagesEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MessagesEntity {
+    const NAME: &'static str = "MessagesEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "partition",
+        "key",
+        "value",
+        "size",
+        "timestamp",
+        "huge_message",
+        "message_offset",
+        "message_id",
+        "app_id",
+        "tag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.huge_message,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_offset,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message_id)
+            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.app_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MessagesEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MessagesEntity`].
@@ -304,77 +325,102 @@ impl MessagesEntityBuilder {
     }
 }
 /// The `ModifyConnectorTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyConnectorTaskResponse {
     /// Name of the Smart Connect task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
 }
 impl ModifyConnectorTaskResponse {
     /// Starts a [`ModifyConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyConnectorTaskResponseBuilder {
         ModifyConnectorTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyConnectorTaskResponse {
+    const NAME: &'static str = "ModifyConnectorTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "topics",
+        "topics_regex",
+        "source_type",
+        "source_task",
+        "sink_type",
+        "sink_task",
+        "id",
+        "status",
+        "create_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_regex,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_type,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.create_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyConnectorTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyConnectorTaskResponse`].
@@ -502,29 +548,45 @@ impl ModifyConnectorTaskResponseBuilder {
     }
 }
 /// The `ModifyInstanceConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceConfig {
     /// Name of the instance configuration parameter to change, as listed by
     /// `show_instance_configs`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New value of the configuration parameter.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ModifyInstanceConfig {
     /// Starts a [`ModifyInstanceConfigBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyInstanceConfigBuilder {
         ModifyInstanceConfigBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfig {
+    const NAME: &'static str = "ModifyInstanceConfig";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyInstanceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyInstanceConfig`].
@@ -560,17 +622,42 @@ impl ModifyInstanceConfigBuilder {
     }
 }
 /// The `ModifyInstanceConfigsReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceConfigsReq {
     /// Kafka configuration parameters to change, as name/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_configs: Option<Vec<ModifyInstanceConfig>>,
 }
 impl ModifyInstanceConfigsReq {
     /// Starts a [`ModifyInstanceConfigsReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyInstanceConfigsReqBuilder {
         ModifyInstanceConfigsReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsReq {
+    const NAME: &'static str = "ModifyInstanceConfigsReq";
+    const FIELDS: &'static [&'static str] = &["kafka_configs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.kafka_configs)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyInstanceConfigsReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyInstanceConfigsReq`].
@@ -607,35 +694,61 @@ impl ModifyInstanceConfigsReqBuilder {
     }
 }
 /// The `ModifyInstanceConfigsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceConfigsResponse {
     /// ID of the asynchronous job that applies the configuration change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Number of dynamic parameters changed by this request (these apply at once).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dynamic_config: Option<i64>,
     /// Number of static parameters changed by this request (these need a restart).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub static_config: Option<i64>,
 }
 impl ModifyInstanceConfigsResponse {
     /// Starts a [`ModifyInstanceConfigsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyInstanceConfigsResponseBuilder {
         ModifyInstanceConfigsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsResponse {
+    const NAME: &'static str = "ModifyInstanceConfigsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "job_id",
+        "dynamic_config",
+        "static_config",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dynamic_config,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.static_config,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyInstanceConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyInstanceConfigsResponse`].
@@ -681,36 +794,69 @@ impl ModifyInstanceConfigsResponseBuilder {
     }
 }
 /// The `ModifyKafkaPublicIpAccessSwitchReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyKafkaPublicIpAccessSwitchReq {
     /// Address of the elastic IP used for public access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_address: Option<String>,
     /// Public network bandwidth of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_boundwidth: Option<i64>,
     /// ID of the elastic IP to bind, as listed by the EIP service; several IDs are separated by
     /// commas.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_id: Option<String>,
 }
 impl ModifyKafkaPublicIpAccessSwitchReq {
     /// Starts a [`ModifyKafkaPublicIpAccessSwitchReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyKafkaPublicIpAccessSwitchReqBuilder {
         ModifyKafkaPublicIpAccessSwitchReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ModifyKafkaPublicIpAccessSwitchReq {
+    const NAME: &'static str = "ModifyKafkaPublicIpAccessSwitchReq";
+    const FIELDS: &'static [&'static str] = &[
+        "eip_address",
+        "public_boundwidth",
+        "publicip_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.eip_address,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_boundwidth,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyKafkaPublicIpAccessSwitchReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyKafkaPublicIpAccessSwitchReq`].
@@ -756,21 +902,39 @@ impl ModifyKafkaPublicIpAccessSwitchReqBuilder {
     }
 }
 /// The `ModifyKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyKafkaTopicQuotaResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ModifyKafkaTopicQuotaResponse {
     /// Starts a [`ModifyKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyKafkaTopicQuotaResponseBuilder {
         ModifyKafkaTopicQuotaResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyKafkaTopicQuotaResponse {
+    const NAME: &'static str = "ModifyKafkaTopicQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyKafkaTopicQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyKafkaTopicQuotaResponse`].
@@ -796,28 +960,54 @@ impl ModifyKafkaTopicQuotaResponseBuilder {
     }
 }
 /// The `ModifyRecyclePolicyReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyReq {
     /// Number of days a deleted instance is kept in the recycle bin, from 1 to 7.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_use_recycle: Option<bool>,
 }
 impl ModifyRecyclePolicyReq {
     /// Starts a [`ModifyRecyclePolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyRecyclePolicyReqBuilder {
         ModifyRecyclePolicyReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
+    const NAME: &'static str = "ModifyRecyclePolicyReq";
+    const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_days,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.default_use_recycle,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ModifyRecyclePolicyReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyRecyclePolicyReq`].
@@ -853,25 +1043,18 @@ impl ModifyRecyclePolicyReqBuilder {
     }
 }
 /// The `ModifyRecyclePolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
     /// Number of days deleted instances are kept in the recycle bin, from 1 to 7.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_use_recycle: Option<bool>,
     /// Instances currently in the recycle bin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
 impl ModifyRecyclePolicyResponse {
@@ -882,6 +1065,48 @@ impl ModifyRecyclePolicyResponse {
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyResponse {
+    const NAME: &'static str = "ModifyRecyclePolicyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "retention_days",
+        "default_use_recycle",
+        "recycle_instances",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_days,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.default_use_recycle,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.recycle_instances,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyRecyclePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ModifyRecyclePolicyResponse`].

@@ -2,123 +2,96 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ObsBucketEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ObsBucketEntity {
     /// Response headers returned by OBS.
     ///
     /// JSON name: `responseHeaders`.
-    #[serde(
-        rename = "responseHeaders",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "responseHeaders", skip_serializing_if = "Option::is_none")
     )]
     pub response_headers: Option<serde_json::Value>,
     /// Original response headers returned by OBS.
     ///
     /// JSON name: `originalHeaders`.
-    #[serde(
-        rename = "originalHeaders",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "originalHeaders", skip_serializing_if = "Option::is_none")
     )]
     pub original_headers: Option<serde_json::Value>,
     /// HTTP status code returned by OBS.
     ///
     /// JSON name: `statusCode`.
-    #[serde(
-        rename = "statusCode",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
     )]
     pub status_code: Option<i64>,
     /// Name of the OBS bucket.
     ///
     /// JSON name: `bucketName`.
-    #[serde(
-        rename = "bucketName",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketName", skip_serializing_if = "Option::is_none")
     )]
     pub bucket_name: Option<String>,
     /// Owner of the bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<serde_json::Value>,
     /// When the bucket was created, as an integer timestamp.
     ///
     /// JSON name: `creationDate`.
-    #[serde(
-        rename = "creationDate",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "creationDate", skip_serializing_if = "Option::is_none")
     )]
     pub creation_date: Option<i64>,
     /// Region the bucket is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// Cluster type of the bucket.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clustertype: Option<String>,
     /// Storage class reported for the bucket.
     ///
     /// JSON name: `storageClass`.
-    #[serde(
-        rename = "storageClass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "storageClass", skip_serializing_if = "Option::is_none")
     )]
     pub storage_class: Option<String>,
     /// Metadata of the bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<serde_json::Value>,
     /// Access control policy (ACL) of the bucket.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acl: Option<String>,
     /// Default storage class of the bucket: `STANDARD`, `WARM` (infrequent access), `COLD`
     /// (archive) or `DEEP_ARCHIVE` (deep archive, limited beta).
     ///
     /// JSON name: `bucketStorageClass`.
-    #[serde(
-        rename = "bucketStorageClass",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketStorageClass", skip_serializing_if = "Option::is_none")
     )]
     pub bucket_storage_class: Option<String>,
     /// Bucket type as OBS reports it, as a string.
     ///
     /// JSON name: `bucketType`.
-    #[serde(
-        rename = "bucketType",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "bucketType", skip_serializing_if = "Option::is_none")
     )]
     pub bucket_type: Option<String>,
     /// ID of the OBS request.
     ///
     /// JSON name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "requestId", skip_serializing_if = "Option::is_none")
     )]
     pub request_id: Option<String>,
 }
@@ -126,6 +99,92 @@ impl ObsBucketEntity {
     /// Starts a [`ObsBucketEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ObsBucketEntityBuilder {
         ObsBucketEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ObsBucketEntity {
+    const NAME: &'static str = "ObsBucketEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "responseHeaders",
+        "originalHeaders",
+        "statusCode",
+        "bucketName",
+        "owner",
+        "creationDate",
+        "location",
+        "clustertype",
+        "storageClass",
+        "metadata",
+        "acl",
+        "bucketStorageClass",
+        "bucketType",
+        "requestId",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.response_headers),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.original_headers),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.status_code,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_name,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.owner),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.creation_date,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.location),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.clustertype,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_class,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.acl),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_storage_class,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bucket_type,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ObsBucketEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ObsBucketEntity`].

@@ -2,28 +2,44 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `PartitionOffsetEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartitionOffsetEntity {
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<i64>,
     /// Offset in the partition; messages before it are deleted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
 impl PartitionOffsetEntity {
     /// Starts a [`PartitionOffsetEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PartitionOffsetEntityBuilder {
         PartitionOffsetEntityBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionOffsetEntity {
+    const NAME: &'static str = "PartitionOffsetEntity";
+    const FIELDS: &'static [&'static str] = &["partition", "offset"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PartitionOffsetEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PartitionOffsetEntity`].
@@ -59,32 +75,24 @@ impl PartitionOffsetEntityBuilder {
     }
 }
 /// The `PartitionReassignEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartitionReassignEntity {
     /// Name of the topic whose partitions are reassigned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// IDs of the brokers to spread the partitions over; needed when the reassignment plan is
     /// generated automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<i64>>,
     /// Replication factor to use when the plan is generated automatically.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i64>,
     /// Hand-written reassignment plan, one entry per partition. Either this or `brokers` must be
     /// given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment: Option<Vec<TopicAssignment>>,
 }
 impl PartitionReassignEntity {
@@ -99,6 +107,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignEntity
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("topic", self.topic.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignEntity {
+    const NAME: &'static str = "PartitionReassignEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "brokers",
+        "replication_factor",
+        "assignment",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_factor,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.assignment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PartitionReassignEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PartitionReassignEntity`].
@@ -167,44 +211,28 @@ impl PartitionReassignEntityBuilder {
     }
 }
 /// The `PartitionReassignRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartitionReassignRequest {
     /// Reassignment plan, one entry per topic.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignments: Option<Vec<PartitionReassignEntity>>,
     /// Throttle limit applied to replica data movement while the reassignment runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub throttle: Option<i64>,
     /// Whether the task runs at a scheduled time (`true`, together with `execute_at`) or at once
     /// (`false` or omitted).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_schedule: Option<bool>,
     /// When a scheduled reassignment runs, as a Unix timestamp in milliseconds. Required when
     /// `is_schedule` is `true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_at: Option<i64>,
     /// Set to `true` to only estimate how long the reassignment would take; `false` runs the
     /// reassignment.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_estimate: Option<bool>,
 }
 impl PartitionReassignRequest {
@@ -219,6 +247,53 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("reassignments", self.reassignments.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignRequest {
+    const NAME: &'static str = "PartitionReassignRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "reassignments",
+        "throttle",
+        "is_schedule",
+        "execute_at",
+        "time_estimate",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.reassignments)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throttle),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_schedule,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.execute_at)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.time_estimate,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PartitionReassignRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PartitionReassignRequest`].
@@ -298,35 +373,49 @@ impl PartitionReassignRequestBuilder {
     }
 }
 /// The `PartitionResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartitionResp {
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Outcome of the purge for this partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// Error code explaining a failure; empty on success.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl PartitionResp {
     /// Starts a [`PartitionRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PartitionRespBuilder {
         PartitionRespBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionResp {
+    const NAME: &'static str = "PartitionResp";
+    const FIELDS: &'static [&'static str] = &["partition", "result", "error_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartitionResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PartitionResp`].
@@ -372,47 +461,73 @@ impl PartitionRespBuilder {
     }
 }
 /// The `PlainSslEnableRequest` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PlainSslEnableRequest {
     /// Access method to open or close: `private_plain_enable`, `private_sasl_ssl_enable`,
     /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
     /// `public_sasl_plaintext_enable` (private or public network; plain text, SASL_SSL or
     /// SASL_PLAINTEXT).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<PlainSslEnableRequestProtocol>,
     /// `true` opens the access method named in `protocol`; `false` closes it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// SASL user name, needed only the first time SASL is enabled. Users remain when SASL is
     /// closed, so a name given when re-enabling it is ignored.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Password of the SASL user, needed only the first time SASL is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_word: Option<String>,
     /// SASL mechanisms to enable: `PLAIN` (simple user name and password check) and/or
     /// `SCRAM-SHA-512` (credential check, more secure). Only honoured the first time SASL is
     /// enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<PlainSslEnableRequestSaslEnabledMechanisms>>,
 }
 impl PlainSslEnableRequest {
     /// Starts a [`PlainSslEnableRequestBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PlainSslEnableRequestBuilder {
         PlainSslEnableRequestBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PlainSslEnableRequest {
+    const NAME: &'static str = "PlainSslEnableRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "protocol",
+        "enable",
+        "user_name",
+        "pass_word",
+        "sasl_enabled_mechanisms",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.pass_word),
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sasl_enabled_mechanisms,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PlainSslEnableRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PlainSslEnableRequest`].
@@ -532,32 +647,48 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PolicyEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyEntity {
     /// Whether this user is the one chosen when the topic was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<bool>,
     /// Name of the SASL user the permission belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Permission of the user on the topic: `all` (produce and consume), `pub` (produce only) or
     /// `sub` (consume only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_policy: Option<PolicyEntityAccessPolicy>,
 }
 impl PolicyEntity {
     /// Starts a [`PolicyEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PolicyEntityBuilder {
         PolicyEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PolicyEntity {
+    const NAME: &'static str = "PolicyEntity";
+    const FIELDS: &'static [&'static str] = &["owner", "user_name", "access_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.access_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PolicyEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PolicyEntity`].
@@ -617,62 +748,103 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `PortProtocol` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PortProtocol {
     /// Whether plain-text access over the private network is open (address `ip:9092`, protocol
     /// PLAINTEXT). Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_plain_enable: Option<bool>,
     /// Whether SASL_SSL access over the private network is open. Cannot be `true` together with
     /// `private_sasl_plaintext_enable`. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_sasl_ssl_enable: Option<bool>,
     /// Whether SASL_PLAINTEXT access over the private network is open (address `ip:9093`). Cannot
     /// be `true` together with `private_sasl_ssl_enable`. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_sasl_plaintext_enable: Option<bool>,
     /// Whether plain-text access over the public network is open (address `ip:9094`, protocol
     /// PLAINTEXT); public access must be on first. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_plain_enable: Option<bool>,
     /// Whether SASL_SSL access over the public network is open (address `ip:9095`); needs public
     /// access. Cannot be `true` together with `public_sasl_plaintext_enable`. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_sasl_ssl_enable: Option<bool>,
     /// Whether SASL_PLAINTEXT access over the public network is open (address `ip:9095`); needs
     /// public access. Cannot be `true` together with `public_sasl_ssl_enable`. Defaults to `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_sasl_plaintext_enable: Option<bool>,
 }
 impl PortProtocol {
     /// Starts a [`PortProtocolBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PortProtocolBuilder {
         PortProtocolBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocol {
+    const NAME: &'static str = "PortProtocol";
+    const FIELDS: &'static [&'static str] = &[
+        "private_plain_enable",
+        "private_sasl_ssl_enable",
+        "private_sasl_plaintext_enable",
+        "public_plain_enable",
+        "public_sasl_ssl_enable",
+        "public_sasl_plaintext_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_plain_enable,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_ssl_enable,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_plaintext_enable,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_plain_enable,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_ssl_enable,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_plaintext_enable,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for PortProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PortProtocol`].
@@ -748,140 +920,216 @@ impl PortProtocolBuilder {
     }
 }
 /// The `PortProtocolsEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortProtocolsEntity {
     /// Whether plain-text (PLAINTEXT) access over the private network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_enable: Option<bool>,
     /// Connection addresses for plain-text access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_address: Option<String>,
     /// Domain name for plain-text access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_plain_domain_name: Option<String>,
     /// Whether SASL_SSL access over the private network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_enable: Option<bool>,
     /// Connection addresses for SASL_SSL access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_address: Option<String>,
     /// Domain name for SASL_SSL access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_ssl_domain_name: Option<String>,
     /// Whether SASL_PLAINTEXT access over the private network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_enable: Option<bool>,
     /// Connection addresses for SASL_PLAINTEXT access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_address: Option<String>,
     /// Domain name for SASL_PLAINTEXT access over the private network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_sasl_plaintext_domain_name: Option<String>,
     /// Whether plain-text (PLAINTEXT) access over the public network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_enable: Option<bool>,
     /// Connection addresses for plain-text access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_address: Option<String>,
     /// Domain name for plain-text access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_plain_domain_name: Option<String>,
     /// Whether SASL_SSL access over the public network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_enable: Option<bool>,
     /// Connection addresses for SASL_SSL access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_address: Option<String>,
     /// Domain name for SASL_SSL access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_ssl_domain_name: Option<String>,
     /// Whether SASL_PLAINTEXT access over the public network is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_enable: Option<bool>,
     /// Connection addresses for SASL_PLAINTEXT access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_address: Option<String>,
     /// Domain name for SASL_PLAINTEXT access over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_sasl_plaintext_domain_name: Option<String>,
 }
 impl PortProtocolsEntity {
     /// Starts a [`PortProtocolsEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PortProtocolsEntityBuilder {
         PortProtocolsEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocolsEntity {
+    const NAME: &'static str = "PortProtocolsEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "private_plain_enable",
+        "private_plain_address",
+        "private_plain_domain_name",
+        "private_sasl_ssl_enable",
+        "private_sasl_ssl_address",
+        "private_sasl_ssl_domain_name",
+        "private_sasl_plaintext_enable",
+        "private_sasl_plaintext_address",
+        "private_sasl_plaintext_domain_name",
+        "public_plain_enable",
+        "public_plain_address",
+        "public_plain_domain_name",
+        "public_sasl_ssl_enable",
+        "public_sasl_ssl_address",
+        "public_sasl_ssl_domain_name",
+        "public_sasl_plaintext_enable",
+        "public_sasl_plaintext_address",
+        "public_sasl_plaintext_domain_name",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_plain_enable,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_plain_address,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_plain_domain_name,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_ssl_enable,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_ssl_address,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_ssl_domain_name,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_plaintext_enable,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_plaintext_address,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_sasl_plaintext_domain_name,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_plain_enable,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_plain_address,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_plain_domain_name,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_ssl_enable,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_ssl_address,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_ssl_domain_name,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_plaintext_enable,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_plaintext_address,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_sasl_plaintext_domain_name,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortProtocolsEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PortProtocolsEntity`].

@@ -2,36 +2,48 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `QuotaResourceEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
     /// What the quota limits: `kafkaInstance` (Kafka instances), `rabbitmqInstance` (RabbitMQ
     /// instances), `rocketmqInstance` (RocketMQ instances) or `tags` (tags per instance).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// Maximum number of instances the tenant may create, or of tags per instance for `tags`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Number of instances already created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
 }
 impl QuotaResourceEntity {
     /// Starts a [`QuotaResourceEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> QuotaResourceEntityBuilder {
         QuotaResourceEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResourceEntity {
+    const NAME: &'static str = "QuotaResourceEntity";
+    const FIELDS: &'static [&'static str] = &["type", "quota", "used"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuotaResourceEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`QuotaResourceEntity`].
@@ -77,61 +89,46 @@ impl QuotaResourceEntityBuilder {
     }
 }
 /// The `QuotaResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResp {
     /// Name of the user the throttling rule applies to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<String>,
     /// Client ID the throttling rule applies to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client: Option<String>,
     /// Whether the rule applies to all users (`true`) rather than one specific user.
     ///
     /// JSON name: `user-default`.
-    #[serde(
-        rename = "user-default",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "user-default", skip_serializing_if = "Option::is_none")
     )]
     pub user_default: Option<bool>,
     /// Whether the rule applies to all clients (`true`) rather than one specific client.
     ///
     /// JSON name: `client-default`.
-    #[serde(
-        rename = "client-default",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "client-default", skip_serializing_if = "Option::is_none")
     )]
     pub client_default: Option<bool>,
     /// Maximum produce rate, in bytes per second.
     ///
     /// JSON name: `producer-byte-rate`.
-    #[serde(
-        rename = "producer-byte-rate",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "producer-byte-rate", skip_serializing_if = "Option::is_none")
     )]
     pub producer_byte_rate: Option<i64>,
     /// Maximum consume rate, in bytes per second.
     ///
     /// JSON name: `consumer-byte-rate`.
-    #[serde(
-        rename = "consumer-byte-rate",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "consumer-byte-rate", skip_serializing_if = "Option::is_none")
     )]
     pub consumer_byte_rate: Option<i64>,
 }
@@ -139,6 +136,59 @@ impl QuotaResp {
     /// Starts a [`QuotaRespBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> QuotaRespBuilder {
         QuotaRespBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResp {
+    const NAME: &'static str = "QuotaResp";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "user-default",
+        "client-default",
+        "producer-byte-rate",
+        "consumer-byte-rate",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.user_default,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.client_default,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.producer_byte_rate,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_byte_rate,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuotaResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`QuotaResp`].
@@ -214,11 +264,12 @@ impl QuotaRespBuilder {
     }
 }
 /// The `QuotasRespQuotas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotasRespQuotas {
     /// Quotas of the tenant, one entry per resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<QuotaResourceEntity>>,
 }
 impl QuotasRespQuotas {
@@ -229,6 +280,27 @@ impl QuotasRespQuotas {
     /// The items of [`resources`](Self::resources), empty when absent.
     pub fn resources(&self) -> &[QuotaResourceEntity] {
         self.resources.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotasRespQuotas {
+    const NAME: &'static str = "QuotasRespQuotas";
+    const FIELDS: &'static [&'static str] = &["resources"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuotasRespQuotas {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`QuotasRespQuotas`].

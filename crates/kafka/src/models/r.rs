@@ -2,18 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ResetManagerPasswordReq` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetManagerPasswordReq {
     /// New Kafka Manager password: 8 to 32 characters with at least three of upper-case letters,
     /// lower-case letters, digits and special characters (spaces allowed), not starting with `-`.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl ResetManagerPasswordReq {
@@ -29,6 +25,34 @@ impl std::fmt::Debug for ResetManagerPasswordReq {
             "ResetManagerPasswordReq",
             &[("new_password", &self.new_password, true)],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetManagerPasswordReq {
+    const NAME: &'static str = "ResetManagerPasswordReq";
+    const FIELDS: &'static [&'static str] = &["new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetManagerPasswordReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetManagerPasswordReq`].
@@ -54,43 +78,27 @@ impl ResetManagerPasswordReqBuilder {
     }
 }
 /// The `ResetMessageOffsetReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetMessageOffsetReq {
     /// Name of the topic whose consumer offsets are reset.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Number of the partition to reset; `-1` (the default) resets all partitions.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<i64>,
     /// Offset to move the group's position to; values outside the partition's range are clamped to
     /// the earliest or latest offset. Exactly one of `message_offset` and `timestamp` is required.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_offset: Option<i64>,
     /// Time to move the group's position to, as a Unix timestamp in milliseconds; values outside
     /// the stored range are clamped to the earliest or latest message. Exactly one of
     /// `message_offset` and `timestamp` is required.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
 }
 impl ResetMessageOffsetReq {
@@ -106,6 +114,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetMessageOffsetReq {
     ) {
         at.required("topic", self.topic.as_ref())
             .required("partition", self.partition.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetMessageOffsetReq {
+    const NAME: &'static str = "ResetMessageOffsetReq";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "partition",
+        "message_offset",
+        "timestamp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_offset,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetMessageOffsetReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResetMessageOffsetReq`].
@@ -161,7 +205,7 @@ impl ResetMessageOffsetReqBuilder {
     }
 }
 /// The `ResetPasswordReq` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetPasswordReq {
     /// New password of the instance's SASL user: 8 to 32 characters with at least three of
@@ -169,11 +213,7 @@ pub struct ResetPasswordReq {
     /// starting with `-`.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl ResetPasswordReq {
@@ -199,6 +239,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
+    const NAME: &'static str = "ResetPasswordReq";
+    const FIELDS: &'static [&'static str] = &["new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetPasswordReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ResetPasswordReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -222,7 +290,7 @@ impl ResetPasswordReqBuilder {
     }
 }
 /// Request body carrying the new password of a Kafka instance user.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetUserPasswordReq {
     /// The new password; mandatory when resetting. It must be 8 to 32 characters long and mix at
@@ -232,11 +300,7 @@ pub struct ResetUserPasswordReq {
     /// backwards, and it must not begin with a hyphen (-).
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 32.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
 }
 impl ResetUserPasswordReq {
@@ -262,6 +326,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
         at.required("new_password", self.new_password.as_ref());
     }
 }
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordReq {
+    const NAME: &'static str = "ResetUserPasswordReq";
+    const FIELDS: &'static [&'static str] = &["new_password"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResetUserPasswordReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ResetUserPasswordReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -285,62 +377,38 @@ impl ResetUserPasswordReqBuilder {
     }
 }
 /// The `ResizeEngineInstanceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceReq {
     /// Kind of change: `storage` (more disk, same brokers), `horizontal` (more brokers, same disk
     /// per broker) or `vertical` (bigger broker flavor, same brokers and disk).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oper_type: Option<String>,
     /// Total storage space after the change, in GB, a multiple of 100 (total = brokers x disk per
     /// broker). Required for `storage` and `horizontal`; a `storage` change adds at least 100 GB
     /// per broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_storage_space: Option<i64>,
     /// Number of brokers after a `horizontal` change; at most 50.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_broker_num: Option<i64>,
     /// ID of the new product (flavor) for a `vertical` change, from `list_engine_products`.
     /// Required and only used for `vertical`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_product_id: Option<String>,
     /// IDs of the elastic IPs for the new brokers, separated by commas, as listed by the EIP
     /// service. Required for `horizontal` changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publicip_id: Option<String>,
     /// Private IPv4 addresses for the new brokers; at most one per new broker, the rest get random
     /// addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
     /// ID of a standby subnet for the new brokers. Only accepted for accounts allow-listed by
     /// support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_tenant_subnet_id: Option<String>,
 }
 impl ResizeEngineInstanceReq {
@@ -355,6 +423,68 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("oper_type", self.oper_type.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
+    const NAME: &'static str = "ResizeEngineInstanceReq";
+    const FIELDS: &'static [&'static str] = &[
+        "oper_type",
+        "new_storage_space",
+        "new_broker_num",
+        "new_product_id",
+        "publicip_id",
+        "tenant_ips",
+        "second_tenant_subnet_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.oper_type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_storage_space,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_broker_num,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_product_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.publicip_id,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenant_ips),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.second_tenant_subnet_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ResizeEngineInstanceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeEngineInstanceReq`].
@@ -448,21 +578,39 @@ impl ResizeEngineInstanceReqBuilder {
     }
 }
 /// The `ResizeEngineInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
     /// ID of the asynchronous job that carries out the resize.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeEngineInstanceResponse {
     /// Starts a [`ResizeEngineInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeEngineInstanceResponseBuilder {
         ResizeEngineInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceResponse {
+    const NAME: &'static str = "ResizeEngineInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResizeEngineInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeEngineInstanceResponse`].
@@ -488,21 +636,39 @@ impl ResizeEngineInstanceResponseBuilder {
     }
 }
 /// The `ResizeKafkaInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeKafkaInstanceResponse {
     /// ID of the asynchronous job that carries out the resize.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl ResizeKafkaInstanceResponse {
     /// Starts a [`ResizeKafkaInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeKafkaInstanceResponseBuilder {
         ResizeKafkaInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeKafkaInstanceResponse {
+    const NAME: &'static str = "ResizeKafkaInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResizeKafkaInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResizeKafkaInstanceResponse`].
@@ -528,28 +694,48 @@ impl ResizeKafkaInstanceResponseBuilder {
     }
 }
 /// The `RestartManagerResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartManagerResponse {
     /// Outcome of the Kafka Manager restart.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
 }
 impl RestartManagerResponse {
     /// Starts a [`RestartManagerResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RestartManagerResponseBuilder {
         RestartManagerResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartManagerResponse {
+    const NAME: &'static str = "RestartManagerResponse";
+    const FIELDS: &'static [&'static str] = &["result", "instance_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestartManagerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RestartManagerResponse`].
@@ -585,11 +771,12 @@ impl RestartManagerResponseBuilder {
     }
 }
 /// The `RestoreRecycleInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestoreRecycleInstanceResponse {
     /// Outcome of the restore for each requested instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<InstanceResumeResult>>,
 }
 impl RestoreRecycleInstanceResponse {
@@ -600,6 +787,27 @@ impl RestoreRecycleInstanceResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[InstanceResumeResult] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreRecycleInstanceResponse {
+    const NAME: &'static str = "RestoreRecycleInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestoreRecycleInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RestoreRecycleInstanceResponse`].

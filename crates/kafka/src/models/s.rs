@@ -2,78 +2,91 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ScheduledTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
     /// ID of the scheduled task, usable as `task_id` in `update_scheduled_task` and
     /// `delete_scheduled_task`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the scheduled task (what it does).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Name of the user who created the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// ID of the user who created the task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Parameters of the task, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<String>,
     /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// When the task was created.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// When the task was last updated.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// When the task is scheduled to run.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_at: Option<String>,
 }
 impl ScheduledTaskEntity {
     /// Starts a [`ScheduledTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ScheduledTaskEntityBuilder {
         ScheduledTaskEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledTaskEntity {
+    const NAME: &'static str = "ScheduledTaskEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "user_name",
+        "user_id",
+        "params",
+        "status",
+        "created_at",
+        "updated_at",
+        "schedule_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.schedule_at,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ScheduledTaskEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ScheduledTaskEntity`].
@@ -179,31 +192,23 @@ impl ScheduledTaskEntityBuilder {
     }
 }
 /// The `SendKafkaMessageRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendKafkaMessageRequestBody {
     /// Name of the topic the message is sent to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Content of the message.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Message properties, such as the target partition, as name/value pairs.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_list: Option<Vec<SendKafkaMessageRequestBodyPropertyList>>,
 }
 impl SendKafkaMessageRequestBody {
@@ -220,6 +225,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequest
         at.required("topic", self.topic.as_ref())
             .required("body", self.body.as_ref())
             .required("property_list", self.property_list.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageRequestBody {
+    const NAME: &'static str = "SendKafkaMessageRequestBody";
+    const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.body),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.property_list)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SendKafkaMessageRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SendKafkaMessageRequestBody`].
@@ -281,22 +313,14 @@ impl SendKafkaMessageRequestBodyBuilder {
     }
 }
 /// The `SendKafkaMessageRequestBodyPropertyList` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SendKafkaMessageRequestBodyPropertyList {
     /// Name of the message property, for example the partition to write to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value of the message property.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl SendKafkaMessageRequestBodyPropertyList {
@@ -307,6 +331,31 @@ impl SendKafkaMessageRequestBodyPropertyList {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for SendKafkaMessageRequestBodyPropertyList {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for SendKafkaMessageRequestBodyPropertyList {
+    const NAME: &'static str = "SendKafkaMessageRequestBodyPropertyList";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SendKafkaMessageRequestBodyPropertyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`SendKafkaMessageRequestBodyPropertyList`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -340,25 +389,18 @@ impl SendKafkaMessageRequestBodyPropertyListBuilder {
     }
 }
 /// The `SendKafkaMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendKafkaMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Content of the message that was sent.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub body: Option<String>,
     /// Message properties that were sent, such as the partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub property_list: Option<Vec<serde_json::Value>>,
 }
 impl SendKafkaMessageResponse {
@@ -369,6 +411,31 @@ impl SendKafkaMessageResponse {
     /// The items of [`property_list`](Self::property_list), empty when absent.
     pub fn property_list(&self) -> &[serde_json::Value] {
         self.property_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageResponse {
+    const NAME: &'static str = "SendKafkaMessageResponse";
+    const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.body),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.property_list)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SendKafkaMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SendKafkaMessageResponse`].
@@ -422,25 +489,18 @@ impl SendKafkaMessageResponseBuilder {
     }
 }
 /// The `ShowBackgroundTaskProgressResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
     /// Progress of the task, as a percentage.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress_percentage: Option<i64>,
     /// Estimated time left until the task completes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remain_time: Option<i64>,
     /// Steps of the task with their states.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub step_list: Option<Vec<StepDetail>>,
 }
 impl ShowBackgroundTaskProgressResponse {
@@ -451,6 +511,44 @@ impl ShowBackgroundTaskProgressResponse {
     /// The items of [`step_list`](Self::step_list), empty when absent.
     pub fn step_list(&self) -> &[StepDetail] {
         self.step_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowBackgroundTaskProgressResponse {
+    const NAME: &'static str = "ShowBackgroundTaskProgressResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "progress_percentage",
+        "remain_time",
+        "step_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.progress_percentage,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remain_time,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.step_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBackgroundTaskProgressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBackgroundTaskProgressResponse`].
@@ -504,18 +602,15 @@ impl ShowBackgroundTaskProgressResponseBuilder {
     }
 }
 /// The `ShowBackgroundTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
     /// Number of tasks returned, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_count: Option<String>,
     /// The requested background task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
 impl ShowBackgroundTaskResponse {
@@ -526,6 +621,30 @@ impl ShowBackgroundTaskResponse {
     /// The items of [`tasks`](Self::tasks), empty when absent.
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBackgroundTaskResponse {
+    const NAME: &'static str = "ShowBackgroundTaskResponse";
+    const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowBackgroundTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowBackgroundTaskResponse`].
@@ -572,23 +691,24 @@ impl ShowBackgroundTaskResponseBuilder {
     }
 }
 /// The `ShowCesHierarchyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCesHierarchyResponse {
     /// Monitoring dimensions of the instance in Cloud Eye.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dimensions: Option<Vec<ShowCeshierarchyRespDimensions>>,
     /// Instances covered by the monitoring hierarchy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_ids: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
     /// Broker nodes covered by the monitoring hierarchy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nodes: Option<Vec<ShowCeshierarchyRespNodes>>,
     /// Topics covered by the monitoring hierarchy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues>>,
     /// Consumer groups covered by the monitoring hierarchy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub groups: Option<Vec<ShowCeshierarchyRespGroups>>,
 }
 impl ShowCesHierarchyResponse {
@@ -615,6 +735,37 @@ impl ShowCesHierarchyResponse {
     /// The items of [`groups`](Self::groups), empty when absent.
     pub fn groups(&self) -> &[ShowCeshierarchyRespGroups] {
         self.groups.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCesHierarchyResponse {
+    const NAME: &'static str = "ShowCesHierarchyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "dimensions",
+        "instance_ids",
+        "nodes",
+        "queues",
+        "groups",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instance_ids),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.queues),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCesHierarchyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCesHierarchyResponse`].
@@ -732,24 +883,21 @@ impl ShowCesHierarchyResponseBuilder {
     }
 }
 /// The `ShowCeshierarchyRespChildren` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespChildren {
     /// Name of the sub-dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Names of the metrics of the sub-dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<Vec<String>>,
     /// Keys used when querying the metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<Vec<String>>,
     /// Routing path of the monitoring dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_router: Option<Vec<String>>,
 }
 impl ShowCeshierarchyRespChildren {
@@ -768,6 +916,35 @@ impl ShowCeshierarchyRespChildren {
     /// The items of [`dim_router`](Self::dim_router), empty when absent.
     pub fn dim_router(&self) -> &[String] {
         self.dim_router.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespChildren {
+    const NAME: &'static str = "ShowCeshierarchyRespChildren";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "metrics",
+        "key_name",
+        "dim_router",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.metrics),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.key_name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dim_router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespChildren {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespChildren`].
@@ -847,27 +1024,24 @@ impl ShowCeshierarchyRespChildrenBuilder {
     }
 }
 /// The `ShowCeshierarchyRespDimensions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
     /// Name of the monitoring dimension.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Names of the metrics of the dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metrics: Option<Vec<String>>,
     /// Keys used when querying the metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key_name: Option<Vec<String>>,
     /// Routing path of the monitoring dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dim_router: Option<Vec<String>>,
     /// Sub-dimensions of the dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<ShowCeshierarchyRespChildren>>,
 }
 impl ShowCeshierarchyRespDimensions {
@@ -890,6 +1064,37 @@ impl ShowCeshierarchyRespDimensions {
     /// The items of [`children`](Self::children), empty when absent.
     pub fn children(&self) -> &[ShowCeshierarchyRespChildren] {
         self.children.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespDimensions {
+    const NAME: &'static str = "ShowCeshierarchyRespDimensions";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "metrics",
+        "key_name",
+        "dim_router",
+        "children",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.metrics),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.key_name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dim_router),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespDimensions`].
@@ -993,18 +1198,15 @@ impl ShowCeshierarchyRespDimensionsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespGroups` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
     /// Name of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Topics consumed by the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues1>>,
 }
 impl ShowCeshierarchyRespGroups {
@@ -1015,6 +1217,28 @@ impl ShowCeshierarchyRespGroups {
     /// The items of [`queues`](Self::queues), empty when absent.
     pub fn queues(&self) -> &[ShowCeshierarchyRespQueues1] {
         self.queues.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespGroups {
+    const NAME: &'static str = "ShowCeshierarchyRespGroups";
+    const FIELDS: &'static [&'static str] = &["name", "queues"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.queues),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespGroups`].
@@ -1061,21 +1285,39 @@ impl ShowCeshierarchyRespGroupsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespInstanceIds` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
     /// ID of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespInstanceIds {
     /// Starts a [`ShowCeshierarchyRespInstanceIdsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowCeshierarchyRespInstanceIdsBuilder {
         ShowCeshierarchyRespInstanceIdsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespInstanceIds {
+    const NAME: &'static str = "ShowCeshierarchyRespInstanceIds";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespInstanceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespInstanceIds`].
@@ -1101,21 +1343,39 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespNodes` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
     /// Name of the broker node.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespNodes {
     /// Starts a [`ShowCeshierarchyRespNodesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowCeshierarchyRespNodesBuilder {
         ShowCeshierarchyRespNodesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespNodes {
+    const NAME: &'static str = "ShowCeshierarchyRespNodes";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespNodes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespNodes`].
@@ -1141,21 +1401,39 @@ impl ShowCeshierarchyRespNodesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespPartitions {
     /// Name of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespPartitions {
     /// Starts a [`ShowCeshierarchyRespPartitionsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowCeshierarchyRespPartitionsBuilder {
         ShowCeshierarchyRespPartitionsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespPartitions {
+    const NAME: &'static str = "ShowCeshierarchyRespPartitions";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespPartitions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespPartitions`].
@@ -1181,18 +1459,15 @@ impl ShowCeshierarchyRespPartitionsBuilder {
     }
 }
 /// The `ShowCeshierarchyRespQueues` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
     /// Name of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Partitions of the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
 impl ShowCeshierarchyRespQueues {
@@ -1203,6 +1478,28 @@ impl ShowCeshierarchyRespQueues {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[ShowCeshierarchyRespPartitions] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues {
+    const NAME: &'static str = "ShowCeshierarchyRespQueues";
+    const FIELDS: &'static [&'static str] = &["name", "partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespQueues {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespQueues`].
@@ -1252,18 +1549,15 @@ impl ShowCeshierarchyRespQueuesBuilder {
     }
 }
 /// The `ShowCeshierarchyRespQueues1` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues1 {
     /// Name of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Partitions of the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
 impl ShowCeshierarchyRespQueues1 {
@@ -1274,6 +1568,28 @@ impl ShowCeshierarchyRespQueues1 {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[ShowCeshierarchyRespPartitions] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues1 {
+    const NAME: &'static str = "ShowCeshierarchyRespQueues1";
+    const FIELDS: &'static [&'static str] = &["name", "partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCeshierarchyRespQueues1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCeshierarchyRespQueues1`].
@@ -1323,60 +1639,33 @@ impl ShowCeshierarchyRespQueues1Builder {
     }
 }
 /// The `ShowClusterRespCluster` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterRespCluster {
     /// ID of the broker acting as the cluster controller.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub controller: Option<String>,
     /// Brokers of the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brokers: Option<Vec<ShowClusterRespClusterBrokers>>,
     /// Number of topics.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_count: Option<i64>,
     /// Number of partitions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions_count: Option<i64>,
     /// Number of partitions that are online.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub online_partitions_count: Option<i64>,
     /// Number of replicas.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas_count: Option<i64>,
     /// Total number of in-sync replicas (ISR).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub isr_replicas_count: Option<i64>,
     /// Number of consumer groups.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consumers_count: Option<i64>,
 }
 impl ShowClusterRespCluster {
@@ -1387,6 +1676,75 @@ impl ShowClusterRespCluster {
     /// The items of [`brokers`](Self::brokers), empty when absent.
     pub fn brokers(&self) -> &[ShowClusterRespClusterBrokers] {
         self.brokers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespCluster {
+    const NAME: &'static str = "ShowClusterRespCluster";
+    const FIELDS: &'static [&'static str] = &[
+        "controller",
+        "brokers",
+        "topics_count",
+        "partitions_count",
+        "online_partitions_count",
+        "replicas_count",
+        "isr_replicas_count",
+        "consumers_count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.controller)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_count,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partitions_count,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.online_partitions_count,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replicas_count,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.isr_replicas_count,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumers_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowClusterRespCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowClusterRespCluster`].
@@ -1496,63 +1854,81 @@ impl ShowClusterRespClusterBuilder {
     }
 }
 /// The `ShowClusterRespClusterBrokers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterRespClusterBrokers {
     /// IP address of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Kafka broker ID of the node, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_id: Option<String>,
     /// Whether the broker is the cluster controller.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_controller: Option<bool>,
     /// Kafka version running on the broker, such as `2.7` or `3.x`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// When the broker registered, as a Unix timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub register_time: Option<i64>,
     /// Whether the broker can be reached normally.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_health: Option<bool>,
 }
 impl ShowClusterRespClusterBrokers {
     /// Starts a [`ShowClusterRespClusterBrokersBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowClusterRespClusterBrokersBuilder {
         ShowClusterRespClusterBrokersBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespClusterBrokers {
+    const NAME: &'static str = "ShowClusterRespClusterBrokers";
+    const FIELDS: &'static [&'static str] = &[
+        "host",
+        "port",
+        "broker_id",
+        "is_controller",
+        "version",
+        "register_time",
+        "is_health",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_controller,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.register_time,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_health),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowClusterRespClusterBrokers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowClusterRespClusterBrokers`].
@@ -1638,17 +2014,39 @@ impl ShowClusterRespClusterBrokersBuilder {
     }
 }
 /// The `ShowClusterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClusterResponse {
     /// Metadata of the Kafka cluster: brokers, topics, partitions, replicas and consumer groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster: Option<ShowClusterRespCluster>,
 }
 impl ShowClusterResponse {
     /// Starts a [`ShowClusterResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowClusterResponseBuilder {
         ShowClusterResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterResponse {
+    const NAME: &'static str = "ShowClusterResponse";
+    const FIELDS: &'static [&'static str] = &["cluster"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowClusterResponse`].
@@ -1674,17 +2072,16 @@ impl ShowClusterResponseBuilder {
     }
 }
 /// The `ShowConnectorResourceInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowConnectorResourceInfoResponse {
     /// Whether Smart Connect resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
-    #[serde(
-        rename = "soldOut",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "soldOut", skip_serializing_if = "Option::is_none")
     )]
     pub sold_out: Option<bool>,
 }
@@ -1692,6 +2089,27 @@ impl ShowConnectorResourceInfoResponse {
     /// Starts a [`ShowConnectorResourceInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowConnectorResourceInfoResponseBuilder {
         ShowConnectorResourceInfoResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorResourceInfoResponse {
+    const NAME: &'static str = "ShowConnectorResourceInfoResponse";
+    const FIELDS: &'static [&'static str] = &["soldOut"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sold_out),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowConnectorResourceInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowConnectorResourceInfoResponse`].
@@ -1717,77 +2135,102 @@ impl ShowConnectorResourceInfoResponseBuilder {
     }
 }
 /// The `ShowConnectorTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowConnectorTaskResponse {
     /// Name of the Smart Connect task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub create_time: Option<i64>,
 }
 impl ShowConnectorTaskResponse {
     /// Starts a [`ShowConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowConnectorTaskResponseBuilder {
         ShowConnectorTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorTaskResponse {
+    const NAME: &'static str = "ShowConnectorTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "topics",
+        "topics_regex",
+        "source_type",
+        "source_task",
+        "sink_type",
+        "sink_task",
+        "id",
+        "status",
+        "create_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_regex,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_type,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.create_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowConnectorTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowConnectorTaskResponse`].
@@ -1915,42 +2358,51 @@ impl ShowConnectorTaskResponseBuilder {
     }
 }
 /// The `ShowCoordinatorsRespCoordinators` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCoordinatorsRespCoordinators {
     /// ID (name) of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// Address of the coordinator broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the coordinator broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
 }
 impl ShowCoordinatorsRespCoordinators {
     /// Starts a [`ShowCoordinatorsRespCoordinatorsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowCoordinatorsRespCoordinatorsBuilder {
         ShowCoordinatorsRespCoordinatorsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsRespCoordinators {
+    const NAME: &'static str = "ShowCoordinatorsRespCoordinators";
+    const FIELDS: &'static [&'static str] = &["group_id", "id", "host", "port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCoordinatorsRespCoordinators {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCoordinatorsRespCoordinators`].
@@ -2006,11 +2458,12 @@ impl ShowCoordinatorsRespCoordinatorsBuilder {
     }
 }
 /// The `ShowCoordinatorsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCoordinatorsResponse {
     /// Coordinator of each consumer group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinators: Option<Vec<ShowCoordinatorsRespCoordinators>>,
 }
 impl ShowCoordinatorsResponse {
@@ -2021,6 +2474,27 @@ impl ShowCoordinatorsResponse {
     /// The items of [`coordinators`](Self::coordinators), empty when absent.
     pub fn coordinators(&self) -> &[ShowCoordinatorsRespCoordinators] {
         self.coordinators.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsResponse {
+    const NAME: &'static str = "ShowCoordinatorsResponse";
+    const FIELDS: &'static [&'static str] = &["coordinators"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.coordinators),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowCoordinatorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowCoordinatorsResponse`].
@@ -2060,17 +2534,39 @@ impl ShowCoordinatorsResponseBuilder {
     }
 }
 /// The `ShowGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupResponse {
     /// Details of the consumer group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<DescribeGroupsRespGroup>,
 }
 impl ShowGroupResponse {
     /// Starts a [`ShowGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowGroupResponseBuilder {
         ShowGroupResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupResponse {
+    const NAME: &'static str = "ShowGroupResponse";
+    const FIELDS: &'static [&'static str] = &["group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupResponse`].
@@ -2096,44 +2592,29 @@ impl ShowGroupResponseBuilder {
     }
 }
 /// The `ShowGroupsRespGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroup {
     /// Name of the consumer group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// State of the consumer group: `Dead` (no members and no metadata), `Empty` (no members,
     /// metadata kept), `PreparingRebalance` (a rebalance is starting), `CompletingRebalance` (all
     /// members have joined) or `Stable` (members are consuming normally).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// ID of the broker acting as the group's coordinator.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coordinator_id: Option<i64>,
     /// Consumers in the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub members: Option<Vec<ShowGroupsRespGroupMembers>>,
     /// Consumption progress of the group per partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_message_offsets: Option<Vec<ShowGroupsRespGroupGroupMessageOffsets>>,
     /// Partition assignment strategy used by the group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment_strategy: Option<String>,
 }
 impl ShowGroupsRespGroup {
@@ -2148,6 +2629,54 @@ impl ShowGroupsRespGroup {
     /// The items of [`group_message_offsets`](Self::group_message_offsets), empty when absent.
     pub fn group_message_offsets(&self) -> &[ShowGroupsRespGroupGroupMessageOffsets] {
         self.group_message_offsets.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroup {
+    const NAME: &'static str = "ShowGroupsRespGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "group_id",
+        "state",
+        "coordinator_id",
+        "members",
+        "group_message_offsets",
+        "assignment_strategy",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.coordinator_id,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.group_message_offsets,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.assignment_strategy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupsRespGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupsRespGroup`].
@@ -2252,18 +2781,15 @@ impl ShowGroupsRespGroupBuilder {
     }
 }
 /// The `ShowGroupsRespGroupAssignment` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupAssignment {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Numbers of the partitions of the topic assigned to the consumer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<i64>>,
 }
 impl ShowGroupsRespGroupAssignment {
@@ -2274,6 +2800,28 @@ impl ShowGroupsRespGroupAssignment {
     /// The items of [`partitions`](Self::partitions), empty when absent.
     pub fn partitions(&self) -> &[i64] {
         self.partitions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupAssignment {
+    const NAME: &'static str = "ShowGroupsRespGroupAssignment";
+    const FIELDS: &'static [&'static str] = &["topic", "partitions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupsRespGroupAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupsRespGroupAssignment`].
@@ -2317,49 +2865,72 @@ impl ShowGroupsRespGroupAssignmentBuilder {
     }
 }
 /// The `ShowGroupsRespGroupGroupMessageOffsets` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupGroupMessageOffsets {
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Number of messages left to consume in the partition (the backlog).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Offset the group has consumed up to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_current_offset: Option<i64>,
     /// Log end offset (LEO) of the partition, the highest message position.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_log_end_offset: Option<i64>,
 }
 impl ShowGroupsRespGroupGroupMessageOffsets {
     /// Starts a [`ShowGroupsRespGroupGroupMessageOffsetsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowGroupsRespGroupGroupMessageOffsetsBuilder {
         ShowGroupsRespGroupGroupMessageOffsetsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowGroupsRespGroupGroupMessageOffsets {
+    const NAME: &'static str = "ShowGroupsRespGroupGroupMessageOffsets";
+    const FIELDS: &'static [&'static str] = &[
+        "partition",
+        "lag",
+        "topic",
+        "message_current_offset",
+        "message_log_end_offset",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_current_offset,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_log_end_offset,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupsRespGroupGroupMessageOffsets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupsRespGroupGroupMessageOffsets`].
@@ -2425,32 +2996,21 @@ impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
     }
 }
 /// The `ShowGroupsRespGroupMembers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupMembers {
     /// Address of the consumer.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Partitions assigned to the consumer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub assignment: Option<Vec<ShowGroupsRespGroupAssignment>>,
     /// ID of the consumer within the group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<String>,
     /// Client ID of the consumer.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_id: Option<String>,
 }
 impl ShowGroupsRespGroupMembers {
@@ -2461,6 +3021,35 @@ impl ShowGroupsRespGroupMembers {
     /// The items of [`assignment`](Self::assignment), empty when absent.
     pub fn assignment(&self) -> &[ShowGroupsRespGroupAssignment] {
         self.assignment.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupMembers {
+    const NAME: &'static str = "ShowGroupsRespGroupMembers";
+    const FIELDS: &'static [&'static str] = &[
+        "host",
+        "assignment",
+        "member_id",
+        "client_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.assignment),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupsRespGroupMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupsRespGroupMembers`].
@@ -2530,17 +3119,39 @@ impl ShowGroupsRespGroupMembersBuilder {
     }
 }
 /// The `ShowGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowGroupsResponse {
     /// Details of the consumer group, including members and consumption progress.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<ShowGroupsRespGroup>,
 }
 impl ShowGroupsResponse {
     /// Starts a [`ShowGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowGroupsResponseBuilder {
         ShowGroupsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsResponse {
+    const NAME: &'static str = "ShowGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowGroupsResponse`].
@@ -2566,11 +3177,12 @@ impl ShowGroupsResponseBuilder {
     }
 }
 /// The `ShowInstanceConfigsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceConfigsResponse {
     /// Configuration parameters of the instance with their current, default and valid values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_configs: Option<Vec<InstanceConfig>>,
 }
 impl ShowInstanceConfigsResponse {
@@ -2581,6 +3193,29 @@ impl ShowInstanceConfigsResponse {
     /// The items of [`kafka_configs`](Self::kafka_configs), empty when absent.
     pub fn kafka_configs(&self) -> &[InstanceConfig] {
         self.kafka_configs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceConfigsResponse {
+    const NAME: &'static str = "ShowInstanceConfigsResponse";
+    const FIELDS: &'static [&'static str] = &["kafka_configs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.kafka_configs)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceConfigsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceConfigsResponse`].
@@ -2614,25 +3249,18 @@ impl ShowInstanceConfigsResponseBuilder {
     }
 }
 /// The `ShowInstanceMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceMessagesResponse {
     /// Messages found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<Vec<MessagesEntity>>,
     /// Total number of messages found.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Number of messages per page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
 }
 impl ShowInstanceMessagesResponse {
@@ -2643,6 +3271,29 @@ impl ShowInstanceMessagesResponse {
     /// The items of [`messages`](Self::messages), empty when absent.
     pub fn messages(&self) -> &[MessagesEntity] {
         self.messages.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceMessagesResponse {
+    const NAME: &'static str = "ShowInstanceMessagesResponse";
+    const FIELDS: &'static [&'static str] = &["messages", "total", "size"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.messages),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceMessagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceMessagesResponse`].
@@ -2696,595 +3347,280 @@ impl ShowInstanceMessagesResponseBuilder {
     }
 }
 /// The `ShowInstanceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResp {
     /// Name of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine; always `kafka`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Description of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Specification (flavor) of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Number of partitions of the instance, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_num: Option<String>,
     /// Message storage space used, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP addresses clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Port clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
     /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
     /// editions).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Name of the subnet the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// CIDR block of the instance's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr: Option<String>,
     /// ID of the user who created the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user who created the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// SASL user name for accessing the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the order; only set for yearly/monthly instances, empty otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Address of the instance's Kafka Manager.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Whether security authentication (SASL) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// Whether replication traffic between brokers is encrypted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ssl_enable: Option<bool>,
     /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
     /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
     /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
     /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_security_protocol: Option<String>,
     /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceRespSaslEnabledMechanisms>>,
     /// Whether two-way (mutual) authentication is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_two_way_enable: Option<bool>,
     /// Whether the certificate has been replaced.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cert_replaced: Option<bool>,
     /// Address of the Kafka Manager over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
     /// one (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the disk has been expanded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Whether topics are created automatically when clients use a topic that does not exist.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceRespType>,
     /// ID of the instance's product (flavor).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the brokers are in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the brokers are in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// Public IP addresses clients connect to; only present when public access is on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name clients connect to; only present when public access is on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// ID of the storage resource that holds the instance's messages.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Service type; `advanced`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type; `hec`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// What happens when the disk is full: `time_base` deletes the oldest messages,
     /// `produce_reject` refuses new messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_policy: Option<ShowInstanceRespRetentionPolicy>,
     /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
     /// (frozen) or `actived` (unfrozen).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_public_status: Option<String>,
     /// Public network bandwidth of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_bandwidth: Option<i64>,
     /// Whether message collection is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_log_collection: Option<bool>,
     /// Whether the new certificate is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_auth_cert: Option<bool>,
     /// Cross-VPC access settings of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cross_vpc_info: Option<String>,
     /// Cross-VPC access settings for the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_cross_vpc_info: Option<String>,
     /// Whether IPv6 is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses clients connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Whether Smart Connect (dumping) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_enable: Option<bool>,
     /// Number of Smart Connect nodes, from 0 to 16.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_node_num: Option<i64>,
     /// ID of the Smart Connect (dump) service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
     /// Whether the Kafka REST interface is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_enable: Option<bool>,
     /// Address of the Kafka REST interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_connect_address: Option<String>,
     /// Public network bandwidth of the instance; this field is due to be removed (see
     /// `public_bandwidth`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_boundwidth: Option<i64>,
     /// Whether message query is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_query_inst_enable: Option<bool>,
     /// Whether clients inside the VPC may connect in plain text.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_client_plain: Option<bool>,
     /// Features the instance supports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<String>,
     /// Whether message tracing is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trace_enable: Option<bool>,
     /// Whether the proxy (agent) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_enable: Option<bool>,
     /// Connection address on the tenant side.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pod_connect_address: Option<String>,
     /// Whether the disks are encrypted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// Key used to encrypt the disks; empty when disk encryption is off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
     /// Private network addresses clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_address: Option<String>,
     /// Private network domain name clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_domain_name: Option<String>,
     /// Version of Cloud Eye monitoring used by the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ces_version: Option<String>,
     /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_access_enabled: Option<String>,
     /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Access methods enabled on the instance and their addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// Whether access control (ACL) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_acl: Option<bool>,
     /// Whether the new specification billing applies.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_spec_billing_enable: Option<bool>,
     /// Number of brokers in the instance; see `node_num` for all nodes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Tags attached to the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Whether the instance is a disaster-recovery instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResp {
@@ -3311,6 +3647,544 @@ impl ShowInstanceResp {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResp {
+    const NAME: &'static str = "ShowInstanceResp";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "engine",
+        "engine_version",
+        "description",
+        "specification",
+        "storage_space",
+        "partition_num",
+        "used_storage_space",
+        "dns_enable",
+        "connect_address",
+        "port",
+        "status",
+        "instance_id",
+        "resource_spec_code",
+        "charging_mode",
+        "vpc_id",
+        "vpc_name",
+        "created_at",
+        "subnet_name",
+        "subnet_cidr",
+        "user_id",
+        "user_name",
+        "access_user",
+        "order_id",
+        "maintain_begin",
+        "maintain_end",
+        "enable_publicip",
+        "management_connect_address",
+        "ssl_enable",
+        "broker_ssl_enable",
+        "kafka_security_protocol",
+        "sasl_enabled_mechanisms",
+        "ssl_two_way_enable",
+        "cert_replaced",
+        "public_management_connect_address",
+        "enterprise_project_id",
+        "is_logical_volume",
+        "extend_times",
+        "enable_auto_topic",
+        "type",
+        "product_id",
+        "security_group_id",
+        "security_group_name",
+        "subnet_id",
+        "available_zones",
+        "available_zone_names",
+        "total_storage_space",
+        "public_connect_address",
+        "public_connect_domain_name",
+        "storage_resource_id",
+        "storage_spec_code",
+        "service_type",
+        "storage_type",
+        "retention_policy",
+        "kafka_public_status",
+        "public_bandwidth",
+        "enable_log_collection",
+        "new_auth_cert",
+        "cross_vpc_info",
+        "public_cross_vpc_info",
+        "ipv6_enable",
+        "ipv6_connect_addresses",
+        "connector_enable",
+        "connector_node_num",
+        "connector_id",
+        "rest_enable",
+        "rest_connect_address",
+        "public_boundwidth",
+        "message_query_inst_enable",
+        "vpc_client_plain",
+        "support_features",
+        "trace_enable",
+        "agent_enable",
+        "pod_connect_address",
+        "disk_encrypted",
+        "disk_encrypted_key",
+        "kafka_private_connect_address",
+        "kafka_private_connect_domain_name",
+        "ces_version",
+        "public_access_enabled",
+        "node_num",
+        "port_protocols",
+        "enable_acl",
+        "new_spec_billing_enable",
+        "broker_num",
+        "tags",
+        "dr_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.specification,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_space,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partition_num,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.used_storage_space,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connect_address,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_name,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_cidr,
+                )
+            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_user,
+                )
+            }
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_publicip,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.management_connect_address,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.broker_ssl_enable,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_security_protocol,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sasl_enabled_mechanisms,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ssl_two_way_enable,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cert_replaced,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_management_connect_address,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_logical_volume,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.extend_times,
+                )
+            }
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_topic,
+                )
+            }
+            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
+            }
+            41 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            42 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_name,
+                )
+            }
+            43 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
+            }
+            44 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            45 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zone_names,
+                )
+            }
+            46 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_storage_space,
+                )
+            }
+            47 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_connect_address,
+                )
+            }
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_connect_domain_name,
+                )
+            }
+            49 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_resource_id,
+                )
+            }
+            50 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_spec_code,
+                )
+            }
+            51 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.service_type,
+                )
+            }
+            52 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_type,
+                )
+            }
+            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
+            54 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_public_status,
+                )
+            }
+            55 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_bandwidth,
+                )
+            }
+            56 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_log_collection,
+                )
+            }
+            57 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_auth_cert,
+                )
+            }
+            58 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cross_vpc_info,
+                )
+            }
+            59 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_cross_vpc_info,
+                )
+            }
+            60 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            61 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.ipv6_connect_addresses,
+                )
+            }
+            62 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_enable,
+                )
+            }
+            63 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_node_num,
+                )
+            }
+            64 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_id,
+                )
+            }
+            65 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rest_enable,
+                )
+            }
+            66 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rest_connect_address,
+                )
+            }
+            67 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_boundwidth,
+                )
+            }
+            68 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_query_inst_enable,
+                )
+            }
+            69 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_client_plain,
+                )
+            }
+            70 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_features,
+                )
+            }
+            71 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.trace_enable,
+                )
+            }
+            72 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.agent_enable,
+                )
+            }
+            73 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pod_connect_address,
+                )
+            }
+            74 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted,
+                )
+            }
+            75 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted_key,
+                )
+            }
+            76 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_private_connect_address,
+                )
+            }
+            77 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_private_connect_domain_name,
+                )
+            }
+            78 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ces_version,
+                )
+            }
+            79 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_access_enabled,
+                )
+            }
+            80 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
+            81 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocols),
+            82 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
+            }
+            83 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_spec_billing_enable,
+                )
+            }
+            84 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
+            }
+            85 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            86 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dr_enable)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceResp`].
@@ -4306,595 +5180,280 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// Name of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Message engine; always `kafka`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine_version: Option<String>,
     /// Description of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Specification (flavor) of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub specification: Option<String>,
     /// Message storage space of the instance, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_space: Option<i64>,
     /// Number of partitions of the instance, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition_num: Option<String>,
     /// Message storage space used, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_storage_space: Option<i64>,
     /// Whether access by domain name is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_enable: Option<bool>,
     /// IP addresses clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connect_address: Option<String>,
     /// Port clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
     /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Resource specification code of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_spec_code: Option<String>,
     /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
     /// editions).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charging_mode: Option<i64>,
     /// ID of the VPC the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Name of the VPC the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_name: Option<String>,
     /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Name of the subnet the instance is in.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_name: Option<String>,
     /// CIDR block of the instance's subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr: Option<String>,
     /// ID of the user who created the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Name of the user who created the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// SASL user name for accessing the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub access_user: Option<String>,
     /// ID of the order; only set for yearly/monthly instances, empty otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_id: Option<String>,
     /// Start of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_begin: Option<String>,
     /// End of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_end: Option<String>,
     /// Whether public network access is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_publicip: Option<bool>,
     /// Address of the instance's Kafka Manager.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub management_connect_address: Option<String>,
     /// Whether security authentication (SASL) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_enable: Option<bool>,
     /// Whether replication traffic between brokers is encrypted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_ssl_enable: Option<bool>,
     /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
     /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
     /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
     /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
     /// otherwise.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_security_protocol: Option<String>,
     /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceResponseSaslEnabledMechanisms>>,
     /// Whether two-way (mutual) authentication is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssl_two_way_enable: Option<bool>,
     /// Whether the certificate has been replaced.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cert_replaced: Option<bool>,
     /// Address of the Kafka Manager over the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_management_connect_address: Option<String>,
     /// ID of the enterprise project the instance belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
     /// one (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_logical_volume: Option<bool>,
     /// Number of times the disk has been expanded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_times: Option<i64>,
     /// Whether topics are created automatically when clients use a topic that does not exist.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
     /// Instance type: `single` (single node) or `cluster`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ShowInstanceResponseType>,
     /// ID of the instance's product (flavor).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_id: Option<String>,
     /// ID of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Name of the security group of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_name: Option<String>,
     /// ID of the subnet of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// IDs of the availability zones the brokers are in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zones: Option<Vec<String>>,
     /// Names of the availability zones the brokers are in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub available_zone_names: Option<Vec<String>>,
     /// Total message storage space, in GB.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_storage_space: Option<i64>,
     /// Public IP addresses clients connect to; only present when public access is on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_address: Option<String>,
     /// Public domain name clients connect to; only present when public access is on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_connect_domain_name: Option<String>,
     /// ID of the storage resource that holds the instance's messages.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_resource_id: Option<String>,
     /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_spec_code: Option<String>,
     /// Service type; `advanced`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub service_type: Option<String>,
     /// Storage type; `hec`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub storage_type: Option<String>,
     /// What happens when the disk is full: `time_base` deletes the oldest messages,
     /// `produce_reject` refuses new messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_policy: Option<ShowInstanceResponseRetentionPolicy>,
     /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
     /// (frozen) or `actived` (unfrozen).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_public_status: Option<String>,
     /// Public network bandwidth of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_bandwidth: Option<i64>,
     /// Whether message collection is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_log_collection: Option<bool>,
     /// Whether the new certificate is used.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_auth_cert: Option<bool>,
     /// Cross-VPC access settings of the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cross_vpc_info: Option<String>,
     /// Cross-VPC access settings for the public network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_cross_vpc_info: Option<String>,
     /// Whether IPv6 is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_enable: Option<bool>,
     /// IPv6 addresses clients connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// Whether Smart Connect (dumping) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_enable: Option<bool>,
     /// Number of Smart Connect nodes, from 0 to 16.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_node_num: Option<i64>,
     /// ID of the Smart Connect (dump) service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub connector_id: Option<String>,
     /// Whether the Kafka REST interface is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_enable: Option<bool>,
     /// Address of the Kafka REST interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rest_connect_address: Option<String>,
     /// Public network bandwidth of the instance; this field is due to be removed (see
     /// `public_bandwidth`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_boundwidth: Option<i64>,
     /// Whether message query is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_query_inst_enable: Option<bool>,
     /// Whether clients inside the VPC may connect in plain text.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_client_plain: Option<bool>,
     /// Features the instance supports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub support_features: Option<String>,
     /// Whether message tracing is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trace_enable: Option<bool>,
     /// Whether the proxy (agent) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_enable: Option<bool>,
     /// Connection address on the tenant side.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pod_connect_address: Option<String>,
     /// Whether the disks are encrypted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted: Option<bool>,
     /// Key used to encrypt the disks; empty when disk encryption is off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub disk_encrypted_key: Option<String>,
     /// Private network addresses clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_address: Option<String>,
     /// Private network domain name clients connect to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kafka_private_connect_domain_name: Option<String>,
     /// Version of Cloud Eye monitoring used by the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ces_version: Option<String>,
     /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public_access_enabled: Option<String>,
     /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub node_num: Option<i64>,
     /// Access methods enabled on the instance and their addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// Whether access control (ACL) is enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_acl: Option<bool>,
     /// Whether the new specification billing applies.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub new_spec_billing_enable: Option<bool>,
     /// Number of brokers in the instance; see `node_num` for all nodes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_num: Option<i64>,
     /// Tags attached to the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// Whether the instance is a disaster-recovery instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResponse {
@@ -4923,6 +5482,544 @@ impl ShowInstanceResponse {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
+    const NAME: &'static str = "ShowInstanceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "engine",
+        "engine_version",
+        "description",
+        "specification",
+        "storage_space",
+        "partition_num",
+        "used_storage_space",
+        "dns_enable",
+        "connect_address",
+        "port",
+        "status",
+        "instance_id",
+        "resource_spec_code",
+        "charging_mode",
+        "vpc_id",
+        "vpc_name",
+        "created_at",
+        "subnet_name",
+        "subnet_cidr",
+        "user_id",
+        "user_name",
+        "access_user",
+        "order_id",
+        "maintain_begin",
+        "maintain_end",
+        "enable_publicip",
+        "management_connect_address",
+        "ssl_enable",
+        "broker_ssl_enable",
+        "kafka_security_protocol",
+        "sasl_enabled_mechanisms",
+        "ssl_two_way_enable",
+        "cert_replaced",
+        "public_management_connect_address",
+        "enterprise_project_id",
+        "is_logical_volume",
+        "extend_times",
+        "enable_auto_topic",
+        "type",
+        "product_id",
+        "security_group_id",
+        "security_group_name",
+        "subnet_id",
+        "available_zones",
+        "available_zone_names",
+        "total_storage_space",
+        "public_connect_address",
+        "public_connect_domain_name",
+        "storage_resource_id",
+        "storage_spec_code",
+        "service_type",
+        "storage_type",
+        "retention_policy",
+        "kafka_public_status",
+        "public_bandwidth",
+        "enable_log_collection",
+        "new_auth_cert",
+        "cross_vpc_info",
+        "public_cross_vpc_info",
+        "ipv6_enable",
+        "ipv6_connect_addresses",
+        "connector_enable",
+        "connector_node_num",
+        "connector_id",
+        "rest_enable",
+        "rest_connect_address",
+        "public_boundwidth",
+        "message_query_inst_enable",
+        "vpc_client_plain",
+        "support_features",
+        "trace_enable",
+        "agent_enable",
+        "pod_connect_address",
+        "disk_encrypted",
+        "disk_encrypted_key",
+        "kafka_private_connect_address",
+        "kafka_private_connect_domain_name",
+        "ces_version",
+        "public_access_enabled",
+        "node_num",
+        "port_protocols",
+        "enable_acl",
+        "new_spec_billing_enable",
+        "broker_num",
+        "tags",
+        "dr_enable",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.engine_version,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.specification,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_space,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partition_num,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.used_storage_space,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connect_address,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_spec_code,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.charging_mode,
+                )
+            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_name,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_cidr,
+                )
+            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.access_user,
+                )
+            }
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_publicip,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.management_connect_address,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.broker_ssl_enable,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_security_protocol,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sasl_enabled_mechanisms,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ssl_two_way_enable,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cert_replaced,
+                )
+            }
+            34 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_management_connect_address,
+                )
+            }
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_logical_volume,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.extend_times,
+                )
+            }
+            38 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_topic,
+                )
+            }
+            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
+            }
+            41 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            42 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_name,
+                )
+            }
+            43 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
+            }
+            44 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zones,
+                )
+            }
+            45 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.available_zone_names,
+                )
+            }
+            46 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_storage_space,
+                )
+            }
+            47 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_connect_address,
+                )
+            }
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_connect_domain_name,
+                )
+            }
+            49 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_resource_id,
+                )
+            }
+            50 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_spec_code,
+                )
+            }
+            51 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.service_type,
+                )
+            }
+            52 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.storage_type,
+                )
+            }
+            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
+            54 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_public_status,
+                )
+            }
+            55 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_bandwidth,
+                )
+            }
+            56 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_log_collection,
+                )
+            }
+            57 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_auth_cert,
+                )
+            }
+            58 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cross_vpc_info,
+                )
+            }
+            59 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_cross_vpc_info,
+                )
+            }
+            60 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            61 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.ipv6_connect_addresses,
+                )
+            }
+            62 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_enable,
+                )
+            }
+            63 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_node_num,
+                )
+            }
+            64 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.connector_id,
+                )
+            }
+            65 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rest_enable,
+                )
+            }
+            66 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rest_connect_address,
+                )
+            }
+            67 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_boundwidth,
+                )
+            }
+            68 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_query_inst_enable,
+                )
+            }
+            69 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_client_plain,
+                )
+            }
+            70 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.support_features,
+                )
+            }
+            71 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.trace_enable,
+                )
+            }
+            72 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.agent_enable,
+                )
+            }
+            73 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.pod_connect_address,
+                )
+            }
+            74 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted,
+                )
+            }
+            75 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.disk_encrypted_key,
+                )
+            }
+            76 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_private_connect_address,
+                )
+            }
+            77 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kafka_private_connect_domain_name,
+                )
+            }
+            78 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ces_version,
+                )
+            }
+            79 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.public_access_enabled,
+                )
+            }
+            80 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
+            81 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocols),
+            82 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
+            }
+            83 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_spec_billing_enable,
+                )
+            }
+            84 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
+            }
+            85 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            86 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dr_enable)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceResponse`].
@@ -5920,53 +7017,30 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowInstanceTopicDetailRespPartitions` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespPartitions {
     /// Number (ID) of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// ID of the broker holding the partition's leader replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<i64>,
     /// Log end offset (LEO) of the leader replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leo: Option<i64>,
     /// High watermark (HW) of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hw: Option<i64>,
     /// Log start offset (LSO) of the leader replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lso: Option<i64>,
     /// When a message was last written to the partition, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_update_timestamp: Option<i64>,
     /// Replicas of the partition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replicas: Option<Vec<ShowInstanceTopicDetailRespReplicas>>,
 }
 impl ShowInstanceTopicDetailRespPartitions {
@@ -5977,6 +7051,47 @@ impl ShowInstanceTopicDetailRespPartitions {
     /// The items of [`replicas`](Self::replicas), empty when absent.
     pub fn replicas(&self) -> &[ShowInstanceTopicDetailRespReplicas] {
         self.replicas.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowInstanceTopicDetailRespPartitions {
+    const NAME: &'static str = "ShowInstanceTopicDetailRespPartitions";
+    const FIELDS: &'static [&'static str] = &[
+        "partition",
+        "leader",
+        "leo",
+        "hw",
+        "lso",
+        "last_update_timestamp",
+        "replicas",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leo),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hw),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lso),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.last_update_timestamp,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.replicas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceTopicDetailRespPartitions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceTopicDetailRespPartitions`].
@@ -6076,49 +7191,62 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
     }
 }
 /// The `ShowInstanceTopicDetailRespReplicas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespReplicas {
     /// ID of the broker holding the replica.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker: Option<i64>,
     /// Whether the replica is the leader.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub leader: Option<bool>,
     /// Whether the replica is in the in-sync replica set (ISR).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub in_sync: Option<bool>,
     /// Current log size of the replica, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// Number of messages the replica is behind the high watermark.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lag: Option<i64>,
 }
 impl ShowInstanceTopicDetailRespReplicas {
     /// Starts a [`ShowInstanceTopicDetailRespReplicasBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceTopicDetailRespReplicasBuilder {
         ShowInstanceTopicDetailRespReplicasBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowInstanceTopicDetailRespReplicas {
+    const NAME: &'static str = "ShowInstanceTopicDetailRespReplicas";
+    const FIELDS: &'static [&'static str] = &[
+        "broker",
+        "leader",
+        "in_sync",
+        "size",
+        "lag",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_sync),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceTopicDetailRespReplicas {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceTopicDetailRespReplicas`].
@@ -6184,21 +7312,18 @@ impl ShowInstanceTopicDetailRespReplicasBuilder {
     }
 }
 /// The `ShowInstanceTopicDetailResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailResponse {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Partitions of the topic with offsets and replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partitions: Option<Vec<ShowInstanceTopicDetailRespPartitions>>,
     /// Names of the consumer groups subscribed to the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_subscribed: Option<Vec<String>>,
 }
 impl ShowInstanceTopicDetailResponse {
@@ -6213,6 +7338,34 @@ impl ShowInstanceTopicDetailResponse {
     /// The items of [`group_subscribed`](Self::group_subscribed), empty when absent.
     pub fn group_subscribed(&self) -> &[String] {
         self.group_subscribed.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopicDetailResponse {
+    const NAME: &'static str = "ShowInstanceTopicDetailResponse";
+    const FIELDS: &'static [&'static str] = &["topic", "partitions", "group_subscribed"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.group_subscribed,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceTopicDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceTopicDetailResponse`].
@@ -6280,50 +7433,72 @@ impl ShowInstanceTopicDetailResponseBuilder {
     }
 }
 /// The `ShowInstanceUsersEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceUsersEntity {
     /// Name of the SASL user: 4 to 64 characters, starting with a letter, using letters, digits,
     /// hyphens and underscores.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name: Option<String>,
     /// Description of the user.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_desc: Option<String>,
     /// Role of the user.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<String>,
     /// Whether the user is the default application.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_app: Option<bool>,
     /// When the user was created, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<i64>,
 }
 impl ShowInstanceUsersEntity {
     /// Starts a [`ShowInstanceUsersEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceUsersEntityBuilder {
         ShowInstanceUsersEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersEntity {
+    const NAME: &'static str = "ShowInstanceUsersEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "user_name",
+        "user_desc",
+        "role",
+        "default_app",
+        "created_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.default_app,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.created_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceUsersEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceUsersEntity`].
@@ -6389,11 +7564,12 @@ impl ShowInstanceUsersEntityBuilder {
     }
 }
 /// The `ShowInstanceUsersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceUsersResponse {
     /// SASL users of the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub users: Option<Vec<ShowInstanceUsersEntity>>,
 }
 impl ShowInstanceUsersResponse {
@@ -6404,6 +7580,27 @@ impl ShowInstanceUsersResponse {
     /// The items of [`users`](Self::users), empty when absent.
     pub fn users(&self) -> &[ShowInstanceUsersEntity] {
         self.users.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersResponse {
+    const NAME: &'static str = "ShowInstanceUsersResponse";
+    const FIELDS: &'static [&'static str] = &["users"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.users),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowInstanceUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowInstanceUsersResponse`].
@@ -6437,17 +7634,39 @@ impl ShowInstanceUsersResponseBuilder {
     }
 }
 /// The `ShowKafkaClusterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaClusterResponse {
     /// Brokers of the Kafka cluster and their health.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster: Option<ShowKakfaClusterResponseCluster>,
 }
 impl ShowKafkaClusterResponse {
     /// Starts a [`ShowKafkaClusterResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKafkaClusterResponseBuilder {
         ShowKafkaClusterResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaClusterResponse {
+    const NAME: &'static str = "ShowKafkaClusterResponse";
+    const FIELDS: &'static [&'static str] = &["cluster"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaClusterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaClusterResponse`].
@@ -6476,21 +7695,18 @@ impl ShowKafkaClusterResponseBuilder {
     }
 }
 /// The `ShowKafkaInstanceExtendProductInfoResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaInstanceExtendProductInfoResponse {
     /// Message engine type; always `kafka` for this service.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub engine: Option<String>,
     /// Engine versions supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<String>>,
     /// Products (flavors) the instance can be changed to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub products: Option<Vec<ExtendProductInfoEntity>>,
 }
 impl ShowKafkaInstanceExtendProductInfoResponse {
@@ -6505,6 +7721,30 @@ impl ShowKafkaInstanceExtendProductInfoResponse {
     /// The items of [`products`](Self::products), empty when absent.
     pub fn products(&self) -> &[ExtendProductInfoEntity] {
         self.products.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowKafkaInstanceExtendProductInfoResponse {
+    const NAME: &'static str = "ShowKafkaInstanceExtendProductInfoResponse";
+    const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaInstanceExtendProductInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaInstanceExtendProductInfoResponse`].
@@ -6575,84 +7815,115 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ShowKafkaLogTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskEntity {
     /// ID of the log task record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// ID of the log group receiving the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_group_id: Option<String>,
     /// ID of the log stream receiving the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_stream_id: Option<String>,
     /// ID of the dashboard showing the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dashboard_id: Option<String>,
     /// State of the log task: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Kind of log: `REBALANCE` (consumer rebalance log) or `topic_log` (topic log).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_type: Option<String>,
     /// Name of the log file the task writes, as the service reports it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_file_name: Option<String>,
     /// When the log task was created, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// When the log task was last updated, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaLogTaskEntity {
     /// Starts a [`ShowKafkaLogTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKafkaLogTaskEntityBuilder {
         ShowKafkaLogTaskEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskEntity {
+    const NAME: &'static str = "ShowKafkaLogTaskEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "log_group_id",
+        "log_stream_id",
+        "dashboard_id",
+        "status",
+        "log_type",
+        "log_file_name",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_group_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_stream_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dashboard_id,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_type),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_file_name,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaLogTaskEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaLogTaskEntity`].
@@ -6768,11 +8039,12 @@ impl ShowKafkaLogTaskEntityBuilder {
     }
 }
 /// The `ShowKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskResponse {
     /// Log tasks of the requested kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_response_list: Option<Vec<ShowKafkaLogTaskEntity>>,
 }
 impl ShowKafkaLogTaskResponse {
@@ -6783,6 +8055,32 @@ impl ShowKafkaLogTaskResponse {
     /// The items of [`log_response_list`](Self::log_response_list), empty when absent.
     pub fn log_response_list(&self) -> &[ShowKafkaLogTaskEntity] {
         self.log_response_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskResponse {
+    const NAME: &'static str = "ShowKafkaLogTaskResponse";
+    const FIELDS: &'static [&'static str] = &["log_response_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.log_response_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaLogTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaLogTaskResponse`].
@@ -6822,30 +8120,50 @@ impl ShowKafkaLogTaskResponseBuilder {
     }
 }
 /// The `ShowKafkaProductCoresResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaProductCoresResponse {
     /// Number of CPU cores.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub core_num: Option<i64>,
     /// Estimated storage space: the instance's current storage when `broker_num` does not exceed
     /// its broker count, otherwise the estimate for the given `broker_num`. Only returned when
     /// `instance_id` is given.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_extend_storage_space: Option<i64>,
 }
 impl ShowKafkaProductCoresResponse {
     /// Starts a [`ShowKafkaProductCoresResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKafkaProductCoresResponseBuilder {
         ShowKafkaProductCoresResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProductCoresResponse {
+    const NAME: &'static str = "ShowKafkaProductCoresResponse";
+    const FIELDS: &'static [&'static str] = &["core_num", "total_extend_storage_space"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.core_num),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_extend_storage_space,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaProductCoresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaProductCoresResponse`].
@@ -6881,11 +8199,12 @@ impl ShowKafkaProductCoresResponseBuilder {
     }
 }
 /// The `ShowKafkaProjectTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaProjectTagsResponse {
     /// Tags used in the project, each key with all its values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagMultyValueEntity>>,
 }
 impl ShowKafkaProjectTagsResponse {
@@ -6896,6 +8215,27 @@ impl ShowKafkaProjectTagsResponse {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[TagMultyValueEntity] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProjectTagsResponse {
+    const NAME: &'static str = "ShowKafkaProjectTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaProjectTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaProjectTagsResponse`].
@@ -6929,84 +8269,115 @@ impl ShowKafkaProjectTagsResponseBuilder {
     }
 }
 /// The `ShowKafkaRebalanceLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaRebalanceLogResponse {
     /// ID of the rebalance log record.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// State of rebalance logging: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the log stream receiving the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_stream_id: Option<String>,
     /// ID of the log group receiving the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_group_id: Option<String>,
     /// ID of the dashboard showing the logs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dashboard_id: Option<String>,
     /// Kind of log collected by this task (rebalance log).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_type: Option<String>,
     /// Name of the file the rebalance log is written to, as the service reports it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_file_name: Option<String>,
     /// When rebalance logging was created, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// When rebalance logging was last updated, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaRebalanceLogResponse {
     /// Starts a [`ShowKafkaRebalanceLogResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKafkaRebalanceLogResponseBuilder {
         ShowKafkaRebalanceLogResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaRebalanceLogResponse {
+    const NAME: &'static str = "ShowKafkaRebalanceLogResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "instance_id",
+        "status",
+        "log_stream_id",
+        "log_group_id",
+        "dashboard_id",
+        "log_type",
+        "log_file_name",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_stream_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_group_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dashboard_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_type),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_file_name,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaRebalanceLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaRebalanceLogResponse`].
@@ -7122,42 +8493,51 @@ impl ShowKafkaRebalanceLogResponseBuilder {
     }
 }
 /// The `ShowKafkaScalePreCheckInfoEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaScalePreCheckInfoEntity {
     /// Name of the check.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the check passed (`true`) or found a problem (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Why the check failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// Risk level: `low`, `medium` or `high`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub risk: Option<String>,
 }
 impl ShowKafkaScalePreCheckInfoEntity {
     /// Starts a [`ShowKafkaScalePreCheckInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKafkaScalePreCheckInfoEntityBuilder {
         ShowKafkaScalePreCheckInfoEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaScalePreCheckInfoEntity {
+    const NAME: &'static str = "ShowKafkaScalePreCheckInfoEntity";
+    const FIELDS: &'static [&'static str] = &["name", "success", "reason", "risk"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reason),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.risk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaScalePreCheckInfoEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaScalePreCheckInfoEntity`].
@@ -7213,11 +8593,12 @@ impl ShowKafkaScalePreCheckInfoEntityBuilder {
     }
 }
 /// The `ShowKafkaTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTagsResponse {
     /// Tags attached to the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
 }
 impl ShowKafkaTagsResponse {
@@ -7228,6 +8609,27 @@ impl ShowKafkaTagsResponse {
     /// The items of [`tags`](Self::tags), empty when absent.
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTagsResponse {
+    const NAME: &'static str = "ShowKafkaTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaTagsResponse`].
@@ -7261,11 +8663,12 @@ impl ShowKafkaTagsResponseBuilder {
     }
 }
 /// The `ShowKafkaTopicPartitionDiskusageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTopicPartitionDiskusageResponse {
     /// Disk usage per broker, with the partitions using the most space.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_list: Option<Vec<DiskusageEntity>>,
 }
 impl ShowKafkaTopicPartitionDiskusageResponse {
@@ -7276,6 +8679,28 @@ impl ShowKafkaTopicPartitionDiskusageResponse {
     /// The items of [`broker_list`](Self::broker_list), empty when absent.
     pub fn broker_list(&self) -> &[DiskusageEntity] {
         self.broker_list.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowKafkaTopicPartitionDiskusageResponse {
+    const NAME: &'static str = "ShowKafkaTopicPartitionDiskusageResponse";
+    const FIELDS: &'static [&'static str] = &["broker_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.broker_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaTopicPartitionDiskusageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaTopicPartitionDiskusageResponse`].
@@ -7309,18 +8734,15 @@ impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
     }
 }
 /// The `ShowKafkaTopicQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaTopicQuotaResponse {
     /// Topic bandwidth throttling rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<Vec<KafkaTopicQuota>>,
     /// Number of topic throttling rules.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ShowKafkaTopicQuotaResponse {
@@ -7331,6 +8753,28 @@ impl ShowKafkaTopicQuotaResponse {
     /// The items of [`quotas`](Self::quotas), empty when absent.
     pub fn quotas(&self) -> &[KafkaTopicQuota] {
         self.quotas.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTopicQuotaResponse {
+    const NAME: &'static str = "ShowKafkaTopicQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["quotas", "count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.quotas),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaTopicQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaTopicQuotaResponse`].
@@ -7374,18 +8818,15 @@ impl ShowKafkaTopicQuotaResponseBuilder {
     }
 }
 /// The `ShowKafkaUserClientQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKafkaUserClientQuotaResponse {
     /// User and client bandwidth throttling rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<Vec<QuotaResp>>,
     /// Number of user and client throttling rules.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub count: Option<i64>,
 }
 impl ShowKafkaUserClientQuotaResponse {
@@ -7396,6 +8837,28 @@ impl ShowKafkaUserClientQuotaResponse {
     /// The items of [`quotas`](Self::quotas), empty when absent.
     pub fn quotas(&self) -> &[QuotaResp] {
         self.quotas.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaUserClientQuotaResponse {
+    const NAME: &'static str = "ShowKafkaUserClientQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["quotas", "count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.quotas),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKafkaUserClientQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKafkaUserClientQuotaResponse`].
@@ -7439,11 +8902,12 @@ impl ShowKafkaUserClientQuotaResponseBuilder {
     }
 }
 /// The `ShowKakfaClusterResponseCluster` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseCluster {
     /// Brokers of the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brokers: Option<Vec<ShowKakfaClusterResponseClusterBrokers>>,
 }
 impl ShowKakfaClusterResponseCluster {
@@ -7454,6 +8918,27 @@ impl ShowKakfaClusterResponseCluster {
     /// The items of [`brokers`](Self::brokers), empty when absent.
     pub fn brokers(&self) -> &[ShowKakfaClusterResponseClusterBrokers] {
         self.brokers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKakfaClusterResponseCluster {
+    const NAME: &'static str = "ShowKakfaClusterResponseCluster";
+    const FIELDS: &'static [&'static str] = &["brokers"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKakfaClusterResponseCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKakfaClusterResponseCluster`].
@@ -7495,42 +8980,52 @@ impl ShowKakfaClusterResponseClusterBuilder {
     }
 }
 /// The `ShowKakfaClusterResponseClusterBrokers` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseClusterBrokers {
     /// Whether the broker is healthy.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub health: Option<bool>,
     /// Host address of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<String>,
     /// Port of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<i64>,
     /// Kafka broker ID of the node, as a string.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub broker_id: Option<String>,
 }
 impl ShowKakfaClusterResponseClusterBrokers {
     /// Starts a [`ShowKakfaClusterResponseClusterBrokersBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowKakfaClusterResponseClusterBrokersBuilder {
         ShowKakfaClusterResponseClusterBrokersBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowKakfaClusterResponseClusterBrokers {
+    const NAME: &'static str = "ShowKakfaClusterResponseClusterBrokers";
+    const FIELDS: &'static [&'static str] = &["health", "host", "port", "broker_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.health),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowKakfaClusterResponseClusterBrokers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowKakfaClusterResponseClusterBrokers`].
@@ -7586,11 +9081,12 @@ impl ShowKakfaClusterResponseClusterBrokersBuilder {
     }
 }
 /// The `ShowMaintainWindowsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMaintainWindowsResponse {
     /// Maintenance windows that can be chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
 impl ShowMaintainWindowsResponse {
@@ -7601,6 +9097,32 @@ impl ShowMaintainWindowsResponse {
     /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
     pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
         self.maintain_windows.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMaintainWindowsResponse {
+    const NAME: &'static str = "ShowMaintainWindowsResponse";
+    const FIELDS: &'static [&'static str] = &["maintain_windows"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.maintain_windows,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMaintainWindowsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMaintainWindowsResponse`].
@@ -7640,32 +9162,21 @@ impl ShowMaintainWindowsResponseBuilder {
     }
 }
 /// The `ShowMessageDiagnosisReportResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessageDiagnosisReportResponse {
     /// Number of diagnosis items found abnormal.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub abnormal_item_num: Option<i64>,
     /// Number of diagnosis items whose diagnosis failed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_item_num: Option<i64>,
     /// Number of diagnosis items found normal.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub normal_item_num: Option<i64>,
     /// Diagnosis results grouped by dimension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub diagnosis_dimension_list: Option<Vec<KafkaMessageDiagnosisDimensionEntity>>,
 }
 impl ShowMessageDiagnosisReportResponse {
@@ -7685,6 +9196,56 @@ for ShowMessageDiagnosisReportResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("diagnosis_dimension_list", self.diagnosis_dimension_list.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowMessageDiagnosisReportResponse {
+    const NAME: &'static str = "ShowMessageDiagnosisReportResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "abnormal_item_num",
+        "failed_item_num",
+        "normal_item_num",
+        "diagnosis_dimension_list",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.abnormal_item_num,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.failed_item_num,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.normal_item_num,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.diagnosis_dimension_list,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMessageDiagnosisReportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMessageDiagnosisReportResponse`].
@@ -7759,49 +9320,66 @@ impl ShowMessageDiagnosisReportResponseBuilder {
     }
 }
 /// The `ShowMessagesRespMessages` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessagesRespMessages {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition holding the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the message in its partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_offset: Option<i64>,
     /// Size of the message, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowMessagesRespMessages {
     /// Starts a [`ShowMessagesRespMessagesBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowMessagesRespMessagesBuilder {
         ShowMessagesRespMessagesBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesRespMessages {
+    const NAME: &'static str = "ShowMessagesRespMessages";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "partition",
+        "message_offset",
+        "size",
+        "timestamp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_offset,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMessagesRespMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMessagesRespMessages`].
@@ -7867,32 +9445,21 @@ impl ShowMessagesRespMessagesBuilder {
     }
 }
 /// The `ShowMessagesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMessagesResponse {
     /// Messages found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<Vec<ShowMessagesRespMessages>>,
     /// Total number of messages.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages_count: Option<i64>,
     /// Total number of pages.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offsets_count: Option<i64>,
     /// Current page number.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
 }
 impl ShowMessagesResponse {
@@ -7903,6 +9470,45 @@ impl ShowMessagesResponse {
     /// The items of [`messages`](Self::messages), empty when absent.
     pub fn messages(&self) -> &[ShowMessagesRespMessages] {
         self.messages.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesResponse {
+    const NAME: &'static str = "ShowMessagesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "messages",
+        "messages_count",
+        "offsets_count",
+        "offset",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.messages),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.messages_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.offsets_count,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowMessagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowMessagesResponse`].
@@ -7966,42 +9572,57 @@ impl ShowMessagesResponseBuilder {
     }
 }
 /// The `ShowPartitionBeginningMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionBeginningMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the earliest message in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionBeginningMessageResponse {
     /// Starts a [`ShowPartitionBeginningMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowPartitionBeginningMessageResponseBuilder {
         ShowPartitionBeginningMessageResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowPartitionBeginningMessageResponse {
+    const NAME: &'static str = "ShowPartitionBeginningMessageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "partition",
+        "offset",
+        "timestamp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPartitionBeginningMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPartitionBeginningMessageResponse`].
@@ -8057,42 +9678,56 @@ impl ShowPartitionBeginningMessageResponseBuilder {
     }
 }
 /// The `ShowPartitionEndMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionEndMessageResponse {
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the latest message in the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub offset: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionEndMessageResponse {
     /// Starts a [`ShowPartitionEndMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowPartitionEndMessageResponseBuilder {
         ShowPartitionEndMessageResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionEndMessageResponse {
+    const NAME: &'static str = "ShowPartitionEndMessageResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "topic",
+        "partition",
+        "offset",
+        "timestamp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPartitionEndMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPartitionEndMessageResponse`].
@@ -8148,63 +9783,76 @@ impl ShowPartitionEndMessageResponseBuilder {
     }
 }
 /// The `ShowPartitionMessageEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionMessageEntity {
     /// Key of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Content of the message.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// Name of the Kafka topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<String>,
     /// Number of the partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub partition: Option<i64>,
     /// Offset of the message in its partition.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message_offset: Option<i64>,
     /// Size of the message, in bytes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<i64>,
     /// When the message was produced, as a Unix timestamp in milliseconds.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionMessageEntity {
     /// Starts a [`ShowPartitionMessageEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowPartitionMessageEntityBuilder {
         ShowPartitionMessageEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageEntity {
+    const NAME: &'static str = "ShowPartitionMessageEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "key",
+        "value",
+        "topic",
+        "partition",
+        "message_offset",
+        "size",
+        "timestamp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.message_offset,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPartitionMessageEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPartitionMessageEntity`].
@@ -8290,11 +9938,12 @@ impl ShowPartitionMessageEntityBuilder {
     }
 }
 /// The `ShowPartitionMessageResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPartitionMessageResponse {
     /// The message found at the requested offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<Vec<ShowPartitionMessageEntity>>,
 }
 impl ShowPartitionMessageResponse {
@@ -8305,6 +9954,27 @@ impl ShowPartitionMessageResponse {
     /// The items of [`message`](Self::message), empty when absent.
     pub fn message(&self) -> &[ShowPartitionMessageEntity] {
         self.message.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageResponse {
+    const NAME: &'static str = "ShowPartitionMessageResponse";
+    const FIELDS: &'static [&'static str] = &["message"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPartitionMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPartitionMessageResponse`].
@@ -8341,17 +10011,39 @@ impl ShowPartitionMessageResponseBuilder {
     }
 }
 /// The `ShowQuotasResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuotasResponse {
     /// Quotas of the tenant and their usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quotas: Option<QuotasRespQuotas>,
 }
 impl ShowQuotasResponse {
     /// Starts a [`ShowQuotasResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowQuotasResponseBuilder {
         ShowQuotasResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotasResponse {
+    const NAME: &'static str = "ShowQuotasResponse";
+    const FIELDS: &'static [&'static str] = &["quotas"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowQuotasResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowQuotasResponse`].
@@ -8377,25 +10069,18 @@ impl ShowQuotasResponseBuilder {
     }
 }
 /// The `ShowRecycleInstancesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
     /// Number of days deleted instances are kept in the recycle bin, from 1 to 7.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub retention_days: Option<i64>,
     /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_use_recycle: Option<bool>,
     /// Instances currently in the recycle bin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
 impl ShowRecycleInstancesResponse {
@@ -8406,6 +10091,48 @@ impl ShowRecycleInstancesResponse {
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleInstancesResponse {
+    const NAME: &'static str = "ShowRecycleInstancesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "retention_days",
+        "default_use_recycle",
+        "recycle_instances",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_days,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.default_use_recycle,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.recycle_instances,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowRecycleInstancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowRecycleInstancesResponse`].
@@ -8465,25 +10192,18 @@ impl ShowRecycleInstancesResponseBuilder {
     }
 }
 /// The `ShowTopicAccessPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTopicAccessPolicyResponse {
     /// Name of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Kind of topic: `0` for a normal topic, `1` for a system (internal) topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub topic_type: Option<i64>,
     /// Users with permissions on the topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub policies: Option<Vec<PolicyEntity>>,
 }
 impl ShowTopicAccessPolicyResponse {
@@ -8494,6 +10214,31 @@ impl ShowTopicAccessPolicyResponse {
     /// The items of [`policies`](Self::policies), empty when absent.
     pub fn policies(&self) -> &[PolicyEntity] {
         self.policies.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTopicAccessPolicyResponse {
+    const NAME: &'static str = "ShowTopicAccessPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["name", "topic_type", "policies"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_type)
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowTopicAccessPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowTopicAccessPolicyResponse`].
@@ -8547,28 +10292,54 @@ impl ShowTopicAccessPolicyResponseBuilder {
     }
 }
 /// The `ShowUpgradeInstanceVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowUpgradeInstanceVersionResponse {
     /// Version the instance currently runs.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub current_version: Option<String>,
     /// Latest version available for upgrade.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_version: Option<String>,
 }
 impl ShowUpgradeInstanceVersionResponse {
     /// Starts a [`ShowUpgradeInstanceVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowUpgradeInstanceVersionResponseBuilder {
         ShowUpgradeInstanceVersionResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowUpgradeInstanceVersionResponse {
+    const NAME: &'static str = "ShowUpgradeInstanceVersionResponse";
+    const FIELDS: &'static [&'static str] = &["current_version", "latest_version"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.current_version,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.latest_version,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowUpgradeInstanceVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowUpgradeInstanceVersionResponse`].
@@ -8604,42 +10375,76 @@ impl ShowUpgradeInstanceVersionResponseBuilder {
     }
 }
 /// The `ShowVolumeExpandConfigResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
     /// Whether automatic disk expansion is on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_volume_expand_enable: Option<bool>,
     /// Disk usage percentage that triggers an automatic expansion, from 20 to 80.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_threshold: Option<i64>,
     /// Upper limit, in GB, up to which the disk may grow automatically.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_volume_size: Option<i64>,
     /// Size of each automatic expansion, as a percentage of the current capacity, from 10 to 100.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand_increment: Option<i64>,
 }
 impl ShowVolumeExpandConfigResponse {
     /// Starts a [`ShowVolumeExpandConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowVolumeExpandConfigResponseBuilder {
         ShowVolumeExpandConfigResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeExpandConfigResponse {
+    const NAME: &'static str = "ShowVolumeExpandConfigResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "auto_volume_expand_enable",
+        "expand_threshold",
+        "max_volume_size",
+        "expand_increment",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.auto_volume_expand_enable,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_threshold,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_volume_size,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.expand_increment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowVolumeExpandConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowVolumeExpandConfigResponse`].
@@ -8695,77 +10500,101 @@ impl ShowVolumeExpandConfigResponseBuilder {
     }
 }
 /// The `SmartConnectTaskEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskEntity {
     /// Name of the Smart Connect task.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Topics the task processes, given by name.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<String>,
     /// Regular expression selecting the topics the task processes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics_regex: Option<String>,
     /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
     /// another Kafka instance).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Settings of the source side; present for Kafka replication tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_type: Option<String>,
     /// Settings of the target side; present for OBS dump tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// ID of the Smart Connect task, used as `task_id` in the task operations.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Creation time of the task, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 impl SmartConnectTaskEntity {
     /// Starts a [`SmartConnectTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SmartConnectTaskEntityBuilder {
         SmartConnectTaskEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskEntity {
+    const NAME: &'static str = "SmartConnectTaskEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "task_name",
+        "topics",
+        "topics_regex",
+        "source_type",
+        "source_task",
+        "sink_type",
+        "sink_task",
+        "id",
+        "status",
+        "create_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_regex,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_type,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.create_time,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SmartConnectTaskEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectTaskEntity`].
@@ -8893,84 +10722,44 @@ impl SmartConnectTaskEntityBuilder {
     }
 }
 /// The `SmartConnectTaskReqSinkConfig` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSinkConfig {
     /// Where dumping starts: `latest` (newest data) or `earliest` (oldest data). For OBS targets
     /// only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_strategy: Option<String>,
     /// Format of the dumped files; only `TEXT` is supported. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_file_type: Option<String>,
     /// How often data is dumped, in seconds; 300 by default. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver_time_interval: Option<i64>,
     /// Access key ID (AK) used to write to OBS. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key: Option<String>,
     /// Secret access key (SK) that goes with `access_key`. For OBS targets only.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// Name of the OBS bucket that receives the topic data. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obs_bucket_name: Option<String>,
     /// Directory in the bucket that receives the data; use `/` to separate levels. For OBS targets
     /// only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obs_path: Option<String>,
     /// Time-based directory layout: `yyyy`, `yyyy/MM`, `yyyy/MM/dd`, `yyyy/MM/dd/HH` or
     /// `yyyy/MM/dd/HH/mm`. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_format: Option<String>,
     /// Separator written between records in the dump files: comma, semicolon, vertical bar, newline
     /// or `NULL`. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_delimiter: Option<String>,
     /// Whether message keys are dumped as well as values. For OBS targets only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_keys: Option<bool>,
 }
 impl SmartConnectTaskReqSinkConfig {
@@ -8997,6 +10786,85 @@ impl std::fmt::Debug for SmartConnectTaskReqSinkConfig {
                 ("store_keys", &self.store_keys, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSinkConfig {
+    const NAME: &'static str = "SmartConnectTaskReqSinkConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "consumer_strategy",
+        "destination_file_type",
+        "deliver_time_interval",
+        "access_key",
+        "secret_key",
+        "obs_bucket_name",
+        "obs_path",
+        "partition_format",
+        "record_delimiter",
+        "store_keys",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_strategy,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_file_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.deliver_time_interval,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.access_key)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.secret_key)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.obs_bucket_name,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obs_path),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partition_format,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.record_delimiter,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.store_keys)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SmartConnectTaskReqSinkConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectTaskReqSinkConfig`].
@@ -9112,143 +10980,75 @@ impl SmartConnectTaskReqSinkConfigBuilder {
     }
 }
 /// The `SmartConnectTaskReqSourceConfig` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSourceConfig {
     /// Alias of this Kafka instance within the replication task. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_cluster_name: Option<String>,
     /// Alias of the peer Kafka instance. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// SASL user name for the peer instance (set when its SASL_SSL was enabled or the user was
     /// created). Only when the peer uses SASL_SSL.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Password of `user_name` on the peer instance. Only when the peer uses SASL_SSL.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// SASL mechanism of the peer instance, for example `PLAIN` or `SCRAM-SHA-512`. Only when the
     /// peer uses SASL_SSL.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sasl_mechanism: Option<String>,
     /// ID of the peer Kafka instance. For Kafka sources; give either this or `bootstrap_servers`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Connection addresses of the peer Kafka instance. For Kafka sources; give either this or
     /// `instance_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap_servers: Option<String>,
     /// Authentication of the peer instance: `SASL_SSL` (SASL_SSL is enabled) or `PLAINTEXT` (it is
     /// not). For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_protocol: Option<String>,
     /// Replication direction: `pull` copies from the peer into this instance, `push` copies from
     /// this instance to the peer, `two-way` copies both ways. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Whether consumer offsets are replicated too. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_consumer_offsets_enabled: Option<bool>,
     /// Replica count of topics created automatically in the peer instance; at most the peer's
     /// broker count, and it overrides the peer's `default.replication.factor`. For Kafka sources
     /// only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i64>,
     /// Number of replication tasks; 2 by default and best left so. With `two-way` replication the
     /// real count is twice this value. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_num: Option<i64>,
     /// Whether replicated topics are renamed by prefixing the source instance's alias. Cannot be
     /// combined with `topics_mapping`. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_topic_enabled: Option<bool>,
     /// Whether replicated messages carry a header naming their source; turn it on for `two-way`
     /// replication to avoid loops. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance_header_enabled: Option<bool>,
     /// Where replication starts: `latest` (newest data) or `earliest` (oldest data). For Kafka
     /// sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_strategy: Option<String>,
     /// Compression used for replicated data: `none`, `gzip`, `snappy`, `lz4` or `zstd`. For Kafka
     /// sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<String>,
     /// Custom target topic names as `source:target` pairs separated by commas, for example
     /// `topic-sc-1:topic-sc-2,topic-sc-3:topic-sc-4`. Cannot be combined with
     /// `rename_topic_enabled`. For Kafka sources only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics_mapping: Option<String>,
 }
 impl SmartConnectTaskReqSourceConfig {
@@ -9286,6 +11086,128 @@ impl std::fmt::Debug for SmartConnectTaskReqSourceConfig {
                 ("topics_mapping", &self.topics_mapping, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSourceConfig {
+    const NAME: &'static str = "SmartConnectTaskReqSourceConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "current_cluster_name",
+        "cluster_name",
+        "user_name",
+        "password",
+        "sasl_mechanism",
+        "instance_id",
+        "bootstrap_servers",
+        "security_protocol",
+        "direction",
+        "sync_consumer_offsets_enabled",
+        "replication_factor",
+        "task_num",
+        "rename_topic_enabled",
+        "provenance_header_enabled",
+        "consumer_strategy",
+        "compression_type",
+        "topics_mapping",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.current_cluster_name,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cluster_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sasl_mechanism,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bootstrap_servers,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_protocol,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_consumer_offsets_enabled,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_factor,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_num),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rename_topic_enabled,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.provenance_header_enabled,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_strategy,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.compression_type,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_mapping,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SmartConnectTaskReqSourceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectTaskReqSourceConfig`].
@@ -9471,135 +11393,188 @@ impl SmartConnectTaskReqSourceConfigBuilder {
     }
 }
 /// The `SmartConnectTaskRespSinkConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSinkConfig {
     /// Where dumping starts: `latest` (newest data) or `earliest` (oldest data). Only shown for OBS
     /// targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_strategy: Option<String>,
     /// Format of the dumped files; only `TEXT`. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_file_type: Option<String>,
     /// How often data is dumped, in seconds. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver_time_interval: Option<i64>,
     /// Name of the OBS bucket that receives the data. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obs_bucket_name: Option<String>,
     /// Directory in the bucket that receives the data. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obs_path: Option<String>,
     /// Time-based directory layout, such as `yyyy/MM/dd`. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_format: Option<String>,
     /// Separator written between records in the dump files. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_delimiter: Option<String>,
     /// Whether message keys are dumped as well as values. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_keys: Option<bool>,
     /// Size, in bytes, a file reaches before it is uploaded; 5242880 by default. Only shown for OBS
     /// targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub obs_part_size: Option<i64>,
     /// Number of records written before a flush. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flush_size: Option<i64>,
     /// Time zone used for the time-based directories. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Schema generator class of the connector;
     /// `io.confluent.connect.storage.hive.schema.DefaultSchemaGenerator` by default. Only shown for
     /// OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_generator_class: Option<String>,
     /// Partitioner class of the connector;
     /// `io.confluent.connect.storage.partitioner.TimeBasedPartitioner` by default. Only shown for
     /// OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitioner_class: Option<String>,
     /// Converter applied to message values;
     /// `org.apache.kafka.connect.converters.ByteArrayConverter` by default. Only shown for OBS
     /// targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_converter: Option<String>,
     /// Converter applied to message keys; `org.apache.kafka.connect.converters.ByteArrayConverter`
     /// by default. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_converter: Option<String>,
     /// Separator written between key and value; `:` by default. Only shown for OBS targets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kv_delimiter: Option<String>,
 }
 impl SmartConnectTaskRespSinkConfig {
     /// Starts a [`SmartConnectTaskRespSinkConfigBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SmartConnectTaskRespSinkConfigBuilder {
         SmartConnectTaskRespSinkConfigBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSinkConfig {
+    const NAME: &'static str = "SmartConnectTaskRespSinkConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "consumer_strategy",
+        "destination_file_type",
+        "deliver_time_interval",
+        "obs_bucket_name",
+        "obs_path",
+        "partition_format",
+        "record_delimiter",
+        "store_keys",
+        "obs_part_size",
+        "flush_size",
+        "timezone",
+        "schema_generator_class",
+        "partitioner_class",
+        "value_converter",
+        "key_converter",
+        "kv_delimiter",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_strategy,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_file_type,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.deliver_time_interval,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.obs_bucket_name,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obs_path),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partition_format,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.record_delimiter,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.store_keys)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.obs_part_size,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flush_size)
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timezone),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.schema_generator_class,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.partitioner_class,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.value_converter,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.key_converter,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.kv_delimiter,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SmartConnectTaskRespSinkConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectTaskRespSinkConfig`].
@@ -9775,136 +11750,190 @@ impl SmartConnectTaskRespSinkConfigBuilder {
     }
 }
 /// The `SmartConnectTaskRespSourceConfig` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSourceConfig {
     /// Alias of this Kafka instance within the replication task. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_cluster_name: Option<String>,
     /// Alias of the peer Kafka instance. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// SASL user name used on the peer Kafka instance. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// SASL mechanism of the peer instance: `PLAIN` or `SCRAM-SHA-512`. Only shown for Kafka
     /// sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sasl_mechanism: Option<String>,
     /// ID of the peer Kafka instance. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Connection addresses of the peer Kafka instance. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap_servers: Option<String>,
     /// Authentication of the peer instance: `PLAINTEXT` (no SSL, plain text), `SASL_SSL` (SASL
     /// authentication over SSL-encrypted transport, more secure) or `SASL_PLAINTEXT` (SASL
     /// authentication over plain text, faster). Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_protocol: Option<String>,
     /// Replication direction: `pull` (from the peer into this instance), `push` (from this instance
     /// to the peer) or `two-way`. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Whether consumer offsets are replicated too. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_consumer_offsets_enabled: Option<bool>,
     /// Replica count of topics created automatically in the peer instance. Only shown for Kafka
     /// sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i64>,
     /// Number of replication tasks. Only shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_num: Option<i64>,
     /// Whether replicated topics are renamed with the source instance's alias as a prefix. Only
     /// shown for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_topic_enabled: Option<bool>,
     /// Whether replicated messages carry a header naming their source. Only shown for Kafka
     /// sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance_header_enabled: Option<bool>,
     /// Where replication starts: `latest` (newest data) or `earliest` (oldest data). Only shown for
     /// Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_strategy: Option<String>,
     /// Compression used for replicated data: `none`, `gzip`, `snappy`, `lz4` or `zstd`. Only shown
     /// for Kafka sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<String>,
     /// Custom target topic names as `source:target` pairs separated by commas. Only shown for Kafka
     /// sources.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics_mapping: Option<String>,
 }
 impl SmartConnectTaskRespSourceConfig {
     /// Starts a [`SmartConnectTaskRespSourceConfigBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SmartConnectTaskRespSourceConfigBuilder {
         SmartConnectTaskRespSourceConfigBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSourceConfig {
+    const NAME: &'static str = "SmartConnectTaskRespSourceConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "current_cluster_name",
+        "cluster_name",
+        "user_name",
+        "sasl_mechanism",
+        "instance_id",
+        "bootstrap_servers",
+        "security_protocol",
+        "direction",
+        "sync_consumer_offsets_enabled",
+        "replication_factor",
+        "task_num",
+        "rename_topic_enabled",
+        "provenance_header_enabled",
+        "consumer_strategy",
+        "compression_type",
+        "topics_mapping",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.current_cluster_name,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.cluster_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sasl_mechanism,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.bootstrap_servers,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_protocol,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_consumer_offsets_enabled,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.replication_factor,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_num),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rename_topic_enabled,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.provenance_header_enabled,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_strategy,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.compression_type,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.topics_mapping,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SmartConnectTaskRespSourceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectTaskRespSourceConfig`].
@@ -10080,25 +12109,45 @@ impl SmartConnectTaskRespSourceConfigBuilder {
     }
 }
 /// The `SmartConnectValidateEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartConnectValidateEntity {
     /// Connection settings of the peer Kafka instance to test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<SmartConnectTaskRespSourceConfig>,
     /// Kind of Smart Connect task whose connectivity is checked: `OBS_SINK` (dump to OBS) or
     /// `KAFKA_REPLICATOR_SOURCE` (Kafka replication).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl SmartConnectValidateEntity {
     /// Starts a [`SmartConnectValidateEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SmartConnectValidateEntityBuilder {
         SmartConnectValidateEntityBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectValidateEntity {
+    const NAME: &'static str = "SmartConnectValidateEntity";
+    const FIELDS: &'static [&'static str] = &["task", "type"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.task),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SmartConnectValidateEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SmartConnectValidateEntity`].
@@ -10134,17 +12183,42 @@ impl SmartConnectValidateEntityBuilder {
     }
 }
 /// The `StartKafkaLogTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskReq {
     /// Log files to start collecting, each with its target log group and log stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_task_list: Option<Vec<StartKafkaLogTaskReqEntity>>,
 }
 impl StartKafkaLogTaskReq {
     /// Starts a [`StartKafkaLogTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StartKafkaLogTaskReqBuilder {
         StartKafkaLogTaskReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReq {
+    const NAME: &'static str = "StartKafkaLogTaskReq";
+    const FIELDS: &'static [&'static str] = &["log_task_list"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.log_task_list)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for StartKafkaLogTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StartKafkaLogTaskReq`].
@@ -10184,35 +12258,67 @@ impl StartKafkaLogTaskReqBuilder {
     }
 }
 /// The `StartKafkaLogTaskReqEntity` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskReqEntity {
     /// Name of the log file to collect.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_file_name: Option<String>,
     /// Name of the log group (in the log service) that receives the log.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_name: Option<String>,
     /// Name of the log stream (in the log service) that receives the log.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_name: Option<String>,
 }
 impl StartKafkaLogTaskReqEntity {
     /// Starts a [`StartKafkaLogTaskReqEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StartKafkaLogTaskReqEntityBuilder {
         StartKafkaLogTaskReqEntityBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReqEntity {
+    const NAME: &'static str = "StartKafkaLogTaskReqEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "log_file_name",
+        "log_group_name",
+        "log_stream_name",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_file_name,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_group_name,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_stream_name,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for StartKafkaLogTaskReqEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StartKafkaLogTaskReqEntity`].
@@ -10258,21 +12364,39 @@ impl StartKafkaLogTaskReqEntityBuilder {
     }
 }
 /// The `StartKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskResponse {
     /// ID of the asynchronous job that starts log collection.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StartKafkaLogTaskResponse {
     /// Starts a [`StartKafkaLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StartKafkaLogTaskResponseBuilder {
         StartKafkaLogTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskResponse {
+    const NAME: &'static str = "StartKafkaLogTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartKafkaLogTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StartKafkaLogTaskResponse`].
@@ -10298,42 +12422,58 @@ impl StartKafkaLogTaskResponseBuilder {
     }
 }
 /// The `StepDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StepDetail {
     /// Name of the step.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the step: `COMPLETED`, `IN_PROGRESS`, `FAILED` or `WAITING` (not started).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statue: Option<String>,
     /// When the step started, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<i64>,
     /// When the step ended, as an integer timestamp.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<i64>,
 }
 impl StepDetail {
     /// Starts a [`StepDetailBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StepDetailBuilder {
         StepDetailBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
+    const NAME: &'static str = "StepDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "statue",
+        "start_time",
+        "end_time",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.statue),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StepDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StepDetail`].
@@ -10389,21 +12529,39 @@ impl StepDetailBuilder {
     }
 }
 /// The `StopKafkaLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopKafkaLogTaskResponse {
     /// ID of the asynchronous job that stops log collection.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StopKafkaLogTaskResponse {
     /// Starts a [`StopKafkaLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StopKafkaLogTaskResponseBuilder {
         StopKafkaLogTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaLogTaskResponse {
+    const NAME: &'static str = "StopKafkaLogTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopKafkaLogTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StopKafkaLogTaskResponse`].
@@ -10429,21 +12587,39 @@ impl StopKafkaLogTaskResponseBuilder {
     }
 }
 /// The `StopKafkaRebalanceLogTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopKafkaRebalanceLogTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl StopKafkaRebalanceLogTaskResponse {
     /// Starts a [`StopKafkaRebalanceLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StopKafkaRebalanceLogTaskResponseBuilder {
         StopKafkaRebalanceLogTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaRebalanceLogTaskResponse {
+    const NAME: &'static str = "StopKafkaRebalanceLogTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopKafkaRebalanceLogTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`StopKafkaRebalanceLogTaskResponse`].

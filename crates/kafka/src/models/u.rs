@@ -2,17 +2,13 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateInstanceAutoCreateTopicReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicReq {
     /// Whether topics are created automatically when clients use a topic that does not exist.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_topic: Option<bool>,
 }
 impl UpdateInstanceAutoCreateTopicReq {
@@ -28,6 +24,34 @@ for UpdateInstanceAutoCreateTopicReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("enable_auto_topic", self.enable_auto_topic.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceAutoCreateTopicReq {
+    const NAME: &'static str = "UpdateInstanceAutoCreateTopicReq";
+    const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_topic,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceAutoCreateTopicReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceAutoCreateTopicReq`].
@@ -53,21 +77,45 @@ impl UpdateInstanceAutoCreateTopicReqBuilder {
     }
 }
 /// The `UpdateInstanceAutoCreateTopicResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicResponse {
     /// Whether automatic topic creation is now on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_auto_topic: Option<bool>,
 }
 impl UpdateInstanceAutoCreateTopicResponse {
     /// Starts a [`UpdateInstanceAutoCreateTopicResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceAutoCreateTopicResponseBuilder {
         UpdateInstanceAutoCreateTopicResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateInstanceAutoCreateTopicResponse {
+    const NAME: &'static str = "UpdateInstanceAutoCreateTopicResponse";
+    const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_auto_topic,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstanceAutoCreateTopicResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceAutoCreateTopicResponse`].
@@ -93,14 +141,14 @@ impl UpdateInstanceAutoCreateTopicResponseBuilder {
     }
 }
 /// The `UpdateInstanceCrossVpcIpReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpReq {
     /// Map from each broker's listener IP to the IP address or domain name advertised to clients in
     /// other VPCs (`advertised.listeners`). Entries that do not change must be included too.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advertised_ip_contents: Option<std::collections::BTreeMap<String, String>>,
 }
 impl UpdateInstanceCrossVpcIpReq {
@@ -115,6 +163,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcI
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("advertised_ip_contents", self.advertised_ip_contents.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpReq {
+    const NAME: &'static str = "UpdateInstanceCrossVpcIpReq";
+    const FIELDS: &'static [&'static str] = &["advertised_ip_contents"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.advertised_ip_contents,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceCrossVpcIpReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceCrossVpcIpReq`].
@@ -146,35 +222,53 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
     }
 }
 /// The `UpdateInstanceCrossVpcIpRespResults` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpRespResults {
     /// IP address or domain name now advertised for the broker (`advertised.listeners`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub advertised_ip: Option<String>,
     /// Whether the broker's cross-VPC address was changed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Listener IP of the broker.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
 }
 impl UpdateInstanceCrossVpcIpRespResults {
     /// Starts a [`UpdateInstanceCrossVpcIpRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceCrossVpcIpRespResultsBuilder {
         UpdateInstanceCrossVpcIpRespResultsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateInstanceCrossVpcIpRespResults {
+    const NAME: &'static str = "UpdateInstanceCrossVpcIpRespResults";
+    const FIELDS: &'static [&'static str] = &["advertised_ip", "success", "ip"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.advertised_ip,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstanceCrossVpcIpRespResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceCrossVpcIpRespResults`].
@@ -220,18 +314,15 @@ impl UpdateInstanceCrossVpcIpRespResultsBuilder {
     }
 }
 /// The `UpdateInstanceCrossVpcIpResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpResponse {
     /// Whether the cross-VPC access change succeeded.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Outcome of the change for each broker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub results: Option<Vec<UpdateInstanceCrossVpcIpRespResults>>,
 }
 impl UpdateInstanceCrossVpcIpResponse {
@@ -242,6 +333,28 @@ impl UpdateInstanceCrossVpcIpResponse {
     /// The items of [`results`](Self::results), empty when absent.
     pub fn results(&self) -> &[UpdateInstanceCrossVpcIpRespResults] {
         self.results.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpResponse {
+    const NAME: &'static str = "UpdateInstanceCrossVpcIpResponse";
+    const FIELDS: &'static [&'static str] = &["success", "results"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateInstanceCrossVpcIpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceCrossVpcIpResponse`].
@@ -291,62 +404,100 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
     }
 }
 /// The `UpdateInstanceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceReq {
     /// New instance name: 4 to 64 characters, starting with a letter, using only letters, digits,
     /// hyphens and underscores.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the instance, at most 1024 characters. Backslashes and double quotes must
     /// be escaped in the JSON body.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New start of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
     /// New end of the maintenance window, in `HH:mm:ss` format.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// ID of the new security group, as listed by the VPC service's list-security-groups API.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
     /// messages, `time_base` deletes the oldest messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<UpdateInstanceReqRetentionPolicy>,
     /// ID of the enterprise project to move the instance to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
 }
 impl UpdateInstanceReq {
     /// Starts a [`UpdateInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceReqBuilder {
         UpdateInstanceReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
+    const NAME: &'static str = "UpdateInstanceReq";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "maintain_begin",
+        "maintain_end",
+        "security_group_id",
+        "retention_policy",
+        "enterprise_project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_begin,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.maintain_end,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceReq`].
@@ -450,11 +601,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateInstanceTopicReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReq {
     /// Topics to change, each with the settings to apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<UpdateInstanceTopicReqTopics>>,
 }
 impl UpdateInstanceTopicReq {
@@ -469,6 +620,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("topics", self.topics.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReq {
+    const NAME: &'static str = "UpdateInstanceTopicReq";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceTopicReq`].
@@ -508,28 +682,45 @@ impl UpdateInstanceTopicReqBuilder {
     }
 }
 /// The `UpdateInstanceTopicReqTopicOtherConfigs` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReqTopicOtherConfigs {
     /// Name of the topic configuration item to change.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New value of the topic configuration item.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl UpdateInstanceTopicReqTopicOtherConfigs {
     /// Starts a [`UpdateInstanceTopicReqTopicOtherConfigsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceTopicReqTopicOtherConfigsBuilder {
         UpdateInstanceTopicReqTopicOtherConfigsBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateInstanceTopicReqTopicOtherConfigs {
+    const NAME: &'static str = "UpdateInstanceTopicReqTopicOtherConfigs";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReqTopicOtherConfigs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceTopicReqTopicOtherConfigs`].
@@ -565,58 +756,34 @@ impl UpdateInstanceTopicReqTopicOtherConfigsBuilder {
     }
 }
 /// The `UpdateInstanceTopicReqTopics` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReqTopics {
     /// Name of the topic to change; the name itself cannot be changed.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// New message retention time, in hours; 0 to 720.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_time: Option<i64>,
     /// Whether replication becomes synchronous (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_replication: Option<bool>,
     /// Whether messages are flushed to disk synchronously (`true`) or not (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_message_flush: Option<bool>,
     /// New total number of partitions of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_partition_numbers: Option<i64>,
     /// IDs of the brokers to place the added partitions on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_partition_brokers: Option<Vec<i64>>,
     /// Further topic-level configuration items to change, as name/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<UpdateInstanceTopicReqTopicOtherConfigs>>,
     /// New free-text description of the topic.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_desc: Option<String>,
 }
 impl UpdateInstanceTopicReqTopics {
@@ -631,6 +798,77 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReqT
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("id", self.id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReqTopics {
+    const NAME: &'static str = "UpdateInstanceTopicReqTopics";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "retention_time",
+        "sync_replication",
+        "sync_message_flush",
+        "new_partition_numbers",
+        "new_partition_brokers",
+        "topic_other_configs",
+        "topic_desc",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.retention_time,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_replication,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sync_message_flush,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_partition_numbers,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.new_partition_brokers,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.topic_other_configs,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_desc)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicReqTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateInstanceTopicReqTopics`].
@@ -754,33 +992,49 @@ impl UpdateInstanceTopicReqTopicsBuilder {
     }
 }
 /// The `UpdateKafkaPortProtocolResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateKafkaPortProtocolResponse {
     /// ID of the background job that changes the access method.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Access method that was opened or closed: `private_plain_enable`, `private_sasl_ssl_enable`,
     /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
     /// `public_sasl_plaintext_enable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<UpdateKafkaPortProtocolResponseProtocol>,
     /// Whether the access method was opened (`true`) or closed (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable: Option<bool>,
 }
 impl UpdateKafkaPortProtocolResponse {
     /// Starts a [`UpdateKafkaPortProtocolResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateKafkaPortProtocolResponseBuilder {
         UpdateKafkaPortProtocolResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaPortProtocolResponse {
+    const NAME: &'static str = "UpdateKafkaPortProtocolResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "protocol", "enable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateKafkaPortProtocolResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateKafkaPortProtocolResponse`].
@@ -853,62 +1107,93 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `UpdateKafkaUserClientQuotaTaskReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskReq {
     /// Name of the user of the throttling rule to change. Unless the rule covers all users or all
     /// clients, at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Client ID of the throttling rule to change. Unless the rule covers all users or all clients,
     /// at least one of `user` and `client` must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Whether the rule is the one for all users (`true`, without `user`) or for one specific user
     /// (`false`, with `user`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_default: Option<bool>,
     /// Whether the rule is the one for all clients (`true`, without `client`) or for one specific
     /// client (`false`, with `client`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_default: Option<bool>,
     /// New maximum produce rate, in bytes per second. At least one of the produce and consume rates
     /// must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub producer_byte_rate: Option<i64>,
     /// New maximum consume rate, in bytes per second. At least one of the produce and consume rates
     /// must be set.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_byte_rate: Option<i64>,
 }
 impl UpdateKafkaUserClientQuotaTaskReq {
     /// Starts a [`UpdateKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateKafkaUserClientQuotaTaskReqBuilder {
         UpdateKafkaUserClientQuotaTaskReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaUserClientQuotaTaskReq {
+    const NAME: &'static str = "UpdateKafkaUserClientQuotaTaskReq";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "client",
+        "user_default",
+        "client_default",
+        "producer_byte_rate",
+        "consumer_byte_rate",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.user_default,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.client_default,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.producer_byte_rate,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.consumer_byte_rate,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateKafkaUserClientQuotaTaskReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateKafkaUserClientQuotaTaskReq`].
@@ -984,21 +1269,40 @@ impl UpdateKafkaUserClientQuotaTaskReqBuilder {
     }
 }
 /// The `UpdateKafkaUserClientQuotaTaskResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateKafkaUserClientQuotaTaskResponse {
     /// Starts a [`UpdateKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateKafkaUserClientQuotaTaskResponseBuilder {
         UpdateKafkaUserClientQuotaTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateKafkaUserClientQuotaTaskResponse {
+    const NAME: &'static str = "UpdateKafkaUserClientQuotaTaskResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateKafkaUserClientQuotaTaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateKafkaUserClientQuotaTaskResponse`].
@@ -1024,13 +1328,13 @@ impl UpdateKafkaUserClientQuotaTaskResponseBuilder {
     }
 }
 /// The `UpdateTopicAccessPolicyReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyReq {
     /// Topics whose user permissions are changed, each with its list of user permissions.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<AccessPolicyTopicEntity>>,
 }
 impl UpdateTopicAccessPolicyReq {
@@ -1045,6 +1349,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicy
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("topics", self.topics.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyReq {
+    const NAME: &'static str = "UpdateTopicAccessPolicyReq";
+    const FIELDS: &'static [&'static str] = &["topics"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTopicAccessPolicyReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTopicAccessPolicyReq`].
@@ -1078,21 +1405,39 @@ impl UpdateTopicAccessPolicyReqBuilder {
     }
 }
 /// The `UpdateTopicAccessPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyResponse {
     /// ID of the background job that carries out the request asynchronously.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
 }
 impl UpdateTopicAccessPolicyResponse {
     /// Starts a [`UpdateTopicAccessPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateTopicAccessPolicyResponseBuilder {
         UpdateTopicAccessPolicyResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyResponse {
+    const NAME: &'static str = "UpdateTopicAccessPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTopicAccessPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTopicAccessPolicyResponse`].
@@ -1118,7 +1463,7 @@ impl UpdateTopicAccessPolicyResponseBuilder {
     }
 }
 /// The `UpdateUserReq` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserReq {
     /// New password of the user: 8 to 32 characters with at least three of lower-case letters,
@@ -1126,25 +1471,13 @@ pub struct UpdateUserReq {
     /// the user name or its reverse.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
     /// Name of the user being changed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// New free-text description of the user.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_desc: Option<String>,
 }
 impl UpdateUserReq {
@@ -1164,6 +1497,36 @@ impl std::fmt::Debug for UpdateUserReq {
                 ("user_desc", &self.user_desc, false),
             ],
         )
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserReq {
+    const NAME: &'static str = "UpdateUserReq";
+    const FIELDS: &'static [&'static str] = &["new_password", "user_name", "user_desc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.new_password,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateUserReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateUserReq`].
@@ -1209,30 +1572,53 @@ impl UpdateUserReqBuilder {
     }
 }
 /// The `UpgradeInstanceReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpgradeInstanceReq {
     /// Whether the upgrade runs at a scheduled time (`true`, together with `execute_at`) or at once
     /// (`false` or omitted).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_schedule: Option<bool>,
     /// When a scheduled upgrade runs, as a Unix timestamp in milliseconds. Required when
     /// `is_schedule` is `true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_at: Option<i64>,
 }
 impl UpgradeInstanceReq {
     /// Starts a [`UpgradeInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpgradeInstanceReqBuilder {
         UpgradeInstanceReqBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceReq {
+    const NAME: &'static str = "UpgradeInstanceReq";
+    const FIELDS: &'static [&'static str] = &["is_schedule", "execute_at"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.is_schedule,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.execute_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpgradeInstanceReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpgradeInstanceReq`].
@@ -1268,28 +1654,48 @@ impl UpgradeInstanceReqBuilder {
     }
 }
 /// The `UpgradeInstanceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeInstanceResponse {
     /// ID of the asynchronous job that upgrades the instance.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// ID of the scheduled upgrade task, when the upgrade was scheduled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub schedule_id: Option<String>,
 }
 impl UpgradeInstanceResponse {
     /// Starts a [`UpgradeInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpgradeInstanceResponseBuilder {
         UpgradeInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceResponse {
+    const NAME: &'static str = "UpgradeInstanceResponse";
+    const FIELDS: &'static [&'static str] = &["job_id", "schedule_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.schedule_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpgradeInstanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpgradeInstanceResponse`].

@@ -39,11 +39,20 @@ impl AcceptVpcPeering {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AcceptVpcPeeringResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AcceptVpcPeeringResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ACCEPT_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ASSOCIATE_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -90,7 +99,16 @@ impl AssociateRouteTable {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AssociateRouteTableResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AssociateRouteTableResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
         if let Some(body) = &self.body {
@@ -98,7 +116,7 @@ impl AssociateRouteTable {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SECURITY_GROUP_TAGS: OperationSpec = OperationSpec {
@@ -149,7 +167,14 @@ impl BatchCreateSecurityGroupTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -157,7 +182,7 @@ impl BatchCreateSecurityGroupTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SUBNET_TAGS: OperationSpec = OperationSpec {
@@ -204,7 +229,14 @@ impl BatchCreateSubnetTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
         if let Some(body) = &self.body {
@@ -212,7 +244,7 @@ impl BatchCreateSubnetTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_VPC_TAGS: OperationSpec = OperationSpec {
@@ -260,7 +292,14 @@ impl BatchCreateVpcTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -268,7 +307,7 @@ impl BatchCreateVpcTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SECURITY_GROUP_TAGS: OperationSpec = OperationSpec {
@@ -319,7 +358,14 @@ impl BatchDeleteSecurityGroupTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -327,7 +373,7 @@ impl BatchDeleteSecurityGroupTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SUBNET_TAGS: OperationSpec = OperationSpec {
@@ -374,7 +420,14 @@ impl BatchDeleteSubnetTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
         if let Some(body) = &self.body {
@@ -382,7 +435,7 @@ impl BatchDeleteSubnetTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_VPC_TAGS: OperationSpec = OperationSpec {
@@ -430,7 +483,14 @@ impl BatchDeleteVpcTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -438,7 +498,7 @@ impl BatchDeleteVpcTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_FLOW_LOG: OperationSpec = OperationSpec {
@@ -477,14 +537,23 @@ impl CreateFlowLog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateFlowLogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateFlowLogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FLOW_LOG);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PORT: OperationSpec = OperationSpec {
@@ -523,14 +592,23 @@ impl CreatePort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreatePortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PORT);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PRIVATEIP: OperationSpec = OperationSpec {
@@ -569,14 +647,23 @@ impl CreatePrivateip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreatePrivateipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePrivateipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PRIVATEIP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -615,14 +702,23 @@ impl CreateRouteTable {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateRouteTableResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateRouteTableResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ROUTE_TABLE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -661,14 +757,23 @@ impl CreateSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSecurityGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -707,16 +812,23 @@ impl CreateSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateSecurityGroupRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SECURITY_GROUP_TAG: OperationSpec = OperationSpec {
@@ -764,7 +876,14 @@ impl CreateSecurityGroupTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_TAG);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -772,7 +891,7 @@ impl CreateSecurityGroupTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_SUBNET: OperationSpec = OperationSpec {
@@ -811,14 +930,23 @@ impl CreateSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUBNET);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SUBNET_TAG: OperationSpec = OperationSpec {
@@ -865,7 +993,14 @@ impl CreateSubnetTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUBNET_TAG);
         input.path("subnet_id", self.subnet_id.as_deref());
         if let Some(body) = &self.body {
@@ -873,7 +1008,7 @@ impl CreateSubnetTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_VPC: OperationSpec = OperationSpec {
@@ -912,14 +1047,23 @@ impl CreateVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_VPC_PEERING: OperationSpec = OperationSpec {
@@ -958,14 +1102,23 @@ impl CreateVpcPeering {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateVpcPeeringResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVpcPeeringResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_PEERING);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_VPC_RESOURCE_TAG: OperationSpec = OperationSpec {
@@ -1013,7 +1166,14 @@ impl CreateVpcResourceTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_RESOURCE_TAG);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -1021,7 +1181,7 @@ impl CreateVpcResourceTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_VPC_ROUTE: OperationSpec = OperationSpec {
@@ -1060,14 +1220,23 @@ impl CreateVpcRoute {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateVpcRouteResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVpcRouteResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_ROUTE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_FLOW_LOG: OperationSpec = OperationSpec {
@@ -1107,11 +1276,18 @@ impl DeleteFlowLog {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_PORT: OperationSpec = OperationSpec {
@@ -1151,11 +1327,18 @@ impl DeletePort {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PORT);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_PRIVATEIP: OperationSpec = OperationSpec {
@@ -1195,11 +1378,18 @@ impl DeletePrivateip {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PRIVATEIP);
         input.path("privateip_id", self.privateip_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -1239,11 +1429,18 @@ impl DeleteRouteTable {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -1284,11 +1481,18 @@ impl DeleteSecurityGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -1328,11 +1532,18 @@ impl DeleteSecurityGroupRule {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SECURITY_GROUP_TAG: OperationSpec = OperationSpec {
@@ -1381,12 +1592,19 @@ impl DeleteSecurityGroupTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_TAG);
         input.path("key", self.key.as_deref());
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SUBNET: OperationSpec = OperationSpec {
@@ -1433,12 +1651,19 @@ impl DeleteSubnet {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUBNET);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.path("subnet_id", self.subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SUBNET_TAG: OperationSpec = OperationSpec {
@@ -1486,12 +1711,19 @@ impl DeleteSubnetTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUBNET_TAG);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.path("key", self.key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VPC: OperationSpec = OperationSpec {
@@ -1532,11 +1764,18 @@ impl DeleteVpc {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VPC_PEERING: OperationSpec = OperationSpec {
@@ -1576,11 +1815,18 @@ impl DeleteVpcPeering {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VPC_ROUTE: OperationSpec = OperationSpec {
@@ -1620,11 +1866,18 @@ impl DeleteVpcRoute {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_ROUTE);
         input.path("route_id", self.route_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VPC_TAG: OperationSpec = OperationSpec {
@@ -1673,12 +1926,19 @@ impl DeleteVpcTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_TAG);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.path("key", self.key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DISASSOCIATE_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -1725,7 +1985,16 @@ impl DisassociateRouteTable {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DisassociateRouteTableResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DisassociateRouteTableResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
         if let Some(body) = &self.body {
@@ -1733,7 +2002,7 @@ impl DisassociateRouteTable {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_API_VERSION: OperationSpec = OperationSpec {
@@ -1765,10 +2034,19 @@ impl ListApiVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListApiVersionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListApiVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_API_VERSION);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_FLOW_LOGS: OperationSpec = OperationSpec {
@@ -1910,7 +2188,16 @@ impl ListFlowLogs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFlowLogsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFlowLogsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLOW_LOGS);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -1926,7 +2213,7 @@ impl ListFlowLogs {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListFlowLogs {
@@ -2140,7 +2427,16 @@ impl ListPorts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPortsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPortsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS);
         input.query("name", &self.name);
         input.query("id", &self.id);
@@ -2157,7 +2453,7 @@ impl ListPorts {
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.query("enable_efi", &self.enable_efi);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
@@ -2268,13 +2564,22 @@ impl ListPrivateips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPrivateipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPrivateipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PRIVATEIPS);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPrivateips {
@@ -2401,7 +2706,16 @@ impl ListRouteTables {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListRouteTablesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRouteTablesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ROUTE_TABLES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -2409,7 +2723,7 @@ impl ListRouteTables {
         input.query("vpc_id", &self.vpc_id);
         input.query("subnet_id", &self.subnet_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListRouteTables {
@@ -2532,14 +2846,23 @@ impl ListSecurityGroupRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecurityGroupRulesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_RULES);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
         input.query("security_group_id", &self.security_group_id);
         input.query("remote_ip_prefix", &self.remote_ip_prefix);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
@@ -2633,10 +2956,19 @@ impl ListSecurityGroupTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecurityGroupTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SECURITY_GROUPS: OperationSpec = OperationSpec {
@@ -2701,14 +3033,23 @@ impl ListSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecurityGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("vpc_id", &self.vpc_id);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
@@ -2807,16 +3148,23 @@ impl ListSecurityGroupsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListSecurityGroupsByTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SUBNET_TAGS: OperationSpec = OperationSpec {
@@ -2848,10 +3196,19 @@ impl ListSubnetTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSubnetTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubnetTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNET_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SUBNETS: OperationSpec = OperationSpec {
@@ -2906,13 +3263,22 @@ impl ListSubnets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSubnetsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubnetsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNETS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("vpc_id", &self.vpc_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSubnets {
@@ -3009,14 +3375,23 @@ impl ListSubnetsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSubnetsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubnetsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNETS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VPC_PEERINGS: OperationSpec = OperationSpec {
@@ -3103,7 +3478,16 @@ impl ListVpcPeerings {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcPeeringsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcPeeringsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_PEERINGS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -3113,7 +3497,7 @@ impl ListVpcPeerings {
         input.query("tenant_id", &self.tenant_id);
         input.query("vpc_id", &self.vpc_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcPeerings {
@@ -3258,7 +3642,16 @@ impl ListVpcRoutes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcRoutesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcRoutesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_ROUTES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -3268,7 +3661,7 @@ impl ListVpcRoutes {
         input.query("destination", &self.destination);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcRoutes {
@@ -3358,10 +3751,19 @@ impl ListVpcTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VPCS: OperationSpec = OperationSpec {
@@ -3424,14 +3826,23 @@ impl ListVpcs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("id", &self.id);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
@@ -3526,14 +3937,23 @@ impl ListVpcsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_ADD_FIREWALL_RULE: OperationSpec = OperationSpec {
@@ -3580,7 +4000,16 @@ impl NeutronAddFirewallRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronAddFirewallRuleResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronAddFirewallRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_ADD_FIREWALL_RULE);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
         if let Some(body) = &self.body {
@@ -3588,7 +4017,7 @@ impl NeutronAddFirewallRule {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_ADD_ROUTER_INTERFACE: OperationSpec = OperationSpec {
@@ -3635,16 +4064,23 @@ impl NeutronAddRouterInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronAddRouterInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronAddRouterInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_ADD_ROUTER_INTERFACE);
         input.path("router_id", self.router_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_FIREWALL_GROUP: OperationSpec = OperationSpec {
@@ -3683,16 +4119,23 @@ impl NeutronCreateFirewallGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateFirewallGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateFirewallGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_FIREWALL_POLICY: OperationSpec = OperationSpec {
@@ -3734,16 +4177,23 @@ impl NeutronCreateFirewallPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateFirewallPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateFirewallPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_POLICY);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_FIREWALL_RULE: OperationSpec = OperationSpec {
@@ -3782,16 +4232,23 @@ impl NeutronCreateFirewallRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateFirewallRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateFirewallRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_RULE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_NETWORK: OperationSpec = OperationSpec {
@@ -3830,14 +4287,23 @@ impl NeutronCreateNetwork {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronCreateNetworkResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateNetworkResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_NETWORK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_PORT: OperationSpec = OperationSpec {
@@ -3876,14 +4342,23 @@ impl NeutronCreatePort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronCreatePortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreatePortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_PORT);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_ROUTER: OperationSpec = OperationSpec {
@@ -3922,14 +4397,23 @@ impl NeutronCreateRouter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronCreateRouterResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateRouterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_ROUTER);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -3968,16 +4452,23 @@ impl NeutronCreateSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateSecurityGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -4019,16 +4510,23 @@ impl NeutronCreateSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateSecurityGroupRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_SUBNET: OperationSpec = OperationSpec {
@@ -4067,14 +4565,23 @@ impl NeutronCreateSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronCreateSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SUBNET);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_FIREWALL_GROUP: OperationSpec = OperationSpec {
@@ -4114,11 +4621,18 @@ impl NeutronDeleteFirewallGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_FIREWALL_POLICY: OperationSpec = OperationSpec {
@@ -4158,11 +4672,18 @@ impl NeutronDeleteFirewallPolicy {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_FIREWALL_RULE: OperationSpec = OperationSpec {
@@ -4202,11 +4723,18 @@ impl NeutronDeleteFirewallRule {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_NETWORK: OperationSpec = OperationSpec {
@@ -4247,11 +4775,18 @@ impl NeutronDeleteNetwork {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_NETWORK);
         input.path("network_id", self.network_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_PORT: OperationSpec = OperationSpec {
@@ -4291,11 +4826,18 @@ impl NeutronDeletePort {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_PORT);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_ROUTER: OperationSpec = OperationSpec {
@@ -4335,11 +4877,18 @@ impl NeutronDeleteRouter {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_ROUTER);
         input.path("router_id", self.router_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -4380,11 +4929,18 @@ impl NeutronDeleteSecurityGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -4424,11 +4980,18 @@ impl NeutronDeleteSecurityGroupRule {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_SUBNET: OperationSpec = OperationSpec {
@@ -4468,11 +5031,18 @@ impl NeutronDeleteSubnet {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_LIST_FIREWALL_GROUPS: OperationSpec = OperationSpec {
@@ -4564,9 +5134,16 @@ impl NeutronListFirewallGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronListFirewallGroupsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListFirewallGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_GROUPS);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -4576,7 +5153,7 @@ impl NeutronListFirewallGroups {
         input.query("ingress_firewall_policy_id", &self.ingress_firewall_policy_id);
         input.query("egress_firewall_policy_id", &self.egress_firewall_policy_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallGroups {
@@ -4720,9 +5297,16 @@ impl NeutronListFirewallPolicies {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronListFirewallPoliciesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListFirewallPoliciesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_POLICIES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -4731,7 +5315,7 @@ impl NeutronListFirewallPolicies {
         input.query("description", &self.description);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallPolicies {
@@ -4884,9 +5468,16 @@ impl NeutronListFirewallRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronListFirewallRulesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListFirewallRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_RULES);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -4896,7 +5487,7 @@ impl NeutronListFirewallRules {
         input.query("action", &self.action);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallRules {
@@ -5071,7 +5662,16 @@ impl NeutronListNetworks {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronListNetworksResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListNetworksResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_NETWORKS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5084,7 +5684,7 @@ impl NeutronListNetworks {
         input.query("provider:network_type", &self.provider_network_type);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListNetworks {
@@ -5289,7 +5889,16 @@ impl NeutronListPorts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronListPortsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListPortsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_PORTS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5305,7 +5914,7 @@ impl NeutronListPorts {
         input.query("fixed_ips", &self.fixed_ips);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListPorts {
@@ -5443,7 +6052,16 @@ impl NeutronListRouters {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronListRoutersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListRoutersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_ROUTERS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5452,7 +6070,7 @@ impl NeutronListRouters {
         input.query("tenant_id", &self.tenant_id);
         input.query("admin_state_up", &self.admin_state_up);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListRouters {
@@ -5650,9 +6268,16 @@ impl NeutronListSecurityGroupRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronListSecurityGroupRulesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListSecurityGroupRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SECURITY_GROUP_RULES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5668,7 +6293,7 @@ impl NeutronListSecurityGroupRules {
         input.query("port_range_min", &self.port_range_min);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroupRules {
@@ -5811,9 +6436,16 @@ impl NeutronListSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronListSecurityGroupsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5822,7 +6454,7 @@ impl NeutronListSecurityGroups {
         input.query("description", &self.description);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroups {
@@ -5996,7 +6628,16 @@ impl NeutronListSubnets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronListSubnetsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListSubnetsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SUBNETS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -6009,7 +6650,7 @@ impl NeutronListSubnets {
         input.query("gateway_ip", &self.gateway_ip);
         input.query("tenant_id", &self.tenant_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSubnets {
@@ -6116,9 +6757,16 @@ impl NeutronRemoveFirewallRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronRemoveFirewallRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronRemoveFirewallRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_REMOVE_FIREWALL_RULE);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
         if let Some(body) = &self.body {
@@ -6126,7 +6774,7 @@ impl NeutronRemoveFirewallRule {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_REMOVE_ROUTER_INTERFACE: OperationSpec = OperationSpec {
@@ -6173,16 +6821,23 @@ impl NeutronRemoveRouterInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronRemoveRouterInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronRemoveRouterInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_REMOVE_ROUTER_INTERFACE);
         input.path("router_id", self.router_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_FIREWALL_GROUP: OperationSpec = OperationSpec {
@@ -6222,13 +6877,20 @@ impl NeutronShowFirewallGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronShowFirewallGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowFirewallGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_FIREWALL_POLICY: OperationSpec = OperationSpec {
@@ -6268,13 +6930,20 @@ impl NeutronShowFirewallPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronShowFirewallPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowFirewallPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_FIREWALL_RULE: OperationSpec = OperationSpec {
@@ -6314,13 +6983,20 @@ impl NeutronShowFirewallRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronShowFirewallRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowFirewallRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_NETWORK: OperationSpec = OperationSpec {
@@ -6361,11 +7037,20 @@ impl NeutronShowNetwork {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronShowNetworkResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowNetworkResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_NETWORK);
         input.path("network_id", self.network_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_PORT: OperationSpec = OperationSpec {
@@ -6405,11 +7090,20 @@ impl NeutronShowPort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronShowPortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowPortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_ROUTER: OperationSpec = OperationSpec {
@@ -6449,11 +7143,20 @@ impl NeutronShowRouter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronShowRouterResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowRouterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_ROUTER);
         input.path("router_id", self.router_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -6494,13 +7197,20 @@ impl NeutronShowSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronShowSecurityGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -6540,13 +7250,20 @@ impl NeutronShowSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronShowSecurityGroupRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_SHOW_SUBNET: OperationSpec = OperationSpec {
@@ -6586,11 +7303,20 @@ impl NeutronShowSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronShowSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_FIREWALL_GROUP: OperationSpec = OperationSpec {
@@ -6637,9 +7363,16 @@ impl NeutronUpdateFirewallGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronUpdateFirewallGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateFirewallGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -6647,7 +7380,7 @@ impl NeutronUpdateFirewallGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_FIREWALL_POLICY: OperationSpec = OperationSpec {
@@ -6697,9 +7430,16 @@ impl NeutronUpdateFirewallPolicy {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronUpdateFirewallPolicyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateFirewallPolicyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
         if let Some(body) = &self.body {
@@ -6707,7 +7447,7 @@ impl NeutronUpdateFirewallPolicy {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_FIREWALL_RULE: OperationSpec = OperationSpec {
@@ -6754,9 +7494,16 @@ impl NeutronUpdateFirewallRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronUpdateFirewallRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateFirewallRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
         if let Some(body) = &self.body {
@@ -6764,7 +7511,7 @@ impl NeutronUpdateFirewallRule {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_NETWORK: OperationSpec = OperationSpec {
@@ -6812,7 +7559,16 @@ impl NeutronUpdateNetwork {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronUpdateNetworkResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateNetworkResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_NETWORK);
         input.path("network_id", self.network_id.as_deref());
         if let Some(body) = &self.body {
@@ -6820,7 +7576,7 @@ impl NeutronUpdateNetwork {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_PORT: OperationSpec = OperationSpec {
@@ -6867,7 +7623,16 @@ impl NeutronUpdatePort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronUpdatePortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdatePortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_PORT);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -6875,7 +7640,7 @@ impl NeutronUpdatePort {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_ROUTER: OperationSpec = OperationSpec {
@@ -6922,7 +7687,16 @@ impl NeutronUpdateRouter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronUpdateRouterResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateRouterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_ROUTER);
         input.path("router_id", self.router_id.as_deref());
         if let Some(body) = &self.body {
@@ -6930,7 +7704,7 @@ impl NeutronUpdateRouter {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -6978,9 +7752,16 @@ impl NeutronUpdateSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronUpdateSecurityGroupResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -6988,7 +7769,7 @@ impl NeutronUpdateSecurityGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_SUBNET: OperationSpec = OperationSpec {
@@ -7035,7 +7816,16 @@ impl NeutronUpdateSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronUpdateSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
         if let Some(body) = &self.body {
@@ -7043,7 +7833,7 @@ impl NeutronUpdateSubnet {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REJECT_VPC_PEERING: OperationSpec = OperationSpec {
@@ -7083,11 +7873,20 @@ impl RejectVpcPeering {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RejectVpcPeeringResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RejectVpcPeeringResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REJECT_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FLOW_LOG: OperationSpec = OperationSpec {
@@ -7127,11 +7926,20 @@ impl ShowFlowLog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFlowLogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFlowLogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_NETWORK_IP_AVAILABILITIES: OperationSpec = OperationSpec {
@@ -7172,13 +7980,20 @@ impl ShowNetworkIpAvailabilities {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowNetworkIpAvailabilitiesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowNetworkIpAvailabilitiesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_NETWORK_IP_AVAILABILITIES);
         input.path("network_id", self.network_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PORT: OperationSpec = OperationSpec {
@@ -7218,11 +8033,20 @@ impl ShowPort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PRIVATEIP: OperationSpec = OperationSpec {
@@ -7262,11 +8086,20 @@ impl ShowPrivateip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPrivateipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPrivateipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PRIVATEIP);
         input.path("privateip_id", self.privateip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_QUOTA: OperationSpec = OperationSpec {
@@ -7307,11 +8140,20 @@ impl ShowQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA);
         input.query("type", &self.r#type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -7351,11 +8193,20 @@ impl ShowRouteTable {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowRouteTableResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowRouteTableResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -7396,11 +8247,20 @@ impl ShowSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSecurityGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -7440,11 +8300,20 @@ impl ShowSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSecurityGroupRuleResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SECURITY_GROUP_TAGS: OperationSpec = OperationSpec {
@@ -7485,11 +8354,20 @@ impl ShowSecurityGroupTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSecurityGroupTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSecurityGroupTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SUBNET: OperationSpec = OperationSpec {
@@ -7529,11 +8407,20 @@ impl ShowSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SUBNET_TAGS: OperationSpec = OperationSpec {
@@ -7573,11 +8460,20 @@ impl ShowSubnetTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSubnetTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSubnetTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VPC: OperationSpec = OperationSpec {
@@ -7618,11 +8514,20 @@ impl ShowVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VPC_PEERING: OperationSpec = OperationSpec {
@@ -7662,11 +8567,20 @@ impl ShowVpcPeering {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVpcPeeringResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVpcPeeringResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VPC_ROUTE: OperationSpec = OperationSpec {
@@ -7706,11 +8620,20 @@ impl ShowVpcRoute {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVpcRouteResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVpcRouteResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_ROUTE);
         input.path("route_id", self.route_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VPC_TAGS: OperationSpec = OperationSpec {
@@ -7751,11 +8674,20 @@ impl ShowVpcTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVpcTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVpcTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_FLOW_LOG: OperationSpec = OperationSpec {
@@ -7802,7 +8734,16 @@ impl UpdateFlowLog {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateFlowLogResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateFlowLogResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
         if let Some(body) = &self.body {
@@ -7810,7 +8751,7 @@ impl UpdateFlowLog {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_PORT: OperationSpec = OperationSpec {
@@ -7857,7 +8798,16 @@ impl UpdatePort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PORT);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -7865,7 +8815,7 @@ impl UpdatePort {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_ROUTE_TABLE: OperationSpec = OperationSpec {
@@ -7912,7 +8862,16 @@ impl UpdateRouteTable {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateRouteTableResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateRouteTableResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
         if let Some(body) = &self.body {
@@ -7920,7 +8879,7 @@ impl UpdateRouteTable {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SUBNET: OperationSpec = OperationSpec {
@@ -7974,7 +8933,16 @@ impl UpdateSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SUBNET);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -7983,7 +8951,7 @@ impl UpdateSubnet {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VPC: OperationSpec = OperationSpec {
@@ -8031,7 +8999,16 @@ impl UpdateVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -8039,7 +9016,7 @@ impl UpdateVpc {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VPC_PEERING: OperationSpec = OperationSpec {
@@ -8086,7 +9063,16 @@ impl UpdateVpcPeering {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateVpcPeeringResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateVpcPeeringResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
         if let Some(body) = &self.body {
@@ -8094,6 +9080,6 @@ impl UpdateVpcPeering {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

@@ -46,7 +46,14 @@ impl AddClouddcnSubnetsTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
         if let Some(body) = &self.body {
@@ -54,7 +61,7 @@ impl AddClouddcnSubnetsTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static ADD_FIREWALL_RULES: OperationSpec = OperationSpec {
@@ -101,7 +108,16 @@ impl AddFirewallRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AddFirewallRulesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AddFirewallRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -109,7 +125,7 @@ impl AddFirewallRules {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ADD_SECURITY_GROUPS: OperationSpec = OperationSpec {
@@ -156,7 +172,16 @@ impl AddSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AddSecurityGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AddSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SECURITY_GROUPS);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -164,7 +189,7 @@ impl AddSecurityGroups {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ADD_SOURCES_TO_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -214,9 +239,16 @@ impl AddSourcesToTrafficMirrorSession {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::AddSourcesToTrafficMirrorSessionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AddSourcesToTrafficMirrorSessionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SOURCES_TO_TRAFFIC_MIRROR_SESSION);
         input
             .path(
@@ -228,7 +260,7 @@ impl AddSourcesToTrafficMirrorSession {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ADD_VPC_EXTEND_CIDR: OperationSpec = OperationSpec {
@@ -276,7 +308,16 @@ impl AddVpcExtendCidr {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AddVpcExtendCidrResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AddVpcExtendCidrResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_VPC_EXTEND_CIDR);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -284,7 +325,7 @@ impl AddVpcExtendCidr {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ASSOCIATE_SUBNET_FIREWALL: OperationSpec = OperationSpec {
@@ -331,9 +372,16 @@ impl AssociateSubnetFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::AssociateSubnetFirewallResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AssociateSubnetFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_SUBNET_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -341,7 +389,7 @@ impl AssociateSubnetFirewall {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ATTACH_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -388,16 +436,23 @@ impl AttachSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::AttachSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AttachSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_CLOUDDCN_SUBNETS_TAGS: OperationSpec = OperationSpec {
@@ -444,7 +499,14 @@ impl BatchCreateClouddcnSubnetsTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
         if let Some(body) = &self.body {
@@ -452,7 +514,7 @@ impl BatchCreateClouddcnSubnetsTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_FIREWALL_TAGS: OperationSpec = OperationSpec {
@@ -499,7 +561,14 @@ impl BatchCreateFirewallTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -507,7 +576,7 @@ impl BatchCreateFirewallTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_PORT_TAGS: OperationSpec = OperationSpec {
@@ -554,7 +623,14 @@ impl BatchCreatePortTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -562,7 +638,7 @@ impl BatchCreatePortTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SECURITY_GROUP_RULES: OperationSpec = OperationSpec {
@@ -613,9 +689,16 @@ impl BatchCreateSecurityGroupRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchCreateSecurityGroupRulesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchCreateSecurityGroupRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SECURITY_GROUP_RULES);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -623,7 +706,7 @@ impl BatchCreateSecurityGroupRules {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -665,16 +748,23 @@ impl BatchCreateSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchCreateSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchCreateSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SUB_NETWORK_INTERFACE_TAGS: OperationSpec = OperationSpec {
@@ -724,7 +814,14 @@ impl BatchCreateSubNetworkInterfaceTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         if let Some(body) = &self.body {
@@ -732,7 +829,7 @@ impl BatchCreateSubNetworkInterfaceTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_CLOUDDCN_SUBNETS_TAGS: OperationSpec = OperationSpec {
@@ -779,7 +876,14 @@ impl BatchDeleteClouddcnSubnetsTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
         if let Some(body) = &self.body {
@@ -787,7 +891,7 @@ impl BatchDeleteClouddcnSubnetsTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_FIREWALL_TAGS: OperationSpec = OperationSpec {
@@ -834,7 +938,14 @@ impl BatchDeleteFirewallTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -842,7 +953,7 @@ impl BatchDeleteFirewallTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_PORT_TAGS: OperationSpec = OperationSpec {
@@ -889,7 +1000,14 @@ impl BatchDeletePortTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -897,7 +1015,7 @@ impl BatchDeletePortTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_SUB_NETWORK_INTERFACE_TAGS: OperationSpec = OperationSpec {
@@ -947,7 +1065,14 @@ impl BatchDeleteSubNetworkInterfaceTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         if let Some(body) = &self.body {
@@ -955,7 +1080,7 @@ impl BatchDeleteSubNetworkInterfaceTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static COUNT_FIREWALLS_BY_TAGS: OperationSpec = OperationSpec {
@@ -994,14 +1119,23 @@ impl CountFirewallsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountFirewallsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountFirewallsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_FIREWALLS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_PORTS_BY_TAGS: OperationSpec = OperationSpec {
@@ -1040,14 +1174,23 @@ impl CountPortsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountPortsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountPortsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PORTS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_SUB_NETWORK_INTERFACES_BY_TAGS: OperationSpec = OperationSpec {
@@ -1089,16 +1232,23 @@ impl CountSubNetworkInterfacesByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CountSubNetworkInterfacesByTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountSubNetworkInterfacesByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SUB_NETWORK_INTERFACES_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_ADDRESS_GROUP: OperationSpec = OperationSpec {
@@ -1137,14 +1287,23 @@ impl CreateAddressGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateAddressGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateAddressGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ADDRESS_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_CLOUDDCN_SUBNET: OperationSpec = OperationSpec {
@@ -1183,14 +1342,23 @@ impl CreateClouddcnSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateClouddcnSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateClouddcnSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CLOUDDCN_SUBNET);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_FIREWALL: OperationSpec = OperationSpec {
@@ -1229,14 +1397,23 @@ impl CreateFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateFirewallResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FIREWALL);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_FIREWALL_TAG: OperationSpec = OperationSpec {
@@ -1283,7 +1460,14 @@ impl CreateFirewallTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FIREWALL_TAG);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -1291,7 +1475,7 @@ impl CreateFirewallTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_PORT_TAG: OperationSpec = OperationSpec {
@@ -1338,7 +1522,14 @@ impl CreatePortTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PORT_TAG);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -1346,7 +1537,7 @@ impl CreatePortTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -1385,14 +1576,23 @@ impl CreateSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSecurityGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -1431,16 +1631,23 @@ impl CreateSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateSecurityGroupRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -1479,16 +1686,23 @@ impl CreateSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_SUB_NETWORK_INTERFACE_TAG: OperationSpec = OperationSpec {
@@ -1538,7 +1752,14 @@ impl CreateSubNetworkInterfaceTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUB_NETWORK_INTERFACE_TAG);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         if let Some(body) = &self.body {
@@ -1546,7 +1767,7 @@ impl CreateSubNetworkInterfaceTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_TRAFFIC_MIRROR_FILTER: OperationSpec = OperationSpec {
@@ -1585,16 +1806,23 @@ impl CreateTrafficMirrorFilter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateTrafficMirrorFilterResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateTrafficMirrorFilterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_FILTER);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_TRAFFIC_MIRROR_FILTER_RULE: OperationSpec = OperationSpec {
@@ -1636,16 +1864,23 @@ impl CreateTrafficMirrorFilterRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateTrafficMirrorFilterRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateTrafficMirrorFilterRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_FILTER_RULE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -1684,16 +1919,23 @@ impl CreateTrafficMirrorSession {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateTrafficMirrorSessionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateTrafficMirrorSessionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_SESSION);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_VIRSUBNET_CIDR_RESERVATION: OperationSpec = OperationSpec {
@@ -1735,16 +1977,23 @@ impl CreateVirsubnetCidrReservation {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateVirsubnetCidrReservationResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVirsubnetCidrReservationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VIRSUBNET_CIDR_RESERVATION);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_VPC: OperationSpec = OperationSpec {
@@ -1783,14 +2032,23 @@ impl CreateVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_ADDRESS_GROUP: OperationSpec = OperationSpec {
@@ -1830,11 +2088,18 @@ impl DeleteAddressGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_CLOUDDCN_SUBNET: OperationSpec = OperationSpec {
@@ -1874,11 +2139,18 @@ impl DeleteClouddcnSubnet {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_CLOUDDCN_SUBNETS_TAG: OperationSpec = OperationSpec {
@@ -1925,12 +2197,19 @@ impl DeleteClouddcnSubnetsTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CLOUDDCN_SUBNETS_TAG);
         input.path("resource_id", self.resource_id.as_deref());
         input.path("tag_key", self.tag_key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_FIREWALL: OperationSpec = OperationSpec {
@@ -1970,11 +2249,18 @@ impl DeleteFirewall {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_FIREWALL_TAG: OperationSpec = OperationSpec {
@@ -2021,12 +2307,19 @@ impl DeleteFirewallTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FIREWALL_TAG);
         input.path("firewall_id", self.firewall_id.as_deref());
         input.path("tag_key", self.tag_key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_IP_ADDRESS_GROUP_FORCE: OperationSpec = OperationSpec {
@@ -2066,11 +2359,18 @@ impl DeleteIpAddressGroupForce {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IP_ADDRESS_GROUP_FORCE);
         input.path("address_group_id", self.address_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_PORT_TAG: OperationSpec = OperationSpec {
@@ -2117,12 +2417,19 @@ impl DeletePortTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PORT_TAG);
         input.path("port_id", self.port_id.as_deref());
         input.path("tag_key", self.tag_key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -2163,11 +2470,18 @@ impl DeleteSecurityGroup {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -2207,11 +2521,18 @@ impl DeleteSecurityGroupRule {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -2251,11 +2572,18 @@ impl DeleteSubNetworkInterface {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SUB_NETWORK_INTERFACE_TAG: OperationSpec = OperationSpec {
@@ -2302,12 +2630,19 @@ impl DeleteSubNetworkInterfaceTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUB_NETWORK_INTERFACE_TAG);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         input.path("tag_key", self.tag_key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_TRAFFIC_MIRROR_FILTER: OperationSpec = OperationSpec {
@@ -2348,11 +2683,18 @@ impl DeleteTrafficMirrorFilter {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_TRAFFIC_MIRROR_FILTER_RULE: OperationSpec = OperationSpec {
@@ -2393,7 +2735,14 @@ impl DeleteTrafficMirrorFilterRule {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_FILTER_RULE);
         input
             .path(
@@ -2401,7 +2750,7 @@ impl DeleteTrafficMirrorFilterRule {
                 self.traffic_mirror_filter_rule_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -2441,7 +2790,14 @@ impl DeleteTrafficMirrorSession {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_SESSION);
         input
             .path(
@@ -2449,7 +2805,7 @@ impl DeleteTrafficMirrorSession {
                 self.traffic_mirror_session_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VIRSUBNET_CIDR_RESERVATION: OperationSpec = OperationSpec {
@@ -2490,7 +2846,14 @@ impl DeleteVirsubnetCidrReservation {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VIRSUBNET_CIDR_RESERVATION);
         input
             .path(
@@ -2498,7 +2861,7 @@ impl DeleteVirsubnetCidrReservation {
                 self.virsubnet_cidr_reservation_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_VPC: OperationSpec = OperationSpec {
@@ -2539,11 +2902,18 @@ impl DeleteVpc {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DETACH_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -2583,13 +2953,20 @@ impl DetachSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DetachSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DetachSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DISASSOCIATE_SUBNET_FIREWALL: OperationSpec = OperationSpec {
@@ -2636,9 +3013,16 @@ impl DisassociateSubnetFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::DisassociateSubnetFirewallResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DisassociateSubnetFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_SUBNET_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -2646,7 +3030,7 @@ impl DisassociateSubnetFirewall {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_ADDRESS_GROUP: OperationSpec = OperationSpec {
@@ -2740,7 +3124,16 @@ impl ListAddressGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListAddressGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAddressGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ADDRESS_GROUP);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -2750,7 +3143,7 @@ impl ListAddressGroup {
         input.query("description", &self.description);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListAddressGroup {
@@ -2857,14 +3250,21 @@ impl ListAddressGroupsDependency {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListAddressGroupsDependencyResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAddressGroupsDependencyResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ADDRESS_GROUPS_DEPENDENCY);
         input.query("id", &self.id);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CLOUDDCN_SUBNETS: OperationSpec = OperationSpec {
@@ -2919,13 +3319,22 @@ impl ListClouddcnSubnets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListClouddcnSubnetsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClouddcnSubnetsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("vpc_id", &self.vpc_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListClouddcnSubnets {
@@ -3024,16 +3433,23 @@ impl ListClouddcnSubnetsCountFilterTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListClouddcnSubnetsCountFilterTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClouddcnSubnetsCountFilterTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_COUNT_FILTER_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CLOUDDCN_SUBNETS_FILTER_TAGS: OperationSpec = OperationSpec {
@@ -3087,9 +3503,16 @@ impl ListClouddcnSubnetsFilterTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListClouddcnSubnetsFilterTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClouddcnSubnetsFilterTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_FILTER_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
@@ -3098,7 +3521,7 @@ impl ListClouddcnSubnetsFilterTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_CLOUDDCN_SUBNETS_TAGS: OperationSpec = OperationSpec {
@@ -3130,12 +3553,19 @@ impl ListClouddcnSubnetsTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListClouddcnSubnetsTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClouddcnSubnetsTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_FIREWALL: OperationSpec = OperationSpec {
@@ -3227,7 +3657,16 @@ impl ListFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFirewallResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALL);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -3237,7 +3676,7 @@ impl ListFirewall {
         input.query("admin_state_up", &self.admin_state_up);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListFirewall {
@@ -3345,12 +3784,21 @@ impl ListFirewallTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFirewallTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFirewallTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALL_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListFirewallTags {
@@ -3462,7 +3910,16 @@ impl ListFirewallsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListFirewallsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListFirewallsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALLS_BY_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
@@ -3471,7 +3928,7 @@ impl ListFirewallsByTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_PORT_TAGS: OperationSpec = OperationSpec {
@@ -3519,12 +3976,21 @@ impl ListPortTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPortTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPortTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORT_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPortTags {
@@ -3798,7 +4264,16 @@ impl ListPorts {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPortsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPortsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -3820,7 +4295,7 @@ impl ListPorts {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
@@ -3930,7 +4405,16 @@ impl ListPortsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPortsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPortsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS_BY_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
@@ -3939,7 +4423,7 @@ impl ListPortsByTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SECURITY_GROUP_RULES: OperationSpec = OperationSpec {
@@ -4106,7 +4590,16 @@ impl ListSecurityGroupRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecurityGroupRulesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_RULES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -4123,7 +4616,7 @@ impl ListSecurityGroupRules {
         input.query("remote_address_group_id", &self.remote_address_group_id);
         input.query("enabled", &self.enabled);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
@@ -4271,7 +4764,16 @@ impl ListSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListSecurityGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -4280,7 +4782,7 @@ impl ListSecurityGroups {
         input.query("description", &self.description);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
@@ -4372,12 +4874,19 @@ impl ListSubNetworkInterfaceTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListSubNetworkInterfaceTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubNetworkInterfaceTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACE_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_SUB_NETWORK_INTERFACES: OperationSpec = OperationSpec {
@@ -4499,9 +5008,16 @@ impl ListSubNetworkInterfaces {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListSubNetworkInterfacesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubNetworkInterfacesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACES);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -4513,7 +5029,7 @@ impl ListSubNetworkInterfaces {
         input.query("description", &self.description);
         input.query("parent_id", &self.parent_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListSubNetworkInterfaces {
@@ -4633,9 +5149,16 @@ impl ListSubNetworkInterfacesByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListSubNetworkInterfacesByTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSubNetworkInterfacesByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACES_BY_TAGS);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
@@ -4644,7 +5167,7 @@ impl ListSubNetworkInterfacesByTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_TRAFFIC_MIRROR_FILTER_RULES: OperationSpec = OperationSpec {
@@ -4785,9 +5308,16 @@ impl ListTrafficMirrorFilterRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListTrafficMirrorFilterRulesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTrafficMirrorFilterRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_FILTER_RULES);
         input.query("id", &self.id);
         input.query("description", &self.description);
@@ -4803,7 +5333,7 @@ impl ListTrafficMirrorFilterRules {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilterRules {
@@ -4955,9 +5485,16 @@ impl ListTrafficMirrorFilters {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListTrafficMirrorFiltersResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTrafficMirrorFiltersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_FILTERS);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -4967,7 +5504,7 @@ impl ListTrafficMirrorFilters {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilters {
@@ -5184,9 +5721,16 @@ impl ListTrafficMirrorSessions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListTrafficMirrorSessionsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTrafficMirrorSessionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_SESSIONS);
         input.query("id", &self.id);
         input.query("name", &self.name);
@@ -5204,7 +5748,7 @@ impl ListTrafficMirrorSessions {
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorSessions {
@@ -5383,9 +5927,16 @@ impl ListVirsubnetCidrReservations {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListVirsubnetCidrReservationsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVirsubnetCidrReservationsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VIRSUBNET_CIDR_RESERVATIONS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5397,7 +5948,7 @@ impl ListVirsubnetCidrReservations {
         input.query("description", &self.description);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnetCidrReservations {
@@ -5573,7 +6124,16 @@ impl ListVirsubnets {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVirsubnetsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVirsubnetsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VIRSUBNETS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5585,7 +6145,7 @@ impl ListVirsubnets {
         input.query("zone_id", &self.zone_id);
         input.query("description", &self.description);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnets {
@@ -5737,7 +6297,16 @@ impl ListVpcs {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVpcsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVpcsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -5747,7 +6316,7 @@ impl ListVpcs {
         input.query("description", &self.description);
         input.query("cidr", &self.cidr);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
@@ -5842,16 +6411,23 @@ impl MigrateSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::MigrateSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::MigrateSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REMOVE_FIREWALL_RULES: OperationSpec = OperationSpec {
@@ -5898,7 +6474,16 @@ impl RemoveFirewallRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RemoveFirewallRulesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RemoveFirewallRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -5906,7 +6491,7 @@ impl RemoveFirewallRules {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REMOVE_SECURITY_GROUPS: OperationSpec = OperationSpec {
@@ -5953,7 +6538,16 @@ impl RemoveSecurityGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RemoveSecurityGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RemoveSecurityGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_SECURITY_GROUPS);
         input.path("port_id", self.port_id.as_deref());
         if let Some(body) = &self.body {
@@ -5961,7 +6555,7 @@ impl RemoveSecurityGroups {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REMOVE_SOURCES_FROM_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -6011,9 +6605,16 @@ impl RemoveSourcesFromTrafficMirrorSession {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::RemoveSourcesFromTrafficMirrorSessionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RemoveSourcesFromTrafficMirrorSessionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_SOURCES_FROM_TRAFFIC_MIRROR_SESSION);
         input
             .path(
@@ -6025,7 +6626,7 @@ impl RemoveSourcesFromTrafficMirrorSession {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REMOVE_VPC_EXTEND_CIDR: OperationSpec = OperationSpec {
@@ -6073,7 +6674,16 @@ impl RemoveVpcExtendCidr {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RemoveVpcExtendCidrResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RemoveVpcExtendCidrResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_VPC_EXTEND_CIDR);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -6081,7 +6691,7 @@ impl RemoveVpcExtendCidr {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_ADDRESS_GROUP: OperationSpec = OperationSpec {
@@ -6121,11 +6731,20 @@ impl ShowAddressGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowAddressGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAddressGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CLOUDDCN_SUBNET: OperationSpec = OperationSpec {
@@ -6165,11 +6784,20 @@ impl ShowClouddcnSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowClouddcnSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowClouddcnSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_CLOUDDCN_SUBNETS_TAGS: OperationSpec = OperationSpec {
@@ -6209,13 +6837,20 @@ impl ShowClouddcnSubnetsTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowClouddcnSubnetsTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowClouddcnSubnetsTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FIREWALL: OperationSpec = OperationSpec {
@@ -6255,11 +6890,20 @@ impl ShowFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFirewallResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_FIREWALL_TAGS: OperationSpec = OperationSpec {
@@ -6299,11 +6943,20 @@ impl ShowFirewallTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowFirewallTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowFirewallTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PORT: OperationSpec = OperationSpec {
@@ -6343,11 +6996,20 @@ impl ShowPort {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPortResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPortResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PORT_TAGS: OperationSpec = OperationSpec {
@@ -6387,11 +7049,20 @@ impl ShowPortTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPortTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPortTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_QUOTA: OperationSpec = OperationSpec {
@@ -6423,10 +7094,19 @@ impl ShowQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -6467,11 +7147,20 @@ impl ShowSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSecurityGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SECURITY_GROUP_RULE: OperationSpec = OperationSpec {
@@ -6511,11 +7200,20 @@ impl ShowSecurityGroupRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowSecurityGroupRuleResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSecurityGroupRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -6555,13 +7253,20 @@ impl ShowSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SUB_NETWORK_INTERFACE_TAGS: OperationSpec = OperationSpec {
@@ -6601,13 +7306,20 @@ impl ShowSubNetworkInterfaceTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowSubNetworkInterfaceTagsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSubNetworkInterfaceTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_SUB_NETWORK_INTERFACES_QUANTITY: OperationSpec = OperationSpec {
@@ -6639,12 +7351,19 @@ impl ShowSubNetworkInterfacesQuantity {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowSubNetworkInterfacesQuantityResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowSubNetworkInterfacesQuantityResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACES_QUANTITY);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_TRAFFIC_MIRROR_FILTER: OperationSpec = OperationSpec {
@@ -6685,13 +7404,20 @@ impl ShowTrafficMirrorFilter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowTrafficMirrorFilterResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowTrafficMirrorFilterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_TRAFFIC_MIRROR_FILTER_RULE: OperationSpec = OperationSpec {
@@ -6732,9 +7458,16 @@ impl ShowTrafficMirrorFilterRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowTrafficMirrorFilterRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowTrafficMirrorFilterRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_FILTER_RULE);
         input
             .path(
@@ -6742,7 +7475,7 @@ impl ShowTrafficMirrorFilterRule {
                 self.traffic_mirror_filter_rule_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -6782,9 +7515,16 @@ impl ShowTrafficMirrorSession {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowTrafficMirrorSessionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowTrafficMirrorSessionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_SESSION);
         input
             .path(
@@ -6792,7 +7532,7 @@ impl ShowTrafficMirrorSession {
                 self.traffic_mirror_session_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VIRSUBNET: OperationSpec = OperationSpec {
@@ -6832,11 +7572,20 @@ impl ShowVirsubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVirsubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVirsubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VIRSUBNET);
         input.path("virsubnet_id", self.virsubnet_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VIRSUBNET_CIDR_RESERVATION: OperationSpec = OperationSpec {
@@ -6877,9 +7626,16 @@ impl ShowVirsubnetCidrReservation {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ShowVirsubnetCidrReservationResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVirsubnetCidrReservationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VIRSUBNET_CIDR_RESERVATION);
         input
             .path(
@@ -6887,7 +7643,7 @@ impl ShowVirsubnetCidrReservation {
                 self.virsubnet_cidr_reservation_id.as_deref(),
             );
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VPC: OperationSpec = OperationSpec {
@@ -6928,11 +7684,20 @@ impl ShowVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_ADDRESS_GROUP: OperationSpec = OperationSpec {
@@ -6979,7 +7744,16 @@ impl UpdateAddressGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateAddressGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateAddressGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -6987,7 +7761,7 @@ impl UpdateAddressGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_CLOUDDCN_SUBNET: OperationSpec = OperationSpec {
@@ -7034,7 +7808,16 @@ impl UpdateClouddcnSubnet {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateClouddcnSubnetResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateClouddcnSubnetResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
         if let Some(body) = &self.body {
@@ -7042,7 +7825,7 @@ impl UpdateClouddcnSubnet {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_FIREWALL: OperationSpec = OperationSpec {
@@ -7089,7 +7872,16 @@ impl UpdateFirewall {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateFirewallResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateFirewallResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -7097,7 +7889,7 @@ impl UpdateFirewall {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_FIREWALL_RULES: OperationSpec = OperationSpec {
@@ -7144,7 +7936,16 @@ impl UpdateFirewallRules {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateFirewallRulesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateFirewallRulesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
         if let Some(body) = &self.body {
@@ -7152,7 +7953,7 @@ impl UpdateFirewallRules {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SECURITY_GROUP: OperationSpec = OperationSpec {
@@ -7200,7 +8001,16 @@ impl UpdateSecurityGroup {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateSecurityGroupResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSecurityGroupResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
         if let Some(body) = &self.body {
@@ -7208,7 +8018,7 @@ impl UpdateSecurityGroup {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_SUB_NETWORK_INTERFACE: OperationSpec = OperationSpec {
@@ -7255,9 +8065,16 @@ impl UpdateSubNetworkInterface {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateSubNetworkInterfaceResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateSubNetworkInterfaceResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
         if let Some(body) = &self.body {
@@ -7265,7 +8082,7 @@ impl UpdateSubNetworkInterface {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_TRAFFIC_MIRROR_FILTER: OperationSpec = OperationSpec {
@@ -7313,9 +8130,16 @@ impl UpdateTrafficMirrorFilter {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateTrafficMirrorFilterResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateTrafficMirrorFilterResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
         if let Some(body) = &self.body {
@@ -7323,7 +8147,7 @@ impl UpdateTrafficMirrorFilter {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_TRAFFIC_MIRROR_FILTER_RULE: OperationSpec = OperationSpec {
@@ -7374,9 +8198,16 @@ impl UpdateTrafficMirrorFilterRule {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateTrafficMirrorFilterRuleResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateTrafficMirrorFilterRuleResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_FILTER_RULE);
         input
             .path(
@@ -7388,7 +8219,7 @@ impl UpdateTrafficMirrorFilterRule {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_TRAFFIC_MIRROR_SESSION: OperationSpec = OperationSpec {
@@ -7435,9 +8266,16 @@ impl UpdateTrafficMirrorSession {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateTrafficMirrorSessionResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateTrafficMirrorSessionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_SESSION);
         input
             .path(
@@ -7449,7 +8287,7 @@ impl UpdateTrafficMirrorSession {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VIRSUBNET_CIDR_RESERVATION: OperationSpec = OperationSpec {
@@ -7500,9 +8338,16 @@ impl UpdateVirsubnetCidrReservation {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::UpdateVirsubnetCidrReservationResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateVirsubnetCidrReservationResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VIRSUBNET_CIDR_RESERVATION);
         input
             .path(
@@ -7514,7 +8359,7 @@ impl UpdateVirsubnetCidrReservation {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_VPC: OperationSpec = OperationSpec {
@@ -7562,7 +8407,16 @@ impl UpdateVpc {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateVpcResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateVpcResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
         if let Some(body) = &self.body {
@@ -7570,6 +8424,6 @@ impl UpdateVpc {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

@@ -2,6 +2,11 @@
 
 use crate::codegen::ir::Service;
 
+/// The feature that gives every model both `Serialize` and `Deserialize`; without it a model
+/// only a response carries has only `Deserialize`, one only a request carries only
+/// `Serialize` (compile cost, issue 15).
+pub const FULL_SERDE: &str = "full-serde";
+
 /// Dependencies are the same for every crate: `Bytes` (`send_bytes`) comes from core. A crate
 /// of several API versions has one feature per version, all on by default.
 pub fn emit(versions: &[Service]) -> String {
@@ -12,6 +17,11 @@ pub fn emit(versions: &[Service]) -> String {
                 serde = { version = \"1\", features = [\"derive\"] }\n\
                 serde_json = \"1\"\n";
     let description = format!("Huawei Cloud SDK for Rust: {} (generated).", s.title);
+    let full_serde = format!(
+        "# Both serde traits on every model (by default a response-only model has only\n\
+         # `Deserialize`, a request-only one only `Serialize`); used by the parity driver.\n\
+         {FULL_SERDE} = []\n"
+    );
     let (header, provenance, features) = if versions.len() == 1 {
         (
             super::header(s),
@@ -19,7 +29,7 @@ pub fn emit(versions: &[Service]) -> String {
                 "spec = {:?}\nspec-sha256 = \"{}\"\n",
                 s.spec_path, s.spec_sha256
             ),
-            String::new(),
+            format!("\n[features]\n{full_serde}"),
         )
     } else {
         let specs: Vec<String> = versions
@@ -38,6 +48,7 @@ pub fn emit(versions: &[Service]) -> String {
         for v in versions {
             features.push_str(&format!("{} = []\n", v.version));
         }
+        features.push_str(&full_serde);
         (
             super::header_of(versions),
             format!(

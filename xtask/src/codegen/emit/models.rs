@@ -15,16 +15,21 @@ pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
     let checked = s.models_with_required_fields();
     let named = named_by_required_fields(s, &checked);
     let outputs = s.response_models();
+    let inputs = s.request_models();
     s.models
         .iter()
         .map(|m| {
+            let name = m.name.as_str();
             let tokens = match &m.kind {
                 ModelKind::Struct(fields) => structure(
                     m,
                     fields,
                     &checked,
                     &named,
-                    outputs.contains(m.name.as_str()),
+                    Directions {
+                        output: outputs.contains(name),
+                        input: inputs.contains(name),
+                    },
                 ),
                 ModelKind::Enum(variants) => enumeration(m, variants),
             };
@@ -153,25 +158,51 @@ fn named_by_required_fields<'a>(s: &'a Service, checked: &BTreeSet<&str>) -> BTr
     named
 }
 
+/// Where a model travels: in a response (at any depth), in a request body, both, or (an
+/// unused schema) neither.
+#[derive(Clone, Copy)]
+struct Directions {
+    output: bool,
+    input: bool,
+}
+
+impl Directions {
+    /// `Serialize` only behind the `full-serde` feature: a model only responses carry.
+    fn serialize_gated(self) -> bool {
+        self.output && !self.input
+    }
+    /// `Deserialize` only behind the `full-serde` feature: a model only requests carry.
+    fn deserialize_gated(self) -> bool {
+        self.input && !self.output
+    }
+}
+
 fn structure(
     m: &Model,
     fields: &[Field],
     checked: &BTreeSet<&str>,
     named: &BTreeSet<&str>,
-    output: bool,
+    directions: Directions,
 ) -> TokenStream {
+    let output = directions.output;
+    let full_serde = super::cargo_toml::FULL_SERDE;
     let name = format_ident!("{}", m.name);
     let builder = format_ident!("{}Builder", m.name);
     let doc = model_doc(m).tokens();
     let secret = fields.iter().any(|f| f.secret);
     // A model with a file is a multipart body only: no JSON, so no serde.
     let serde = !m.has_file();
-    let serde_derives = serde.then(|| quote!(serde::Serialize, serde::Deserialize));
+    // `Deserialize` is implemented by hand below, through core's shared model visitor. Each
+    // trait only where the model travels that way, both with `full-serde` (compile cost).
+    let gate_serialize = directions.serialize_gated();
+    let serde_derives = (serde && !gate_serialize).then(|| quote!(serde::Serialize));
     let derives = if secret {
         quote!(#[derive(Clone, Default, PartialEq, #serde_derives)])
     } else {
         quote!(#[derive(Clone, Debug, Default, PartialEq, #serde_derives)])
     };
+    let gated_derive = (serde && gate_serialize)
+        .then(|| quote!(#[cfg_attr(feature = #full_serde, derive(serde::Serialize))]));
     let models = quote!();
     let decls = fields.iter().map(|f| {
         let d = field_doc(f);
@@ -181,26 +212,19 @@ fn structure(
             let w = &f.wire_name;
             quote!(rename = #w,)
         });
-        // Scalars decode leniently ("5" for 5 and the like); see core's `lenient` module.
-        let lenient = match f.ty {
-            TypeRef::String => Some("opt_string"),
-            TypeRef::Bool => Some("opt_bool"),
-            TypeRef::I32 => Some("opt_i32"),
-            TypeRef::I64 => Some("opt_i64"),
-            TypeRef::F64 => Some("opt_f64"),
-            _ => None,
-        }
-        .map(|func| {
-            let path = format!("huaweicloud_sdk_core::__codegen::lenient::{func}");
-            quote!(deserialize_with = #path,)
-        });
+        let serde_attr = if f.header.is_some() {
+            // Not part of the JSON body: filled from the response header after decoding.
+            quote!(skip)
+        } else {
+            quote!(#rename skip_serializing_if = "Option::is_none")
+        };
         let attr = if !serde {
             quote!()
-        } else if f.header.is_some() {
-            // Not part of the JSON body: filled from the response header after decoding.
-            quote!(#[serde(skip)])
+        } else if gate_serialize {
+            // Without the derive, `#[serde]` is not an attribute.
+            quote!(#[cfg_attr(feature = #full_serde, serde(#serde_attr))])
         } else {
-            quote!(#[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")])
+            quote!(#[serde(#serde_attr)])
         };
         quote! {
             #d
@@ -227,6 +251,12 @@ fn structure(
         }
     });
     let required = required_fields(m, fields, checked, named);
+    let deserialize = serde.then(|| {
+        let gate = directions
+            .deserialize_gated()
+            .then(|| quote!(#[cfg(feature = #full_serde)]));
+        deserialize(m, fields, gate)
+    });
     let debug = secret.then(|| {
         let name_str = &m.name;
         let entries = fields.iter().map(|f| {
@@ -336,6 +366,7 @@ fn structure(
     quote! {
         #doc
         #derives
+        #gated_derive
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
@@ -355,6 +386,8 @@ fn structure(
 
         #required
 
+        #deserialize
+
         #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]
         #[must_use]
@@ -368,6 +401,58 @@ fn structure(
             #[doc = #build_doc]
             pub fn build(self) -> #name {
                 self.inner
+            }
+        }
+    }
+}
+
+/// `Deserialize` through core's `deserialize_model`: the JSON names of the body fields and
+/// one `match` that decodes a field by its index in that list. Scalars decode leniently ("5"
+/// for 5 and the like; core's `lenient` module), everything else through its own
+/// `Deserialize`. Far less code than serde's derive, which repeats the key visitor per model
+/// and a wrapper type per lenient field.
+fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenStream {
+    let name = format_ident!("{}", m.name);
+    let name_str = &m.name;
+    let core = quote!(huaweicloud_sdk_core::__codegen);
+    let body: Vec<&Field> = fields.iter().filter(|f| f.header.is_none()).collect();
+    let wires = body.iter().map(|f| &f.wire_name);
+    let arms = body.iter().enumerate().map(|(index, f)| {
+        let id = naming::ident(&f.rust_name);
+        let decode = match f.ty {
+            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+                quote!(lenient_field)
+            }
+            // Records the failing item's index in decode errors (`tags[2].key`).
+            TypeRef::Vec(_) => quote!(list_field),
+            _ => quote!(field),
+        };
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#index => #core::#decode(map, &mut self.#id),)
+    });
+    quote! {
+        #gate
+        impl #core::DecodeModel for #name {
+            const NAME: &'static str = #name_str;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> std::result::Result<(), A::Error> {
+                match index {
+                    #(#arms)*
+                    _ => #core::skip_field(map),
+                }
+            }
+        }
+
+        #gate
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                #core::deserialize_model(d)
             }
         }
     }

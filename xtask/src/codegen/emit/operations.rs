@@ -1,5 +1,7 @@
 //! `src/operations.rs`: per operation a `static OperationSpec` and a small request builder
-//! that fills an `OperationInput` and calls one non-generic `Client::send_*` path.
+//! whose `send()` fills an `OperationInput` synchronously and returns core's future for it
+//! (`__codegen::send_json` and friends): no `async fn` per operation, so the asynchronous
+//! pipeline is compiled once, in core.
 
 use std::collections::BTreeSet;
 
@@ -258,8 +260,10 @@ fn operation(
             ResponseKind::Bytes => " and returns the body bytes",
         }
     );
+    let core = quote!(huaweicloud_sdk_core::__codegen);
+    let call = quote!(#core::#send(client, self.operation_input()));
     let finish = if op.response_headers.is_empty() {
-        quote!(self.client.#send(input).await)
+        call
     } else {
         let sets = op.response_headers.iter().map(|h| {
             let field = naming::ident(&h.rust_name);
@@ -290,8 +294,8 @@ fn operation(
             }),
         };
         quote! {
-            let response = self.client.#send(input).await?;
-            huaweicloud_sdk_core::__codegen::map_output(response, #start)
+            let call = #call;
+            async move { #core::map_output(call.await?, #start) }
         }
     };
 
@@ -370,12 +374,20 @@ fn operation(
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<Response<#out_ty>> {
+            pub fn send(
+                self,
+            ) -> impl std::future::Future<Output = Result<Response<#out_ty>>> + Send + 'static {
+                let client = self.client.clone();
+                #finish
+            }
+
+            /// The request as core sends it; the `Err` of a body that cannot be serialized.
+            fn operation_input(self) -> Result<OperationInput> {
                 let mut input = OperationInput::new(&#static_name);
                 #(#fills)*
                 #body_fill
                 input.options(self.options);
-                #finish
+                Ok(input)
             }
         }
 

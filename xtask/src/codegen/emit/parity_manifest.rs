@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::cargo_toml::FULL_SERDE;
 use crate::codegen::GENERATED_MARKER;
 use crate::codegen::ir::Service;
 
@@ -31,7 +32,10 @@ pub fn emit(services: &[Service]) -> String {
             } else {
                 ""
             };
-            format!("{name} = {{ path = \"../{dir}\", optional = true{defaults} }}\n")
+            // `full-serde`: outputs re-encoded as JSON for the comparison need `Serialize`.
+            format!(
+                "{name} = {{ path = \"../{dir}\", optional = true{defaults}, features = [\"{FULL_SERDE}\"] }}\n"
+            )
         })
         .collect();
     // One feature per service version (the dispatch's modules), enabling its crate and, in a

@@ -2,55 +2,36 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `AcceptVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AcceptVpcPeeringResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AcceptVpcPeeringResponseStatus>,
     /// The local end of the peering connection: the VPC that requests it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_vpc_info: Option<VpcInfo>,
     /// The peer end of the peering connection: the VPC that accepts it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accept_vpc_info: Option<VpcInfo>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl AcceptVpcPeeringResponse {
@@ -66,6 +47,52 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AcceptVpcPeeringRespons
     ) {
         at.optional("request_vpc_info", self.request_vpc_info.as_ref())
             .optional("accept_vpc_info", self.accept_vpc_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AcceptVpcPeeringResponse {
+    const NAME: &'static str = "AcceptVpcPeeringResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "request_vpc_info",
+        "accept_vpc_info",
+        "created_at",
+        "updated_at",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AcceptVpcPeeringResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AcceptVpcPeeringResponse`].
@@ -179,7 +206,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `AddRouteTableRoute` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddRouteTableRoute {
     /// Type of next hop: `ecs` (an ECS), `eni` (a supplementary network interface), `vip` (a
@@ -188,38 +215,22 @@ pub struct AddRouteTableRoute {
     /// `subeni` or `local` (reserved range; other routes must not overlap it).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Destination range of the route, in CIDR notation.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next hop, by `type`: the ECS ID, the network interface ID, the virtual IP address, the NAT
     /// gateway ID, the peering connection ID, the VPN gateway ID, the Direct Connect gateway ID,
     /// the Cloud Connect ID, and so on.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
     /// Description of the route, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl AddRouteTableRoute {
@@ -236,6 +247,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddRouteTableRoute {
         at.required("type", self.r#type.as_ref())
             .required("destination", self.destination.as_ref())
             .required("nexthop", self.nexthop.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AddRouteTableRoute {
+    const NAME: &'static str = "AddRouteTableRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "destination",
+        "nexthop",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AddRouteTableRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AddRouteTableRoute`].
@@ -291,22 +343,14 @@ impl AddRouteTableRouteBuilder {
     }
 }
 /// The `AllocationPool` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AllocationPool {
     /// Last IP address of the pool.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// First IP address of the pool.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
 }
 impl AllocationPool {
@@ -316,6 +360,28 @@ impl AllocationPool {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AllocationPool {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AllocationPool {
+    const NAME: &'static str = "AllocationPool";
+    const FIELDS: &'static [&'static str] = &["end", "start"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AllocationPool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`AllocationPool`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -349,7 +415,7 @@ impl AllocationPoolBuilder {
     }
 }
 /// The `AllowedAddressPair` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AllowedAddressPair {
     /// IP address or CIDR range the port may use besides its own; `0.0.0.0/0` is not allowed.
@@ -357,18 +423,10 @@ pub struct AllowedAddressPair {
     /// its own.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// MAC address that goes with the IP address; the port's own MAC address when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
 }
 impl AllowedAddressPair {
@@ -383,6 +441,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AllowedAddressPair {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("ip_address", self.ip_address.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AllowedAddressPair {
+    const NAME: &'static str = "AllowedAddressPair";
+    const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AllowedAddressPair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AllowedAddressPair`].
@@ -418,13 +505,13 @@ impl AllowedAddressPairBuilder {
     }
 }
 /// The `AsscoiateReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AsscoiateReq {
     /// Subnets to associate with and detach from the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnets: Option<AssociateRouteTableAndSubnetReq>,
 }
 impl AsscoiateReq {
@@ -439,6 +526,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AsscoiateReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnets", self.subnets.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AsscoiateReq {
+    const NAME: &'static str = "AsscoiateReq";
+    const FIELDS: &'static [&'static str] = &["subnets"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnets),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AsscoiateReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AsscoiateReq`].
@@ -467,14 +577,14 @@ impl AsscoiateReqBuilder {
     }
 }
 /// The `AssociateRouteTableAndSubnetReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssociateRouteTableAndSubnetReq {
     /// IDs of the subnets to associate with the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub associate: Option<Vec<String>>,
     /// IDs of the subnets to detach from the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disassociate: Option<Vec<String>>,
 }
 impl AssociateRouteTableAndSubnetReq {
@@ -485,6 +595,30 @@ impl AssociateRouteTableAndSubnetReq {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AssociateRouteTableAndSubnetReq {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableAndSubnetReq {
+    const NAME: &'static str = "AssociateRouteTableAndSubnetReq";
+    const FIELDS: &'static [&'static str] = &["associate", "disassociate"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.associate),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.disassociate),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssociateRouteTableAndSubnetReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`AssociateRouteTableAndSubnetReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -534,11 +668,12 @@ impl AssociateRouteTableAndSubnetReqBuilder {
     }
 }
 /// The `AssociateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl AssociateRouteTableResponse {
@@ -553,6 +688,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateRouteTableResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routetable", self.routetable.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableResponse {
+    const NAME: &'static str = "AssociateRouteTableResponse";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssociateRouteTableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`AssociateRouteTableResponse`].

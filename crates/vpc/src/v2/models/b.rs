@@ -2,18 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `BatchCreateSecurityGroupTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupTagsRequestBody {
     /// Operation to perform; `create` adds the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateSecurityGroupTagsRequestBodyAction>,
     /// Tags to add; a key given twice is refused, and an existing key gets the new value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreateSecurityGroupTagsRequestBody {
@@ -29,6 +29,31 @@ for BatchCreateSecurityGroupTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSecurityGroupTagsRequestBody {
+    const NAME: &'static str = "BatchCreateSecurityGroupTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSecurityGroupTagsRequestBody`].
@@ -87,18 +112,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchCreateSubnetTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubnetTagsRequestBody {
     /// Operation to perform; `create` adds the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateSubnetTagsRequestBodyAction>,
     /// Tags to add; a key given twice is refused, and an existing key gets the new value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreateSubnetTagsRequestBody {
@@ -114,6 +139,30 @@ for BatchCreateSubnetTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateSubnetTagsRequestBody {
+    const NAME: &'static str = "BatchCreateSubnetTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSubnetTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSubnetTagsRequestBody`].
@@ -172,18 +221,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchCreateVpcTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateVpcTagsRequestBody {
     /// Operation to perform; `create` adds the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateVpcTagsRequestBodyAction>,
     /// Tags to add; a key given twice is refused, and an existing key gets the new value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreateVpcTagsRequestBody {
@@ -198,6 +247,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateVpcTagsReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVpcTagsRequestBody {
+    const NAME: &'static str = "BatchCreateVpcTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateVpcTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateVpcTagsRequestBody`].
@@ -256,18 +329,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteSecurityGroupTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteSecurityGroupTagsRequestBody {
     /// Operation to perform; `delete` removes the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteSecurityGroupTagsRequestBodyAction>,
     /// Tags to remove; keys must not be empty, and a key that is absent is skipped.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchDeleteSecurityGroupTagsRequestBody {
@@ -283,6 +356,31 @@ for BatchDeleteSecurityGroupTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteSecurityGroupTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteSecurityGroupTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteSecurityGroupTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteSecurityGroupTagsRequestBody`].
@@ -341,18 +439,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteSubnetTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteSubnetTagsRequestBody {
     /// Operation to perform; `delete` removes the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteSubnetTagsRequestBodyAction>,
     /// Tags to remove; keys must not be empty, and a key that is absent is skipped.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchDeleteSubnetTagsRequestBody {
@@ -368,6 +466,30 @@ for BatchDeleteSubnetTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteSubnetTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteSubnetTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteSubnetTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteSubnetTagsRequestBody`].
@@ -426,18 +548,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BatchDeleteVpcTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteVpcTagsRequestBody {
     /// Operation to perform; `delete` removes the tags.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteVpcTagsRequestBodyAction>,
     /// Tags to remove; keys must not be empty, and a key that is absent is skipped.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchDeleteVpcTagsRequestBody {
@@ -452,6 +574,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteVpcTagsReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVpcTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteVpcTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["action", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteVpcTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteVpcTagsRequestBody`].
@@ -510,51 +656,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `BindingVifDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindingVifDetails {
     /// Whether the port is the primary network interface of its virtual machine.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_interface: Option<bool>,
     /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_filter: Option<bool>,
     /// Whether the port uses the OVS/bridge hybrid mode.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ovs_hybrid_plug: Option<bool>,
     /// VLAN ID of the supplementary network interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vlan_id: Option<i64>,
     /// ID of the parent network interface of a supplementary network interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_id: Option<String>,
     /// ID of the device that owns the parent network interface of a supplementary network
     /// interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_device_id: Option<String>,
 }
 impl BindingVifDetails {
@@ -564,6 +687,59 @@ impl BindingVifDetails {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BindingVifDetails {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingVifDetails {
+    const NAME: &'static str = "BindingVifDetails";
+    const FIELDS: &'static [&'static str] = &[
+        "primary_interface",
+        "port_filter",
+        "ovs_hybrid_plug",
+        "vlan_id",
+        "parent_id",
+        "parent_device_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.primary_interface,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_filter,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ovs_hybrid_plug,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vlan_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.parent_device_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BindingVifDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`BindingVifDetails`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -2,69 +2,45 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CreateFlowLogReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFlowLogReq {
     /// Name of the flow log: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the flow log, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Type of the resource whose traffic the flow log records: `port`, `network` (a subnet) or
     /// `vpc`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<CreateFlowLogReqResourceType>,
     /// ID of the resource named by `resource_type`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Traffic the flow log records: `all`, `accept` (traffic allowed in or out) or `reject`
     /// (traffic refused).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_type: Option<CreateFlowLogReqTrafficType>,
     /// ID of the Log Tank Service (LTS) log group that receives the flow log.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// ID of the Log Tank Service (LTS) log topic that receives the flow log.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// Whether the logs are indexed in Log Tank Service: `true` or `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_enabled: Option<bool>,
 }
 impl CreateFlowLogReq {
@@ -83,6 +59,70 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReq {
             .required("traffic_type", self.traffic_type.as_ref())
             .required("log_group_id", self.log_group_id.as_ref())
             .required("log_topic_id", self.log_topic_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReq {
+    const NAME: &'static str = "CreateFlowLogReq";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "resource_type",
+        "resource_id",
+        "traffic_type",
+        "log_group_id",
+        "log_topic_id",
+        "index_enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.traffic_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_group_id,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_topic_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.index_enabled,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateFlowLogReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFlowLogReq`].
@@ -190,13 +230,13 @@ impl CreateFlowLogReqBuilder {
     }
 }
 /// The `CreateFlowLogReqBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFlowLogReqBody {
     /// Attributes of the flow log.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_log: Option<CreateFlowLogReq>,
 }
 impl CreateFlowLogReqBody {
@@ -211,6 +251,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReqBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("flow_log", self.flow_log.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReqBody {
+    const NAME: &'static str = "CreateFlowLogReqBody";
+    const FIELDS: &'static [&'static str] = &["flow_log"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateFlowLogReqBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFlowLogReqBody`].
@@ -264,11 +327,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateFlowLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFlowLogResponse {
     /// Attributes of the flow log.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_log: Option<FlowLogResp>,
 }
 impl CreateFlowLogResponse {
@@ -283,6 +347,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("flow_log", self.flow_log.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogResponse {
+    const NAME: &'static str = "CreateFlowLogResponse";
+    const FIELDS: &'static [&'static str] = &["flow_log"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateFlowLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFlowLogResponse`].
@@ -308,62 +393,42 @@ impl CreateFlowLogResponseBuilder {
     }
 }
 /// The `CreatePortOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePortOption {
     /// Name of the port, 0 to 255 characters of letters, digits, Chinese characters, `_` and `-`;
     /// empty by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the network (subnet) the port is created in; it must exist.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
     /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
     /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_owner: Option<String>,
     /// IDs of the security groups of the port; the default security group when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Administrative state of the port; only `true` (default) is accepted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Extra DHCP options of the port, each a name and a value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// ID of the project that owns the port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 impl CreatePortOption {
@@ -379,6 +444,74 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortOption {
     ) {
         at.required("network_id", self.network_id.as_ref())
             .optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortOption {
+    const NAME: &'static str = "CreatePortOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "network_id",
+        "fixed_ips",
+        "device_owner",
+        "security_groups",
+        "admin_state_up",
+        "allowed_address_pairs",
+        "extra_dhcp_opts",
+        "tenant_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_owner,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePortOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePortOption`].
@@ -524,13 +657,13 @@ impl CreatePortOptionBuilder {
     }
 }
 /// The `CreatePortRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePortRequestBody {
     /// Attributes of the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<CreatePortOption>,
 }
 impl CreatePortRequestBody {
@@ -545,6 +678,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("port", self.port.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortRequestBody {
+    const NAME: &'static str = "CreatePortRequestBody";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePortRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePortRequestBody`].
@@ -570,11 +726,12 @@ impl CreatePortRequestBodyBuilder {
     }
 }
 /// The `CreatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl CreatePortResponse {
@@ -589,6 +746,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortResponse {
+    const NAME: &'static str = "CreatePortResponse";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePortResponse`].
@@ -614,25 +792,17 @@ impl CreatePortResponseBuilder {
     }
 }
 /// The `CreatePrivateipOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePrivateipOption {
     /// ID of the subnet in which the address is reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The private IP address to reserve: a free address of the subnet. Assigned by the system when
     /// unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
 impl CreatePrivateipOption {
@@ -647,6 +817,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnet_id", self.subnet_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipOption {
+    const NAME: &'static str = "CreatePrivateipOption";
+    const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePrivateipOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePrivateipOption`].
@@ -682,13 +878,13 @@ impl CreatePrivateipOptionBuilder {
     }
 }
 /// The `CreatePrivateipRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePrivateipRequestBody {
     /// Private IP addresses to reserve, each with its subnet and optionally a fixed address.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub privateips: Option<Vec<CreatePrivateipOption>>,
 }
 impl CreatePrivateipRequestBody {
@@ -703,6 +899,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipRequestB
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("privateips", self.privateips.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipRequestBody {
+    const NAME: &'static str = "CreatePrivateipRequestBody";
+    const FIELDS: &'static [&'static str] = &["privateips"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePrivateipRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePrivateipRequestBody`].
@@ -736,11 +955,12 @@ impl CreatePrivateipRequestBodyBuilder {
     }
 }
 /// The `CreatePrivateipResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePrivateipResponse {
     /// The reserved private IP addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub privateips: Option<Vec<Privateip>>,
 }
 impl CreatePrivateipResponse {
@@ -759,6 +979,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("privateips", self.privateips.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipResponse {
+    const NAME: &'static str = "CreatePrivateipResponse";
+    const FIELDS: &'static [&'static str] = &["privateips"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePrivateipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePrivateipResponse`].
@@ -792,35 +1033,23 @@ impl CreatePrivateipResponseBuilder {
     }
 }
 /// The `CreateRouteTableReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRouteTableReq {
     /// Name of the route table: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Routes of the new table; a route table holds at most 200 routes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<RouteTableRoute>>,
     /// ID of the VPC the route table belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Description of the route table, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl CreateRouteTableReq {
@@ -836,6 +1065,37 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableReq {
     ) {
         at.optional("routes", self.routes.as_ref())
             .required("vpc_id", self.vpc_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableReq {
+    const NAME: &'static str = "CreateRouteTableReq";
+    const FIELDS: &'static [&'static str] = &["name", "routes", "vpc_id", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateRouteTableReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateRouteTableReq`].
@@ -899,11 +1159,12 @@ impl CreateRouteTableReqBuilder {
     }
 }
 /// The `CreateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl CreateRouteTableResponse {
@@ -918,6 +1179,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routetable", self.routetable.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableResponse {
+    const NAME: &'static str = "CreateRouteTableResponse";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRouteTableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateRouteTableResponse`].
@@ -943,13 +1225,13 @@ impl CreateRouteTableResponseBuilder {
     }
 }
 /// The `CreateRoutetableReqBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRoutetableReqBody {
     /// Attributes of the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routetable: Option<CreateRouteTableReq>,
 }
 impl CreateRoutetableReqBody {
@@ -964,6 +1246,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRoutetableReqBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("routetable", self.routetable.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRoutetableReqBody {
+    const NAME: &'static str = "CreateRoutetableReqBody";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateRoutetableReqBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateRoutetableReqBody`].
@@ -989,33 +1294,21 @@ impl CreateRoutetableReqBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOption {
     /// Name of the security group: 1 to 64 characters of letters, digits, Chinese characters, `_`,
     /// `-` and `.`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the VPC the security group belongs to.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Enterprise project the security group is bound to: a UUID, or `0` (default) for the default
     /// enterprise project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
 }
 impl CreateSecurityGroupOption {
@@ -1030,6 +1323,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
+    const NAME: &'static str = "CreateSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["name", "vpc_id", "enterprise_project_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupOption`].
@@ -1075,13 +1398,13 @@ impl CreateSecurityGroupOptionBuilder {
     }
 }
 /// The `CreateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequestBody {
     /// Attributes of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<CreateSecurityGroupOption>,
 }
 impl CreateSecurityGroupRequestBody {
@@ -1096,6 +1419,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group", self.security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
+    const NAME: &'static str = "CreateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRequestBody`].
@@ -1127,11 +1473,12 @@ impl CreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroup>,
 }
 impl CreateSecurityGroupResponse {
@@ -1146,6 +1493,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
+    const NAME: &'static str = "CreateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupResponse`].
@@ -1171,89 +1539,49 @@ impl CreateSecurityGroupResponseBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleOption {
     /// ID of the security group the rule is added to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Description of the rule, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// IP version of the traffic the rule applies to: `IPv4` (default) or `IPv6`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<String>,
     /// Protocol: `tcp`, `udp`, `icmp` or an IP protocol number from 0 to 255; unset means every
     /// protocol.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Lowest port of the range, 1 to 65535; for ICMP the ICMP type. Must not exceed
     /// `port_range_max`; unset means all ports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_min: Option<i64>,
     /// Highest port of the range, 1 to 65535; for ICMP the ICMP code. Must not be below
     /// `port_range_min`; unset means all ports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_max: Option<i64>,
     /// Remote address range in CIDR notation: the source of inbound traffic or the destination of
     /// outbound traffic. Mutually exclusive with `remote_group_id` and `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote security group whose members are the source (inbound) or destination
     /// (outbound) of the traffic. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_group_id: Option<String>,
     /// ID of the remote IP address group. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_address_group_id: Option<String>,
 }
 impl CreateSecurityGroupRuleOption {
@@ -1269,6 +1597,84 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRule
     ) {
         at.required("security_group_id", self.security_group_id.as_ref())
             .required("direction", self.direction.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOption {
+    const NAME: &'static str = "CreateSecurityGroupRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "security_group_id",
+        "description",
+        "direction",
+        "ethertype",
+        "protocol",
+        "port_range_min",
+        "port_range_max",
+        "remote_ip_prefix",
+        "remote_group_id",
+        "remote_address_group_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_min,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_max,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleOption`].
@@ -1384,13 +1790,13 @@ impl CreateSecurityGroupRuleOptionBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleRequestBody {
     /// Attributes of the security group rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_rule: Option<CreateSecurityGroupRuleOption>,
 }
 impl CreateSecurityGroupRuleRequestBody {
@@ -1406,6 +1812,35 @@ for CreateSecurityGroupRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateSecurityGroupRuleRequestBody {
+    const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleRequestBody`].
@@ -1437,11 +1872,12 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<SecurityGroupRule>,
 }
 impl CreateSecurityGroupRuleResponse {
@@ -1457,6 +1893,32 @@ for CreateSecurityGroupRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
+    const NAME: &'static str = "CreateSecurityGroupRuleResponse";
+    const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleResponse`].
@@ -1482,13 +1944,13 @@ impl CreateSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `CreateSecurityGroupTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupTagRequestBody {
     /// The tag to add: a key and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreateSecurityGroupTagRequestBody {
@@ -1504,6 +1966,29 @@ for CreateSecurityGroupTagRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupTagRequestBody {
+    const NAME: &'static str = "CreateSecurityGroupTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupTagRequestBody`].
@@ -1529,113 +2014,69 @@ impl CreateSecurityGroupTagRequestBodyBuilder {
     }
 }
 /// The `CreateSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubnetOption {
     /// Name of the subnet: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Address range of the subnet in CIDR notation; it must lie within the VPC's range, with a
     /// prefix length of at most 28.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Gateway IP address of the subnet; an address of its range.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_ip: Option<String>,
     /// Whether the subnet also gets an IPv6 range: `true` or `false` (default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Whether DHCP is on for the subnet: `true` (default) or `false`. With DHCP off, new ECSs get
     /// no IP address and cloud-init cannot inject login credentials.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp_enable: Option<bool>,
     /// First DNS server of the subnet, an IPv4 address; unset by default. Huawei Cloud's private
     /// DNS addresses are listed in the DNS documentation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_dns: Option<String>,
     /// Second DNS server of the subnet, an IPv4 address; unset by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_dns: Option<String>,
     /// All DNS servers of the subnet, IPv4 addresses; use it for more than two. It must include
     /// `primary_dns` and `secondary_dns`. Unset by default, which leaves the private DNS service
     /// unused.
     ///
     /// JSON name: `dnsList`.
-    #[serde(rename = "dnsList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dnsList", skip_serializing_if = "Option::is_none")]
     pub dns_list: Option<Vec<String>>,
     /// Availability zone of the subnet; must be an existing zone ID.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// NTP server addresses or DHCP lease time of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOption>>,
     /// Tags to set on the new subnet, at most 10, each written `key*value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Whether IPv4 address usage metrics are collected for monitoring: `true` turns them on,
     /// `false` off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_network_address_usage_metrics: Option<bool>,
 }
 impl CreateSubnetOption {
@@ -1654,6 +2095,99 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetOption {
             .required("vpc_id", self.vpc_id.as_ref())
             .required("gateway_ip", self.gateway_ip.as_ref())
             .optional("extra_dhcp_opts", self.extra_dhcp_opts.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetOption {
+    const NAME: &'static str = "CreateSubnetOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "cidr",
+        "vpc_id",
+        "gateway_ip",
+        "ipv6_enable",
+        "dhcp_enable",
+        "primary_dns",
+        "secondary_dns",
+        "dnsList",
+        "availability_zone",
+        "extra_dhcp_opts",
+        "tags",
+        "enable_network_address_usage_metrics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dhcp_enable,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.primary_dns,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.secondary_dns,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dns_list),
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_network_address_usage_metrics,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubnetOption`].
@@ -1833,13 +2367,13 @@ impl CreateSubnetOptionBuilder {
     }
 }
 /// The `CreateSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubnetRequestBody {
     /// Attributes of the subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<CreateSubnetOption>,
 }
 impl CreateSubnetRequestBody {
@@ -1854,6 +2388,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetRequestBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnet", self.subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetRequestBody {
+    const NAME: &'static str = "CreateSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubnetRequestBody`].
@@ -1879,11 +2436,12 @@ impl CreateSubnetRequestBodyBuilder {
     }
 }
 /// The `CreateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<Subnet>,
 }
 impl CreateSubnetResponse {
@@ -1898,6 +2456,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnet", self.subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetResponse {
+    const NAME: &'static str = "CreateSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubnetResponse`].
@@ -1923,13 +2502,13 @@ impl CreateSubnetResponseBuilder {
     }
 }
 /// The `CreateSubnetTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubnetTagRequestBody {
     /// The tag to add: a key and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreateSubnetTagRequestBody {
@@ -1944,6 +2523,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetTagRequestB
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetTagRequestBody {
+    const NAME: &'static str = "CreateSubnetTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubnetTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubnetTagRequestBody`].
@@ -1969,60 +2571,36 @@ impl CreateSubnetTagRequestBodyBuilder {
     }
 }
 /// The `CreateVpcOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcOption {
     /// Address range of the VPC in CIDR notation, within 10.0.0.0/8, 172.16.0.0/12 or
     /// 192.168.0.0/16, with a prefix length of at most 28.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Name of the VPC: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`; unique within the tenant when not empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Enterprise project the VPC is bound to: a UUID, or `0` (default) for the default enterprise
     /// project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Tags to set on the new VPC, at most 10, each written `key*value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Whether resources of the VPC are cut off from service endpoints on the private network: `on`
     /// blocks them (then SWR, LTS, HSS, AOM, APM, OBS and API Gateway cannot be reached privately),
     /// `off` does not.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_service_endpoint_states: Option<String>,
     /// Whether IPv4 address usage metrics are collected for monitoring: `true` turns them on,
     /// `false` off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_network_address_usage_metrics: Option<bool>,
 }
 impl CreateVpcOption {
@@ -2032,6 +2610,63 @@ impl CreateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
+    const NAME: &'static str = "CreateVpcOption";
+    const FIELDS: &'static [&'static str] = &[
+        "cidr",
+        "name",
+        "description",
+        "enterprise_project_id",
+        "tags",
+        "block_service_endpoint_states",
+        "enable_network_address_usage_metrics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.block_service_endpoint_states,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_network_address_usage_metrics,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`CreateVpcOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2123,35 +2758,27 @@ impl CreateVpcOptionBuilder {
     }
 }
 /// The `CreateVpcPeeringOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcPeeringOption {
     /// Name of the VPC peering connection, 1 to 64 characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The local end of the peering connection: the VPC that requests it.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_vpc_info: Option<VpcInfo>,
     /// The peer end of the peering connection: the VPC that accepts it.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_vpc_info: Option<VpcInfo>,
 }
 impl CreateVpcPeeringOption {
@@ -2168,6 +2795,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringOption 
         at.required("name", self.name.as_ref())
             .required("request_vpc_info", self.request_vpc_info.as_ref())
             .required("accept_vpc_info", self.accept_vpc_info.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringOption {
+    const NAME: &'static str = "CreateVpcPeeringOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "request_vpc_info",
+        "accept_vpc_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcPeeringOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcPeeringOption`].
@@ -2223,13 +2886,13 @@ impl CreateVpcPeeringOptionBuilder {
     }
 }
 /// The `CreateVpcPeeringRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcPeeringRequestBody {
     /// Attributes of the VPC peering connection.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peering: Option<CreateVpcPeeringOption>,
 }
 impl CreateVpcPeeringRequestBody {
@@ -2244,6 +2907,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRequest
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("peering", self.peering.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringRequestBody {
+    const NAME: &'static str = "CreateVpcPeeringRequestBody";
+    const FIELDS: &'static [&'static str] = &["peering"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcPeeringRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcPeeringRequestBody`].
@@ -2269,11 +2955,12 @@ impl CreateVpcPeeringRequestBodyBuilder {
     }
 }
 /// The `CreateVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcPeeringResponse {
     /// Attributes of the VPC peering connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peering: Option<VpcPeering>,
 }
 impl CreateVpcPeeringResponse {
@@ -2288,6 +2975,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("peering", self.peering.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringResponse {
+    const NAME: &'static str = "CreateVpcPeeringResponse";
+    const FIELDS: &'static [&'static str] = &["peering"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVpcPeeringResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcPeeringResponse`].
@@ -2313,13 +3021,13 @@ impl CreateVpcPeeringResponseBuilder {
     }
 }
 /// The `CreateVpcRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcRequestBody {
     /// Attributes of the virtual private cloud.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<CreateVpcOption>,
 }
 impl CreateVpcRequestBody {
@@ -2334,6 +3042,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc", self.vpc.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
+    const NAME: &'static str = "CreateVpcRequestBody";
+    const FIELDS: &'static [&'static str] = &["vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcRequestBody`].
@@ -2359,13 +3090,13 @@ impl CreateVpcRequestBodyBuilder {
     }
 }
 /// The `CreateVpcResourceTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcResourceTagRequestBody {
     /// The tag to add: a key and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreateVpcResourceTagRequestBody {
@@ -2381,6 +3112,29 @@ for CreateVpcResourceTagRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResourceTagRequestBody {
+    const NAME: &'static str = "CreateVpcResourceTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcResourceTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcResourceTagRequestBody`].
@@ -2406,11 +3160,12 @@ impl CreateVpcResourceTagRequestBodyBuilder {
     }
 }
 /// The `CreateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
 }
 impl CreateVpcResponse {
@@ -2425,6 +3180,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("vpc", self.vpc.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
+    const NAME: &'static str = "CreateVpcResponse";
+    const FIELDS: &'static [&'static str] = &["vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcResponse`].
@@ -2450,40 +3226,28 @@ impl CreateVpcResponseBuilder {
     }
 }
 /// The `CreateVpcRouteOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcRouteOption {
     /// Destination range of the route in CIDR notation, such as `192.168.200.0/24`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next hop of the route: the ID of the VPC peering connection (the only type).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
     /// Type of the route; only `peering` is supported.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateVpcRouteOptionType>,
     /// ID of the VPC to which the route is added.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
 impl CreateVpcRouteOption {
@@ -2501,6 +3265,42 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteOption {
             .required("nexthop", self.nexthop.as_ref())
             .required("type", self.r#type.as_ref())
             .required("vpc_id", self.vpc_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteOption {
+    const NAME: &'static str = "CreateVpcRouteOption";
+    const FIELDS: &'static [&'static str] = &[
+        "destination",
+        "nexthop",
+        "type",
+        "vpc_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcRouteOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcRouteOption`].
@@ -2565,13 +3365,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `CreateVpcRouteRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcRouteRequestBody {
     /// Attributes of the route.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<CreateVpcRouteOption>,
 }
 impl CreateVpcRouteRequestBody {
@@ -2586,6 +3386,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteRequestBo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("route", self.route.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteRequestBody {
+    const NAME: &'static str = "CreateVpcRouteRequestBody";
+    const FIELDS: &'static [&'static str] = &["route"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcRouteRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcRouteRequestBody`].
@@ -2611,11 +3434,12 @@ impl CreateVpcRouteRequestBodyBuilder {
     }
 }
 /// The `CreateVpcRouteResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcRouteResponse {
     /// Attributes of the route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub route: Option<VpcRoute>,
 }
 impl CreateVpcRouteResponse {
@@ -2630,6 +3454,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("route", self.route.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteResponse {
+    const NAME: &'static str = "CreateVpcRouteResponse";
+    const FIELDS: &'static [&'static str] = &["route"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVpcRouteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcRouteResponse`].

@@ -2,43 +2,27 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `DelRouteTableRoute` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DelRouteTableRoute {
     /// Type of next hop: `ecs` (an ECS), `eni` (a supplementary network interface), `vip` (a
     /// virtual IP), `nat` (a NAT gateway), `peering` (a VPC peering connection), `vpn`, `dc`
     /// (Direct Connect), `cc` (Cloud Connect), `egw` (a VPC endpoint), `er` (an enterprise router),
     /// `subeni` or `local` (reserved range; other routes must not overlap it).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Destination range of the route, in CIDR notation.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next hop, by `type`: the ECS ID, the network interface ID, the virtual IP address, the NAT
     /// gateway ID, the peering connection ID, the VPN gateway ID, the Direct Connect gateway ID,
     /// the Cloud Connect ID, and so on.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
     /// Description of the route, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl DelRouteTableRoute {
@@ -53,6 +37,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DelRouteTableRoute {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("destination", self.destination.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DelRouteTableRoute {
+    const NAME: &'static str = "DelRouteTableRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "destination",
+        "nexthop",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DelRouteTableRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DelRouteTableRoute`].
@@ -108,11 +133,12 @@ impl DelRouteTableRouteBuilder {
     }
 }
 /// The `DisassociateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl DisassociateRouteTableResponse {
@@ -127,6 +153,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DisassociateRouteTableR
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routetable", self.routetable.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateRouteTableResponse {
+    const NAME: &'static str = "DisassociateRouteTableResponse";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DisassociateRouteTableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`DisassociateRouteTableResponse`].
@@ -152,29 +199,18 @@ impl DisassociateRouteTableResponseBuilder {
     }
 }
 /// The `DnsAssignMent` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsAssignMent {
     /// Host name of the port, the same as its `dns_name`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hostname: Option<String>,
     /// IP address, IPv4 or IPv6 in its usual text form.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// Private fully qualified domain name of the port.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fqdn: Option<String>,
 }
 impl DnsAssignMent {
@@ -184,6 +220,31 @@ impl DnsAssignMent {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DnsAssignMent {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for DnsAssignMent {
+    const NAME: &'static str = "DnsAssignMent";
+    const FIELDS: &'static [&'static str] = &["hostname", "ip_address", "fqdn"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hostname),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fqdn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsAssignMent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`DnsAssignMent`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -2,24 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ExternalGatewayInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExternalGatewayInfo {
     /// Whether SNAT is on for the router's external gateway; `false` by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_snat: Option<bool>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
 }
 impl ExternalGatewayInfo {
@@ -29,6 +22,35 @@ impl ExternalGatewayInfo {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ExternalGatewayInfo {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfo {
+    const NAME: &'static str = "ExternalGatewayInfo";
+    const FIELDS: &'static [&'static str] = &["enable_snat", "network_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_snat,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExternalGatewayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ExternalGatewayInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -62,22 +84,43 @@ impl ExternalGatewayInfoBuilder {
     }
 }
 /// The `ExternalGatewayInfoOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExternalGatewayInfoOption {
     /// ID of the external network; external networks are listed by `neutron_list_networks` with
     /// `router:external=true`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
 impl ExternalGatewayInfoOption {
     /// Starts a [`ExternalGatewayInfoOptionBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ExternalGatewayInfoOptionBuilder {
         ExternalGatewayInfoOptionBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfoOption {
+    const NAME: &'static str = "ExternalGatewayInfoOption";
+    const FIELDS: &'static [&'static str] = &["network_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ExternalGatewayInfoOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExternalGatewayInfoOption`].
@@ -103,22 +146,14 @@ impl ExternalGatewayInfoOptionBuilder {
     }
 }
 /// The `ExtraDhcpOpt` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtraDhcpOpt {
     /// Name of the DHCP option.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_name: Option<String>,
     /// Value of the DHCP option.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_value: Option<String>,
 }
 impl ExtraDhcpOpt {
@@ -128,6 +163,28 @@ impl ExtraDhcpOpt {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOpt {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOpt {
+    const NAME: &'static str = "ExtraDhcpOpt";
+    const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtraDhcpOpt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`ExtraDhcpOpt`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -161,21 +218,17 @@ impl ExtraDhcpOptBuilder {
     }
 }
 /// The `ExtraDhcpOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtraDhcpOption {
     /// Which option is set: `ntp` (NTP server addresses) or `addresstime` (DHCP lease time).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_name: Option<ExtraDhcpOptionOptName>,
     /// For `ntp`, up to 4 distinct IPv4 addresses separated by commas; for `addresstime`, the lease
     /// time, such as `1h` or `-1` (unlimited). Null removes the setting.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_value: Option<String>,
 }
 impl ExtraDhcpOption {
@@ -190,6 +243,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("opt_name", self.opt_name.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOption {
+    const NAME: &'static str = "ExtraDhcpOption";
+    const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExtraDhcpOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ExtraDhcpOption`].

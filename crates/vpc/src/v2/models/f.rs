@@ -2,24 +2,16 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `FixedIp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FixedIp {
     /// IP address for the port. With a subnet too, that address of that subnet is used; without
     /// one, the address must be valid in some subnet of the network.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// ID of the subnet the address comes from; with only a subnet, a free address of it is
     /// assigned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 impl FixedIp {
@@ -29,6 +21,30 @@ impl FixedIp {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FixedIp {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
+    const NAME: &'static str = "FixedIp";
+    const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FixedIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`FixedIp`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -62,124 +78,85 @@ impl FixedIpBuilder {
     }
 }
 /// The `FlowLogResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlowLogResp {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Type of the resource whose traffic the flow log records: `port`, `network` (a subnet) or
     /// `vpc`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_type: Option<FlowLogRespResourceType>,
     /// ID of the resource named by `resource_type`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Traffic the flow log records: `all`, `accept` (traffic allowed in or out) or `reject`
     /// (traffic refused).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_type: Option<FlowLogRespTrafficType>,
     /// ID of the Log Tank Service (LTS) log group that receives the flow log.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_group_id: Option<String>,
     /// ID of the Log Tank Service (LTS) log topic that receives the flow log.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_topic_id: Option<String>,
     /// Where the flow log is stored; `lts` (Log Tank Service) is the only kind.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log_store_type: Option<FlowLogRespLogStoreType>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether the flow log records: `true` turns it on, `false` off.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<FlowLogRespStatus>,
 }
 impl FlowLogResp {
@@ -207,6 +184,84 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FlowLogResp {
             .required("updated_at", self.updated_at.as_ref())
             .required("admin_state", self.admin_state.as_ref())
             .required("status", self.status.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for FlowLogResp {
+    const NAME: &'static str = "FlowLogResp";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "tenant_id",
+        "description",
+        "resource_type",
+        "resource_id",
+        "traffic_type",
+        "log_group_id",
+        "log_topic_id",
+        "log_store_type",
+        "created_at",
+        "updated_at",
+        "admin_state",
+        "status",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.traffic_type),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_group_id,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.log_topic_id,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.log_store_type),
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state,
+                )
+            }
+            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlowLogResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`FlowLogResp`].

@@ -2,22 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `HostRoute` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HostRoute {
     /// Destination range of the static route, in CIDR notation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next-hop IP address of the static route.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
 }
 impl HostRoute {
@@ -27,6 +19,33 @@ impl HostRoute {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for HostRoute {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for HostRoute {
+    const NAME: &'static str = "HostRoute";
+    const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HostRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`HostRoute`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -2,11 +2,12 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListApiVersionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListApiVersionResponse {
     /// Versions of the native OpenStack API the endpoint serves.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub versions: Option<Vec<VersionResult>>,
 }
 impl ListApiVersionResponse {
@@ -25,6 +26,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListApiVersionResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("versions", self.versions.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListApiVersionResponse {
+    const NAME: &'static str = "ListApiVersionResponse";
+    const FIELDS: &'static [&'static str] = &["versions"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListApiVersionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListApiVersionResponse`].
@@ -80,11 +102,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFlowLogsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFlowLogsResponse {
     /// The flow logs of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_logs: Option<Vec<FlowLogResp>>,
 }
 impl ListFlowLogsResponse {
@@ -103,6 +126,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlowLogsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("flow_logs", self.flow_logs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlowLogsResponse {
+    const NAME: &'static str = "ListFlowLogsResponse";
+    const FIELDS: &'static [&'static str] = &["flow_logs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flow_logs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFlowLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFlowLogsResponse`].
@@ -177,11 +221,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsResponse {
     /// The ports of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<Port>>,
 }
 impl ListPortsResponse {
@@ -200,6 +245,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("ports", self.ports.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
+    const NAME: &'static str = "ListPortsResponse";
+    const FIELDS: &'static [&'static str] = &["ports"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPortsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPortsResponse`].
@@ -243,11 +309,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListPrivateipsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPrivateipsResponse {
     /// The reserved private IP addresses of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub privateips: Option<Vec<Privateip>>,
 }
 impl ListPrivateipsResponse {
@@ -266,6 +333,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPrivateipsResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("privateips", self.privateips.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPrivateipsResponse {
+    const NAME: &'static str = "ListPrivateipsResponse";
+    const FIELDS: &'static [&'static str] = &["privateips"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPrivateipsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPrivateipsResponse`].
@@ -299,32 +387,25 @@ impl ListPrivateipsResponseBuilder {
     }
 }
 /// The `ListResourceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceResp {
     /// Details of the resource, reserved for extensions; empty by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// ID of the resource named by `resource_type`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl ListResourceResp {
@@ -345,6 +426,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourceResp {
         at.required("resource_id", self.resource_id.as_ref())
             .required("resource_name", self.resource_name.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
+    const NAME: &'static str = "ListResourceResp";
+    const FIELDS: &'static [&'static str] = &[
+        "resource_detail",
+        "resource_id",
+        "resource_name",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_name,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListResourceResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListResourceResp`].
@@ -408,11 +528,12 @@ impl ListResourceRespBuilder {
     }
 }
 /// The `ListRouteTablesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRouteTablesResponse {
     /// The route tables of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetables: Option<Vec<RouteTableListResp>>,
 }
 impl ListRouteTablesResponse {
@@ -431,6 +552,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRouteTablesResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routetables", self.routetables.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRouteTablesResponse {
+    const NAME: &'static str = "ListRouteTablesResponse";
+    const FIELDS: &'static [&'static str] = &["routetables"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routetables),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRouteTablesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListRouteTablesResponse`].
@@ -464,12 +606,13 @@ impl ListRouteTablesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 impl ListSecurityGroupRulesResponse {
@@ -488,6 +631,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesR
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rules", self.security_group_rules.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResponse {
+    const NAME: &'static str = "ListSecurityGroupRulesResponse";
+    const FIELDS: &'static [&'static str] = &["security_group_rules"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupRulesResponse`].
@@ -529,11 +698,12 @@ impl ListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSecurityGroupTagsResponse {
@@ -552,6 +722,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupTagsRe
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupTagsResponse {
+    const NAME: &'static str = "ListSecurityGroupTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupTagsResponse`].
@@ -582,38 +773,30 @@ impl ListSecurityGroupTagsResponseBuilder {
     }
 }
 /// The `ListSecurityGroupsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsByTagsRequestBody {
     /// What to return: `filter` (the matching resources, a page at a time) or `count` (only their
     /// number).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ListSecurityGroupsByTagsRequestBodyAction>,
     /// Maximum number of resources returned, 1 to 1000; 1000 when unset. Ignored when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Number of matching resources to skip before the first one returned; 0 when unset. For the
     /// next page, pass the offset returned with the previous one. Not used when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 10 keys, each with at most 10 values; keys must not repeat and must
     /// not be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSecurityGroupsByTagsRequestBody {
@@ -631,6 +814,40 @@ for ListSecurityGroupsByTagsRequestBody {
         at.required("action", self.action.as_ref())
             .optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListSecurityGroupsByTagsRequestBody {
+    const NAME: &'static str = "ListSecurityGroupsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "limit",
+        "offset",
+        "matches",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupsByTagsRequestBody`].
@@ -724,18 +941,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListSecurityGroupsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSecurityGroupsByTagsResponse {
@@ -755,6 +969,33 @@ for ListSecurityGroupsByTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsByTagsResponse {
+    const NAME: &'static str = "ListSecurityGroupsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupsByTagsResponse`].
@@ -798,11 +1039,12 @@ impl ListSecurityGroupsByTagsResponseBuilder {
     }
 }
 /// The `ListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
 }
 impl ListSecurityGroupsResponse {
@@ -821,6 +1063,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse {
+    const NAME: &'static str = "ListSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["security_groups"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupsResponse`].
@@ -854,11 +1122,12 @@ impl ListSecurityGroupsResponseBuilder {
     }
 }
 /// The `ListSubnetTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSubnetTagsResponse {
@@ -877,6 +1146,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetTagsResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetTagsResponse {
+    const NAME: &'static str = "ListSubnetTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubnetTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubnetTagsResponse`].
@@ -907,38 +1197,30 @@ impl ListSubnetTagsResponseBuilder {
     }
 }
 /// The `ListSubnetsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubnetsByTagsRequestBody {
     /// What to return: `filter` (the matching resources, a page at a time) or `count` (only their
     /// number).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ListSubnetsByTagsRequestBodyAction>,
     /// Maximum number of resources returned, 1 to 1000; 1000 when unset. Ignored when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Number of matching resources to skip before the first one returned; 0 when unset. For the
     /// next page, pass the offset returned with the previous one. Not used when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 10 keys, each with at most 10 values; keys must not repeat and must
     /// not be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSubnetsByTagsRequestBody {
@@ -955,6 +1237,39 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsReques
         at.required("action", self.action.as_ref())
             .optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsRequestBody {
+    const NAME: &'static str = "ListSubnetsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "limit",
+        "offset",
+        "matches",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListSubnetsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubnetsByTagsRequestBody`].
@@ -1048,18 +1363,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListSubnetsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSubnetsByTagsResponse {
@@ -1078,6 +1390,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsResponse {
+    const NAME: &'static str = "ListSubnetsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubnetsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubnetsByTagsResponse`].
@@ -1121,11 +1460,12 @@ impl ListSubnetsByTagsResponseBuilder {
     }
 }
 /// The `ListSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubnetsResponse {
     /// The subnets of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<Subnet>>,
 }
 impl ListSubnetsResponse {
@@ -1144,6 +1484,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnets", self.subnets.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsResponse {
+    const NAME: &'static str = "ListSubnetsResponse";
+    const FIELDS: &'static [&'static str] = &["subnets"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubnetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubnetsResponse`].
@@ -1177,23 +1538,19 @@ impl ListSubnetsResponseBuilder {
     }
 }
 /// The `ListTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTag {
     /// Tag key to match; must not be empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag values to match; any one of them matches (logical OR), and an empty list matches any
     /// value of the key.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 impl ListTag {
@@ -1212,6 +1569,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
+    const NAME: &'static str = "ListTag";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTag`].
@@ -1252,14 +1631,15 @@ impl ListTagBuilder {
     }
 }
 /// The `ListVpcPeeringsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcPeeringsResponse {
     /// The VPC peering connections of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peerings: Option<Vec<VpcPeering>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peerings_links: Option<Vec<NeutronPageLink>>,
 }
 impl ListVpcPeeringsResponse {
@@ -1283,6 +1663,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcPeeringsResponse
     ) {
         at.optional("peerings", self.peerings.as_ref())
             .optional("peerings_links", self.peerings_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcPeeringsResponse {
+    const NAME: &'static str = "ListVpcPeeringsResponse";
+    const FIELDS: &'static [&'static str] = &["peerings", "peerings_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.peerings),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.peerings_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcPeeringsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcPeeringsResponse`].
@@ -1351,14 +1758,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcRoutesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcRoutesResponse {
     /// The VPC peering routes of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes: Option<Vec<VpcRoute>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes_links: Option<Vec<NeutronPageLink>>,
 }
 impl ListVpcRoutesResponse {
@@ -1382,6 +1790,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcRoutesResponse {
     ) {
         at.optional("routes", self.routes.as_ref())
             .optional("routes_links", self.routes_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcRoutesResponse {
+    const NAME: &'static str = "ListVpcRoutesResponse";
+    const FIELDS: &'static [&'static str] = &["routes", "routes_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcRoutesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcRoutesResponse`].
@@ -1442,11 +1872,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListVpcTagsResponse {
@@ -1465,6 +1896,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcTagsResponse {
+    const NAME: &'static str = "ListVpcTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcTagsResponse`].
@@ -1495,38 +1947,30 @@ impl ListVpcTagsResponseBuilder {
     }
 }
 /// The `ListVpcsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListVpcsByTagsRequestBody {
     /// What to return: `filter` (the matching resources, a page at a time) or `count` (only their
     /// number).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ListVpcsByTagsRequestBodyAction>,
     /// Maximum number of resources returned, 1 to 1000; 1000 when unset. Ignored when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Number of matching resources to skip before the first one returned; 0 when unset. For the
     /// next page, pass the offset returned with the previous one. Not used when `action` is
     /// `count`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 10 keys, each with at most 10 values; keys must not repeat and must
     /// not be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListVpcsByTagsRequestBody {
@@ -1543,6 +1987,39 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsRequestBo
         at.required("action", self.action.as_ref())
             .optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsRequestBody {
+    const NAME: &'static str = "ListVpcsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "limit",
+        "offset",
+        "matches",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListVpcsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcsByTagsRequestBody`].
@@ -1630,18 +2107,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListVpcsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources that match the tag filters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListVpcsByTagsResponse {
@@ -1660,6 +2134,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsResponse {
+    const NAME: &'static str = "ListVpcsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcsByTagsResponse`].
@@ -1703,11 +2204,12 @@ impl ListVpcsByTagsResponseBuilder {
     }
 }
 /// The `ListVpcsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
     /// The VPCs of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpcs: Option<Vec<Vpc>>,
 }
 impl ListVpcsResponse {
@@ -1726,6 +2228,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("vpcs", self.vpcs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
+    const NAME: &'static str = "ListVpcsResponse";
+    const FIELDS: &'static [&'static str] = &["vpcs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcsResponse`].

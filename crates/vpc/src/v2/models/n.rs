@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `NetworkIpAvailability` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkIpAvailability {
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
@@ -10,53 +11,33 @@ pub struct NetworkIpAvailability {
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// Name of the network, as set when it was created (may be empty).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_name: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Number of IP addresses, not counting the ones reserved by the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_ips: Option<i64>,
     /// Number of IP addresses in use, not counting the ones reserved by the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used_ips: Option<i64>,
     /// IPv4 address usage of each subnet of the network.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_ip_availability: Option<Vec<SubnetIpAvailability>>,
 }
 impl NetworkIpAvailability {
@@ -80,6 +61,51 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NetworkIpAvailability {
             .required("total_ips", self.total_ips.as_ref())
             .required("used_ips", self.used_ips.as_ref())
             .required("subnet_ip_availability", self.subnet_ip_availability.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkIpAvailability {
+    const NAME: &'static str = "NetworkIpAvailability";
+    const FIELDS: &'static [&'static str] = &[
+        "network_id",
+        "network_name",
+        "tenant_id",
+        "total_ips",
+        "used_ips",
+        "subnet_ip_availability",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.network_name,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_ips),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_ips),
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.subnet_ip_availability,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkIpAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NetworkIpAvailability`].
@@ -174,64 +200,37 @@ impl NetworkIpAvailabilityBuilder {
     }
 }
 /// The `NeutronAddFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronAddFirewallRuleResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronAddFirewallRuleResponse {
@@ -242,6 +241,55 @@ impl NeutronAddFirewallRuleResponse {
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
     pub fn firewall_rules(&self) -> &[String] {
         self.firewall_rules.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddFirewallRuleResponse {
+    const NAME: &'static str = "NeutronAddFirewallRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "firewall_rules",
+        "audited",
+        "public",
+        "tenant_id",
+        "project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronAddFirewallRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronAddFirewallRuleResponse`].
@@ -345,47 +393,65 @@ impl NeutronAddFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronAddRouterInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronAddRouterInterfaceResponse {
     /// ID of the port, as returned by `list_ports` or `create_port`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
     /// call, only resources of this subnet are returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<NeutronAddRouterInterfaceResponseSubnetId>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl NeutronAddRouterInterfaceResponse {
     /// Starts a [`NeutronAddRouterInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NeutronAddRouterInterfaceResponseBuilder {
         NeutronAddRouterInterfaceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddRouterInterfaceResponse {
+    const NAME: &'static str = "NeutronAddRouterInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "port_id",
+        "subnet_id",
+        "tenant_id",
+        "project_id",
+        "id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronAddRouterInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronAddRouterInterfaceResponse`].
@@ -467,49 +533,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronCreateFirewallGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallGroupOption {
     /// Name of the network ACL group, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the network ACL group, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
     /// ACL groups with this inbound policy are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_firewall_policy_id: Option<String>,
     /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
     /// ACL groups with this outbound policy are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub egress_firewall_policy_id: Option<String>,
     /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
     /// router.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
     /// Whether the network ACL group is administratively enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
 }
 impl NeutronCreateFirewallGroupOption {
@@ -520,6 +566,61 @@ impl NeutronCreateFirewallGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallGroupOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallGroupOption {
+    const NAME: &'static str = "NeutronCreateFirewallGroupOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "ingress_firewall_policy_id",
+        "egress_firewall_policy_id",
+        "ports",
+        "admin_state_up",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ingress_firewall_policy_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.egress_firewall_policy_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateFirewallGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -598,13 +699,13 @@ impl NeutronCreateFirewallGroupOptionBuilder {
     }
 }
 /// The `NeutronCreateFirewallGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallGroupRequestBody {
     /// Attributes of the network ACL group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_group: Option<NeutronCreateFirewallGroupOption>,
 }
 impl NeutronCreateFirewallGroupRequestBody {
@@ -620,6 +721,30 @@ for NeutronCreateFirewallGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_group", self.firewall_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateFirewallGroupRequestBody {
+    const NAME: &'static str = "NeutronCreateFirewallGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallGroupRequestBody`].
@@ -651,11 +776,12 @@ impl NeutronCreateFirewallGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronCreateFirewallGroupResponse {
@@ -671,6 +797,28 @@ for NeutronCreateFirewallGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_group", self.firewall_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateFirewallGroupResponse {
+    const NAME: &'static str = "NeutronCreateFirewallGroupResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallGroupResponse`].
@@ -696,32 +844,20 @@ impl NeutronCreateFirewallGroupResponseBuilder {
     }
 }
 /// The `NeutronCreateFirewallPolicyOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallPolicyOption {
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audited: Option<bool>,
     /// Description of the network ACL policy, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rules: Option<Vec<String>>,
     /// Name of the network ACL policy, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NeutronCreateFirewallPolicyOption {
@@ -732,6 +868,47 @@ impl NeutronCreateFirewallPolicyOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallPolicyOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallPolicyOption {
+    const NAME: &'static str = "NeutronCreateFirewallPolicyOption";
+    const FIELDS: &'static [&'static str] = &[
+        "audited",
+        "description",
+        "firewall_rules",
+        "name",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallPolicyOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateFirewallPolicyOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -793,13 +970,13 @@ impl NeutronCreateFirewallPolicyOptionBuilder {
     }
 }
 /// The `NeutronCreateFirewallPolicyRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallPolicyRequestBody {
     /// Attributes of the network ACL policy.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_policy: Option<NeutronCreateFirewallPolicyOption>,
 }
 impl NeutronCreateFirewallPolicyRequestBody {
@@ -815,6 +992,30 @@ for NeutronCreateFirewallPolicyRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_policy", self.firewall_policy.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateFirewallPolicyRequestBody {
+    const NAME: &'static str = "NeutronCreateFirewallPolicyRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallPolicyRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallPolicyRequestBody`].
@@ -846,11 +1047,12 @@ impl NeutronCreateFirewallPolicyRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronCreateFirewallPolicyResponse {
@@ -866,6 +1068,28 @@ for NeutronCreateFirewallPolicyResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_policy", self.firewall_policy.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateFirewallPolicyResponse {
+    const NAME: &'static str = "NeutronCreateFirewallPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallPolicyResponse`].
@@ -891,74 +1115,38 @@ impl NeutronCreateFirewallPolicyResponseBuilder {
     }
 }
 /// The `NeutronCreateFirewallRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallRuleOption {
     /// Name of the network ACL rule, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the network ACL rule, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Protocol the rule matches: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// What happens to traffic the rule matches: `allow` or `deny`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<NeutronCreateFirewallRuleOptionAction>,
     /// IP version the rule matches: 4 or 6.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<i64>,
     /// Destination IP address or CIDR range the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_ip_address: Option<String>,
     /// Destination port, or port range such as `80:90`, the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// Source IP address or CIDR range the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip_address: Option<String>,
     /// Source port, or port range such as `80:90`, the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
     /// Whether the rule is in force.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl NeutronCreateFirewallRuleOption {
@@ -969,6 +1157,76 @@ impl NeutronCreateFirewallRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallRuleOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleOption {
+    const NAME: &'static str = "NeutronCreateFirewallRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "protocol",
+        "action",
+        "ip_version",
+        "destination_ip_address",
+        "destination_port",
+        "source_ip_address",
+        "source_port",
+        "enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_ip_address,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_port,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_ip_address,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_port,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateFirewallRuleOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1099,13 +1357,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronCreateFirewallRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallRuleRequestBody {
     /// Attributes of the network ACL rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule: Option<NeutronCreateFirewallRuleOption>,
 }
 impl NeutronCreateFirewallRuleRequestBody {
@@ -1121,6 +1379,30 @@ for NeutronCreateFirewallRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_rule", self.firewall_rule.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateFirewallRuleRequestBody {
+    const NAME: &'static str = "NeutronCreateFirewallRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallRuleRequestBody`].
@@ -1152,11 +1434,12 @@ impl NeutronCreateFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronCreateFirewallRuleResponse {
@@ -1172,6 +1455,27 @@ for NeutronCreateFirewallRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_rule", self.firewall_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleResponse {
+    const NAME: &'static str = "NeutronCreateFirewallRuleResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateFirewallRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateFirewallRuleResponse`].
@@ -1197,49 +1501,28 @@ impl NeutronCreateFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronCreateNetworkOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateNetworkOption {
     /// Name of the network, 0 to 255 characters; `admin_external_net` is not allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Administrative state of the network; only `true` is accepted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// Whether the network is shared with other tenants: `true` or `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared: Option<bool>,
     /// Network type of the OpenStack network: `vxlan` or `geneve`. An administrator attribute that
     /// ordinary tenants see only for `geneve`. As a filter of a list call, only networks of this
     /// type are returned.
     ///
     /// JSON name: `provider:network_type`.
-    #[serde(
-        rename = "provider:network_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "provider:network_type", skip_serializing_if = "Option::is_none")]
     pub provider_network_type: Option<String>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_security_enabled: Option<bool>,
 }
 impl NeutronCreateNetworkOption {
@@ -1249,6 +1532,54 @@ impl NeutronCreateNetworkOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkOption {
+    const NAME: &'static str = "NeutronCreateNetworkOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "admin_state_up",
+        "shared",
+        "provider:network_type",
+        "port_security_enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shared),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.provider_network_type,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateNetworkOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateNetworkOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1312,13 +1643,13 @@ impl NeutronCreateNetworkOptionBuilder {
     }
 }
 /// The `NeutronCreateNetworkRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateNetworkRequestBody {
     /// Attributes of the network.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<NeutronCreateNetworkOption>,
 }
 impl NeutronCreateNetworkRequestBody {
@@ -1334,6 +1665,29 @@ for NeutronCreateNetworkRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("network", self.network.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkRequestBody {
+    const NAME: &'static str = "NeutronCreateNetworkRequestBody";
+    const FIELDS: &'static [&'static str] = &["network"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateNetworkRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateNetworkRequestBody`].
@@ -1359,11 +1713,12 @@ impl NeutronCreateNetworkRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateNetworkResponse {
     /// Attributes of the network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronCreateNetworkResponse {
@@ -1378,6 +1733,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkRes
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("network", self.network.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkResponse {
+    const NAME: &'static str = "NeutronCreateNetworkResponse";
+    const FIELDS: &'static [&'static str] = &["network"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateNetworkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateNetworkResponse`].
@@ -1403,56 +1779,40 @@ impl NeutronCreateNetworkResponseBuilder {
     }
 }
 /// The `NeutronCreatePortOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreatePortOption {
     /// Name of the port, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the network the port is created in.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// IP addresses of the port, each a subnet ID and an address. A virtual IP port
     /// (`neutron:VIP_PORT`) takes at most one; an IPv6 port of an ECS needs an IPv4 and an IPv6
     /// subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// IDs of the security groups applied to the port; cannot be changed to an empty list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_owner: Option<String>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Extra DHCP options of the port, each a name and a value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// Custom settings of the port, a JSON object. Ordinary tenants may use
     /// `disable_security_groups: true` (high-performance scenarios; then security groups and FWaaS
@@ -1460,29 +1820,16 @@ pub struct NeutronCreatePortOption {
     /// private ELB and is maintained by the system.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(
-        rename = "binding:profile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")]
     pub binding_profile: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_security_enabled: Option<bool>,
     /// Type of vNIC bound to the port; `normal` (software switching) is the only value.
     ///
     /// JSON name: `binding:vnic_type`.
-    #[serde(
-        rename = "binding:vnic_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")]
     pub binding_vnic_type: Option<String>,
 }
 impl NeutronCreatePortOption {
@@ -1498,6 +1845,88 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortOption
     ) {
         at.required("network_id", self.network_id.as_ref())
             .optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortOption {
+    const NAME: &'static str = "NeutronCreatePortOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "network_id",
+        "admin_state_up",
+        "fixed_ips",
+        "security_groups",
+        "device_owner",
+        "allowed_address_pairs",
+        "extra_dhcp_opts",
+        "binding:profile",
+        "port_security_enabled",
+        "binding:vnic_type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_owner,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vnic_type,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreatePortOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreatePortOption`].
@@ -1669,13 +2098,13 @@ impl NeutronCreatePortOptionBuilder {
     }
 }
 /// The `NeutronCreatePortRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreatePortRequestBody {
     /// Attributes of the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<NeutronCreatePortOption>,
 }
 impl NeutronCreatePortRequestBody {
@@ -1690,6 +2119,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("port", self.port.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortRequestBody {
+    const NAME: &'static str = "NeutronCreatePortRequestBody";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreatePortRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreatePortRequestBody`].
@@ -1715,11 +2167,12 @@ impl NeutronCreatePortRequestBodyBuilder {
     }
 }
 /// The `NeutronCreatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreatePortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronCreatePortResponse {
@@ -1734,6 +2187,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortResponse {
+    const NAME: &'static str = "NeutronCreatePortResponse";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreatePortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreatePortResponse`].
@@ -1759,26 +2233,18 @@ impl NeutronCreatePortResponseBuilder {
     }
 }
 /// The `NeutronCreateRouterOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateRouterOption {
     /// Name of the router: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`; unique when not empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Administrative state of the router; only `true` is accepted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// External gateway of the router: the external network it reaches and whether SNAT is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_gateway_info: Option<ExternalGatewayInfoOption>,
 }
 impl NeutronCreateRouterOption {
@@ -1788,6 +2254,45 @@ impl NeutronCreateRouterOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterOption {
+    const NAME: &'static str = "NeutronCreateRouterOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "admin_state_up",
+        "external_gateway_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.external_gateway_info,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateRouterOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateRouterOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1837,13 +2342,13 @@ impl NeutronCreateRouterOptionBuilder {
     }
 }
 /// The `NeutronCreateRouterRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateRouterRequestBody {
     /// Attributes of the router.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<NeutronCreateRouterOption>,
 }
 impl NeutronCreateRouterRequestBody {
@@ -1858,6 +2363,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("router", self.router.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterRequestBody {
+    const NAME: &'static str = "NeutronCreateRouterRequestBody";
+    const FIELDS: &'static [&'static str] = &["router"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateRouterRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateRouterRequestBody`].
@@ -1883,11 +2411,12 @@ impl NeutronCreateRouterRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateRouterResponse {
     /// Attributes of the router.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronCreateRouterResponse {
@@ -1902,6 +2431,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("router", self.router.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterResponse {
+    const NAME: &'static str = "NeutronCreateRouterResponse";
+    const FIELDS: &'static [&'static str] = &["router"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateRouterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateRouterResponse`].
@@ -1927,23 +2477,15 @@ impl NeutronCreateRouterResponseBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupOption {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name of the security group, 0 to 255 characters; `default` is not allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NeutronCreateSecurityGroupOption {
@@ -1954,6 +2496,35 @@ impl NeutronCreateSecurityGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSecurityGroupOption {
+    const NAME: &'static str = "NeutronCreateSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["description", "name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronCreateSecurityGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1987,13 +2558,13 @@ impl NeutronCreateSecurityGroupOptionBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupRequestBody {
     /// Attributes of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<NeutronCreateSecurityGroupOption>,
 }
 impl NeutronCreateSecurityGroupRequestBody {
@@ -2009,6 +2580,30 @@ for NeutronCreateSecurityGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group", self.security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateSecurityGroupRequestBody {
+    const NAME: &'static str = "NeutronCreateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSecurityGroupRequestBody`].
@@ -2040,11 +2635,12 @@ impl NeutronCreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronCreateSecurityGroupResponse {
@@ -2060,6 +2656,28 @@ for NeutronCreateSecurityGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateSecurityGroupResponse {
+    const NAME: &'static str = "NeutronCreateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSecurityGroupResponse`].
@@ -2085,82 +2703,50 @@ impl NeutronCreateSecurityGroupResponseBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupRuleOption {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<NeutronCreateSecurityGroupRuleOptionDirection>,
     /// IP version of the traffic the rule applies to: `IPv4` (default) or `IPv6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<NeutronCreateSecurityGroupRuleOptionEthertype>,
     /// Highest port of the range, 1 to 65535; for ICMP the ICMP code. Must not be below
     /// `port_range_min`; unset means all ports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_max: Option<i64>,
     /// Lowest port of the range, 1 to 65535; for ICMP the ICMP type. Must not exceed
     /// `port_range_max`; unset means all ports.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_min: Option<i64>,
     /// Protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255. `icmpv6`
     /// needs `ethertype` `IPv6`, and `icmp` needs `IPv4`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// ID of the remote security group whose members are the source (inbound) or destination
     /// (outbound) of the traffic. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_group_id: Option<String>,
     /// Remote address range in CIDR notation: the source of inbound traffic or the destination of
     /// outbound traffic. Mutually exclusive with `remote_group_id` and `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote IP address group. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_address_group_id: Option<String>,
     /// ID of the security group the rule is added to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
 impl NeutronCreateSecurityGroupRuleOption {
@@ -2177,6 +2763,85 @@ for NeutronCreateSecurityGroupRuleOption {
     ) {
         at.required("direction", self.direction.as_ref())
             .required("security_group_id", self.security_group_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateSecurityGroupRuleOption {
+    const NAME: &'static str = "NeutronCreateSecurityGroupRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "direction",
+        "ethertype",
+        "port_range_max",
+        "port_range_min",
+        "protocol",
+        "remote_group_id",
+        "remote_ip_prefix",
+        "remote_address_group_id",
+        "security_group_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.direction),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ethertype),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_max,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_min,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSecurityGroupRuleOption`].
@@ -2326,13 +2991,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronCreateSecurityGroupRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupRuleRequestBody {
     /// Attributes of the security group rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_rule: Option<NeutronCreateSecurityGroupRuleOption>,
 }
 impl NeutronCreateSecurityGroupRuleRequestBody {
@@ -2348,6 +3013,35 @@ for NeutronCreateSecurityGroupRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateSecurityGroupRuleRequestBody {
+    const NAME: &'static str = "NeutronCreateSecurityGroupRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSecurityGroupRuleRequestBody`].
@@ -2379,11 +3073,12 @@ impl NeutronCreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<NeutronSecurityGroupRule>,
 }
 impl NeutronCreateSecurityGroupRuleResponse {
@@ -2399,6 +3094,33 @@ for NeutronCreateSecurityGroupRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronCreateSecurityGroupRuleResponse {
+    const NAME: &'static str = "NeutronCreateSecurityGroupRuleResponse";
+    const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateSecurityGroupRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSecurityGroupRuleResponse`].
@@ -2430,84 +3152,52 @@ impl NeutronCreateSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `NeutronCreateSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSubnetOption {
     /// Name of the subnet, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Address range of the subnet in CIDR notation, within 10.0.0.0/8, 172.16.0.0/12 or
     /// 192.168.0.0/16, with a prefix length of at most 28.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// ID of the network the subnet belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
     /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
     /// call, only subnets with this gateway are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_ip: Option<String>,
     /// IP version of the subnet: 4, or 6 in some regions.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<i64>,
     /// Ranges of addresses the subnet hands out, each a start and an end address, such as
     /// `10.0.0.2`-`10.0.0.251`. The first address and the last few of a subnet are reserved by the
     /// system and are outside the pools; the pools must not cover the gateway and broadcast
     /// addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allocation_pools: Option<Vec<AllocationPool>>,
     /// DNS servers of the subnet, as IP addresses (at most 5). Unset by default, which leaves the
     /// private DNS service unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
     /// Static routes handed to instances; not supported (ignored).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_routes: Option<Vec<HostRoute>>,
     /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
     /// call, only subnets with this setting are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dhcp: Option<bool>,
     /// IPv6 address assignment mode; `dhcpv6-stateful` is the only value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_address_mode: Option<String>,
     /// IPv6 router advertisement mode; `dhcpv6-stateful` is the only value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_ra_mode: Option<String>,
 }
 impl NeutronCreateSubnetOption {
@@ -2523,6 +3213,82 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetOpti
     ) {
         at.required("cidr", self.cidr.as_ref())
             .required("network_id", self.network_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetOption {
+    const NAME: &'static str = "NeutronCreateSubnetOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "cidr",
+        "network_id",
+        "gateway_ip",
+        "ip_version",
+        "allocation_pools",
+        "dns_nameservers",
+        "host_routes",
+        "enable_dhcp",
+        "ipv6_address_mode",
+        "ipv6_ra_mode",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allocation_pools,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_dhcp,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_address_mode,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_ra_mode,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSubnetOption`].
@@ -2672,13 +3438,13 @@ impl NeutronCreateSubnetOptionBuilder {
     }
 }
 /// The `NeutronCreateSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronCreateSubnetRequestBody {
     /// Attributes of the subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<NeutronCreateSubnetOption>,
 }
 impl NeutronCreateSubnetRequestBody {
@@ -2693,6 +3459,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnet", self.subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetRequestBody {
+    const NAME: &'static str = "NeutronCreateSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronCreateSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSubnetRequestBody`].
@@ -2718,11 +3507,12 @@ impl NeutronCreateSubnetRequestBodyBuilder {
     }
 }
 /// The `NeutronCreateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronCreateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronCreateSubnetResponse {
@@ -2737,6 +3527,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnet", self.subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetResponse {
+    const NAME: &'static str = "NeutronCreateSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronCreateSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronCreateSubnetResponse`].
@@ -2762,130 +3573,83 @@ impl NeutronCreateSubnetResponseBuilder {
     }
 }
 /// The `NeutronFirewallGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallGroup {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
     /// ACL groups with this outbound policy are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub egress_firewall_policy_id: Option<String>,
     /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
     /// ACL groups with this inbound policy are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ingress_firewall_policy_id: Option<String>,
     /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
     /// router.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<String>>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronFirewallGroup {
@@ -2922,6 +3686,79 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallGroup {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallGroup {
+    const NAME: &'static str = "NeutronFirewallGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "admin_state_up",
+        "egress_firewall_policy_id",
+        "ingress_firewall_policy_id",
+        "ports",
+        "public",
+        "status",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.egress_firewall_policy_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ingress_firewall_policy_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronFirewallGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronFirewallGroup`].
@@ -3072,80 +3909,53 @@ impl NeutronFirewallGroupBuilder {
     }
 }
 /// The `NeutronFirewallPolicy` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallPolicy {
     /// Audit flag of the policy; set to `false` when the policy changes.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronFirewallPolicy {
@@ -3171,6 +3981,55 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallPolicy {
             .required("public", self.public.as_ref())
             .required("tenant_id", self.tenant_id.as_ref())
             .required("project_id", self.project_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallPolicy {
+    const NAME: &'static str = "NeutronFirewallPolicy";
+    const FIELDS: &'static [&'static str] = &[
+        "audited",
+        "description",
+        "firewall_rules",
+        "id",
+        "name",
+        "public",
+        "tenant_id",
+        "project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronFirewallPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronFirewallPolicy`].
@@ -3274,134 +4133,83 @@ impl NeutronFirewallPolicyBuilder {
     }
 }
 /// The `NeutronFirewallRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronFirewallRule {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Operation requested by the call.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<NeutronFirewallRuleAction>,
     /// IP protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// IP version: 4 or 6.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// Whether the rule is in force.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// Destination IP address or CIDR range the rule matches.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_ip_address: Option<String>,
     /// Destination port, or port range such as `80:90`, the rule matches.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_port: Option<String>,
     /// Source IP address or CIDR range the rule matches.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_ip_address: Option<String>,
     /// Source port, or port range such as `80:90`, the rule matches.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_port: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronFirewallRule {
@@ -3429,6 +4237,86 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallRule {
             .required("source_port", self.source_port.as_ref())
             .required("tenant_id", self.tenant_id.as_ref())
             .required("project_id", self.project_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallRule {
+    const NAME: &'static str = "NeutronFirewallRule";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "action",
+        "protocol",
+        "ip_version",
+        "enabled",
+        "public",
+        "destination_ip_address",
+        "destination_port",
+        "source_ip_address",
+        "source_port",
+        "tenant_id",
+        "project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_ip_address,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_port,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_ip_address,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_port,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronFirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronFirewallRule`].
@@ -3595,32 +4483,20 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronInsertFirewallRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronInsertFirewallRuleRequestBody {
     /// ID of the network ACL rule to insert into the policy.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule_id: Option<String>,
     /// ID of a rule already in the policy: the new rule is placed right after it. When
     /// `insert_before` is also given, this one is ignored.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
     /// ID of a rule already in the policy: the new rule is placed right before it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub insert_before: Option<String>,
 }
 impl NeutronInsertFirewallRuleRequestBody {
@@ -3636,6 +4512,51 @@ for NeutronInsertFirewallRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_rule_id", self.firewall_rule_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronInsertFirewallRuleRequestBody {
+    const NAME: &'static str = "NeutronInsertFirewallRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "firewall_rule_id",
+        "insert_after",
+        "insert_before",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.firewall_rule_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.insert_after,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.insert_before,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronInsertFirewallRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronInsertFirewallRuleRequestBody`].
@@ -3681,14 +4602,15 @@ impl NeutronInsertFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronListFirewallGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallGroupsResponse {
     /// The network ACL groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_groups: Option<Vec<NeutronFirewallGroup>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_groups_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallGroupsResponse {
@@ -3713,6 +4635,41 @@ for NeutronListFirewallGroupsResponse {
     ) {
         at.optional("firewall_groups", self.firewall_groups.as_ref())
             .optional("firewall_groups_links", self.firewall_groups_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallGroupsResponse {
+    const NAME: &'static str = "NeutronListFirewallGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "firewall_groups",
+        "firewall_groups_links",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_groups,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_groups_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListFirewallGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListFirewallGroupsResponse`].
@@ -3778,14 +4735,15 @@ impl NeutronListFirewallGroupsResponseBuilder {
     }
 }
 /// The `NeutronListFirewallPoliciesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallPoliciesResponse {
     /// The network ACL policies of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policies: Option<Vec<NeutronFirewallPolicy>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policies_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallPoliciesResponse {
@@ -3810,6 +4768,42 @@ for NeutronListFirewallPoliciesResponse {
     ) {
         at.optional("firewall_policies", self.firewall_policies.as_ref())
             .optional("firewall_policies_links", self.firewall_policies_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronListFirewallPoliciesResponse {
+    const NAME: &'static str = "NeutronListFirewallPoliciesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "firewall_policies",
+        "firewall_policies_links",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_policies,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_policies_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListFirewallPoliciesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListFirewallPoliciesResponse`].
@@ -3878,14 +4872,15 @@ impl NeutronListFirewallPoliciesResponseBuilder {
     }
 }
 /// The `NeutronListFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListFirewallRulesResponse {
     /// The network ACL rules of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<NeutronFirewallRule>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListFirewallRulesResponse {
@@ -3910,6 +4905,38 @@ for NeutronListFirewallRulesResponse {
     ) {
         at.optional("firewall_rules", self.firewall_rules.as_ref())
             .optional("firewall_rules_links", self.firewall_rules_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallRulesResponse {
+    const NAME: &'static str = "NeutronListFirewallRulesResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_rules", "firewall_rules_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListFirewallRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListFirewallRulesResponse`].
@@ -3972,14 +4999,15 @@ impl NeutronListFirewallRulesResponseBuilder {
     }
 }
 /// The `NeutronListNetworksResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListNetworksResponse {
     /// The networks of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub networks: Option<Vec<NeutronNetwork>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub networks_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListNetworksResponse {
@@ -4003,6 +5031,33 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListNetworksResp
     ) {
         at.optional("networks", self.networks.as_ref())
             .optional("networks_links", self.networks_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListNetworksResponse {
+    const NAME: &'static str = "NeutronListNetworksResponse";
+    const FIELDS: &'static [&'static str] = &["networks", "networks_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.networks),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.networks_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListNetworksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListNetworksResponse`].
@@ -4054,14 +5109,15 @@ impl NeutronListNetworksResponseBuilder {
     }
 }
 /// The `NeutronListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListPortsResponse {
     /// The ports of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<NeutronPort>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListPortsResponse {
@@ -4085,6 +5141,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListPortsRespons
     ) {
         at.optional("ports", self.ports.as_ref())
             .optional("ports_links", self.ports_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListPortsResponse {
+    const NAME: &'static str = "NeutronListPortsResponse";
+    const FIELDS: &'static [&'static str] = &["ports", "ports_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListPortsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListPortsResponse`].
@@ -4136,14 +5214,15 @@ impl NeutronListPortsResponseBuilder {
     }
 }
 /// The `NeutronListRoutersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListRoutersResponse {
     /// The routers of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routers: Option<Vec<NeutronRouter>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routers_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListRoutersResponse {
@@ -4167,6 +5246,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListRoutersRespo
     ) {
         at.optional("routers", self.routers.as_ref())
             .optional("routers_links", self.routers_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListRoutersResponse {
+    const NAME: &'static str = "NeutronListRoutersResponse";
+    const FIELDS: &'static [&'static str] = &["routers", "routers_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routers),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routers_links)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListRoutersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListRoutersResponse`].
@@ -4218,15 +5321,16 @@ impl NeutronListRoutersResponseBuilder {
     }
 }
 /// The `NeutronListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupRulesResponse {
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSecurityGroupRulesResponse {
@@ -4254,6 +5358,42 @@ for NeutronListSecurityGroupRulesResponse {
                 "security_group_rules_links",
                 self.security_group_rules_links.as_ref(),
             );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronListSecurityGroupRulesResponse {
+    const NAME: &'static str = "NeutronListSecurityGroupRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "security_group_rules",
+        "security_group_rules_links",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListSecurityGroupRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListSecurityGroupRulesResponse`].
@@ -4324,14 +5464,15 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `NeutronListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<NeutronSecurityGroup>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSecurityGroupsResponse {
@@ -4356,6 +5497,41 @@ for NeutronListSecurityGroupsResponse {
     ) {
         at.optional("security_groups", self.security_groups.as_ref())
             .optional("security_groups_links", self.security_groups_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSecurityGroupsResponse {
+    const NAME: &'static str = "NeutronListSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "security_groups",
+        "security_groups_links",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups_links,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListSecurityGroupsResponse`].
@@ -4421,14 +5597,15 @@ impl NeutronListSecurityGroupsResponseBuilder {
     }
 }
 /// The `NeutronListSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronListSubnetsResponse {
     /// The subnets of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<NeutronSubnet>>,
     /// Paging links; a `next` link is present while more items follow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets_links: Option<Vec<NeutronPageLink>>,
 }
 impl NeutronListSubnetsResponse {
@@ -4452,6 +5629,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListSubnetsRespo
     ) {
         at.optional("subnets", self.subnets.as_ref())
             .optional("subnets_links", self.subnets_links.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSubnetsResponse {
+    const NAME: &'static str = "NeutronListSubnetsResponse";
+    const FIELDS: &'static [&'static str] = &["subnets", "subnets_links"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets_links)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronListSubnetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronListSubnetsResponse`].
@@ -4503,147 +5704,104 @@ impl NeutronListSubnetsResponseBuilder {
     }
 }
 /// The `NeutronNetwork` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronNetwork {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<NeutronNetworkStatus>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Subnets to associate with and detach from the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<String>>,
     /// Whether the network is an external network. As a filter of a list call, only networks with
     /// this setting are returned.
     ///
     /// **Required.** JSON name: `router:external`.
-    #[serde(
-        rename = "router:external",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "router:external", skip_serializing_if = "Option::is_none")
     )]
     pub router_external: Option<bool>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// Whether the resource is shared with other tenants. As a filter of a list call, only
     /// resources with this setting are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shared: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Network type of the OpenStack network: `vxlan` or `geneve`. An administrator attribute that
     /// ordinary tenants see only for `geneve`. As a filter of a list call, only networks of this
     /// type are returned.
     ///
     /// **Required.** JSON name: `provider:network_type`.
-    #[serde(
-        rename = "provider:network_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "provider:network_type", skip_serializing_if = "Option::is_none")
     )]
     pub provider_network_type: Option<String>,
     /// Candidate availability zones of the network.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone_hints: Option<Vec<String>>,
     /// Availability zones of the network, among those of the region.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zones: Option<Vec<String>>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// Default private DNS domain; generated and maintained by the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_domain: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronNetwork {
@@ -4685,6 +5843,97 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronNetwork {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronNetwork {
+    const NAME: &'static str = "NeutronNetwork";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "status",
+        "name",
+        "subnets",
+        "router:external",
+        "admin_state_up",
+        "shared",
+        "tenant_id",
+        "provider:network_type",
+        "availability_zone_hints",
+        "availability_zones",
+        "port_security_enabled",
+        "dns_domain",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.router_external,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shared),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.provider_network_type,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.availability_zone_hints,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.availability_zones,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_domain)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronNetwork`].
@@ -4907,26 +6156,19 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronPageLink` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronPageLink {
     /// Link to the API resource (such as the next page).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub href: Option<String>,
     /// Relation of the link to the current page or version: `next`, `previous` or `self`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rel: Option<String>,
 }
 impl NeutronPageLink {
@@ -4941,6 +6183,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPageLink {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPageLink {
+    const NAME: &'static str = "NeutronPageLink";
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronPageLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronPageLink`].
@@ -4976,25 +6240,22 @@ impl NeutronPageLinkBuilder {
     }
 }
 /// The `NeutronPort` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronPort {
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Custom settings of the port, a JSON object. Ordinary tenants may use
     /// `disable_security_groups: true` (high-performance scenarios; then security groups and FWaaS
@@ -5002,179 +6263,123 @@ pub struct NeutronPort {
     /// private ELB and is maintained by the system.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(
-        rename = "binding:profile",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")
     )]
     pub binding_profile: Option<serde_json::Value>,
     /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
-    #[serde(
-        rename = "binding:vif_details",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vif_details", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vif_details: Option<BindingVifDetails>,
     /// Type of vNIC bound to the port; `normal` (software switching) is the only value.
     ///
     /// **Required.** JSON name: `binding:vnic_type`.
-    #[serde(
-        rename = "binding:vnic_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vnic_type: Option<String>,
     /// ID of the device (for example the ECS) the port belongs to. As a filter of a list call, only
     /// ports of this device are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_id: Option<String>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_owner: Option<String>,
     /// Default private domain names of the primary network interface (host name, IPv4 address and
     /// FQDN); maintained by the system and cannot be set.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_assignment: Option<Vec<DnsAssignMent>>,
     /// Default private DNS name of the primary network interface; maintained by the system and
     /// cannot be set. Reaching it needs the subnet to use the DNS servers provided by the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_name: Option<String>,
     /// Extra DHCP options of the port, each a name and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
     /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// MAC address. As a filter of a list call, only ports with this MAC address are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_address: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// IDs of the security groups applied to the port. As a filter of a list call, only ports in
     /// these security groups are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<String>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronPort {
@@ -5229,6 +6434,131 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPort {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPort {
+    const NAME: &'static str = "NeutronPort";
+    const FIELDS: &'static [&'static str] = &[
+        "admin_state_up",
+        "allowed_address_pairs",
+        "binding:profile",
+        "binding:vif_details",
+        "binding:vnic_type",
+        "device_id",
+        "device_owner",
+        "dns_assignment",
+        "dns_name",
+        "extra_dhcp_opts",
+        "fixed_ips",
+        "id",
+        "mac_address",
+        "name",
+        "network_id",
+        "port_security_enabled",
+        "security_groups",
+        "status",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            3 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.binding_vif_details,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vnic_type,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_owner,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_assignment,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
+            9 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronPort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronPort`].
@@ -5512,17 +6842,13 @@ impl NeutronPortBuilder {
     }
 }
 /// The `NeutronRemoveFirewallRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronRemoveFirewallRuleRequestBody {
     /// ID of the network ACL rule to take out of the policy.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule_id: Option<String>,
 }
 impl NeutronRemoveFirewallRuleRequestBody {
@@ -5538,6 +6864,35 @@ for NeutronRemoveFirewallRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_rule_id", self.firewall_rule_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronRemoveFirewallRuleRequestBody {
+    const NAME: &'static str = "NeutronRemoveFirewallRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_rule_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.firewall_rule_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronRemoveFirewallRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronRemoveFirewallRuleRequestBody`].
@@ -5563,64 +6918,37 @@ impl NeutronRemoveFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronRemoveFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRemoveFirewallRuleResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rules: Option<Vec<String>>,
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audited: Option<bool>,
     /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
     /// `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
 }
 impl NeutronRemoveFirewallRuleResponse {
@@ -5631,6 +6959,55 @@ impl NeutronRemoveFirewallRuleResponse {
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
     pub fn firewall_rules(&self) -> &[String] {
         self.firewall_rules.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRemoveFirewallRuleResponse {
+    const NAME: &'static str = "NeutronRemoveFirewallRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "firewall_rules",
+        "audited",
+        "public",
+        "tenant_id",
+        "project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronRemoveFirewallRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronRemoveFirewallRuleResponse`].
@@ -5734,47 +7111,66 @@ impl NeutronRemoveFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronRemoveRouterInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRemoveRouterInterfaceResponse {
     /// ID of the port, as returned by `list_ports` or `create_port`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_id: Option<String>,
     /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
     /// call, only resources of this subnet are returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<NeutronRemoveRouterInterfaceResponseSubnetId>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
 }
 impl NeutronRemoveRouterInterfaceResponse {
     /// Starts a [`NeutronRemoveRouterInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NeutronRemoveRouterInterfaceResponseBuilder {
         NeutronRemoveRouterInterfaceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronRemoveRouterInterfaceResponse {
+    const NAME: &'static str = "NeutronRemoveRouterInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "port_id",
+        "subnet_id",
+        "tenant_id",
+        "project_id",
+        "id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronRemoveRouterInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronRemoveRouterInterfaceResponse`].
@@ -5856,94 +7252,63 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronRouter` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronRouter {
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// External gateway of the router: the external network it reaches and whether SNAT is on.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub external_gateway_info: Option<ExternalGatewayInfo>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Routes of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes: Option<Vec<Route>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronRouter {
@@ -5971,6 +7336,63 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronRouter {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRouter {
+    const NAME: &'static str = "NeutronRouter";
+    const FIELDS: &'static [&'static str] = &[
+        "admin_state_up",
+        "external_gateway_info",
+        "id",
+        "name",
+        "routes",
+        "status",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.external_gateway_info,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronRouter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronRouter`].
@@ -6097,80 +7519,53 @@ impl NeutronRouterBuilder {
     }
 }
 /// The `NeutronSecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSecurityGroup {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Rules of the security group (or of this page of a list), each with its direction, protocol,
     /// ports and remote side.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronSecurityGroup {
@@ -6196,6 +7591,59 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSecurityGroup {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroup {
+    const NAME: &'static str = "NeutronSecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "id",
+        "name",
+        "security_group_rules",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronSecurityGroup`].
@@ -6307,148 +7755,93 @@ impl NeutronSecurityGroupBuilder {
     }
 }
 /// The `NeutronSecurityGroupRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSecurityGroupRule {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub direction: Option<NeutronSecurityGroupRuleDirection>,
     /// IP version of the traffic the rule applies to: `IPv4` (default) or `IPv6`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ethertype: Option<String>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Highest port of the range, 1 to 65535; for ICMP the ICMP code. Must not be below
     /// `port_range_min`; unset means all ports.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_range_max: Option<i64>,
     /// Lowest port of the range, 1 to 65535; for ICMP the ICMP type. Must not exceed
     /// `port_range_max`; unset means all ports.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_range_min: Option<i64>,
     /// IP protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// ID of the remote security group whose members are the source (inbound) or destination
     /// (outbound) of the traffic. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_address_group_id`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_group_id: Option<String>,
     /// Remote address range in CIDR notation: the source of inbound traffic or the destination of
     /// outbound traffic. Mutually exclusive with `remote_group_id` and `remote_address_group_id`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote IP address group. Mutually exclusive with `remote_ip_prefix` and
     /// `remote_group_id`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_address_group_id: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
     /// As a filter of a list call, only resources of this security group are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl NeutronSecurityGroupRule {
@@ -6477,6 +7870,100 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSecurityGroupRul
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroupRule {
+    const NAME: &'static str = "NeutronSecurityGroupRule";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "direction",
+        "ethertype",
+        "id",
+        "port_range_max",
+        "port_range_min",
+        "protocol",
+        "remote_group_id",
+        "remote_ip_prefix",
+        "remote_address_group_id",
+        "security_group_id",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.direction),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_max,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_range_min,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronSecurityGroupRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronSecurityGroupRule`].
@@ -6659,11 +8146,12 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronShowFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronShowFirewallGroupResponse {
@@ -6679,6 +8167,27 @@ for NeutronShowFirewallGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_group", self.firewall_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallGroupResponse {
+    const NAME: &'static str = "NeutronShowFirewallGroupResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowFirewallGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowFirewallGroupResponse`].
@@ -6704,11 +8213,12 @@ impl NeutronShowFirewallGroupResponseBuilder {
     }
 }
 /// The `NeutronShowFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronShowFirewallPolicyResponse {
@@ -6724,6 +8234,27 @@ for NeutronShowFirewallPolicyResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_policy", self.firewall_policy.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallPolicyResponse {
+    const NAME: &'static str = "NeutronShowFirewallPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowFirewallPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowFirewallPolicyResponse`].
@@ -6749,11 +8280,12 @@ impl NeutronShowFirewallPolicyResponseBuilder {
     }
 }
 /// The `NeutronShowFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronShowFirewallRuleResponse {
@@ -6769,6 +8301,27 @@ for NeutronShowFirewallRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_rule", self.firewall_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallRuleResponse {
+    const NAME: &'static str = "NeutronShowFirewallRuleResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowFirewallRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowFirewallRuleResponse`].
@@ -6794,11 +8347,12 @@ impl NeutronShowFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronShowNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowNetworkResponse {
     /// Attributes of the network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronShowNetworkResponse {
@@ -6813,6 +8367,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowNetworkRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("network", self.network.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowNetworkResponse {
+    const NAME: &'static str = "NeutronShowNetworkResponse";
+    const FIELDS: &'static [&'static str] = &["network"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowNetworkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowNetworkResponse`].
@@ -6838,11 +8413,12 @@ impl NeutronShowNetworkResponseBuilder {
     }
 }
 /// The `NeutronShowPortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowPortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronShowPortResponse {
@@ -6857,6 +8433,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowPortResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowPortResponse {
+    const NAME: &'static str = "NeutronShowPortResponse";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowPortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowPortResponse`].
@@ -6882,11 +8479,12 @@ impl NeutronShowPortResponseBuilder {
     }
 }
 /// The `NeutronShowRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowRouterResponse {
     /// Attributes of the router.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronShowRouterResponse {
@@ -6901,6 +8499,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowRouterRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("router", self.router.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowRouterResponse {
+    const NAME: &'static str = "NeutronShowRouterResponse";
+    const FIELDS: &'static [&'static str] = &["router"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowRouterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowRouterResponse`].
@@ -6926,11 +8545,12 @@ impl NeutronShowRouterResponseBuilder {
     }
 }
 /// The `NeutronShowSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronShowSecurityGroupResponse {
@@ -6946,6 +8566,27 @@ for NeutronShowSecurityGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSecurityGroupResponse {
+    const NAME: &'static str = "NeutronShowSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowSecurityGroupResponse`].
@@ -6971,11 +8612,12 @@ impl NeutronShowSecurityGroupResponseBuilder {
     }
 }
 /// The `NeutronShowSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSecurityGroupRuleResponse {
     /// Attributes of the security group rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<NeutronSecurityGroupRule>,
 }
 impl NeutronShowSecurityGroupRuleResponse {
@@ -6991,6 +8633,33 @@ for NeutronShowSecurityGroupRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronShowSecurityGroupRuleResponse {
+    const NAME: &'static str = "NeutronShowSecurityGroupRuleResponse";
+    const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowSecurityGroupRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowSecurityGroupRuleResponse`].
@@ -7022,11 +8691,12 @@ impl NeutronShowSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `NeutronShowSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronShowSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronShowSubnetResponse {
@@ -7041,6 +8711,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowSubnetRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnet", self.subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSubnetResponse {
+    const NAME: &'static str = "NeutronShowSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronShowSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronShowSubnetResponse`].
@@ -7066,7 +8757,8 @@ impl NeutronShowSubnetResponseBuilder {
     }
 }
 /// The `NeutronSubnet` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronSubnet {
     /// Ranges of addresses the subnet hands out, each a start and an end address, such as
@@ -7075,149 +8767,93 @@ pub struct NeutronSubnet {
     /// addresses.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allocation_pools: Option<Vec<AllocationPool>>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with this range are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// DNS servers of the subnet, as IP addresses (at most 5). Unset by default, which leaves the
     /// private DNS service unused.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_nameservers: Option<Vec<String>>,
     /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
     /// call, only subnets with this setting are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_dhcp: Option<bool>,
     /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
     /// call, only subnets with this gateway are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gateway_ip: Option<String>,
     /// Static routes handed to instances; not supported (ignored).
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub host_routes: Option<Vec<HostRoute>>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IP version: 4 or 6.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// IPv6 address assignment mode; `dhcpv6-stateful` is the only value.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_address_mode: Option<String>,
     /// IPv6 router advertisement mode; `dhcpv6-stateful` is the only value.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_ra_mode: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the project that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the subnet pool; supported for IPv6 only.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnetpool_id: Option<String>,
 }
 impl NeutronSubnet {
@@ -7259,6 +8895,105 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSubnet {
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSubnet {
+    const NAME: &'static str = "NeutronSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "allocation_pools",
+        "cidr",
+        "dns_nameservers",
+        "enable_dhcp",
+        "gateway_ip",
+        "host_routes",
+        "id",
+        "ip_version",
+        "ipv6_address_mode",
+        "ipv6_ra_mode",
+        "name",
+        "network_id",
+        "tenant_id",
+        "project_id",
+        "created_at",
+        "updated_at",
+        "subnetpool_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allocation_pools,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_dhcp,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_address_mode,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_ra_mode,
+                )
+            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnetpool_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronSubnet`].
@@ -7468,49 +9203,29 @@ impl NeutronSubnetBuilder {
     }
 }
 /// The `NeutronUpdateFirewallGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallGroupOption {
     /// Whether the network ACL group is administratively enabled.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// Description of the network ACL group, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
     /// ACL groups with this outbound policy are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub egress_firewall_policy_id: Option<String>,
     /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
     /// ACL groups with this inbound policy are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_firewall_policy_id: Option<String>,
     /// Name of the network ACL group, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
     /// router.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
 }
 impl NeutronUpdateFirewallGroupOption {
@@ -7521,6 +9236,61 @@ impl NeutronUpdateFirewallGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallGroupOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallGroupOption {
+    const NAME: &'static str = "NeutronUpdateFirewallGroupOption";
+    const FIELDS: &'static [&'static str] = &[
+        "admin_state_up",
+        "description",
+        "egress_firewall_policy_id",
+        "ingress_firewall_policy_id",
+        "name",
+        "ports",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.egress_firewall_policy_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ingress_firewall_policy_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateFirewallGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7599,13 +9369,13 @@ impl NeutronUpdateFirewallGroupOptionBuilder {
     }
 }
 /// The `NeutronUpdateFirewallGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallGroupRequestBody {
     /// Attributes of the network ACL group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_group: Option<NeutronUpdateFirewallGroupOption>,
 }
 impl NeutronUpdateFirewallGroupRequestBody {
@@ -7621,6 +9391,30 @@ for NeutronUpdateFirewallGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_group", self.firewall_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateFirewallGroupRequestBody {
+    const NAME: &'static str = "NeutronUpdateFirewallGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallGroupRequestBody`].
@@ -7652,11 +9446,12 @@ impl NeutronUpdateFirewallGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallGroupResponse {
     /// Attributes of the network ACL group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_group: Option<NeutronFirewallGroup>,
 }
 impl NeutronUpdateFirewallGroupResponse {
@@ -7672,6 +9467,28 @@ for NeutronUpdateFirewallGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_group", self.firewall_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateFirewallGroupResponse {
+    const NAME: &'static str = "NeutronUpdateFirewallGroupResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallGroupResponse`].
@@ -7697,32 +9514,20 @@ impl NeutronUpdateFirewallGroupResponseBuilder {
     }
 }
 /// The `NeutronUpdateFirewallPolicyOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallPolicyOption {
     /// Name of the network ACL policy, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the network ACL policy, at most 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// IDs of the network ACL rules of the policy, in the order they are evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rules: Option<Vec<String>>,
     /// Audit flag of the policy; set to `false` when the policy changes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audited: Option<bool>,
 }
 impl NeutronUpdateFirewallPolicyOption {
@@ -7733,6 +9538,47 @@ impl NeutronUpdateFirewallPolicyOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallPolicyOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallPolicyOption {
+    const NAME: &'static str = "NeutronUpdateFirewallPolicyOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "firewall_rules",
+        "audited",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.firewall_rules,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallPolicyOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateFirewallPolicyOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7794,13 +9640,13 @@ impl NeutronUpdateFirewallPolicyOptionBuilder {
     }
 }
 /// The `NeutronUpdateFirewallPolicyRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallPolicyRequestBody {
     /// Attributes of the network ACL policy.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_policy: Option<NeutronUpdateFirewallPolicyOption>,
 }
 impl NeutronUpdateFirewallPolicyRequestBody {
@@ -7816,6 +9662,30 @@ for NeutronUpdateFirewallPolicyRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_policy", self.firewall_policy.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateFirewallPolicyRequestBody {
+    const NAME: &'static str = "NeutronUpdateFirewallPolicyRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallPolicyRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallPolicyRequestBody`].
@@ -7847,11 +9717,12 @@ impl NeutronUpdateFirewallPolicyRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallPolicyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallPolicyResponse {
     /// Attributes of the network ACL policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy: Option<NeutronFirewallPolicy>,
 }
 impl NeutronUpdateFirewallPolicyResponse {
@@ -7867,6 +9738,28 @@ for NeutronUpdateFirewallPolicyResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_policy", self.firewall_policy.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateFirewallPolicyResponse {
+    const NAME: &'static str = "NeutronUpdateFirewallPolicyResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallPolicyResponse`].
@@ -7892,74 +9785,38 @@ impl NeutronUpdateFirewallPolicyResponseBuilder {
     }
 }
 /// The `NeutronUpdateFirewallRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallRuleOption {
     /// What happens to traffic the rule matches: `allow` or `deny`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<NeutronUpdateFirewallRuleOptionAction>,
     /// Description of the network ACL rule, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Destination IP address or CIDR range the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_ip_address: Option<String>,
     /// Destination port, or port range such as `80:90`, the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<String>,
     /// Whether the rule is in force.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// IP version the rule matches: 4 or 6.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<i64>,
     /// Name of the network ACL rule, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Protocol the rule matches: `tcp`, `udp`, `icmp`, `icmpv6` or an IP protocol number from 0 to 255.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Source IP address or CIDR range the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip_address: Option<String>,
     /// Source port, or port range such as `80:90`, the rule matches.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port: Option<String>,
 }
 impl NeutronUpdateFirewallRuleOption {
@@ -7970,6 +9827,76 @@ impl NeutronUpdateFirewallRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallRuleOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleOption {
+    const NAME: &'static str = "NeutronUpdateFirewallRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "description",
+        "destination_ip_address",
+        "destination_port",
+        "enabled",
+        "ip_version",
+        "name",
+        "protocol",
+        "source_ip_address",
+        "source_port",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_ip_address,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_port,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_ip_address,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_port,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateFirewallRuleOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8100,13 +10027,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `NeutronUpdateFirewallRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallRuleRequestBody {
     /// Attributes of the network ACL rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule: Option<NeutronUpdateFirewallRuleOption>,
 }
 impl NeutronUpdateFirewallRuleRequestBody {
@@ -8122,6 +10049,30 @@ for NeutronUpdateFirewallRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall_rule", self.firewall_rule.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateFirewallRuleRequestBody {
+    const NAME: &'static str = "NeutronUpdateFirewallRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallRuleRequestBody`].
@@ -8153,11 +10104,12 @@ impl NeutronUpdateFirewallRuleRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateFirewallRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateFirewallRuleResponse {
     /// Attributes of the network ACL rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_rule: Option<NeutronFirewallRule>,
 }
 impl NeutronUpdateFirewallRuleResponse {
@@ -8173,6 +10125,27 @@ for NeutronUpdateFirewallRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall_rule", self.firewall_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleResponse {
+    const NAME: &'static str = "NeutronUpdateFirewallRuleResponse";
+    const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateFirewallRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateFirewallRuleResponse`].
@@ -8198,30 +10171,18 @@ impl NeutronUpdateFirewallRuleResponseBuilder {
     }
 }
 /// The `NeutronUpdateNetworkOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateNetworkOption {
     /// New name of the network, 0 to 255 characters; `admin_external_net` is not allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Administrative state of the network; only `true` is accepted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_security_enabled: Option<bool>,
 }
 impl NeutronUpdateNetworkOption {
@@ -8231,6 +10192,45 @@ impl NeutronUpdateNetworkOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkOption {
+    const NAME: &'static str = "NeutronUpdateNetworkOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "admin_state_up",
+        "port_security_enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateNetworkOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateNetworkOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8274,13 +10274,13 @@ impl NeutronUpdateNetworkOptionBuilder {
     }
 }
 /// The `NeutronUpdateNetworkRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateNetworkRequestBody {
     /// Attributes of the network.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<NeutronUpdateNetworkOption>,
 }
 impl NeutronUpdateNetworkRequestBody {
@@ -8296,6 +10296,29 @@ for NeutronUpdateNetworkRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("network", self.network.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkRequestBody {
+    const NAME: &'static str = "NeutronUpdateNetworkRequestBody";
+    const FIELDS: &'static [&'static str] = &["network"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateNetworkRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateNetworkRequestBody`].
@@ -8321,11 +10344,12 @@ impl NeutronUpdateNetworkRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateNetworkResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateNetworkResponse {
     /// Attributes of the network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network: Option<NeutronNetwork>,
 }
 impl NeutronUpdateNetworkResponse {
@@ -8340,6 +10364,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkRes
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("network", self.network.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkResponse {
+    const NAME: &'static str = "NeutronUpdateNetworkResponse";
+    const FIELDS: &'static [&'static str] = &["network"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateNetworkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateNetworkResponse`].
@@ -8365,44 +10410,31 @@ impl NeutronUpdateNetworkResponseBuilder {
     }
 }
 /// The `NeutronUpdatePortOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdatePortOption {
     /// New name of the port, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IDs of the security groups applied to the port; cannot be changed to an empty list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Extra DHCP options of the port, each a name and a value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_security_enabled: Option<bool>,
     /// Type of vNIC bound to the port; `normal` (software switching) is the only value.
     ///
     /// JSON name: `binding:vnic_type`.
-    #[serde(
-        rename = "binding:vnic_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")]
     pub binding_vnic_type: Option<String>,
     /// Custom settings of the port, a JSON object. Ordinary tenants may use
     /// `disable_security_groups: true` (high-performance scenarios; then security groups and FWaaS
@@ -8410,11 +10442,7 @@ pub struct NeutronUpdatePortOption {
     /// private ELB and is maintained by the system.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(
-        rename = "binding:profile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")]
     pub binding_profile: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 impl NeutronUpdatePortOption {
@@ -8429,6 +10457,68 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortOption
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortOption {
+    const NAME: &'static str = "NeutronUpdatePortOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "security_groups",
+        "allowed_address_pairs",
+        "extra_dhcp_opts",
+        "port_security_enabled",
+        "binding:vnic_type",
+        "binding:profile",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vnic_type,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdatePortOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdatePortOption`].
@@ -8552,13 +10642,13 @@ impl NeutronUpdatePortOptionBuilder {
     }
 }
 /// The `NeutronUpdatePortRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdatePortRequestBody {
     /// Attributes of the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<NeutronUpdatePortOption>,
 }
 impl NeutronUpdatePortRequestBody {
@@ -8573,6 +10663,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("port", self.port.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortRequestBody {
+    const NAME: &'static str = "NeutronUpdatePortRequestBody";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdatePortRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdatePortRequestBody`].
@@ -8598,11 +10711,12 @@ impl NeutronUpdatePortRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdatePortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<NeutronPort>,
 }
 impl NeutronUpdatePortResponse {
@@ -8617,6 +10731,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortResponse {
+    const NAME: &'static str = "NeutronUpdatePortResponse";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdatePortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdatePortResponse`].
@@ -8642,29 +10777,21 @@ impl NeutronUpdatePortResponseBuilder {
     }
 }
 /// The `NeutronUpdateRouterOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateRouterOption {
     /// Name of the router: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`; unique when not empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Administrative state of the router; only `true` is accepted.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// External gateway of the router: the external network it reaches and whether SNAT is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_gateway_info: Option<ExternalGatewayInfoOption>,
     /// Static routes of the router, each a destination and a next hop.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<Route>>,
 }
 impl NeutronUpdateRouterOption {
@@ -8674,6 +10801,47 @@ impl NeutronUpdateRouterOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterOption {
+    const NAME: &'static str = "NeutronUpdateRouterOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "admin_state_up",
+        "external_gateway_info",
+        "routes",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.external_gateway_info,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateRouterOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateRouterOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8738,13 +10906,13 @@ impl NeutronUpdateRouterOptionBuilder {
     }
 }
 /// The `NeutronUpdateRouterRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateRouterRequestBody {
     /// Attributes of the router.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<NeutronUpdateRouterOption>,
 }
 impl NeutronUpdateRouterRequestBody {
@@ -8759,6 +10927,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("router", self.router.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterRequestBody {
+    const NAME: &'static str = "NeutronUpdateRouterRequestBody";
+    const FIELDS: &'static [&'static str] = &["router"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateRouterRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateRouterRequestBody`].
@@ -8784,11 +10975,12 @@ impl NeutronUpdateRouterRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateRouterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateRouterResponse {
     /// Attributes of the router.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub router: Option<NeutronRouter>,
 }
 impl NeutronUpdateRouterResponse {
@@ -8803,6 +10995,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("router", self.router.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterResponse {
+    const NAME: &'static str = "NeutronUpdateRouterResponse";
+    const FIELDS: &'static [&'static str] = &["router"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateRouterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateRouterResponse`].
@@ -8828,23 +11041,15 @@ impl NeutronUpdateRouterResponseBuilder {
     }
 }
 /// The `NeutronUpdateSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateSecurityGroupOption {
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name of the security group, 0 to 255 characters; `default` is not allowed.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl NeutronUpdateSecurityGroupOption {
@@ -8855,6 +11060,35 @@ impl NeutronUpdateSecurityGroupOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSecurityGroupOption {
+    const NAME: &'static str = "NeutronUpdateSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["description", "name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateSecurityGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8888,13 +11122,13 @@ impl NeutronUpdateSecurityGroupOptionBuilder {
     }
 }
 /// The `NeutronUpdateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateSecurityGroupRequestBody {
     /// Attributes of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<NeutronUpdateSecurityGroupOption>,
 }
 impl NeutronUpdateSecurityGroupRequestBody {
@@ -8910,6 +11144,30 @@ for NeutronUpdateSecurityGroupRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group", self.security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateSecurityGroupRequestBody {
+    const NAME: &'static str = "NeutronUpdateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateSecurityGroupRequestBody`].
@@ -8941,11 +11199,12 @@ impl NeutronUpdateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateSecurityGroupResponse {
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<NeutronSecurityGroup>,
 }
 impl NeutronUpdateSecurityGroupResponse {
@@ -8961,6 +11220,28 @@ for NeutronUpdateSecurityGroupResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for NeutronUpdateSecurityGroupResponse {
+    const NAME: &'static str = "NeutronUpdateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateSecurityGroupResponse`].
@@ -8986,36 +11267,28 @@ impl NeutronUpdateSecurityGroupResponseBuilder {
     }
 }
 /// The `NeutronUpdateSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateSubnetOption {
     /// DNS servers of the subnet, as IP addresses (at most 5). Unset by default, which leaves the
     /// private DNS service unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
     /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
     /// call, only subnets with this setting are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dhcp: Option<bool>,
     /// Static routes handed to instances; not supported (ignored).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_routes: Option<Vec<HostRoute>>,
     /// New name of the subnet, 0 to 255 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Ranges of addresses the subnet hands out, each a start and an end address, such as
     /// `10.0.0.2`-`10.0.0.251`. The first address and the last few of a subnet are reserved by the
     /// system and are outside the pools; the pools must not cover the gateway and broadcast
     /// addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allocation_pools: Option<Vec<AllocationPool>>,
 }
 impl NeutronUpdateSubnetOption {
@@ -9025,6 +11298,54 @@ impl NeutronUpdateSubnetOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetOption {
+    const NAME: &'static str = "NeutronUpdateSubnetOption";
+    const FIELDS: &'static [&'static str] = &[
+        "dns_nameservers",
+        "enable_dhcp",
+        "host_routes",
+        "name",
+        "allocation_pools",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_dhcp,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            4 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allocation_pools,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`NeutronUpdateSubnetOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -9112,13 +11433,13 @@ impl NeutronUpdateSubnetOptionBuilder {
     }
 }
 /// The `NeutronUpdateSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NeutronUpdateSubnetRequestBody {
     /// Attributes of the subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<NeutronUpdateSubnetOption>,
 }
 impl NeutronUpdateSubnetRequestBody {
@@ -9133,6 +11454,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnet", self.subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetRequestBody {
+    const NAME: &'static str = "NeutronUpdateSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateSubnetRequestBody`].
@@ -9158,11 +11502,12 @@ impl NeutronUpdateSubnetRequestBodyBuilder {
     }
 }
 /// The `NeutronUpdateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NeutronUpdateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<NeutronSubnet>,
 }
 impl NeutronUpdateSubnetResponse {
@@ -9177,6 +11522,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnet", self.subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetResponse {
+    const NAME: &'static str = "NeutronUpdateSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for NeutronUpdateSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`NeutronUpdateSubnetResponse`].

@@ -2,147 +2,113 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Port` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Port {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
     /// API and has the same ID. As a filter of a list call, only resources of this network are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_id: Option<String>,
     /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
     /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// MAC address. As a filter of a list call, only ports with this MAC address are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_address: Option<String>,
     /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
     /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_ips: Option<Vec<FixedIp>>,
     /// ID of the device (for example the ECS) the port belongs to. As a filter of a list call, only
     /// ports of this device are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_id: Option<String>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_owner: Option<PortDeviceOwner>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<PortStatus>,
     /// IDs of the security groups applied to the port. As a filter of a list call, only ports in
     /// these security groups are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<String>>,
     /// Extra IP and MAC address pairs the port may send from (for example a virtual IP).
     /// `0.0.0.0/0` is not allowed; for ranges wider than /24, the port should have a security group
     /// of its own.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Extra DHCP options of the port, each a name and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
     /// Type of vNIC bound to the port; `normal` (software switching) is the only value.
     ///
     /// **Required.** JSON name: `binding:vnic_type`.
-    #[serde(
-        rename = "binding:vnic_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vnic_type: Option<String>,
     /// Default private domain names of the primary network interface (host name, IPv4 address and
     /// FQDN); maintained by the system and cannot be set.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_assignment: Option<Vec<DnsAssignMent>>,
     /// Default private DNS name of the primary network interface; maintained by the system and
     /// cannot be set. Reaching it needs the subnet to use the DNS servers provided by the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_name: Option<String>,
     /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
-    #[serde(
-        rename = "binding:vif_details",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vif_details", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vif_details: Option<BindingVifDetails>,
     /// Custom settings of the port, a JSON object. Ordinary tenants may use
@@ -151,69 +117,44 @@ pub struct Port {
     /// private ELB and is maintained by the system.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(
-        rename = "binding:profile",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")
     )]
     pub binding_profile: Option<serde_json::Value>,
     /// ID of the cloud service instance the port belongs to, such as an RDS instance; maintained by
     /// the system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Type of the cloud service instance the port belongs to, such as `RDS`; maintained by the
     /// system.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// Whether port security is on: when `false`, security groups and DHCP anti-spoofing do not
     /// apply.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// Availability zone of the port.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_id: Option<String>,
     /// Whether EFI (enhanced networking) is on for the port. As a filter of a list call, only ports
     /// with this setting are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_efi: Option<bool>,
     /// ID of the shared bandwidth the IPv6 port is bound to; present only when it is bound to one.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_bandwidth_id: Option<String>,
 }
 impl Port {
@@ -270,6 +211,139 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Port {
             .required("zone_id", self.zone_id.as_ref())
             .required("enable_efi", self.enable_efi.as_ref())
             .required("ipv6_bandwidth_id", self.ipv6_bandwidth_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
+    const NAME: &'static str = "Port";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "network_id",
+        "admin_state_up",
+        "mac_address",
+        "fixed_ips",
+        "device_id",
+        "device_owner",
+        "tenant_id",
+        "status",
+        "security_groups",
+        "allowed_address_pairs",
+        "extra_dhcp_opts",
+        "binding:vnic_type",
+        "dns_assignment",
+        "dns_name",
+        "binding:vif_details",
+        "binding:profile",
+        "instance_id",
+        "instance_type",
+        "port_security_enabled",
+        "zone_id",
+        "enable_efi",
+        "ipv6_bandwidth_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.device_owner),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vnic_type,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_assignment,
+                )
+            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
+            16 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.binding_vif_details,
+                )
+            }
+            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_type,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_efi)
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_bandwidth_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Port`].
@@ -603,58 +677,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `Privateip` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Privateip {
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<PrivateipStatus>,
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
     /// call, only resources of this subnet are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_id: Option<String>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
     /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_owner: Option<PrivateipDeviceOwner>,
     /// IP address, IPv4 or IPv6 in its usual text form.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
 }
 impl Privateip {
@@ -674,6 +733,41 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Privateip {
             .required("tenant_id", self.tenant_id.as_ref())
             .required("device_owner", self.device_owner.as_ref())
             .required("ip_address", self.ip_address.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Privateip {
+    const NAME: &'static str = "Privateip";
+    const FIELDS: &'static [&'static str] = &[
+        "status",
+        "id",
+        "subnet_id",
+        "tenant_id",
+        "device_owner",
+        "ip_address",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.device_owner),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Privateip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Privateip`].

@@ -2,13 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Quota` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Quota {
     /// Quota and usage of each resource type.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ResourceResult>>,
 }
 impl Quota {
@@ -27,6 +28,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Quota {
+    const NAME: &'static str = "Quota";
+    const FIELDS: &'static [&'static str] = &["resources"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Quota`].

@@ -2,55 +2,36 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RejectVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RejectVpcPeeringResponse {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<RejectVpcPeeringResponseStatus>,
     /// The local end of the peering connection: the VPC that requests it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_vpc_info: Option<VpcInfo>,
     /// The peer end of the peering connection: the VPC that accepts it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub accept_vpc_info: Option<VpcInfo>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
 }
 impl RejectVpcPeeringResponse {
@@ -66,6 +47,52 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RejectVpcPeeringRespons
     ) {
         at.optional("request_vpc_info", self.request_vpc_info.as_ref())
             .optional("accept_vpc_info", self.accept_vpc_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RejectVpcPeeringResponse {
+    const NAME: &'static str = "RejectVpcPeeringResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "request_vpc_info",
+        "accept_vpc_info",
+        "created_at",
+        "updated_at",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
+            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RejectVpcPeeringResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RejectVpcPeeringResponse`].
@@ -179,40 +206,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ResourceResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceResult {
     /// Type of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ResourceResultType>,
     /// Number of resources of this type the tenant has created.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
     /// Largest number of resources of this type the tenant may have (-1 means no limit).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<i64>,
     /// Smallest value the quota may be changed to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<i64>,
 }
 impl ResourceResult {
@@ -230,6 +246,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResult {
             .required("used", self.used.as_ref())
             .required("quota", self.quota.as_ref())
             .required("min", self.min.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceResult {
+    const NAME: &'static str = "ResourceResult";
+    const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceResult`].
@@ -326,26 +366,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ResourceTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// Tag key, unique among the tags of the resource; must not be empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -360,6 +392,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceTag`].
@@ -395,23 +449,15 @@ impl ResourceTagBuilder {
     }
 }
 /// The `Route` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Route {
     /// Destination of the route; only the default route `0.0.0.0/0` is supported.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next-hop IPv4 address; it must be an address of a subnet associated with the route table or
     /// VPC.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
 }
 impl Route {
@@ -421,6 +467,33 @@ impl Route {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Route {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Route {
+    const NAME: &'static str = "Route";
+    const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`Route`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -454,89 +527,58 @@ impl RouteBuilder {
     }
 }
 /// The `RouteTableListResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteTableListResp {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether this is the VPC's default route table (`true`) or a custom one (`false`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Subnets to associate with and detach from the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<SubnetList>>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl RouteTableListResp {
@@ -563,6 +605,54 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableListResp {
             .required("description", self.description.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableListResp {
+    const NAME: &'static str = "RouteTableListResp";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "default",
+        "subnets",
+        "tenant_id",
+        "vpc_id",
+        "description",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RouteTableListResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RouteTableListResp`].
@@ -676,94 +766,63 @@ impl RouteTableListRespBuilder {
     }
 }
 /// The `RouteTableResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteTableResp {
     /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource. As a filter of a list call, only resources with exactly this name are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether this is the VPC's default route table (`true`) or a custom one (`false`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// Routes of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routes: Option<Vec<RouteTableRoute>>,
     /// Subnets to associate with and detach from the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnets: Option<Vec<SubnetList>>,
     /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
     /// resources of this project are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl RouteTableResp {
@@ -795,6 +854,56 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableResp {
             .required("description", self.description.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableResp {
+    const NAME: &'static str = "RouteTableResp";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "default",
+        "routes",
+        "subnets",
+        "tenant_id",
+        "vpc_id",
+        "description",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RouteTableResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RouteTableResp`].
@@ -926,7 +1035,7 @@ impl RouteTableRespBuilder {
     }
 }
 /// The `RouteTableRoute` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RouteTableRoute {
     /// Type of next hop: `ecs` (an ECS), `eni` (a supplementary network interface), `vip` (a
@@ -935,38 +1044,22 @@ pub struct RouteTableRoute {
     /// `subeni` or `local` (reserved range; other routes must not overlap it).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Destination range of the route, in CIDR notation.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// Next hop, by `type`: the ECS ID, the network interface ID, the virtual IP address, the NAT
     /// gateway ID, the peering connection ID, the VPN gateway ID, the Direct Connect gateway ID,
     /// the Cloud Connect ID, and so on.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nexthop: Option<String>,
     /// Description of the route, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl RouteTableRoute {
@@ -983,6 +1076,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRoute {
         at.required("type", self.r#type.as_ref())
             .required("destination", self.destination.as_ref())
             .required("nexthop", self.nexthop.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRoute {
+    const NAME: &'static str = "RouteTableRoute";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "destination",
+        "nexthop",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RouteTableRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RouteTableRoute`].
@@ -1038,17 +1170,17 @@ impl RouteTableRouteBuilder {
     }
 }
 /// The `RouteTableRouteAction` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RouteTableRouteAction {
     /// Routes to add; each needs `type`, `destination` and `nexthop`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<Vec<AddRouteTableRoute>>,
     /// Routes to change; each needs `type`, `destination` and `nexthop`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#mod: Option<Vec<ModRouteTableRoute>>,
     /// Routes to remove, each named by its `destination`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub del: Option<Vec<DelRouteTableRoute>>,
 }
 impl RouteTableRouteAction {
@@ -1065,6 +1197,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRouteAction {
         at.optional("add", self.add.as_ref())
             .optional("mod", self.r#mod.as_ref())
             .optional("del", self.del.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRouteAction {
+    const NAME: &'static str = "RouteTableRouteAction";
+    const FIELDS: &'static [&'static str] = &["add", "mod", "del"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.add),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.r#mod),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.del),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RouteTableRouteAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RouteTableRouteAction`].
@@ -1134,30 +1291,46 @@ impl RouteTableRouteActionBuilder {
     }
 }
 /// The `RouterInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RouterInterfaceRequestBody {
     /// ID of the port to connect or disconnect; it must have exactly one IP address. Give this or
     /// `subnet_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// ID of the subnet to connect or disconnect; it must have a gateway IP, and networks of type
     /// `geneve` cannot be added. Give this or `port_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
 impl RouterInterfaceRequestBody {
     /// Starts a [`RouterInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RouterInterfaceRequestBodyBuilder {
         RouterInterfaceRequestBodyBuilder::default()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RouterInterfaceRequestBody {
+    const NAME: &'static str = "RouterInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["port_id", "subnet_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RouterInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RouterInterfaceRequestBody`].
@@ -1193,13 +1366,13 @@ impl RouterInterfaceRequestBodyBuilder {
     }
 }
 /// The `RoutetableAssociateReqbody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoutetableAssociateReqbody {
     /// Attributes of the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routetable: Option<AsscoiateReq>,
 }
 impl RoutetableAssociateReqbody {
@@ -1214,6 +1387,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RoutetableAssociateReqb
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("routetable", self.routetable.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RoutetableAssociateReqbody {
+    const NAME: &'static str = "RoutetableAssociateReqbody";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RoutetableAssociateReqbody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RoutetableAssociateReqbody`].

@@ -2,30 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateFlowLogReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFlowLogReq {
     /// Name of the flow log: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the flow log, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the flow log records: `true` turns it on, `false` off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state: Option<bool>,
 }
 impl UpdateFlowLogReq {
@@ -35,6 +23,41 @@ impl UpdateFlowLogReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReq {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReq {
+    const NAME: &'static str = "UpdateFlowLogReq";
+    const FIELDS: &'static [&'static str] = &["name", "description", "admin_state"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateFlowLogReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateFlowLogReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -78,13 +101,13 @@ impl UpdateFlowLogReqBuilder {
     }
 }
 /// The `UpdateFlowLogReqBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFlowLogReqBody {
     /// Attributes of the flow log.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_log: Option<UpdateFlowLogReq>,
 }
 impl UpdateFlowLogReqBody {
@@ -99,6 +122,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReqBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("flow_log", self.flow_log.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReqBody {
+    const NAME: &'static str = "UpdateFlowLogReqBody";
+    const FIELDS: &'static [&'static str] = &["flow_log"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateFlowLogReqBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFlowLogReqBody`].
@@ -124,11 +170,12 @@ impl UpdateFlowLogReqBodyBuilder {
     }
 }
 /// The `UpdateFlowLogResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFlowLogResponse {
     /// Attributes of the flow log.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_log: Option<FlowLogResp>,
 }
 impl UpdateFlowLogResponse {
@@ -143,6 +190,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("flow_log", self.flow_log.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogResponse {
+    const NAME: &'static str = "UpdateFlowLogResponse";
+    const FIELDS: &'static [&'static str] = &["flow_log"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateFlowLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFlowLogResponse`].
@@ -168,27 +236,23 @@ impl UpdateFlowLogResponseBuilder {
     }
 }
 /// The `UpdatePortOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePortOption {
     /// New name of the port, 0 to 255 characters of letters, digits, Chinese characters, `_` and
     /// `-`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IDs of the security groups applied to the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Extra IP and MAC address pairs the port may send from, such as the virtual IP of an ECS
     /// pair; `0.0.0.0` is not allowed, and for a virtual IP backend the addresses must already
     /// belong to the ECS's network interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// Extra DHCP options of the port, each a name and a value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
 }
 impl UpdatePortOption {
@@ -203,6 +267,52 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("allowed_address_pairs", self.allowed_address_pairs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortOption {
+    const NAME: &'static str = "UpdatePortOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "security_groups",
+        "allowed_address_pairs",
+        "extra_dhcp_opts",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdatePortOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePortOption`].
@@ -290,13 +400,13 @@ impl UpdatePortOptionBuilder {
     }
 }
 /// The `UpdatePortRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePortRequestBody {
     /// Attributes of the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<UpdatePortOption>,
 }
 impl UpdatePortRequestBody {
@@ -311,6 +421,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("port", self.port.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortRequestBody {
+    const NAME: &'static str = "UpdatePortRequestBody";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdatePortRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePortRequestBody`].
@@ -336,11 +469,12 @@ impl UpdatePortRequestBodyBuilder {
     }
 }
 /// The `UpdatePortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl UpdatePortResponse {
@@ -355,6 +489,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortResponse {
+    const NAME: &'static str = "UpdatePortResponse";
+    const FIELDS: &'static [&'static str] = &["port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdatePortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdatePortResponse`].
@@ -380,26 +535,18 @@ impl UpdatePortResponseBuilder {
     }
 }
 /// The `UpdateRouteTableReq` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRouteTableReq {
     /// New name of the route table: 0 to 64 characters of letters, digits, Chinese characters, `_`,
     /// `-` and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the route table, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Routes to add, change and remove.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<RouteTableRouteAction>,
 }
 impl UpdateRouteTableReq {
@@ -414,6 +561,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableReq {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routes", self.routes.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableReq {
+    const NAME: &'static str = "UpdateRouteTableReq";
+    const FIELDS: &'static [&'static str] = &["name", "description", "routes"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRouteTableReq {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRouteTableReq`].
@@ -459,11 +636,12 @@ impl UpdateRouteTableReqBuilder {
     }
 }
 /// The `UpdateRouteTableResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRouteTableResponse {
     /// Attributes of the route table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routetable: Option<RouteTableResp>,
 }
 impl UpdateRouteTableResponse {
@@ -478,6 +656,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("routetable", self.routetable.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableResponse {
+    const NAME: &'static str = "UpdateRouteTableResponse";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateRouteTableResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRouteTableResponse`].
@@ -503,13 +702,13 @@ impl UpdateRouteTableResponseBuilder {
     }
 }
 /// The `UpdateRoutetableReqBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRoutetableReqBody {
     /// Attributes of the route table.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routetable: Option<UpdateRouteTableReq>,
 }
 impl UpdateRoutetableReqBody {
@@ -524,6 +723,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRoutetableReqBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("routetable", self.routetable.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRoutetableReqBody {
+    const NAME: &'static str = "UpdateRoutetableReqBody";
+    const FIELDS: &'static [&'static str] = &["routetable"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateRoutetableReqBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateRoutetableReqBody`].
@@ -549,74 +771,46 @@ impl UpdateRoutetableReqBodyBuilder {
     }
 }
 /// The `UpdateSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubnetOption {
     /// New name of the subnet: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the subnet also gets an IPv6 range: `true` or `false` (default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Whether DHCP is on for the subnet: `true` (default) or `false`. With DHCP off, new ECSs get
     /// no IP address and cloud-init cannot inject login credentials.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp_enable: Option<bool>,
     /// First DNS server of the subnet, an IPv4 address; unset by default. Huawei Cloud's private
     /// DNS addresses are listed in the DNS documentation.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_dns: Option<String>,
     /// Second DNS server of the subnet, an IPv4 address; unset by default.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_dns: Option<String>,
     /// All DNS servers of the subnet, IPv4 addresses; use it for more than two. It must include
     /// `primary_dns` and `secondary_dns`. Unset by default, which leaves the private DNS service
     /// unused.
     ///
     /// JSON name: `dnsList`.
-    #[serde(rename = "dnsList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dnsList", skip_serializing_if = "Option::is_none")]
     pub dns_list: Option<Vec<String>>,
     /// NTP server addresses or DHCP lease time of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOption>>,
     /// Whether IPv4 address usage metrics are collected for monitoring: `true` turns them on,
     /// `false` off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_network_address_usage_metrics: Option<bool>,
 }
 impl UpdateSubnetOption {
@@ -632,6 +826,82 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetOption {
     ) {
         at.required("name", self.name.as_ref())
             .optional("extra_dhcp_opts", self.extra_dhcp_opts.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetOption {
+    const NAME: &'static str = "UpdateSubnetOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "ipv6_enable",
+        "dhcp_enable",
+        "primary_dns",
+        "secondary_dns",
+        "dnsList",
+        "extra_dhcp_opts",
+        "enable_network_address_usage_metrics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.dhcp_enable,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.primary_dns,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.secondary_dns,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dns_list),
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_network_address_usage_metrics,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSubnetOption`].
@@ -756,13 +1026,13 @@ impl UpdateSubnetOptionBuilder {
     }
 }
 /// The `UpdateSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubnetRequestBody {
     /// Attributes of the subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<UpdateSubnetOption>,
 }
 impl UpdateSubnetRequestBody {
@@ -777,6 +1047,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetRequestBody
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("subnet", self.subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetRequestBody {
+    const NAME: &'static str = "UpdateSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSubnetRequestBody`].
@@ -802,11 +1095,12 @@ impl UpdateSubnetRequestBodyBuilder {
     }
 }
 /// The `UpdateSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubnetResponse {
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet: Option<SubnetResult>,
 }
 impl UpdateSubnetResponse {
@@ -821,6 +1115,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("subnet", self.subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetResponse {
+    const NAME: &'static str = "UpdateSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSubnetResponse`].
@@ -846,43 +1161,27 @@ impl UpdateSubnetResponseBuilder {
     }
 }
 /// The `UpdateVpcOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcOption {
     /// New name of the VPC: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`; unique within the tenant when not empty.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New address range of the VPC in CIDR notation, within 10.0.0.0/8, 172.16.0.0/12 or
     /// 192.168.0.0/16; it must still contain the ranges of its subnets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Routes of the VPC, each a destination and a next hop.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<Route>>,
     /// Whether IPv4 address usage metrics are collected for monitoring: `true` turns them on,
     /// `false` off.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_network_address_usage_metrics: Option<bool>,
 }
 impl UpdateVpcOption {
@@ -892,6 +1191,49 @@ impl UpdateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
+    const NAME: &'static str = "UpdateVpcOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "cidr",
+        "routes",
+        "enable_network_address_usage_metrics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_network_address_usage_metrics,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateVpcOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -963,23 +1305,15 @@ impl UpdateVpcOptionBuilder {
     }
 }
 /// The `UpdateVpcPeeringOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcPeeringOption {
     /// Name of the VPC peering connection, 1 to 64 characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, at most 255 characters; the VPC API does not accept
     /// `<` or `>` in it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateVpcPeeringOption {
@@ -989,6 +1323,35 @@ impl UpdateVpcPeeringOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringOption {
+    const NAME: &'static str = "UpdateVpcPeeringOption";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcPeeringOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateVpcPeeringOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1022,13 +1385,13 @@ impl UpdateVpcPeeringOptionBuilder {
     }
 }
 /// The `UpdateVpcPeeringRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcPeeringRequestBody {
     /// Attributes of the VPC peering connection.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peering: Option<UpdateVpcPeeringOption>,
 }
 impl UpdateVpcPeeringRequestBody {
@@ -1043,6 +1406,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRequest
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("peering", self.peering.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringRequestBody {
+    const NAME: &'static str = "UpdateVpcPeeringRequestBody";
+    const FIELDS: &'static [&'static str] = &["peering"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcPeeringRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcPeeringRequestBody`].
@@ -1068,11 +1454,12 @@ impl UpdateVpcPeeringRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcPeeringResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcPeeringResponse {
     /// Attributes of the VPC peering connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peering: Option<VpcPeering>,
 }
 impl UpdateVpcPeeringResponse {
@@ -1087,6 +1474,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("peering", self.peering.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringResponse {
+    const NAME: &'static str = "UpdateVpcPeeringResponse";
+    const FIELDS: &'static [&'static str] = &["peering"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVpcPeeringResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcPeeringResponse`].
@@ -1112,13 +1520,13 @@ impl UpdateVpcPeeringResponseBuilder {
     }
 }
 /// The `UpdateVpcRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcRequestBody {
     /// Attributes of the virtual private cloud.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<UpdateVpcOption>,
 }
 impl UpdateVpcRequestBody {
@@ -1133,6 +1541,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc", self.vpc.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
+    const NAME: &'static str = "UpdateVpcRequestBody";
+    const FIELDS: &'static [&'static str] = &["vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcRequestBody`].
@@ -1158,11 +1589,12 @@ impl UpdateVpcRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
 }
 impl UpdateVpcResponse {
@@ -1177,6 +1609,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("vpc", self.vpc.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
+    const NAME: &'static str = "UpdateVpcResponse";
+    const FIELDS: &'static [&'static str] = &["vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcResponse`].

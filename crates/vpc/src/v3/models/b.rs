@@ -2,14 +2,14 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `BatchCreateFirewallTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateFirewallTagsRequestBody {
     /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
     /// value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreateFirewallTagsRequestBody {
@@ -25,6 +25,30 @@ for BatchCreateFirewallTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateFirewallTagsRequestBody {
+    const NAME: &'static str = "BatchCreateFirewallTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateFirewallTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateFirewallTagsRequestBody`].
@@ -58,14 +82,14 @@ impl BatchCreateFirewallTagsRequestBodyBuilder {
     }
 }
 /// The `BatchCreatePortTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreatePortTagsRequestBody {
     /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
     /// value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreatePortTagsRequestBody {
@@ -80,6 +104,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreatePortTagsRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePortTagsRequestBody {
+    const NAME: &'static str = "BatchCreatePortTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreatePortTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreatePortTagsRequestBody`].
@@ -113,16 +160,16 @@ impl BatchCreatePortTagsRequestBodyBuilder {
     }
 }
 /// The `BatchCreateRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateRequestBody {
     /// Tags to add to the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<BatchCreateRequestBodyTags>>,
     /// System tags to add to the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<BatchCreateRequestBodySysTags>>,
 }
 impl BatchCreateRequestBody {
@@ -138,6 +185,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBody 
     ) {
         at.required("tags", self.tags.as_ref())
             .optional("sys_tags", self.sys_tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBody {
+    const NAME: &'static str = "BatchCreateRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sys_tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateRequestBody`].
@@ -195,28 +266,20 @@ impl BatchCreateRequestBodyBuilder {
     }
 }
 /// The `BatchCreateRequestBodySysTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateRequestBodySysTags {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl BatchCreateRequestBodySysTags {
@@ -231,6 +294,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyS
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodySysTags {
+    const NAME: &'static str = "BatchCreateRequestBodySysTags";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateRequestBodySysTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateRequestBodySysTags`].
@@ -266,28 +353,20 @@ impl BatchCreateRequestBodySysTagsBuilder {
     }
 }
 /// The `BatchCreateRequestBodyTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateRequestBodyTags {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl BatchCreateRequestBodyTags {
@@ -302,6 +381,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyT
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodyTags {
+    const NAME: &'static str = "BatchCreateRequestBodyTags";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateRequestBodyTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateRequestBodyTags`].
@@ -337,98 +440,54 @@ impl BatchCreateRequestBodyTagsBuilder {
     }
 }
 /// The `BatchCreateSecurityGroupRulesOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
     /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
     /// rules of these versions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<String>,
     /// Protocol: `icmp`, `tcp`, `udp`, `icmpv6` or an IP protocol number from 0 to 255; unset means
     /// every protocol. `icmpv6` needs `ethertype` `IPv6`, and `icmp` needs `IPv4`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Ports the rule matches: one port (`80`), a range (`1-30`) or a list (`22,3389,80`), each
     /// from 1 to 65535.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiport: Option<String>,
     /// Remote address or range in CIDR notation: the source of inbound traffic or the destination
     /// of outbound traffic. Mutually exclusive with `remote_group_id` and
     /// `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
     /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
     /// filter of a list call, only rules with these remote groups are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_group_id: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
     /// address groups are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_address_group_id: Option<String>,
     /// Whether matching traffic is allowed (`allow`, default) or denied (`deny`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Priority of the rule in the security group, 1 to 100; 1 is the highest. 1 when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether the rule is in force; `true` when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl BatchCreateSecurityGroupRulesOption {
@@ -444,6 +503,72 @@ for BatchCreateSecurityGroupRulesOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("direction", self.direction.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSecurityGroupRulesOption {
+    const NAME: &'static str = "BatchCreateSecurityGroupRulesOption";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "direction",
+        "ethertype",
+        "protocol",
+        "multiport",
+        "remote_ip_prefix",
+        "remote_group_id",
+        "remote_address_group_id",
+        "action",
+        "priority",
+        "enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multiport),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupRulesOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSecurityGroupRulesOption`].
@@ -569,30 +694,22 @@ impl BatchCreateSecurityGroupRulesOptionBuilder {
     }
 }
 /// The `BatchCreateSecurityGroupRulesRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesRequestBody {
     /// Rules to create in the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<BatchCreateSecurityGroupRulesOption>>,
     /// Whether rules that duplicate existing ones are skipped instead of failing the call; `false`
     /// when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_duplicate: Option<bool>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl BatchCreateSecurityGroupRulesRequestBody {
@@ -608,6 +725,46 @@ for BatchCreateSecurityGroupRulesRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group_rules", self.security_group_rules.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSecurityGroupRulesRequestBody {
+    const NAME: &'static str = "BatchCreateSecurityGroupRulesRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "security_group_rules",
+        "ignore_duplicate",
+        "dry_run",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ignore_duplicate,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupRulesRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSecurityGroupRulesRequestBody`].
@@ -669,18 +826,15 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
     }
 }
 /// The `BatchCreateSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesResponse {
     /// The security group rules created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl BatchCreateSecurityGroupRulesResponse {
@@ -700,6 +854,36 @@ for BatchCreateSecurityGroupRulesResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rules", self.security_group_rules.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSecurityGroupRulesResponse {
+    const NAME: &'static str = "BatchCreateSecurityGroupRulesResponse";
+    const FIELDS: &'static [&'static str] = &["security_group_rules", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSecurityGroupRulesResponse`].
@@ -751,59 +935,39 @@ impl BatchCreateSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `BatchCreateSubNetworkInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceOption {
     /// ID of the subnet the supplementary network interface is created in, a UUID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
     /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// IDs of the security groups of the interface; the default security group when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the supplementary network interface also gets an IPv6 address: `true` or `false`
     /// (default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Extra IP and MAC address pairs the interface may send from (for example a virtual IP).
     /// `0.0.0.0` is not allowed; for ranges wider than /24, the interface should have a security
     /// group of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
 }
 impl BatchCreateSubNetworkInterfaceOption {
@@ -820,6 +984,71 @@ for BatchCreateSubNetworkInterfaceOption {
     ) {
         at.required("virsubnet_id", self.virsubnet_id.as_ref())
             .required("parent_id", self.parent_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSubNetworkInterfaceOption {
+    const NAME: &'static str = "BatchCreateSubNetworkInterfaceOption";
+    const FIELDS: &'static [&'static str] = &[
+        "virsubnet_id",
+        "parent_id",
+        "security_groups",
+        "description",
+        "ipv6_enable",
+        "project_id",
+        "allowed_address_pairs",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSubNetworkInterfaceOption`].
@@ -929,31 +1158,23 @@ impl BatchCreateSubNetworkInterfaceOptionBuilder {
     }
 }
 /// The `BatchCreateSubNetworkInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the supplementary network interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_network_interface: Option<BatchCreateSubNetworkInterfaceOption>,
     /// Number of supplementary network interfaces to create.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 impl BatchCreateSubNetworkInterfaceRequestBody {
@@ -970,6 +1191,41 @@ for BatchCreateSubNetworkInterfaceRequestBody {
     ) {
         at.required("sub_network_interface", self.sub_network_interface.as_ref())
             .required("count", self.count.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSubNetworkInterfaceRequestBody {
+    const NAME: &'static str = "BatchCreateSubNetworkInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &[
+        "dry_run",
+        "sub_network_interface",
+        "count",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSubNetworkInterfaceRequestBody`].
@@ -1021,18 +1277,15 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `BatchCreateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
 impl BatchCreateSubNetworkInterfaceResponse {
@@ -1052,6 +1305,36 @@ for BatchCreateSubNetworkInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sub_network_interfaces", self.sub_network_interfaces.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSubNetworkInterfaceResponse {
+    const NAME: &'static str = "BatchCreateSubNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sub_network_interfaces,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSubNetworkInterfaceResponse`].
@@ -1106,12 +1389,12 @@ impl BatchCreateSubNetworkInterfaceResponseBuilder {
     }
 }
 /// The `BatchCreateSubNetworkInterfaceTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceTagsRequestBody {
     /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
     /// value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl BatchCreateSubNetworkInterfaceTagsRequestBody {
@@ -1127,6 +1410,30 @@ for BatchCreateSubNetworkInterfaceTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchCreateSubNetworkInterfaceTagsRequestBody {
+    const NAME: &'static str = "BatchCreateSubNetworkInterfaceTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchCreateSubNetworkInterfaceTagsRequestBody`].
@@ -1160,13 +1467,13 @@ impl BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
     }
 }
 /// The `BatchDeleteFirewallTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteFirewallTagsRequestBody {
     /// Tags to remove, at most 20; a key that is absent is skipped.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<DeleteResourceTagRequestBody>>,
 }
 impl BatchDeleteFirewallTagsRequestBody {
@@ -1182,6 +1489,30 @@ for BatchDeleteFirewallTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteFirewallTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteFirewallTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteFirewallTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteFirewallTagsRequestBody`].
@@ -1215,13 +1546,13 @@ impl BatchDeleteFirewallTagsRequestBodyBuilder {
     }
 }
 /// The `BatchDeletePortTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeletePortTagsRequestBody {
     /// Tags to remove, at most 20; a key that is absent is skipped.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<DeleteResourceTagRequestBody>>,
 }
 impl BatchDeletePortTagsRequestBody {
@@ -1236,6 +1567,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePortTagsRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePortTagsRequestBody {
+    const NAME: &'static str = "BatchDeletePortTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeletePortTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeletePortTagsRequestBody`].
@@ -1269,16 +1623,16 @@ impl BatchDeletePortTagsRequestBodyBuilder {
     }
 }
 /// The `BatchDeleteRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBody {
     /// Tags to remove from the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<BatchDeleteRequestBodyTags>>,
     /// System tags to remove from the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<BatchDeleteRequestBodySysTags>>,
 }
 impl BatchDeleteRequestBody {
@@ -1294,6 +1648,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBody 
     ) {
         at.required("tags", self.tags.as_ref())
             .optional("sys_tags", self.sys_tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBody {
+    const NAME: &'static str = "BatchDeleteRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sys_tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteRequestBody`].
@@ -1351,26 +1729,18 @@ impl BatchDeleteRequestBodyBuilder {
     }
 }
 /// The `BatchDeleteRequestBodySysTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBodySysTags {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl BatchDeleteRequestBodySysTags {
@@ -1385,6 +1755,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyS
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodySysTags {
+    const NAME: &'static str = "BatchDeleteRequestBodySysTags";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBodySysTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteRequestBodySysTags`].
@@ -1420,26 +1814,18 @@ impl BatchDeleteRequestBodySysTagsBuilder {
     }
 }
 /// The `BatchDeleteRequestBodyTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBodyTags {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl BatchDeleteRequestBodyTags {
@@ -1454,6 +1840,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyT
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodyTags {
+    const NAME: &'static str = "BatchDeleteRequestBodyTags";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteRequestBodyTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteRequestBodyTags`].
@@ -1489,11 +1899,11 @@ impl BatchDeleteRequestBodyTagsBuilder {
     }
 }
 /// The `BatchDeleteSubNetworkInterfaceTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteSubNetworkInterfaceTagsRequestBody {
     /// Tags to remove, at most 20; a key that is absent is skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<DeleteResourceTagRequestBody>>,
 }
 impl BatchDeleteSubNetworkInterfaceTagsRequestBody {
@@ -1509,6 +1919,30 @@ for BatchDeleteSubNetworkInterfaceTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for BatchDeleteSubNetworkInterfaceTagsRequestBody {
+    const NAME: &'static str = "BatchDeleteSubNetworkInterfaceTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BatchDeleteSubNetworkInterfaceTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`BatchDeleteSubNetworkInterfaceTagsRequestBody`].
@@ -1542,52 +1976,29 @@ impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
     }
 }
 /// The `BindingVifDetails` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindingVifDetails {
     /// Whether the port is the primary network interface of its ECS.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_interface: Option<bool>,
     /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_filter: Option<bool>,
     /// Whether the port uses the OVS/bridge hybrid mode.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ovs_hybrid_plug: Option<bool>,
     /// VLAN ID of the supplementary network interface, 1 to 4094, unique on its parent port;
     /// assigned when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vlan_id: Option<i64>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
     /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_id: Option<String>,
     /// ID of the device that owns the parent network interface.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_device_id: Option<String>,
 }
 impl BindingVifDetails {
@@ -1597,6 +2008,59 @@ impl BindingVifDetails {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BindingVifDetails {}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingVifDetails {
+    const NAME: &'static str = "BindingVifDetails";
+    const FIELDS: &'static [&'static str] = &[
+        "primary_interface",
+        "port_filter",
+        "ovs_hybrid_plug",
+        "vlan_id",
+        "parent_id",
+        "parent_device_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.primary_interface,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_filter,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ovs_hybrid_plug,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vlan_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.parent_device_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BindingVifDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`BindingVifDetails`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

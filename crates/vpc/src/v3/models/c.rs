@@ -2,26 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `CloudResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CloudResource {
     /// Kind of associated resource, such as `routetable` or `virsubnet`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_type: Option<String>,
     /// Number of associated resources of this kind.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_count: Option<i64>,
 }
 impl CloudResource {
@@ -37,6 +30,38 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudResource {
     ) {
         at.required("resource_type", self.resource_type.as_ref())
             .required("resource_count", self.resource_count.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudResource {
+    const NAME: &'static str = "CloudResource";
+    const FIELDS: &'static [&'static str] = &["resource_type", "resource_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_type,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloudResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CloudResource`].
@@ -72,35 +97,28 @@ impl CloudResourceBuilder {
     }
 }
 /// The `ClouddcnResource` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClouddcnResource {
     /// ID of the CloudDCN subnet whose tags are read or changed, as returned by
     /// `list_clouddcn_subnets`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Details of the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<Tag>>,
     /// Name of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
 }
 impl ClouddcnResource {
@@ -121,6 +139,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ClouddcnResource {
         at.required("resource_id", self.resource_id.as_ref())
             .required("tags", self.tags.as_ref())
             .required("resource_name", self.resource_name.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnResource {
+    const NAME: &'static str = "ClouddcnResource";
+    const FIELDS: &'static [&'static str] = &[
+        "resource_id",
+        "resource_detail",
+        "tags",
+        "resource_name",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_name,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClouddcnResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ClouddcnResource`].
@@ -181,114 +238,75 @@ impl ClouddcnResourceBuilder {
     }
 }
 /// The `ClouddcnSubnet` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClouddcnSubnet {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with these ranges are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// Gateway IP address of the subnet; an address of its range.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gateway_ip: Option<String>,
     /// DNS servers of the CloudDCN subnet, as IPv4 addresses; unset by default, which leaves the
     /// private DNS service unused.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_nameservers: Option<Vec<String>>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Availability zone of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub availability_zone: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -296,11 +314,7 @@ pub struct ClouddcnSubnet {
     /// access.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
 }
 impl ClouddcnSubnet {
@@ -335,6 +349,81 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ClouddcnSubnet {
             .required("availability_zone", self.availability_zone.as_ref())
             .required("tags", self.tags.as_ref())
             .required("enterprise_project_id", self.enterprise_project_id.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnSubnet {
+    const NAME: &'static str = "ClouddcnSubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "project_id",
+        "name",
+        "description",
+        "cidr",
+        "gateway_ip",
+        "dns_nameservers",
+        "vpc_id",
+        "created_at",
+        "updated_at",
+        "availability_zone",
+        "tags",
+        "enterprise_project_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClouddcnSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ClouddcnSubnet`].
@@ -496,17 +585,17 @@ impl ClouddcnSubnetBuilder {
     }
 }
 /// The `CountFirewallsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsRequestBody {
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported, and
     /// keys must not repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl CountFirewallsByTagsRequestBody {
@@ -523,6 +612,30 @@ for CountFirewallsByTagsRequestBody {
     ) {
         at.optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsRequestBody {
+    const NAME: &'static str = "CountFirewallsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CountFirewallsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountFirewallsByTagsRequestBody`].
@@ -568,28 +681,50 @@ impl CountFirewallsByTagsRequestBodyBuilder {
     }
 }
 /// The `CountFirewallsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountFirewallsByTagsResponse {
     /// Starts a [`CountFirewallsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CountFirewallsByTagsResponseBuilder {
         CountFirewallsByTagsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsResponse {
+    const NAME: &'static str = "CountFirewallsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CountFirewallsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountFirewallsByTagsResponse`].
@@ -625,17 +760,17 @@ impl CountFirewallsByTagsResponseBuilder {
     }
 }
 /// The `CountPortsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountPortsByTagsRequestBody {
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported, and
     /// keys must not repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl CountPortsByTagsRequestBody {
@@ -651,6 +786,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CountPortsByTagsRequest
     ) {
         at.optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsRequestBody {
+    const NAME: &'static str = "CountPortsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CountPortsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountPortsByTagsRequestBody`].
@@ -696,28 +855,50 @@ impl CountPortsByTagsRequestBodyBuilder {
     }
 }
 /// The `CountPortsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountPortsByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountPortsByTagsResponse {
     /// Starts a [`CountPortsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CountPortsByTagsResponseBuilder {
         CountPortsByTagsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsResponse {
+    const NAME: &'static str = "CountPortsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CountPortsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountPortsByTagsResponse`].
@@ -753,13 +934,13 @@ impl CountPortsByTagsResponseBuilder {
     }
 }
 /// The `CountSubNetworkInterfacesByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsRequestBody {
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl CountSubNetworkInterfacesByTagsRequestBody {
@@ -775,6 +956,30 @@ for CountSubNetworkInterfacesByTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CountSubNetworkInterfacesByTagsRequestBody {
+    const NAME: &'static str = "CountSubNetworkInterfacesByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountSubNetworkInterfacesByTagsRequestBody`].
@@ -805,28 +1010,51 @@ impl CountSubNetworkInterfacesByTagsRequestBodyBuilder {
     }
 }
 /// The `CountSubNetworkInterfacesByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl CountSubNetworkInterfacesByTagsResponse {
     /// Starts a [`CountSubNetworkInterfacesByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CountSubNetworkInterfacesByTagsResponseBuilder {
         CountSubNetworkInterfacesByTagsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CountSubNetworkInterfacesByTagsResponse {
+    const NAME: &'static str = "CountSubNetworkInterfacesByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CountSubNetworkInterfacesByTagsResponse`].
@@ -862,59 +1090,39 @@ impl CountSubNetworkInterfacesByTagsResponseBuilder {
     }
 }
 /// The `CreateAddressGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAddressGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// IP version of the group: 4 (IPv4) or 6 (IPv6).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<i64>,
     /// Addresses of the group: single addresses, ranges or CIDR blocks, at most 20 by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_set: Option<Vec<String>>,
     /// Largest number of entries the IP address group may hold, 0 to 20 (20 by default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_capacity: Option<i64>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
     /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
     /// access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Addresses of the group, each with a remark; at most 20 by default; not together with
     /// `ip_set`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_extra_set: Option<Vec<IpExtraSetOption>>,
 }
 impl CreateAddressGroupOption {
@@ -931,6 +1139,60 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupOptio
         at.required("name", self.name.as_ref())
             .required("ip_version", self.ip_version.as_ref())
             .optional("ip_extra_set", self.ip_extra_set.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupOption {
+    const NAME: &'static str = "CreateAddressGroupOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "ip_version",
+        "ip_set",
+        "max_capacity",
+        "enterprise_project_id",
+        "ip_extra_set",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_set),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_capacity,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_extra_set),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateAddressGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateAddressGroupOption`].
@@ -1029,22 +1291,18 @@ impl CreateAddressGroupOptionBuilder {
     }
 }
 /// The `CreateAddressGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAddressGroupRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the IP address group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_group: Option<CreateAddressGroupOption>,
 }
 impl CreateAddressGroupRequestBody {
@@ -1059,6 +1317,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("address_group", self.address_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupRequestBody {
+    const NAME: &'static str = "CreateAddressGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateAddressGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateAddressGroupRequestBody`].
@@ -1094,18 +1376,15 @@ impl CreateAddressGroupRequestBodyBuilder {
     }
 }
 /// The `CreateAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the IP address group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<AddressGroup>,
 }
 impl CreateAddressGroupResponse {
@@ -1120,6 +1399,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("address_group", self.address_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupResponse {
+    const NAME: &'static str = "CreateAddressGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAddressGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateAddressGroupResponse`].
@@ -1155,68 +1458,44 @@ impl CreateAddressGroupResponseBuilder {
     }
 }
 /// The `CreateClouddcnSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Address range of the CloudDCN subnet in CIDR notation; within the VPC's range, not
     /// overlapping other subnets of the VPC, with a prefix length of at most 28.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// ID of the VPC the CloudDCN subnet belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Gateway IP address of the subnet; an address of its range.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_ip: Option<String>,
     /// DNS servers of the CloudDCN subnet, as IPv4 addresses; unset by default, which leaves the
     /// private DNS service unused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
     /// Availability zone of the CloudDCN subnet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// Tags to set on the new CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
 impl CreateClouddcnSubnetOption {
@@ -1234,6 +1513,62 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetOpt
             .required("cidr", self.cidr.as_ref())
             .required("vpc_id", self.vpc_id.as_ref())
             .required("gateway_ip", self.gateway_ip.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetOption {
+    const NAME: &'static str = "CreateClouddcnSubnetOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "cidr",
+        "vpc_id",
+        "gateway_ip",
+        "dns_nameservers",
+        "availability_zone",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.availability_zone,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateClouddcnSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateClouddcnSubnetOption`].
@@ -1345,13 +1680,13 @@ impl CreateClouddcnSubnetOptionBuilder {
     }
 }
 /// The `CreateClouddcnSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetRequestBody {
     /// Attributes of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clouddcn_subnet: Option<CreateClouddcnSubnetOption>,
 }
 impl CreateClouddcnSubnetRequestBody {
@@ -1367,6 +1702,29 @@ for CreateClouddcnSubnetRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("clouddcn_subnet", self.clouddcn_subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetRequestBody {
+    const NAME: &'static str = "CreateClouddcnSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateClouddcnSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateClouddcnSubnetRequestBody`].
@@ -1398,11 +1756,12 @@ impl CreateClouddcnSubnetRequestBodyBuilder {
     }
 }
 /// The `CreateClouddcnSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetResponse {
     /// Attributes of the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnet: Option<ClouddcnSubnet>,
 }
 impl CreateClouddcnSubnetResponse {
@@ -1417,6 +1776,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetRes
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("clouddcn_subnet", self.clouddcn_subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetResponse {
+    const NAME: &'static str = "CreateClouddcnSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateClouddcnSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateClouddcnSubnetResponse`].
@@ -1442,54 +1822,34 @@ impl CreateClouddcnSubnetResponseBuilder {
     }
 }
 /// The `CreateFirewallOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFirewallOption {
     /// Name of the network ACL: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
     /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
     /// access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Tags to set on the new network ACL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Whether the network ACL is on (`true`, default) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
     /// Kind of subnet the network ACL can be bound to: `normal` (ordinary subnets, default) or
     /// `clouddcn` (CloudDCN subnets).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl CreateFirewallOption {
@@ -1504,6 +1864,56 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref()).optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallOption {
+    const NAME: &'static str = "CreateFirewallOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "enterprise_project_id",
+        "tags",
+        "admin_state_up",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateFirewallOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFirewallOption`].
@@ -1587,22 +1997,18 @@ impl CreateFirewallOptionBuilder {
     }
 }
 /// The `CreateFirewallRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFirewallRequestBody {
     /// Attributes of the network ACL, or the rules the call changes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<CreateFirewallOption>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl CreateFirewallRequestBody {
@@ -1617,6 +2023,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallRequestBo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall", self.firewall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallRequestBody {
+    const NAME: &'static str = "CreateFirewallRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateFirewallRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFirewallRequestBody`].
@@ -1652,18 +2082,15 @@ impl CreateFirewallRequestBodyBuilder {
     }
 }
 /// The `CreateFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateFirewallResponse {
@@ -1678,6 +2105,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall", self.firewall.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallResponse {
+    const NAME: &'static str = "CreateFirewallResponse";
+    const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateFirewallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFirewallResponse`].
@@ -1713,13 +2164,13 @@ impl CreateFirewallResponseBuilder {
     }
 }
 /// The `CreateFirewallTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFirewallTagRequestBody {
     /// The tag to add: a key and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreateFirewallTagRequestBody {
@@ -1734,6 +2185,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallTagReques
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallTagRequestBody {
+    const NAME: &'static str = "CreateFirewallTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateFirewallTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateFirewallTagRequestBody`].
@@ -1759,13 +2233,13 @@ impl CreateFirewallTagRequestBodyBuilder {
     }
 }
 /// The `CreatePortTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePortTagRequestBody {
     /// The tag to add: a key and a value.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreatePortTagRequestBody {
@@ -1780,6 +2254,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortTagRequestBod
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortTagRequestBody {
+    const NAME: &'static str = "CreatePortTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePortTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreatePortTagRequestBody`].
@@ -1805,39 +2302,27 @@ impl CreatePortTagRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
     /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
     /// access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Tags to set on the new security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl CreateSecurityGroupOption {
@@ -1852,6 +2337,47 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref()).optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
+    const NAME: &'static str = "CreateSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "enterprise_project_id",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupOption`].
@@ -1915,22 +2441,18 @@ impl CreateSecurityGroupOptionBuilder {
     }
 }
 /// The `CreateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<CreateSecurityGroupOption>,
 }
 impl CreateSecurityGroupRequestBody {
@@ -1945,6 +2467,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group", self.security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
+    const NAME: &'static str = "CreateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRequestBody`].
@@ -1986,18 +2532,15 @@ impl CreateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroupInfo>,
 }
 impl CreateSecurityGroupResponse {
@@ -2012,6 +2555,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
+    const NAME: &'static str = "CreateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupResponse`].
@@ -2047,107 +2614,59 @@ impl CreateSecurityGroupResponseBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleOption {
     /// ID of the security group the rule is added to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
     /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
     /// rules of these versions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<String>,
     /// Protocol: `icmp`, `tcp`, `udp`, `icmpv6` or an IP protocol number from 0 to 255; unset means
     /// every protocol. `icmpv6` needs `ethertype` `IPv6`, and `icmp` needs `IPv4`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Ports the rule matches: one port (`80`), a range (`1-30`) or a list (`22,3389,80`), each
     /// from 1 to 65535.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiport: Option<String>,
     /// Remote address or range in CIDR notation: the source of inbound traffic or the destination
     /// of outbound traffic. Mutually exclusive with `remote_group_id` and
     /// `remote_address_group_id`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
     /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
     /// filter of a list call, only rules with these remote groups are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_group_id: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
     /// address groups are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_address_group_id: Option<String>,
     /// Whether matching traffic is allowed (`allow`, default) or denied (`deny`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Priority of the rule in the security group, 1 to 100; 1 is the highest. 100 when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether the rule is in force; `true` when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl CreateSecurityGroupRuleOption {
@@ -2163,6 +2682,78 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRule
     ) {
         at.required("security_group_id", self.security_group_id.as_ref())
             .required("direction", self.direction.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOption {
+    const NAME: &'static str = "CreateSecurityGroupRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "security_group_id",
+        "description",
+        "direction",
+        "ethertype",
+        "protocol",
+        "multiport",
+        "remote_ip_prefix",
+        "remote_group_id",
+        "remote_address_group_id",
+        "action",
+        "priority",
+        "enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multiport),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleOption`].
@@ -2298,22 +2889,18 @@ impl CreateSecurityGroupRuleOptionBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the security group rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_rule: Option<CreateSecurityGroupRuleOption>,
 }
 impl CreateSecurityGroupRuleRequestBody {
@@ -2329,6 +2916,36 @@ for CreateSecurityGroupRuleRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateSecurityGroupRuleRequestBody {
+    const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleRequestBody`].
@@ -2370,18 +2987,15 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
     }
 }
 /// The `CreateSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<SecurityGroupRule>,
 }
 impl CreateSecurityGroupRuleResponse {
@@ -2397,6 +3011,35 @@ for CreateSecurityGroupRuleResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
+    const NAME: &'static str = "CreateSecurityGroupRuleResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSecurityGroupRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSecurityGroupRuleResponse`].
@@ -2432,83 +3075,51 @@ impl CreateSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `CreateSubNetworkInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceOption {
     /// ID of the subnet the supplementary network interface is created in, a UUID.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_id: Option<String>,
     /// VLAN ID of the supplementary network interface, 1 to 4094, unique on its parent port;
     /// assigned when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
     /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the supplementary network interface also gets an IPv6 address: `true` or `false`
     /// (default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enable: Option<bool>,
     /// Private IPv4 address of the supplementary network interface; within the subnet's range,
     /// chosen at random when unset. As a filter of a list call, only interfaces with these
     /// addresses are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip_address: Option<String>,
     /// IPv6 address of the supplementary network interface; assigned at random when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_ip_address: Option<String>,
     /// IDs of the security groups of the interface; the default security group when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Extra IP and MAC address pairs the interface may send from (for example a virtual IP).
     /// `0.0.0.0` is not allowed; for ranges wider than /24, the interface should have a security
     /// group of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
 }
 impl CreateSubNetworkInterfaceOption {
@@ -2525,6 +3136,86 @@ for CreateSubNetworkInterfaceOption {
     ) {
         at.required("virsubnet_id", self.virsubnet_id.as_ref())
             .required("parent_id", self.parent_id.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceOption {
+    const NAME: &'static str = "CreateSubNetworkInterfaceOption";
+    const FIELDS: &'static [&'static str] = &[
+        "virsubnet_id",
+        "vlan_id",
+        "parent_id",
+        "description",
+        "ipv6_enable",
+        "private_ip_address",
+        "ipv6_ip_address",
+        "security_groups",
+        "project_id",
+        "allowed_address_pairs",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vlan_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_enable,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_ip_address,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_ip_address,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubNetworkInterfaceOption`].
@@ -2664,22 +3355,18 @@ impl CreateSubNetworkInterfaceOptionBuilder {
     }
 }
 /// The `CreateSubNetworkInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the supplementary network interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_network_interface: Option<CreateSubNetworkInterfaceOption>,
 }
 impl CreateSubNetworkInterfaceRequestBody {
@@ -2695,6 +3382,36 @@ for CreateSubNetworkInterfaceRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("sub_network_interface", self.sub_network_interface.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateSubNetworkInterfaceRequestBody {
+    const NAME: &'static str = "CreateSubNetworkInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubNetworkInterfaceRequestBody`].
@@ -2736,18 +3453,15 @@ impl CreateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `CreateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl CreateSubNetworkInterfaceResponse {
@@ -2763,6 +3477,35 @@ for CreateSubNetworkInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sub_network_interface", self.sub_network_interface.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceResponse {
+    const NAME: &'static str = "CreateSubNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubNetworkInterfaceResponse`].
@@ -2804,11 +3547,11 @@ impl CreateSubNetworkInterfaceResponseBuilder {
     }
 }
 /// The `CreateSubNetworkInterfaceTagRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceTagRequestBody {
     /// The tag to add: a key and a value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<ResourceTag>,
 }
 impl CreateSubNetworkInterfaceTagRequestBody {
@@ -2824,6 +3567,30 @@ for CreateSubNetworkInterfaceTagRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tag", self.tag.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateSubNetworkInterfaceTagRequestBody {
+    const NAME: &'static str = "CreateSubNetworkInterfaceTagRequestBody";
+    const FIELDS: &'static [&'static str] = &["tag"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSubNetworkInterfaceTagRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateSubNetworkInterfaceTagRequestBody`].
@@ -2849,26 +3616,18 @@ impl CreateSubNetworkInterfaceTagRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl CreateTrafficMirrorFilterOption {
@@ -2884,6 +3643,35 @@ for CreateTrafficMirrorFilterOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("name", self.name.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterOption {
+    const NAME: &'static str = "CreateTrafficMirrorFilterOption";
+    const FIELDS: &'static [&'static str] = &["description", "name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterOption`].
@@ -2919,13 +3707,13 @@ impl CreateTrafficMirrorFilterOptionBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRequestBody {
     /// Attributes of the traffic mirror filter.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter: Option<CreateTrafficMirrorFilterOption>,
 }
 impl CreateTrafficMirrorFilterRequestBody {
@@ -2941,6 +3729,35 @@ for CreateTrafficMirrorFilterRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorFilterRequestBody {
+    const NAME: &'static str = "CreateTrafficMirrorFilterRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterRequestBody`].
@@ -2972,18 +3789,15 @@ impl CreateTrafficMirrorFilterRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorFilterResponse {
@@ -2999,6 +3813,35 @@ for CreateTrafficMirrorFilterResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterResponse {
+    const NAME: &'static str = "CreateTrafficMirrorFilterResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterResponse`].
@@ -3040,103 +3883,59 @@ impl CreateTrafficMirrorFilterResponseBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the traffic mirror filter the rule belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_id: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
     /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Protocol of the mirrored traffic: `TCP`, `UDP`, `ICMP`, `ICMPV6` or `ALL`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// IP version of the mirrored traffic: `IPv4` or `IPv6`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<String>,
     /// Source range of the mirrored traffic, in CIDR notation. As a filter of a list call, only
     /// rules with this source are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// Destination range of the mirrored traffic, in CIDR notation. As a filter of a list call,
     /// only rules with this destination are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of a
     /// list call, only rules with this range are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port_range: Option<String>,
     /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of
     /// a list call, only rules with this range are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_port_range: Option<String>,
     /// Whether matching traffic is mirrored (`accept`) or not (`reject`).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Priority of the rule, 1 to 65535; a lower number wins.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 impl CreateTrafficMirrorFilterRuleOption {
@@ -3157,6 +3956,82 @@ for CreateTrafficMirrorFilterRuleOption {
             .required("ethertype", self.ethertype.as_ref())
             .required("action", self.action.as_ref())
             .required("priority", self.priority.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorFilterRuleOption {
+    const NAME: &'static str = "CreateTrafficMirrorFilterRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "traffic_mirror_filter_id",
+        "direction",
+        "protocol",
+        "ethertype",
+        "source_cidr_block",
+        "destination_cidr_block",
+        "source_port_range",
+        "destination_port_range",
+        "action",
+        "priority",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_cidr_block,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_cidr_block,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_port_range,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_port_range,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterRuleOption`].
@@ -3282,13 +4157,13 @@ impl CreateTrafficMirrorFilterRuleOptionBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleRequestBody {
     /// Attributes of the traffic mirror filter rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule: Option<CreateTrafficMirrorFilterRuleOption>,
 }
 impl CreateTrafficMirrorFilterRuleRequestBody {
@@ -3307,6 +4182,35 @@ for CreateTrafficMirrorFilterRuleRequestBody {
             "traffic_mirror_filter_rule",
             self.traffic_mirror_filter_rule.as_ref(),
         );
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorFilterRuleRequestBody {
+    const NAME: &'static str = "CreateTrafficMirrorFilterRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterRuleRequestBody`].
@@ -3338,18 +4242,15 @@ impl CreateTrafficMirrorFilterRuleRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorFilterRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorFilterRuleResponse {
@@ -3368,6 +4269,39 @@ for CreateTrafficMirrorFilterRuleResponse {
             "traffic_mirror_filter_rule",
             self.traffic_mirror_filter_rule.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorFilterRuleResponse {
+    const NAME: &'static str = "CreateTrafficMirrorFilterRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_filter_rule",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter_rule,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorFilterRuleResponse`].
@@ -3409,100 +4343,60 @@ impl CreateTrafficMirrorFilterRuleResponseBuilder {
     }
 }
 /// The `CreateTrafficMirrorSessionOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the traffic mirror filter that selects the mirrored packets.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_id: Option<String>,
     /// IDs of the elastic network interfaces whose traffic is mirrored; a session has at most 10
     /// sources by default.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_sources: Option<Vec<String>>,
     /// ID of the mirror target that receives the copies. As a filter of a list call, only sessions
     /// with this target are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_target_id: Option<String>,
     /// Type of the mirror target: `eni` (an elastic network interface) or `elb` (a private Elastic
     /// Load Balancer). As a filter of a list call, only sessions with this target type are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_target_type: Option<String>,
     /// VNI (VXLAN network identifier) that tells the target apart the traffic of different
     /// sessions, 0 to 16777215; 1 when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_network_id: Option<String>,
     /// Largest mirrored packet length (MTU), 1 to 1460 bytes; 96 when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub packet_length: Option<String>,
     /// Priority of the session, 1 to 32766; a lower number wins.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether the session mirrors traffic: `true` or `false` (default).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<String>,
     /// Type of the mirror sources; `eni` (elastic network interface) is the only value.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl CreateTrafficMirrorSessionOption {
@@ -3526,6 +4420,86 @@ for CreateTrafficMirrorSessionOption {
                 self.traffic_mirror_target_type.as_ref(),
             )
             .required("priority", self.priority.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorSessionOption {
+    const NAME: &'static str = "CreateTrafficMirrorSessionOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "traffic_mirror_filter_id",
+        "traffic_mirror_sources",
+        "traffic_mirror_target_id",
+        "traffic_mirror_target_type",
+        "virtual_network_id",
+        "packet_length",
+        "priority",
+        "enabled",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.traffic_mirror_sources,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_id,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_type,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virtual_network_id,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.packet_length,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorSessionOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorSessionOption`].
@@ -3664,13 +4638,13 @@ impl CreateTrafficMirrorSessionOptionBuilder {
     }
 }
 /// The `CreateTrafficMirrorSessionRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionRequestBody {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<CreateTrafficMirrorSessionOption>,
 }
 impl CreateTrafficMirrorSessionRequestBody {
@@ -3686,6 +4660,35 @@ for CreateTrafficMirrorSessionRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorSessionRequestBody {
+    const NAME: &'static str = "CreateTrafficMirrorSessionRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorSessionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorSessionRequestBody`].
@@ -3717,18 +4720,15 @@ impl CreateTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `CreateTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl CreateTrafficMirrorSessionResponse {
@@ -3744,6 +4744,36 @@ for CreateTrafficMirrorSessionResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateTrafficMirrorSessionResponse {
+    const NAME: &'static str = "CreateTrafficMirrorSessionResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateTrafficMirrorSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateTrafficMirrorSessionResponse`].
@@ -3785,59 +4815,35 @@ impl CreateTrafficMirrorSessionResponseBuilder {
     }
 }
 /// The `CreateVirsubnetCidrReservationOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationOption {
     /// ID of the subnet whose addresses are reserved.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_id: Option<String>,
     /// IP version of the reserved range: 4 (IPv4) or 6 (IPv6).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<i64>,
     /// The range to reserve, in CIDR notation: its prefix length is at least the subnet's plus 2,
     /// at most 32 (IPv4) or 128 (IPv6). It must not contain addresses in use or reserved by the
     /// system. Give this or `mask`; when both are given they must agree.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Prefix length of the reserved range: at least the subnet's prefix length plus 2, at most 32
     /// (IPv4) or 128 (IPv6). Give this or `cidr`; when both are given they must agree.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mask: Option<i64>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl CreateVirsubnetCidrReservationOption {
@@ -3854,6 +4860,54 @@ for CreateVirsubnetCidrReservationOption {
     ) {
         at.required("virsubnet_id", self.virsubnet_id.as_ref())
             .required("ip_version", self.ip_version.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateVirsubnetCidrReservationOption {
+    const NAME: &'static str = "CreateVirsubnetCidrReservationOption";
+    const FIELDS: &'static [&'static str] = &[
+        "virsubnet_id",
+        "ip_version",
+        "cidr",
+        "mask",
+        "name",
+        "description",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mask),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVirsubnetCidrReservationOption`].
@@ -3929,22 +4983,18 @@ impl CreateVirsubnetCidrReservationOptionBuilder {
     }
 }
 /// The `CreateVirsubnetCidrReservationRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the reserved address range.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_cidr_reservation: Option<CreateVirsubnetCidrReservationOption>,
 }
 impl CreateVirsubnetCidrReservationRequestBody {
@@ -3963,6 +5013,36 @@ for CreateVirsubnetCidrReservationRequestBody {
             "virsubnet_cidr_reservation",
             self.virsubnet_cidr_reservation.as_ref(),
         );
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateVirsubnetCidrReservationRequestBody {
+    const NAME: &'static str = "CreateVirsubnetCidrReservationRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.virsubnet_cidr_reservation,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVirsubnetCidrReservationRequestBody`].
@@ -4004,18 +5084,15 @@ impl CreateVirsubnetCidrReservationRequestBodyBuilder {
     }
 }
 /// The `CreateVirsubnetCidrReservationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the reserved address range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservation: Option<VirsubnetCidrReservation>,
 }
 impl CreateVirsubnetCidrReservationResponse {
@@ -4034,6 +5111,39 @@ for CreateVirsubnetCidrReservationResponse {
             "virsubnet_cidr_reservation",
             self.virsubnet_cidr_reservation.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for CreateVirsubnetCidrReservationResponse {
+    const NAME: &'static str = "CreateVirsubnetCidrReservationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "virsubnet_cidr_reservation",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.virsubnet_cidr_reservation,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVirsubnetCidrReservationResponse`].
@@ -4075,49 +5185,33 @@ impl CreateVirsubnetCidrReservationResponseBuilder {
     }
 }
 /// The `CreateVpcOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Address range of the VPC in CIDR notation, within 10.0.0.0/8, 172.16.0.0/12 or
     /// 192.168.0.0/16, with a prefix length of at most 28.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
     /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
     /// access.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// Tags to set on the new VPC, 0 to 10 key-value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 impl CreateVpcOption {
@@ -4134,6 +5228,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcOption {
         at.required("name", self.name.as_ref())
             .required("cidr", self.cidr.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
+    const NAME: &'static str = "CreateVpcOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "cidr",
+        "enterprise_project_id",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcOption`].
@@ -4204,22 +5341,18 @@ impl CreateVpcOptionBuilder {
     }
 }
 /// The `CreateVpcRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the virtual private cloud.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<CreateVpcOption>,
 }
 impl CreateVpcRequestBody {
@@ -4234,6 +5367,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc", self.vpc.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
+    const NAME: &'static str = "CreateVpcRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVpcRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcRequestBody`].
@@ -4269,35 +5426,51 @@ impl CreateVpcRequestBodyBuilder {
     }
 }
 /// The `CreateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Error message returned with a partial failure of the call.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code returned with a partial failure of the call.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl CreateVpcResponse {
     /// Starts a [`CreateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateVpcResponseBuilder {
         CreateVpcResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
+    const NAME: &'static str = "CreateVpcResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`CreateVpcResponse`].

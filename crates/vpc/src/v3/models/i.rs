@@ -2,21 +2,17 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `InsertSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertSecurityGroupOption {
     /// IDs of the security groups to add to the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Position at which the security groups are inserted among those of the port, counting from 0:
     /// 0 puts them first, n after the n-th one; at the end when unset.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
 impl InsertSecurityGroupOption {
@@ -31,6 +27,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertSecurityGroupOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_groups", self.security_groups.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertSecurityGroupOption {
+    const NAME: &'static str = "InsertSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["security_groups", "index"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.index),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for InsertSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`InsertSecurityGroupOption`].
@@ -74,24 +99,16 @@ impl InsertSecurityGroupOptionBuilder {
     }
 }
 /// The `IpExtraSetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpExtraSetOption {
     /// An IP address, address range or CIDR block, IPv4 or IPv6.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Remark on the address, 0 to 255 characters without `<` or `>`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
 impl IpExtraSetOption {
@@ -106,6 +123,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("ip", self.ip.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetOption {
+    const NAME: &'static str = "IpExtraSetOption";
+    const FIELDS: &'static [&'static str] = &["ip", "remarks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remarks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for IpExtraSetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`IpExtraSetOption`].
@@ -141,26 +182,19 @@ impl IpExtraSetOptionBuilder {
     }
 }
 /// The `IpExtraSetRespOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IpExtraSetRespOption {
     /// An IP address, address range or CIDR block, IPv4 or IPv6.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip: Option<String>,
     /// Remark on the address, 0 to 255 characters without `<` or `>`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remarks: Option<String>,
 }
 impl IpExtraSetRespOption {
@@ -175,6 +209,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetRespOption {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("ip", self.ip.as_ref()).required("remarks", self.remarks.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetRespOption {
+    const NAME: &'static str = "IpExtraSetRespOption";
+    const FIELDS: &'static [&'static str] = &["ip", "remarks"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remarks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpExtraSetRespOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`IpExtraSetRespOption`].

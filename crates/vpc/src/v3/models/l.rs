@@ -2,22 +2,19 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `ListAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The IP address groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_groups: Option<Vec<AddressGroup>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListAddressGroupResponse {
@@ -37,6 +34,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListAddressGroupRespons
     ) {
         at.optional("address_groups", self.address_groups.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAddressGroupResponse {
+    const NAME: &'static str = "ListAddressGroupResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "address_groups",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.address_groups,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAddressGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListAddressGroupResponse`].
@@ -90,22 +121,19 @@ impl ListAddressGroupResponseBuilder {
     }
 }
 /// The `ListAddressGroupsDependencyResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAddressGroupsDependencyResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The IP address groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_groups: Option<Vec<AddressGroupDependency>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListAddressGroupsDependencyResponse {
@@ -126,6 +154,41 @@ for ListAddressGroupsDependencyResponse {
     ) {
         at.optional("address_groups", self.address_groups.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListAddressGroupsDependencyResponse {
+    const NAME: &'static str = "ListAddressGroupsDependencyResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "address_groups",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.address_groups,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListAddressGroupsDependencyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListAddressGroupsDependencyResponse`].
@@ -185,28 +248,51 @@ impl ListAddressGroupsDependencyResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsCountFilterTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsCountFilterTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListClouddcnSubnetsCountFilterTagsResponse {
     /// Starts a [`ListClouddcnSubnetsCountFilterTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListClouddcnSubnetsCountFilterTagsResponseBuilder {
         ListClouddcnSubnetsCountFilterTagsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListClouddcnSubnetsCountFilterTagsResponse {
+    const NAME: &'static str = "ListClouddcnSubnetsCountFilterTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClouddcnSubnetsCountFilterTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListClouddcnSubnetsCountFilterTagsResponse`].
@@ -242,25 +328,18 @@ impl ListClouddcnSubnetsCountFilterTagsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsFilterTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsFilterTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ClouddcnResource>>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListClouddcnSubnetsFilterTagsResponse {
@@ -280,6 +359,37 @@ for ListClouddcnSubnetsFilterTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListClouddcnSubnetsFilterTagsResponse {
+    const NAME: &'static str = "ListClouddcnSubnetsFilterTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListClouddcnSubnetsFilterTagsResponse`].
@@ -333,11 +443,12 @@ impl ListClouddcnSubnetsFilterTagsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsResponse {
     /// The CloudDCN subnets of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnets: Option<Vec<ClouddcnSubnet>>,
 }
 impl ListClouddcnSubnetsResponse {
@@ -356,6 +467,32 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListClouddcnSubnetsResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("clouddcn_subnets", self.clouddcn_subnets.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsResponse {
+    const NAME: &'static str = "ListClouddcnSubnetsResponse";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnets"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.clouddcn_subnets,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClouddcnSubnetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListClouddcnSubnetsResponse`].
@@ -389,25 +526,18 @@ impl ListClouddcnSubnetsResponseBuilder {
     }
 }
 /// The `ListClouddcnSubnetsTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTags>>,
 }
 impl ListClouddcnSubnetsTagsResponse {
@@ -427,6 +557,36 @@ for ListClouddcnSubnetsTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsTagsResponse {
+    const NAME: &'static str = "ListClouddcnSubnetsTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "total_count", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListClouddcnSubnetsTagsResponse`].
@@ -480,85 +640,54 @@ impl ListClouddcnSubnetsTagsResponseBuilder {
     }
 }
 /// The `ListFirewallDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallDetail {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
     /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -566,30 +695,22 @@ pub struct ListFirewallDetail {
     /// access.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Subnets bound to the network ACL.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub associations: Option<Vec<FirewallAssociation>>,
     /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
 }
 impl ListFirewallDetail {
@@ -623,6 +744,74 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallDetail {
             .required("tags", self.tags.as_ref())
             .required("associations", self.associations.as_ref())
             .required("type", self.r#type.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallDetail {
+    const NAME: &'static str = "ListFirewallDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "project_id",
+        "created_at",
+        "updated_at",
+        "admin_state_up",
+        "status",
+        "enterprise_project_id",
+        "tags",
+        "associations",
+        "type",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.associations)
+            }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFirewallDetail`].
@@ -774,22 +963,19 @@ impl ListFirewallDetailBuilder {
     }
 }
 /// The `ListFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallResponse {
     /// The network ACLs of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewalls: Option<Vec<ListFirewallDetail>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListFirewallResponse {
@@ -809,6 +995,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallResponse {
     ) {
         at.optional("firewalls", self.firewalls.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallResponse {
+    const NAME: &'static str = "ListFirewallResponse";
+    const FIELDS: &'static [&'static str] = &["firewalls", "page_info", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.firewalls),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFirewallResponse`].
@@ -873,25 +1084,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 /// The `ListFirewallTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListFirewallTagsResponse {
@@ -910,6 +1114,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallTagsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallTagsResponse {
+    const NAME: &'static str = "ListFirewallTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFirewallTagsResponse`].
@@ -960,17 +1194,17 @@ impl ListFirewallTagsResponseBuilder {
     }
 }
 /// The `ListFirewallsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsRequestBody {
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported, and
     /// keys must not repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListFirewallsByTagsRequestBody {
@@ -986,6 +1220,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsRequ
     ) {
         at.optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsRequestBody {
+    const NAME: &'static str = "ListFirewallsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListFirewallsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFirewallsByTagsRequestBody`].
@@ -1031,25 +1289,18 @@ impl ListFirewallsByTagsRequestBodyBuilder {
     }
 }
 /// The `ListFirewallsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListFirewallsByTagsResponse {
@@ -1068,6 +1319,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsResponse {
+    const NAME: &'static str = "ListFirewallsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListFirewallsByTagsResponse`].
@@ -1121,25 +1402,18 @@ impl ListFirewallsByTagsResponseBuilder {
     }
 }
 /// The `ListPortTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListPortTagsResponse {
@@ -1158,6 +1432,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortTagsResponse {
+    const NAME: &'static str = "ListPortTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPortTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPortTagsResponse`].
@@ -1208,17 +1512,17 @@ impl ListPortTagsResponseBuilder {
     }
 }
 /// The `ListPortsByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPortsByTagsRequestBody {
     /// Fields to search on, each a key and a value; only the key `resource_name` is supported, and
     /// keys must not repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListPortsByTagsRequestBody {
@@ -1234,6 +1538,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsRequestB
     ) {
         at.optional("matches", self.matches.as_ref())
             .optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsRequestBody {
+    const NAME: &'static str = "ListPortsByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListPortsByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPortsByTagsRequestBody`].
@@ -1279,25 +1607,18 @@ impl ListPortsByTagsRequestBodyBuilder {
     }
 }
 /// The `ListPortsByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListPortsByTagsResponse {
@@ -1316,6 +1637,36 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsResponse
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsResponse {
+    const NAME: &'static str = "ListPortsByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPortsByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPortsByTagsResponse`].
@@ -1369,22 +1720,19 @@ impl ListPortsByTagsResponseBuilder {
     }
 }
 /// The `ListPortsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPortsResponse {
     /// The ports of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<Port>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListPortsResponse {
@@ -1404,6 +1752,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
     ) {
         at.optional("ports", self.ports.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
+    const NAME: &'static str = "ListPortsResponse";
+    const FIELDS: &'static [&'static str] = &["ports", "request_id", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPortsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListPortsResponse`].
@@ -1454,35 +1827,28 @@ impl ListPortsResponseBuilder {
     }
 }
 /// The `ListResourceResp` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceResp {
     /// ID of the CloudDCN subnet whose tags are read or changed, as returned by
     /// `list_clouddcn_subnets`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_id: Option<String>,
     /// Details of the resource, reserved for extensions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_detail: Option<serde_json::Value>,
     /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_name: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl ListResourceResp {
@@ -1503,6 +1869,45 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourceResp {
         at.required("resource_id", self.resource_id.as_ref())
             .required("resource_name", self.resource_name.as_ref())
             .required("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
+    const NAME: &'static str = "ListResourceResp";
+    const FIELDS: &'static [&'static str] = &[
+        "resource_id",
+        "resource_detail",
+        "resource_name",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_id,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.resource_name,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListResourceResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListResourceResp`].
@@ -1566,13 +1971,13 @@ impl ListResourceRespBuilder {
     }
 }
 /// The `ListResourcesByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListResourcesByTagsRequestBody {
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTags>>,
 }
 impl ListResourcesByTagsRequestBody {
@@ -1587,6 +1992,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourcesByTagsRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourcesByTagsRequestBody {
+    const NAME: &'static str = "ListResourcesByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListResourcesByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListResourcesByTagsRequestBody`].
@@ -1620,22 +2048,19 @@ impl ListResourcesByTagsRequestBodyBuilder {
     }
 }
 /// The `ListSecurityGroupRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The security group rules of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSecurityGroupRulesResponse {
@@ -1655,6 +2080,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesR
     ) {
         at.optional("security_group_rules", self.security_group_rules.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResponse {
+    const NAME: &'static str = "ListSecurityGroupRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "security_group_rules",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupRulesResponse`].
@@ -1716,22 +2175,19 @@ impl ListSecurityGroupRulesResponseBuilder {
     }
 }
 /// The `ListSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// The security groups of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSecurityGroupsResponse {
@@ -1751,6 +2207,40 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsRespo
     ) {
         at.optional("security_groups", self.security_groups.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse {
+    const NAME: &'static str = "ListSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "security_groups",
+        "request_id",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSecurityGroupsResponse`].
@@ -1804,25 +2294,18 @@ impl ListSecurityGroupsResponseBuilder {
     }
 }
 /// The `ListSubNetworkInterfaceTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfaceTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ListTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
 }
 impl ListSubNetworkInterfaceTagsResponse {
@@ -1842,6 +2325,37 @@ for ListSubNetworkInterfaceTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListSubNetworkInterfaceTagsResponse {
+    const NAME: &'static str = "ListSubNetworkInterfaceTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubNetworkInterfaceTagsResponse`].
@@ -1892,13 +2406,13 @@ impl ListSubNetworkInterfaceTagsResponseBuilder {
     }
 }
 /// The `ListSubNetworkInterfacesByTagsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsRequestBody {
     /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
     /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
     /// values (logical OR); without tags every resource matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
 impl ListSubNetworkInterfacesByTagsRequestBody {
@@ -1914,6 +2428,30 @@ for ListSubNetworkInterfacesByTagsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListSubNetworkInterfacesByTagsRequestBody {
+    const NAME: &'static str = "ListSubNetworkInterfacesByTagsRequestBody";
+    const FIELDS: &'static [&'static str] = &["tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubNetworkInterfacesByTagsRequestBody`].
@@ -1944,25 +2482,18 @@ impl ListSubNetworkInterfacesByTagsRequestBodyBuilder {
     }
 }
 /// The `ListSubNetworkInterfacesByTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsResponse {
     /// Resources that match the tag filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<ListResourceResp>>,
     /// Number of resources (or tags) that match.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListSubNetworkInterfacesByTagsResponse {
@@ -1982,6 +2513,37 @@ for ListSubNetworkInterfacesByTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("resources", self.resources.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListSubNetworkInterfacesByTagsResponse {
+    const NAME: &'static str = "ListSubNetworkInterfacesByTagsResponse";
+    const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.total_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubNetworkInterfacesByTagsResponse`].
@@ -2035,22 +2597,19 @@ impl ListSubNetworkInterfacesByTagsResponseBuilder {
     }
 }
 /// The `ListSubNetworkInterfacesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListSubNetworkInterfacesResponse {
@@ -2071,6 +2630,40 @@ for ListSubNetworkInterfacesResponse {
     ) {
         at.optional("sub_network_interfaces", self.sub_network_interfaces.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubNetworkInterfacesResponse {
+    const NAME: &'static str = "ListSubNetworkInterfacesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "sub_network_interfaces",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sub_network_interfaces,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSubNetworkInterfacesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListSubNetworkInterfacesResponse`].
@@ -2135,23 +2728,19 @@ impl ListSubNetworkInterfacesResponseBuilder {
     }
 }
 /// The `ListTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTag {
     /// Tag key to match; must not be empty.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag values to match; any one of them matches (logical OR), and an empty list matches any
     /// value of the key.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 impl ListTag {
@@ -2170,6 +2759,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
+    const NAME: &'static str = "ListTag";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTag`].
@@ -2210,22 +2821,19 @@ impl ListTagBuilder {
     }
 }
 /// The `ListTrafficMirrorFilterRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFilterRulesResponse {
     /// The traffic mirror filter rules of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorFilterRulesResponse {
@@ -2249,6 +2857,41 @@ for ListTrafficMirrorFilterRulesResponse {
                 self.traffic_mirror_filter_rules.as_ref(),
             )
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListTrafficMirrorFilterRulesResponse {
+    const NAME: &'static str = "ListTrafficMirrorFilterRulesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_filter_rules",
+        "page_info",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.traffic_mirror_filter_rules,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTrafficMirrorFilterRulesResponse`].
@@ -2313,22 +2956,19 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
     }
 }
 /// The `ListTrafficMirrorFiltersResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
     /// The traffic mirror filters of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorFiltersResponse {
@@ -2349,6 +2989,40 @@ for ListTrafficMirrorFiltersResponse {
     ) {
         at.optional("traffic_mirror_filters", self.traffic_mirror_filters.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorFiltersResponse {
+    const NAME: &'static str = "ListTrafficMirrorFiltersResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_filters",
+        "page_info",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.traffic_mirror_filters,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTrafficMirrorFiltersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTrafficMirrorFiltersResponse`].
@@ -2413,22 +3087,19 @@ impl ListTrafficMirrorFiltersResponseBuilder {
     }
 }
 /// The `ListTrafficMirrorSessionsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
     /// The traffic mirror sessions of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ListTrafficMirrorSessionsResponse {
@@ -2449,6 +3120,40 @@ for ListTrafficMirrorSessionsResponse {
     ) {
         at.optional("traffic_mirror_sessions", self.traffic_mirror_sessions.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorSessionsResponse {
+    const NAME: &'static str = "ListTrafficMirrorSessionsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_sessions",
+        "page_info",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.traffic_mirror_sessions,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTrafficMirrorSessionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListTrafficMirrorSessionsResponse`].
@@ -2513,22 +3218,19 @@ impl ListTrafficMirrorSessionsResponseBuilder {
     }
 }
 /// The `ListVirsubnetCidrReservationsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirsubnetCidrReservationsResponse {
     /// The reserved address ranges of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservations: Option<Vec<VirsubnetCidrReservation>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVirsubnetCidrReservationsResponse {
@@ -2552,6 +3254,41 @@ for ListVirsubnetCidrReservationsResponse {
                 self.virsubnet_cidr_reservations.as_ref(),
             )
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ListVirsubnetCidrReservationsResponse {
+    const NAME: &'static str = "ListVirsubnetCidrReservationsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "virsubnet_cidr_reservations",
+        "request_id",
+        "page_info",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.virsubnet_cidr_reservations,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVirsubnetCidrReservationsResponse`].
@@ -2616,22 +3353,19 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
     }
 }
 /// The `ListVirsubnetsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirsubnetsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The subnets of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnets: Option<Vec<Virsubnet>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVirsubnetsResponse {
@@ -2651,6 +3385,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVirsubnetsResponse 
     ) {
         at.optional("virsubnets", self.virsubnets.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVirsubnetsResponse {
+    const NAME: &'static str = "ListVirsubnetsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "virsubnets", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.virsubnets),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVirsubnetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVirsubnetsResponse`].
@@ -2704,22 +3463,19 @@ impl ListVirsubnetsResponseBuilder {
     }
 }
 /// The `ListVpcsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The VPCs of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpcs: Option<Vec<Vpc>>,
     /// Paging state of the list: the markers of this page's first and last items and its item
     /// count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_info: Option<PageInfo>,
 }
 impl ListVpcsResponse {
@@ -2739,6 +3495,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
     ) {
         at.optional("vpcs", self.vpcs.as_ref())
             .optional("page_info", self.page_info.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
+    const NAME: &'static str = "ListVpcsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "vpcs", "page_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcs),
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVpcsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ListVpcsResponse`].

@@ -2,26 +2,18 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Match` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Match {
     /// Field to search; only `resource_name` is supported.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value to match, at most 255 Unicode characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl Match {
@@ -36,6 +28,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
+    const NAME: &'static str = "Match";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for Match {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Match`].
@@ -71,22 +87,18 @@ impl MatchBuilder {
     }
 }
 /// The `MigrateSubNetworkInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceOption {
     /// ID of the parent port the supplementary network interfaces move to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     /// IDs of the supplementary network interfaces to move.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_network_interfaces: Option<Vec<std::collections::BTreeMap<String, String>>>,
 }
 impl MigrateSubNetworkInterfaceOption {
@@ -103,6 +115,35 @@ for MigrateSubNetworkInterfaceOption {
     ) {
         at.required("parent_id", self.parent_id.as_ref())
             .required("sub_network_interfaces", self.sub_network_interfaces.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateSubNetworkInterfaceOption {
+    const NAME: &'static str = "MigrateSubNetworkInterfaceOption";
+    const FIELDS: &'static [&'static str] = &["parent_id", "sub_network_interfaces"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sub_network_interfaces,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateSubNetworkInterfaceOption`].
@@ -159,22 +200,18 @@ impl MigrateSubNetworkInterfaceOptionBuilder {
     }
 }
 /// The `MigrateSubNetworkInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Which supplementary network interfaces move and to which parent port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_info: Option<MigrateSubNetworkInterfaceOption>,
 }
 impl MigrateSubNetworkInterfaceRequestBody {
@@ -190,6 +227,31 @@ for MigrateSubNetworkInterfaceRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("migration_info", self.migration_info.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for MigrateSubNetworkInterfaceRequestBody {
+    const NAME: &'static str = "MigrateSubNetworkInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "migration_info"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MigrateSubNetworkInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateSubNetworkInterfaceRequestBody`].
@@ -231,18 +293,15 @@ impl MigrateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `MigrateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// The supplementary network interfaces moved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
 impl MigrateSubNetworkInterfaceResponse {
@@ -262,6 +321,36 @@ for MigrateSubNetworkInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sub_network_interfaces", self.sub_network_interfaces.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for MigrateSubNetworkInterfaceResponse {
+    const NAME: &'static str = "MigrateSubNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.sub_network_interfaces,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`MigrateSubNetworkInterfaceResponse`].

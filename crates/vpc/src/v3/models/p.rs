@@ -2,34 +2,23 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `PageInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     /// ID of the first item of this page.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub previous_marker: Option<String>,
     /// Number of items on this page.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub current_count: Option<i64>,
     /// ID of the last item of this page, to pass as `marker` for the next page; absent on the last
     /// page.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_marker: Option<String>,
 }
 impl PageInfo {
@@ -45,6 +34,48 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PageInfo {
     ) {
         at.required("previous_marker", self.previous_marker.as_ref())
             .required("current_count", self.current_count.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfo {
+    const NAME: &'static str = "PageInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "previous_marker",
+        "current_count",
+        "next_marker",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.previous_marker,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.current_count,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.next_marker,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PageInfo`].
@@ -90,324 +121,220 @@ impl PageInfoBuilder {
     }
 }
 /// The `Port` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Port {
     /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
     /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub admin_state_up: Option<bool>,
     /// Only ports on these hosts are returned.
     ///
     /// **Required.** JSON name: `binding:host_id`.
-    #[serde(
-        rename = "binding:host_id",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:host_id", skip_serializing_if = "Option::is_none")
     )]
     pub binding_host_id: Option<String>,
     /// Custom settings of the port binding, a JSON object.
     ///
     /// JSON name: `binding:profile`.
-    #[serde(
-        rename = "binding:profile",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:profile", skip_serializing_if = "Option::is_none")
     )]
     pub binding_profile: Option<serde_json::Value>,
     /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
-    #[serde(
-        rename = "binding:vif_details",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vif_details", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vif_details: Option<BindingVifDetails>,
     /// Type of the virtual interface bound to the port.
     ///
     /// **Required.** JSON name: `binding:vif_type`.
-    #[serde(
-        rename = "binding:vif_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vif_type", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vif_type: Option<String>,
     /// Type of vNIC bound to the port, such as `normal` (software switching).
     ///
     /// **Required.** JSON name: `binding:vnic_type`.
-    #[serde(
-        rename = "binding:vnic_type",
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:vnic_type", skip_serializing_if = "Option::is_none")
     )]
     pub binding_vnic_type: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Only ports of these devices (a UUID with hyphens, such as an ECS ID) are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_id: Option<String>,
     /// Only ports with these owners are returned: `network:dhcp` (DHCP service),
     /// `network:router_interface_distributed` (subnet gateway), `compute:<zone>` (an ECS network
     /// interface), `neutron:VIP_PORT` (a virtual IP), and so on.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_owner: Option<String>,
     /// Flavor of the ECS the port belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ecs_flavor: Option<String>,
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Only ports of this cloud service instance (such as an RDS instance ID) are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Only ports of this kind of cloud service instance (such as `RDS`) are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// MAC address. As a filter of a list call, only resources with these MAC addresses are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_address: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether port security is on; when off, security groups and DHCP anti-spoofing do not apply.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port_security_enabled: Option<bool>,
     /// Only ports with these private addresses are returned, written `ip_address=<ip>` or
     /// `subnet_cidr_id=<subnet id>`.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_ips: Option<Vec<PrivateIpInfo>>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a
     /// list call, only resources in these security groups are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<String>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project (tenant) that owns the resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tenant_id: Option<String>,
     /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
     /// resources of these subnets are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_id: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// ID of the tenant that owns the port's VPC.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_tenant_id: Option<String>,
     /// VTEP IP address of the port: the address of its virtual tunnel endpoint.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vtep_ip: Option<String>,
     /// Whether EFI is on for the port, which gives it vRoCE capability.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_efi: Option<bool>,
     /// Only subnets of these scopes are returned: `center` or the name of a public border group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Only subnets in these availability zones are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_id: Option<String>,
     /// Migration information of the port binding.
     ///
     /// JSON name: `binding:migration_info`.
-    #[serde(
-        rename = "binding:migration_info",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "binding:migration_info", skip_serializing_if = "Option::is_none")
     )]
     pub binding_migration_info: Option<serde_json::Value>,
     /// Extra DHCP options: control information and network settings passed to the client when DHCP
     /// assigns an address.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_dhcp_opts: Option<Vec<PortExtraDhcpOpt>>,
     /// Location type of the port in edge scenarios; `center` by default.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub position_type: Option<String>,
     /// Information about the instance the port is bound to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_info: Option<serde_json::Value>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResponseTag>>,
     /// Extra IP and MAC address pairs the interface may send from (for example a virtual IP).
     /// `0.0.0.0` is not allowed; for ranges wider than /24, the interface should have a security
     /// group of its own.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
 }
 impl Port {
@@ -474,6 +401,201 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Port {
             .required("position_type", self.position_type.as_ref())
             .required("tags", self.tags.as_ref())
             .required("allowed_address_pairs", self.allowed_address_pairs.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
+    const NAME: &'static str = "Port";
+    const FIELDS: &'static [&'static str] = &[
+        "admin_state_up",
+        "binding:host_id",
+        "binding:profile",
+        "binding:vif_details",
+        "binding:vif_type",
+        "binding:vnic_type",
+        "created_at",
+        "updated_at",
+        "description",
+        "device_id",
+        "device_owner",
+        "ecs_flavor",
+        "id",
+        "instance_id",
+        "instance_type",
+        "mac_address",
+        "name",
+        "port_security_enabled",
+        "private_ips",
+        "project_id",
+        "security_groups",
+        "status",
+        "tenant_id",
+        "virsubnet_id",
+        "vpc_id",
+        "vpc_tenant_id",
+        "vtep_ip",
+        "enable_efi",
+        "scope",
+        "zone_id",
+        "binding:migration_info",
+        "extra_dhcp_opts",
+        "position_type",
+        "instance_info",
+        "tags",
+        "allowed_address_pairs",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_host_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            3 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.binding_vif_details,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vif_type,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.binding_vnic_type,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.device_owner,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ecs_flavor)
+            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_type,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.port_security_enabled,
+                )
+            }
+            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.private_ips),
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_tenant_id,
+                )
+            }
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vtep_ip),
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_efi)
+            }
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
+            30 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.binding_migration_info,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.position_type,
+                )
+            }
+            33 => huaweicloud_sdk_core::__codegen::field(map, &mut self.instance_info),
+            34 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            35 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Port {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Port`].
@@ -903,26 +1025,19 @@ impl PortBuilder {
     }
 }
 /// The `PortExtraDhcpOpt` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortExtraDhcpOpt {
     /// Name of the DHCP option.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub opt_name: Option<String>,
     /// Value of the DHCP option.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub opt_value: Option<String>,
 }
 impl PortExtraDhcpOpt {
@@ -938,6 +1053,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PortExtraDhcpOpt {
     ) {
         at.required("opt_name", self.opt_name.as_ref())
             .required("opt_value", self.opt_value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PortExtraDhcpOpt {
+    const NAME: &'static str = "PortExtraDhcpOpt";
+    const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortExtraDhcpOpt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PortExtraDhcpOpt`].
@@ -973,27 +1110,20 @@ impl PortExtraDhcpOptBuilder {
     }
 }
 /// The `PrivateIpInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpInfo {
     /// ID of the subnet the address belongs to.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidr_id: Option<String>,
     /// IP address or CIDR range the port may use besides its own; `0.0.0.0` is not allowed. For
     /// ranges wider than /24, the port should have a security group of its own.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
 }
 impl PrivateIpInfo {
@@ -1009,6 +1139,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivateIpInfo {
     ) {
         at.required("subnet_cidr_id", self.subnet_cidr_id.as_ref())
             .required("ip_address", self.ip_address.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivateIpInfo {
+    const NAME: &'static str = "PrivateIpInfo";
+    const FIELDS: &'static [&'static str] = &["subnet_cidr_id", "ip_address"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_cidr_id,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateIpInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`PrivateIpInfo`].

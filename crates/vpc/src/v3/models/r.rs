@@ -2,13 +2,13 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `RemoveExtendCidrOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveExtendCidrOption {
     /// Secondary range of the VPC to remove (one per call); delete the subnets inside it first.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_cidrs: Option<Vec<String>>,
 }
 impl RemoveExtendCidrOption {
@@ -23,6 +23,29 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveExtendCidrOption 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("extend_cidrs", self.extend_cidrs.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveExtendCidrOption {
+    const NAME: &'static str = "RemoveExtendCidrOption";
+    const FIELDS: &'static [&'static str] = &["extend_cidrs"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.extend_cidrs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveExtendCidrOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveExtendCidrOption`].
@@ -56,22 +79,18 @@ impl RemoveExtendCidrOptionBuilder {
     }
 }
 /// The `RemoveFirewallRulesRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesRequestBody {
     /// Attributes of the network ACL, or the rules the call changes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallRemoveRuleOption>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl RemoveFirewallRulesRequestBody {
@@ -86,6 +105,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall", self.firewall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesRequestBody {
+    const NAME: &'static str = "RemoveFirewallRulesRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveFirewallRulesRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveFirewallRulesRequestBody`].
@@ -121,18 +164,15 @@ impl RemoveFirewallRulesRequestBodyBuilder {
     }
 }
 /// The `RemoveFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveFirewallRulesResponse {
@@ -147,6 +187,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall", self.firewall.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesResponse {
+    const NAME: &'static str = "RemoveFirewallRulesResponse";
+    const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveFirewallRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveFirewallRulesResponse`].
@@ -182,13 +246,13 @@ impl RemoveFirewallRulesResponseBuilder {
     }
 }
 /// The `RemoveSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupOption {
     /// IDs of the security groups to remove from the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
 }
 impl RemoveSecurityGroupOption {
@@ -203,6 +267,34 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupOpti
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_groups", self.security_groups.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupOption {
+    const NAME: &'static str = "RemoveSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["security_groups"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveSecurityGroupOption`].
@@ -236,22 +328,18 @@ impl RemoveSecurityGroupOptionBuilder {
     }
 }
 /// The `RemoveSecurityGroupsRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsRequestBody {
     /// Security groups to add to or remove from the port.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<RemoveSecurityGroupOption>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl RemoveSecurityGroupsRequestBody {
@@ -267,6 +355,30 @@ for RemoveSecurityGroupsRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("port", self.port.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsRequestBody {
+    const NAME: &'static str = "RemoveSecurityGroupsRequestBody";
+    const FIELDS: &'static [&'static str] = &["port", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveSecurityGroupsRequestBody`].
@@ -302,18 +414,15 @@ impl RemoveSecurityGroupsRequestBodyBuilder {
     }
 }
 /// The `RemoveSecurityGroupsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Security groups to add to or remove from the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
 }
 impl RemoveSecurityGroupsResponse {
@@ -328,6 +437,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupsRes
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsResponse {
+    const NAME: &'static str = "RemoveSecurityGroupsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "port"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveSecurityGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveSecurityGroupsResponse`].
@@ -363,13 +496,13 @@ impl RemoveSecurityGroupsResponseBuilder {
     }
 }
 /// The `RemoveSourcesFromTrafficMirrorSessionRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionRequestBody {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSourcesOption>,
 }
 impl RemoveSourcesFromTrafficMirrorSessionRequestBody {
@@ -385,6 +518,35 @@ for RemoveSourcesFromTrafficMirrorSessionRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for RemoveSourcesFromTrafficMirrorSessionRequestBody {
+    const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveSourcesFromTrafficMirrorSessionRequestBody`].
@@ -416,18 +578,15 @@ impl RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `RemoveSourcesFromTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveSourcesFromTrafficMirrorSessionResponse {
@@ -443,6 +602,36 @@ for RemoveSourcesFromTrafficMirrorSessionResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for RemoveSourcesFromTrafficMirrorSessionResponse {
+    const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveSourcesFromTrafficMirrorSessionResponse`].
@@ -484,22 +673,18 @@ impl RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
     }
 }
 /// The `RemoveVpcExtendCidrRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the virtual private cloud.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<RemoveExtendCidrOption>,
 }
 impl RemoveVpcExtendCidrRequestBody {
@@ -514,6 +699,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc", self.vpc.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrRequestBody {
+    const NAME: &'static str = "RemoveVpcExtendCidrRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for RemoveVpcExtendCidrRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveVpcExtendCidrRequestBody`].
@@ -549,18 +758,15 @@ impl RemoveVpcExtendCidrRequestBodyBuilder {
     }
 }
 /// The `RemoveVpcExtendCidrResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrResponse {
     /// Attributes of the virtual private cloud.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl RemoveVpcExtendCidrResponse {
@@ -575,6 +781,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("vpc", self.vpc.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrResponse {
+    const NAME: &'static str = "RemoveVpcExtendCidrResponse";
+    const FIELDS: &'static [&'static str] = &["vpc", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveVpcExtendCidrResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`RemoveVpcExtendCidrResponse`].
@@ -610,28 +840,20 @@ impl RemoveVpcExtendCidrResponseBuilder {
     }
 }
 /// The `ResourceTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -646,6 +868,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
+    const NAME: &'static str = "ResourceTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceTag`].
@@ -681,22 +925,18 @@ impl ResourceTagBuilder {
     }
 }
 /// The `ResourceTags` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceTags {
     /// Tag key to match.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag values to match; any one of them matches.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 impl ResourceTags {
@@ -715,6 +955,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTags {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTags {
+    const NAME: &'static str = "ResourceTags";
+    const FIELDS: &'static [&'static str] = &["key", "values"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResourceTags`].
@@ -755,28 +1017,21 @@ impl ResourceTagsBuilder {
     }
 }
 /// The `ResponseTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResponseTag {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl ResponseTag {
@@ -791,6 +1046,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResponseTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponseTag {
+    const NAME: &'static str = "ResponseTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResponseTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ResponseTag`].

@@ -2,65 +2,42 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `SecurityGroup` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -68,16 +45,12 @@ pub struct SecurityGroup {
     /// access.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
 }
 impl SecurityGroup {
@@ -103,6 +76,59 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroup {
             .required("updated_at", self.updated_at.as_ref())
             .required("enterprise_project_id", self.enterprise_project_id.as_ref())
             .required("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
+    const NAME: &'static str = "SecurityGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "project_id",
+        "created_at",
+        "updated_at",
+        "enterprise_project_id",
+        "tags",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SecurityGroup`].
@@ -206,65 +232,42 @@ impl SecurityGroupBuilder {
     }
 }
 /// The `SecurityGroupInfo` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroupInfo {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -272,21 +275,17 @@ pub struct SecurityGroupInfo {
     /// access.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// Security group rules to create.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 impl SecurityGroupInfo {
@@ -317,6 +316,66 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroupInfo {
             .required("enterprise_project_id", self.enterprise_project_id.as_ref())
             .required("tags", self.tags.as_ref())
             .required("security_group_rules", self.security_group_rules.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupInfo {
+    const NAME: &'static str = "SecurityGroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "project_id",
+        "created_at",
+        "updated_at",
+        "enterprise_project_id",
+        "tags",
+        "security_group_rules",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            8 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_group_rules,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SecurityGroupInfo`].
@@ -446,167 +505,104 @@ impl SecurityGroupInfoBuilder {
     }
 }
 /// The `SecurityGroupRule` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroupRule {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
     /// As a filter of a list call, only rules of these security groups are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_id: Option<String>,
     /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
     /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub direction: Option<String>,
     /// Protocol. As a filter of a list call, only rules with these protocols are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub protocol: Option<String>,
     /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
     /// rules of these versions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ethertype: Option<String>,
     /// Ports the rule matches: one port (`80`), a range (`1-30`) or a list (`22,3389,80`), each
     /// from 1 to 65535.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multiport: Option<String>,
     /// What happens to matching traffic. As a filter of a list call, only rules with this action
     /// are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<String>,
     /// Priority of the rule or session; a lower number wins. As a filter of a list call, only items
     /// with these priorities are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
     /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
     /// filter of a list call, only rules with these remote groups are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_group_id: Option<String>,
     /// Remote address or range in CIDR notation: the source of inbound traffic or the destination
     /// of outbound traffic. Mutually exclusive with `remote_group_id` and
     /// `remote_address_group_id`.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
     /// address groups are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remote_address_group_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Whether the rule or session is in force. As a filter of a list call, only items with this
     /// setting are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl SecurityGroupRule {
@@ -636,6 +632,90 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroupRule {
             .required("updated_at", self.updated_at.as_ref())
             .required("project_id", self.project_id.as_ref())
             .required("enabled", self.enabled.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupRule {
+    const NAME: &'static str = "SecurityGroupRule";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "security_group_id",
+        "direction",
+        "protocol",
+        "ethertype",
+        "multiport",
+        "action",
+        "priority",
+        "remote_group_id",
+        "remote_ip_prefix",
+        "remote_address_group_id",
+        "created_at",
+        "updated_at",
+        "project_id",
+        "enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_id,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multiport),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_group_id,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_ip_prefix,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.remote_address_group_id,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroupRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SecurityGroupRule`].
@@ -811,18 +891,15 @@ impl SecurityGroupRuleBuilder {
     }
 }
 /// The `ShowAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the IP address group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<AddressGroup>,
 }
 impl ShowAddressGroupResponse {
@@ -837,6 +914,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowAddressGroupRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("address_group", self.address_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAddressGroupResponse {
+    const NAME: &'static str = "ShowAddressGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowAddressGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowAddressGroupResponse`].
@@ -872,11 +973,12 @@ impl ShowAddressGroupResponseBuilder {
     }
 }
 /// The `ShowClouddcnSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetResponse {
     /// Attributes of the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnet: Option<ClouddcnSubnet>,
 }
 impl ShowClouddcnSubnetResponse {
@@ -891,6 +993,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowClouddcnSubnetRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("clouddcn_subnet", self.clouddcn_subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClouddcnSubnetResponse {
+    const NAME: &'static str = "ShowClouddcnSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowClouddcnSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowClouddcnSubnetResponse`].
@@ -916,21 +1039,18 @@ impl ShowClouddcnSubnetResponseBuilder {
     }
 }
 /// The `ShowClouddcnSubnetsTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetsTagsResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<TagEntity>>,
     /// System tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sys_tags: Option<Vec<SysTag>>,
 }
 impl ShowClouddcnSubnetsTagsResponse {
@@ -954,6 +1074,31 @@ for ShowClouddcnSubnetsTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sys_tags", self.sys_tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClouddcnSubnetsTagsResponse {
+    const NAME: &'static str = "ShowClouddcnSubnetsTagsResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "tags", "sys_tags"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sys_tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowClouddcnSubnetsTagsResponse`].
@@ -1015,18 +1160,15 @@ impl ShowClouddcnSubnetsTagsResponseBuilder {
     }
 }
 /// The `ShowFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowFirewallResponse {
@@ -1041,6 +1183,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall", self.firewall.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFirewallResponse {
+    const NAME: &'static str = "ShowFirewallResponse";
+    const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowFirewallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowFirewallResponse`].
@@ -1076,18 +1242,15 @@ impl ShowFirewallResponseBuilder {
     }
 }
 /// The `ShowFirewallTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowFirewallTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowFirewallTagsResponse {
@@ -1106,6 +1269,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallTagsRespons
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFirewallTagsResponse {
+    const NAME: &'static str = "ShowFirewallTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowFirewallTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowFirewallTagsResponse`].
@@ -1149,18 +1336,15 @@ impl ShowFirewallTagsResponseBuilder {
     }
 }
 /// The `ShowPortResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPortResponse {
     /// Attributes of the port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub port: Option<Port>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowPortResponse {
@@ -1175,6 +1359,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("port", self.port.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortResponse {
+    const NAME: &'static str = "ShowPortResponse";
+    const FIELDS: &'static [&'static str] = &["port", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPortResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPortResponse`].
@@ -1210,18 +1418,15 @@ impl ShowPortResponseBuilder {
     }
 }
 /// The `ShowPortTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPortTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowPortTagsResponse {
@@ -1240,6 +1445,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortTagsResponse {
+    const NAME: &'static str = "ShowPortTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowPortTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowPortTagsResponse`].
@@ -1283,24 +1512,45 @@ impl ShowPortTagsResponseBuilder {
     }
 }
 /// The `ShowQuotaResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuotaResponse {
     /// Quotas of the tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quota: Option<VpcQuotas>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowQuotaResponse {
     /// Starts a [`ShowQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowQuotaResponseBuilder {
         ShowQuotaResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaResponse {
+    const NAME: &'static str = "ShowQuotaResponse";
+    const FIELDS: &'static [&'static str] = &["quota", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quota),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowQuotaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowQuotaResponse`].
@@ -1336,18 +1586,15 @@ impl ShowQuotaResponseBuilder {
     }
 }
 /// The `ShowSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroupInfo>,
 }
 impl ShowSecurityGroupResponse {
@@ -1362,6 +1609,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRespon
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupResponse {
+    const NAME: &'static str = "ShowSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSecurityGroupResponse`].
@@ -1397,18 +1668,15 @@ impl ShowSecurityGroupResponseBuilder {
     }
 }
 /// The `ShowSecurityGroupRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupRuleResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<SecurityGroupRule>,
 }
 impl ShowSecurityGroupRuleResponse {
@@ -1423,6 +1691,35 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleRe
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group_rule", self.security_group_rule.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupRuleResponse {
+    const NAME: &'static str = "ShowSecurityGroupRuleResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "security_group_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSecurityGroupRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSecurityGroupRuleResponse`].
@@ -1458,18 +1755,15 @@ impl ShowSecurityGroupRuleResponseBuilder {
     }
 }
 /// The `ShowSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl ShowSubNetworkInterfaceResponse {
@@ -1485,6 +1779,35 @@ for ShowSubNetworkInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sub_network_interface", self.sub_network_interface.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubNetworkInterfaceResponse {
+    const NAME: &'static str = "ShowSubNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSubNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSubNetworkInterfaceResponse`].
@@ -1526,18 +1849,15 @@ impl ShowSubNetworkInterfaceResponseBuilder {
     }
 }
 /// The `ShowSubNetworkInterfaceTagsResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceTagsResponse {
     /// Tags of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResourceTag>>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowSubNetworkInterfaceTagsResponse {
@@ -1557,6 +1877,31 @@ for ShowSubNetworkInterfaceTagsResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("tags", self.tags.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowSubNetworkInterfaceTagsResponse {
+    const NAME: &'static str = "ShowSubNetworkInterfaceTagsResponse";
+    const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSubNetworkInterfaceTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSubNetworkInterfaceTagsResponse`].
@@ -1600,28 +1945,51 @@ impl ShowSubNetworkInterfaceTagsResponseBuilder {
     }
 }
 /// The `ShowSubNetworkInterfacesQuantityResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfacesQuantityResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Number of supplementary network interfaces of the project.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interfaces: Option<i64>,
 }
 impl ShowSubNetworkInterfacesQuantityResponse {
     /// Starts a [`ShowSubNetworkInterfacesQuantityResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowSubNetworkInterfacesQuantityResponseBuilder {
         ShowSubNetworkInterfacesQuantityResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowSubNetworkInterfacesQuantityResponse {
+    const NAME: &'static str = "ShowSubNetworkInterfacesQuantityResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.sub_network_interfaces,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowSubNetworkInterfacesQuantityResponse`].
@@ -1657,18 +2025,15 @@ impl ShowSubNetworkInterfacesQuantityResponseBuilder {
     }
 }
 /// The `ShowTrafficMirrorFilterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowTrafficMirrorFilterResponse {
@@ -1684,6 +2049,35 @@ for ShowTrafficMirrorFilterResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTrafficMirrorFilterResponse {
+    const NAME: &'static str = "ShowTrafficMirrorFilterResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowTrafficMirrorFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowTrafficMirrorFilterResponse`].
@@ -1725,18 +2119,15 @@ impl ShowTrafficMirrorFilterResponseBuilder {
     }
 }
 /// The `ShowTrafficMirrorFilterRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowTrafficMirrorFilterRuleResponse {
@@ -1755,6 +2146,39 @@ for ShowTrafficMirrorFilterRuleResponse {
             "traffic_mirror_filter_rule",
             self.traffic_mirror_filter_rule.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowTrafficMirrorFilterRuleResponse {
+    const NAME: &'static str = "ShowTrafficMirrorFilterRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_filter_rule",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter_rule,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowTrafficMirrorFilterRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowTrafficMirrorFilterRuleResponse`].
@@ -1796,18 +2220,15 @@ impl ShowTrafficMirrorFilterRuleResponseBuilder {
     }
 }
 /// The `ShowTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl ShowTrafficMirrorSessionResponse {
@@ -1823,6 +2244,35 @@ for ShowTrafficMirrorSessionResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTrafficMirrorSessionResponse {
+    const NAME: &'static str = "ShowTrafficMirrorSessionResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowTrafficMirrorSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowTrafficMirrorSessionResponse`].
@@ -1864,18 +2314,15 @@ impl ShowTrafficMirrorSessionResponseBuilder {
     }
 }
 /// The `ShowVirsubnetCidrReservationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVirsubnetCidrReservationResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the reserved address range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservation: Option<VirsubnetCidrReservation>,
 }
 impl ShowVirsubnetCidrReservationResponse {
@@ -1894,6 +2341,39 @@ for ShowVirsubnetCidrReservationResponse {
             "virsubnet_cidr_reservation",
             self.virsubnet_cidr_reservation.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for ShowVirsubnetCidrReservationResponse {
+    const NAME: &'static str = "ShowVirsubnetCidrReservationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "virsubnet_cidr_reservation",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.virsubnet_cidr_reservation,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowVirsubnetCidrReservationResponse`].
@@ -1935,18 +2415,15 @@ impl ShowVirsubnetCidrReservationResponseBuilder {
     }
 }
 /// The `ShowVirsubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVirsubnetResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet: Option<Virsubnet>,
 }
 impl ShowVirsubnetResponse {
@@ -1961,6 +2438,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVirsubnetResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("virsubnet", self.virsubnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVirsubnetResponse {
+    const NAME: &'static str = "ShowVirsubnetResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "virsubnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virsubnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowVirsubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowVirsubnetResponse`].
@@ -1996,18 +2497,15 @@ impl ShowVirsubnetResponseBuilder {
     }
 }
 /// The `ShowVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVpcResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the virtual private cloud.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<Vpc>,
 }
 impl ShowVpcResponse {
@@ -2022,6 +2520,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("vpc", self.vpc.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcResponse {
+    const NAME: &'static str = "ShowVpcResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`ShowVpcResponse`].
@@ -2057,196 +2579,125 @@ impl ShowVpcResponseBuilder {
     }
 }
 /// The `SubNetworkInterface` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubNetworkInterface {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
     /// resources of these subnets are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_id: Option<String>,
     /// Private IPv4 address of the supplementary network interface; within the subnet's range,
     /// chosen at random when unset. As a filter of a list call, only interfaces with these
     /// addresses are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_ip_address: Option<String>,
     /// IPv6 address of the supplementary network interface; assigned at random when unset.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ipv6_ip_address: Option<String>,
     /// MAC address. As a filter of a list call, only resources with these MAC addresses are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac_address: Option<String>,
     /// ID of the device that owns the parent network interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_device_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
     /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent_id: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// VLAN ID of the supplementary network interface, 1 to 4094, unique on its parent port;
     /// assigned when unset.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vlan_id: Option<i64>,
     /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a
     /// list call, only resources in these security groups are returned.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_groups: Option<Vec<String>>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResponseTag>>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Extra IP and MAC address pairs the interface may send from (for example a virtual IP).
     /// `0.0.0.0` is not allowed; for ranges wider than /24, the interface should have a security
     /// group of its own.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
     /// State of the supplementary network interface: `NORMAL` (attached to a network interface) or
     /// `UNBOUND` (not attached).
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
     /// Only ports of this cloud service instance (such as an RDS instance ID) are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_id: Option<String>,
     /// Only ports of this kind of cloud service instance (such as `RDS`) are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_type: Option<String>,
     /// Only subnets of these scopes are returned: `center` or the name of a public border group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Whether security groups apply to the supplementary network interface.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_enabled: Option<bool>,
 }
 impl SubNetworkInterface {
@@ -2292,6 +2743,130 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubNetworkInterface {
             .required("instance_type", self.instance_type.as_ref())
             .required("scope", self.scope.as_ref())
             .required("security_enabled", self.security_enabled.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubNetworkInterface {
+    const NAME: &'static str = "SubNetworkInterface";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "virsubnet_id",
+        "private_ip_address",
+        "ipv6_ip_address",
+        "mac_address",
+        "parent_device_id",
+        "parent_id",
+        "description",
+        "vpc_id",
+        "vlan_id",
+        "security_groups",
+        "tags",
+        "project_id",
+        "created_at",
+        "updated_at",
+        "allowed_address_pairs",
+        "state",
+        "instance_id",
+        "instance_type",
+        "scope",
+        "security_enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.private_ip_address,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.ipv6_ip_address,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.mac_address,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.parent_device_id,
+                )
+            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vlan_id),
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_id,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.instance_type,
+                )
+            }
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_enabled,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubNetworkInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubNetworkInterface`].
@@ -2549,55 +3124,36 @@ impl SubNetworkInterfaceBuilder {
     }
 }
 /// The `SubnetCidr` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubnetCidr {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
     /// are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<String>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with these ranges are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// Gateway IP address of the subnet; an address of its range.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gateway_ip: Option<String>,
     /// Whether DHCP is on for the OpenStack Neutron subnet.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_dhcp: Option<bool>,
 }
 impl SubnetCidr {
@@ -2616,6 +3172,46 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetCidr {
             .required("cidr", self.cidr.as_ref())
             .required("gateway_ip", self.gateway_ip.as_ref())
             .required("enable_dhcp", self.enable_dhcp.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetCidr {
+    const NAME: &'static str = "SubnetCidr";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "ip_version",
+        "cidr",
+        "gateway_ip",
+        "enable_dhcp",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_dhcp,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubnetCidr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubnetCidr`].
@@ -2681,36 +3277,25 @@ impl SubnetCidrBuilder {
     }
 }
 /// The `SubnetExtraDhcpOpt` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubnetExtraDhcpOpt {
     /// Name of the DHCP option.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub opt_name: Option<String>,
     /// Value of the DHCP option.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub opt_value: Option<String>,
     /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
     /// are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
 }
 impl SubnetExtraDhcpOpt {
@@ -2727,6 +3312,31 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetExtraDhcpOpt {
         at.required("opt_name", self.opt_name.as_ref())
             .required("opt_value", self.opt_value.as_ref())
             .required("ip_version", self.ip_version.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetExtraDhcpOpt {
+    const NAME: &'static str = "SubnetExtraDhcpOpt";
+    const FIELDS: &'static [&'static str] = &["opt_name", "opt_value", "ip_version"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubnetExtraDhcpOpt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SubnetExtraDhcpOpt`].
@@ -2772,28 +3382,21 @@ impl SubnetExtraDhcpOptBuilder {
     }
 }
 /// The `SysTag` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SysTag {
     /// Tag key: at most 128 Unicode characters of letters, digits, `-`, `_` and Chinese characters;
     /// must not be empty and must be unique among the tags of one resource.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub key: Option<String>,
     /// Tag value: at most 255 Unicode characters of letters, digits, `-`, `_`, `.` and Chinese
     /// characters.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
 }
 impl SysTag {
@@ -2808,6 +3411,28 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SysTag {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for SysTag {
+    const NAME: &'static str = "SysTag";
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for SysTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`SysTag`].

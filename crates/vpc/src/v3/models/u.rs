@@ -2,38 +2,26 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `UpdateAddressGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAddressGroupOption {
     /// New name of the group: 0 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Addresses of the group: single addresses, ranges or CIDR blocks, at most 20 by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_set: Option<Vec<String>>,
     /// Largest number of entries the IP address group may hold, 0 to 20.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_capacity: Option<i64>,
     /// Addresses of the group, each with a remark; at most 20 by default; not together with
     /// `ip_set`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_extra_set: Option<Vec<IpExtraSetOption>>,
 }
 impl UpdateAddressGroupOption {
@@ -48,6 +36,49 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupOptio
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("ip_extra_set", self.ip_extra_set.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupOption {
+    const NAME: &'static str = "UpdateAddressGroupOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "ip_set",
+        "max_capacity",
+        "ip_extra_set",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_set),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.max_capacity,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_extra_set),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateAddressGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAddressGroupOption`].
@@ -126,22 +157,18 @@ impl UpdateAddressGroupOptionBuilder {
     }
 }
 /// The `UpdateAddressGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAddressGroupRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the IP address group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_group: Option<UpdateAddressGroupOption>,
 }
 impl UpdateAddressGroupRequestBody {
@@ -156,6 +183,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupReque
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("address_group", self.address_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupRequestBody {
+    const NAME: &'static str = "UpdateAddressGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAddressGroupRequestBody`].
@@ -191,18 +242,15 @@ impl UpdateAddressGroupRequestBodyBuilder {
     }
 }
 /// The `UpdateAddressGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the IP address group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<AddressGroup>,
 }
 impl UpdateAddressGroupResponse {
@@ -217,6 +265,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupRespo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("address_group", self.address_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupResponse {
+    const NAME: &'static str = "UpdateAddressGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateAddressGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateAddressGroupResponse`].
@@ -252,24 +324,16 @@ impl UpdateAddressGroupResponseBuilder {
     }
 }
 /// The `UpdateClouddcnSubnetOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateClouddcnSubnetOption {
@@ -279,6 +343,35 @@ impl UpdateClouddcnSubnetOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetOption {
+    const NAME: &'static str = "UpdateClouddcnSubnetOption";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateClouddcnSubnetOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateClouddcnSubnetOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -312,13 +405,13 @@ impl UpdateClouddcnSubnetOptionBuilder {
     }
 }
 /// The `UpdateClouddcnSubnetRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetRequestBody {
     /// Attributes of the CloudDCN subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clouddcn_subnet: Option<UpdateClouddcnSubnetOption>,
 }
 impl UpdateClouddcnSubnetRequestBody {
@@ -334,6 +427,29 @@ for UpdateClouddcnSubnetRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("clouddcn_subnet", self.clouddcn_subnet.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetRequestBody {
+    const NAME: &'static str = "UpdateClouddcnSubnetRequestBody";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateClouddcnSubnetRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateClouddcnSubnetRequestBody`].
@@ -365,11 +481,12 @@ impl UpdateClouddcnSubnetRequestBodyBuilder {
     }
 }
 /// The `UpdateClouddcnSubnetResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetResponse {
     /// Attributes of the CloudDCN subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_subnet: Option<ClouddcnSubnet>,
 }
 impl UpdateClouddcnSubnetResponse {
@@ -384,6 +501,27 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetRes
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("clouddcn_subnet", self.clouddcn_subnet.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetResponse {
+    const NAME: &'static str = "UpdateClouddcnSubnetResponse";
+    const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateClouddcnSubnetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateClouddcnSubnetResponse`].
@@ -409,31 +547,19 @@ impl UpdateClouddcnSubnetResponseBuilder {
     }
 }
 /// The `UpdateFirewallOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallOption {
     /// New name of the network ACL: 0 to 64 characters of letters, digits, Chinese characters, `_`,
     /// `-` and `.`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the network ACL is on (`true`) or off (`false`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_state_up: Option<bool>,
 }
 impl UpdateFirewallOption {
@@ -443,6 +569,41 @@ impl UpdateFirewallOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallOption {
+    const NAME: &'static str = "UpdateFirewallOption";
+    const FIELDS: &'static [&'static str] = &["name", "description", "admin_state_up"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.admin_state_up,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateFirewallOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateFirewallOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -486,22 +647,18 @@ impl UpdateFirewallOptionBuilder {
     }
 }
 /// The `UpdateFirewallRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallRequestBody {
     /// Attributes of the network ACL, or the rules the call changes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<UpdateFirewallOption>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl UpdateFirewallRequestBody {
@@ -516,6 +673,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRequestBo
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall", self.firewall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRequestBody {
+    const NAME: &'static str = "UpdateFirewallRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateFirewallRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFirewallRequestBody`].
@@ -551,18 +732,15 @@ impl UpdateFirewallRequestBodyBuilder {
     }
 }
 /// The `UpdateFirewallResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateFirewallResponse {
@@ -577,6 +755,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallResponse 
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall", self.firewall.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallResponse {
+    const NAME: &'static str = "UpdateFirewallResponse";
+    const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFirewallResponse`].
@@ -612,22 +814,18 @@ impl UpdateFirewallResponseBuilder {
     }
 }
 /// The `UpdateFirewallRulesRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesRequestBody {
     /// Attributes of the network ACL, or the rules the call changes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallUpdateRuleOption>,
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 impl UpdateFirewallRulesRequestBody {
@@ -642,6 +840,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("firewall", self.firewall.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesRequestBody {
+    const NAME: &'static str = "UpdateFirewallRulesRequestBody";
+    const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateFirewallRulesRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFirewallRulesRequestBody`].
@@ -677,18 +899,15 @@ impl UpdateFirewallRulesRequestBodyBuilder {
     }
 }
 /// The `UpdateFirewallRulesResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall: Option<FirewallDetail>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateFirewallRulesResponse {
@@ -703,6 +922,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("firewall", self.firewall.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesResponse {
+    const NAME: &'static str = "UpdateFirewallRulesResponse";
+    const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateFirewallRulesResponse`].
@@ -738,24 +981,16 @@ impl UpdateFirewallRulesResponseBuilder {
     }
 }
 /// The `UpdateSecurityGroupOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateSecurityGroupOption {
@@ -765,6 +1000,35 @@ impl UpdateSecurityGroupOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupOption {
+    const NAME: &'static str = "UpdateSecurityGroupOption";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSecurityGroupOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateSecurityGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -798,22 +1062,18 @@ impl UpdateSecurityGroupOptionBuilder {
     }
 }
 /// The `UpdateSecurityGroupRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the security group.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<UpdateSecurityGroupOption>,
 }
 impl UpdateSecurityGroupRequestBody {
@@ -828,6 +1088,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupRequ
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("security_group", self.security_group.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupRequestBody {
+    const NAME: &'static str = "UpdateSecurityGroupRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSecurityGroupRequestBody`].
@@ -869,18 +1153,15 @@ impl UpdateSecurityGroupRequestBodyBuilder {
     }
 }
 /// The `UpdateSecurityGroupResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the security group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<SecurityGroupInfo>,
 }
 impl UpdateSecurityGroupResponse {
@@ -895,6 +1176,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupResp
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("security_group", self.security_group.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupResponse {
+    const NAME: &'static str = "UpdateSecurityGroupResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSecurityGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSecurityGroupResponse`].
@@ -930,24 +1235,20 @@ impl UpdateSecurityGroupResponseBuilder {
     }
 }
 /// The `UpdateSubNetworkInterfaceOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// IDs of the security groups of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Extra IP and MAC address pairs the interface may send from (for example a virtual IP).
     /// `0.0.0.0` is not allowed; for ranges wider than /24, the interface should have a security
     /// group of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
 }
 impl UpdateSubNetworkInterfaceOption {
@@ -958,6 +1259,50 @@ impl UpdateSubNetworkInterfaceOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateSubNetworkInterfaceOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceOption {
+    const NAME: &'static str = "UpdateSubNetworkInterfaceOption";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "security_groups",
+        "allowed_address_pairs",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.security_groups,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.allowed_address_pairs,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateSubNetworkInterfaceOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1025,22 +1370,18 @@ impl UpdateSubNetworkInterfaceOptionBuilder {
     }
 }
 /// The `UpdateSubNetworkInterfaceRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the supplementary network interface.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_network_interface: Option<UpdateSubNetworkInterfaceOption>,
 }
 impl UpdateSubNetworkInterfaceRequestBody {
@@ -1056,6 +1397,36 @@ for UpdateSubNetworkInterfaceRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("sub_network_interface", self.sub_network_interface.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateSubNetworkInterfaceRequestBody {
+    const NAME: &'static str = "UpdateSubNetworkInterfaceRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSubNetworkInterfaceRequestBody`].
@@ -1097,18 +1468,15 @@ impl UpdateSubNetworkInterfaceRequestBodyBuilder {
     }
 }
 /// The `UpdateSubNetworkInterfaceResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the supplementary network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sub_network_interface: Option<SubNetworkInterface>,
 }
 impl UpdateSubNetworkInterfaceResponse {
@@ -1124,6 +1492,35 @@ for UpdateSubNetworkInterfaceResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("sub_network_interface", self.sub_network_interface.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceResponse {
+    const NAME: &'static str = "UpdateSubNetworkInterfaceResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.sub_network_interface,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSubNetworkInterfaceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateSubNetworkInterfaceResponse`].
@@ -1165,24 +1562,16 @@ impl UpdateSubNetworkInterfaceResponseBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl UpdateTrafficMirrorFilterOption {
@@ -1193,6 +1582,35 @@ impl UpdateTrafficMirrorFilterOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterOption {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterOption";
+    const FIELDS: &'static [&'static str] = &["description", "name"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateTrafficMirrorFilterOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1226,13 +1644,13 @@ impl UpdateTrafficMirrorFilterOptionBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRequestBody {
     /// Attributes of the traffic mirror filter.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter: Option<UpdateTrafficMirrorFilterOption>,
 }
 impl UpdateTrafficMirrorFilterRequestBody {
@@ -1248,6 +1666,35 @@ for UpdateTrafficMirrorFilterRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorFilterRequestBody {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorFilterRequestBody`].
@@ -1279,18 +1726,15 @@ impl UpdateTrafficMirrorFilterRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorFilterResponse {
@@ -1306,6 +1750,35 @@ for UpdateTrafficMirrorFilterResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_filter", self.traffic_mirror_filter.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterResponse {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorFilterResponse`].
@@ -1347,76 +1820,40 @@ impl UpdateTrafficMirrorFilterResponseBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterRuleOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleOption {
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Protocol of the mirrored traffic: `TCP`, `UDP`, `ICMP`, `ICMPV6` or `ALL`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// IP version of the mirrored traffic: `IPv4` or `IPv6`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ethertype: Option<String>,
     /// Source range of the mirrored traffic, in CIDR notation. As a filter of a list call, only
     /// rules with this source are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_cidr_block: Option<String>,
     /// Destination range of the mirrored traffic, in CIDR notation. As a filter of a list call,
     /// only rules with this destination are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
     /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of a
     /// list call, only rules with this range are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_port_range: Option<String>,
     /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of
     /// a list call, only rules with this range are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_port_range: Option<String>,
     /// Priority of the rule, 1 to 65535; a lower number wins.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether matching traffic is mirrored (`accept`) or not (`reject`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 impl UpdateTrafficMirrorFilterRuleOption {
@@ -1427,6 +1864,73 @@ impl UpdateTrafficMirrorFilterRuleOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterRuleOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorFilterRuleOption {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterRuleOption";
+    const FIELDS: &'static [&'static str] = &[
+        "description",
+        "protocol",
+        "ethertype",
+        "source_cidr_block",
+        "destination_cidr_block",
+        "source_port_range",
+        "destination_port_range",
+        "priority",
+        "action",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_cidr_block,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_cidr_block,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.source_port_range,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.destination_port_range,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateTrafficMirrorFilterRuleOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1530,13 +2034,13 @@ impl UpdateTrafficMirrorFilterRuleOptionBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterRuleRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleRequestBody {
     /// Attributes of the traffic mirror filter rule.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule: Option<UpdateTrafficMirrorFilterRuleOption>,
 }
 impl UpdateTrafficMirrorFilterRuleRequestBody {
@@ -1555,6 +2059,35 @@ for UpdateTrafficMirrorFilterRuleRequestBody {
             "traffic_mirror_filter_rule",
             self.traffic_mirror_filter_rule.as_ref(),
         );
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorFilterRuleRequestBody {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterRuleRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter_rule,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorFilterRuleRequestBody`].
@@ -1586,18 +2119,15 @@ impl UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorFilterRuleResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorFilterRuleResponse {
@@ -1616,6 +2146,39 @@ for UpdateTrafficMirrorFilterRuleResponse {
             "traffic_mirror_filter_rule",
             self.traffic_mirror_filter_rule.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorFilterRuleResponse {
+    const NAME: &'static str = "UpdateTrafficMirrorFilterRuleResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "traffic_mirror_filter_rule",
+        "request_id",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_filter_rule,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorFilterRuleResponse`].
@@ -1657,79 +2220,43 @@ impl UpdateTrafficMirrorFilterRuleResponseBuilder {
     }
 }
 /// The `UpdateTrafficMirrorSessionOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the traffic mirror filter that selects the mirrored packets.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_id: Option<String>,
     /// ID of the mirror target that receives the copies. As a filter of a list call, only sessions
     /// with this target are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_target_id: Option<String>,
     /// Type of the mirror target: `eni` (an elastic network interface) or `elb` (a private Elastic
     /// Load Balancer). As a filter of a list call, only sessions with this target type are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_target_type: Option<String>,
     /// VNI (VXLAN network identifier) that tells the target apart the traffic of different
     /// sessions, 0 to 16777215. As a filter of a list call, only sessions with this VNI are
     /// returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_network_id: Option<i64>,
     /// Largest mirrored packet length (MTU), 1 to 1460 bytes. As a filter of a list call, only
     /// sessions with this length are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub packet_length: Option<i64>,
     /// Priority of the session, 1 to 32766; a lower number wins.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether the session mirrors traffic: `true` or `false`.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<String>,
 }
 impl UpdateTrafficMirrorSessionOption {
@@ -1740,6 +2267,77 @@ impl UpdateTrafficMirrorSessionOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorSessionOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorSessionOption {
+    const NAME: &'static str = "UpdateTrafficMirrorSessionOption";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "traffic_mirror_filter_id",
+        "traffic_mirror_target_id",
+        "traffic_mirror_target_type",
+        "virtual_network_id",
+        "packet_length",
+        "priority",
+        "enabled",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter_id,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_id,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_type,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virtual_network_id,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.packet_length,
+                )
+            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorSessionOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateTrafficMirrorSessionOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1843,13 +2441,13 @@ impl UpdateTrafficMirrorSessionOptionBuilder {
     }
 }
 /// The `UpdateTrafficMirrorSessionRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionRequestBody {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<UpdateTrafficMirrorSessionOption>,
 }
 impl UpdateTrafficMirrorSessionRequestBody {
@@ -1865,6 +2463,35 @@ for UpdateTrafficMirrorSessionRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorSessionRequestBody {
+    const NAME: &'static str = "UpdateTrafficMirrorSessionRequestBody";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorSessionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorSessionRequestBody`].
@@ -1896,18 +2523,15 @@ impl UpdateTrafficMirrorSessionRequestBodyBuilder {
     }
 }
 /// The `UpdateTrafficMirrorSessionResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
 }
 impl UpdateTrafficMirrorSessionResponse {
@@ -1923,6 +2547,36 @@ for UpdateTrafficMirrorSessionResponse {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.optional("traffic_mirror_session", self.traffic_mirror_session.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateTrafficMirrorSessionResponse {
+    const NAME: &'static str = "UpdateTrafficMirrorSessionResponse";
+    const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateTrafficMirrorSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateTrafficMirrorSessionResponse`].
@@ -1964,24 +2618,16 @@ impl UpdateTrafficMirrorSessionResponseBuilder {
     }
 }
 /// The `UpdateVirsubnetCidrReservationOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateVirsubnetCidrReservationOption {
@@ -1992,6 +2638,36 @@ impl UpdateVirsubnetCidrReservationOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateVirsubnetCidrReservationOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateVirsubnetCidrReservationOption {
+    const NAME: &'static str = "UpdateVirsubnetCidrReservationOption";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateVirsubnetCidrReservationOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2025,22 +2701,18 @@ impl UpdateVirsubnetCidrReservationOptionBuilder {
     }
 }
 /// The `UpdateVirsubnetCidrReservationRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the reserved address range.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virsubnet_cidr_reservation: Option<UpdateVirsubnetCidrReservationOption>,
 }
 impl UpdateVirsubnetCidrReservationRequestBody {
@@ -2059,6 +2731,36 @@ for UpdateVirsubnetCidrReservationRequestBody {
             "virsubnet_cidr_reservation",
             self.virsubnet_cidr_reservation.as_ref(),
         );
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateVirsubnetCidrReservationRequestBody {
+    const NAME: &'static str = "UpdateVirsubnetCidrReservationRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.virsubnet_cidr_reservation,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVirsubnetCidrReservationRequestBody`].
@@ -2100,18 +2802,15 @@ impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
     }
 }
 /// The `UpdateVirsubnetCidrReservationResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Attributes of the reserved address range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_cidr_reservation: Option<VirsubnetCidrReservation>,
 }
 impl UpdateVirsubnetCidrReservationResponse {
@@ -2130,6 +2829,39 @@ for UpdateVirsubnetCidrReservationResponse {
             "virsubnet_cidr_reservation",
             self.virsubnet_cidr_reservation.as_ref(),
         );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel
+for UpdateVirsubnetCidrReservationResponse {
+    const NAME: &'static str = "UpdateVirsubnetCidrReservationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "virsubnet_cidr_reservation",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::field(
+                    map,
+                    &mut self.virsubnet_cidr_reservation,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVirsubnetCidrReservationResponse`].
@@ -2171,24 +2903,16 @@ impl UpdateVirsubnetCidrReservationResponseBuilder {
     }
 }
 /// The `UpdateVpcOption` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcOption {
     /// New name of the VPC: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-` and
     /// `.`. Give this, `description`, or both.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description of the VPC, 0 to 255 characters without `<` or `>`. Give this, `name`, or
     /// both.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateVpcOption {
@@ -2198,6 +2922,35 @@ impl UpdateVpcOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
+    const NAME: &'static str = "UpdateVpcOption";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
+    }
+}
 /// Builder for [`UpdateVpcOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2231,22 +2984,18 @@ impl UpdateVpcOptionBuilder {
     }
 }
 /// The `UpdateVpcRequestBody` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVpcRequestBody {
     /// Whether the request is only checked: `true` checks required parameters, format and service
     /// limits and changes nothing (an error reports a failed check, HTTP 202 with `DryRunOperation`
     /// a passed one); `false` (default) checks and then carries out the request.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Attributes of the virtual private cloud.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<UpdateVpcOption>,
 }
 impl UpdateVpcRequestBody {
@@ -2261,6 +3010,30 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
     ) {
         at.required("vpc", self.vpc.as_ref());
+    }
+}
+#[cfg(feature = "full-serde")]
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
+    const NAME: &'static str = "UpdateVpcRequestBody";
+    const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVpcRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcRequestBody`].
@@ -2296,35 +3069,51 @@ impl UpdateVpcRequestBodyBuilder {
     }
 }
 /// The `UpdateVpcResponse` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
     /// ID of the request, for tracing it with support.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Error message returned with a partial failure of the call.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_msg: Option<String>,
     /// Error code returned with a partial failure of the call.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error_code: Option<String>,
 }
 impl UpdateVpcResponse {
     /// Starts a [`UpdateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateVpcResponseBuilder {
         UpdateVpcResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
+    const NAME: &'static str = "UpdateVpcResponse";
+    const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVpcResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`UpdateVpcResponse`].

@@ -2,125 +2,86 @@
 #[allow(unused_imports)]
 use super::models::*;
 /// The `Virsubnet` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Virsubnet {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// DNS servers of the CloudDCN subnet, as IPv4 addresses; unset by default, which leaves the
     /// private DNS service unused.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns_nameservers: Option<Vec<String>>,
     /// Only subnets in these availability zones are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub zone_id: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Only subnets of these scopes are returned: `center` or the name of a public border group.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// OpenStack Neutron subnets of the subnet.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_cidrs: Option<Vec<SubnetCidr>>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<ResponseTag>>,
     /// Extra DHCP options: control information and network settings passed to the client when DHCP
     /// assigns an address.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extra_dhcp_opts: Option<Vec<SubnetExtraDhcpOpt>>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl Virsubnet {
@@ -164,6 +125,76 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Virsubnet {
             .required("extra_dhcp_opts", self.extra_dhcp_opts.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Virsubnet {
+    const NAME: &'static str = "Virsubnet";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "dns_nameservers",
+        "zone_id",
+        "vpc_id",
+        "status",
+        "project_id",
+        "scope",
+        "subnet_cidrs",
+        "tags",
+        "extra_dhcp_opts",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.dns_nameservers,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
+            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnet_cidrs),
+            10 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            11 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.extra_dhcp_opts,
+                )
+            }
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Virsubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Virsubnet`].
@@ -354,105 +385,66 @@ impl VirsubnetBuilder {
     }
 }
 /// The `VirsubnetCidrReservation` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VirsubnetCidrReservation {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
     /// resources of these subnets are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_id: Option<String>,
     /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
     /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_id: Option<String>,
     /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
     /// are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_version: Option<i64>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with these ranges are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
 }
 impl VirsubnetCidrReservation {
@@ -476,6 +468,65 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VirsubnetCidrReservatio
             .required("project_id", self.project_id.as_ref())
             .required("created_at", self.created_at.as_ref())
             .required("updated_at", self.updated_at.as_ref());
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for VirsubnetCidrReservation {
+    const NAME: &'static str = "VirsubnetCidrReservation";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "virsubnet_id",
+        "vpc_id",
+        "ip_version",
+        "cidr",
+        "name",
+        "description",
+        "project_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_id,
+                )
+            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for VirsubnetCidrReservation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`VirsubnetCidrReservation`].
@@ -591,72 +642,49 @@ impl VirsubnetCidrReservationBuilder {
     }
 }
 /// The `Vpc` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Vpc {
     /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
     /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
     /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
     /// resources with these ranges are returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// Secondary IPv4 ranges of the VPC, in CIDR notation; one at a time.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub extend_cidrs: Option<Vec<String>>,
     /// State of the resource. As a filter of a list call, only resources in this state are
     /// returned.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// ID of the project that owns the supplementary network interface, a UUID; only an
     /// administrator may set it.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub project_id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
     /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
@@ -664,59 +692,39 @@ pub struct Vpc {
     /// access.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enterprise_project_id: Option<String>,
     /// Sort by creation time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<String>,
     /// Sort by last update time.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<String>,
     /// Kinds and numbers of resources associated with the VPC; only route tables (`routetable`) and
     /// subnets (`virsubnet`) are reported.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cloud_resources: Option<Vec<CloudResource>>,
     /// Tags of the resource.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<Tag>>,
     /// Whether resources of the VPC are cut off from service endpoints on the private network: `on`
     /// blocks them, `off` does not.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub block_service_endpoint_states: Option<String>,
     /// Whether IPv4 address usage metrics are collected for all subnets of the VPC.
     ///
     /// **Required.**
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enable_network_address_usage_metrics: Option<bool>,
 }
 impl Vpc {
@@ -762,6 +770,86 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Vpc {
                 "enable_network_address_usage_metrics",
                 self.enable_network_address_usage_metrics.as_ref(),
             );
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for Vpc {
+    const NAME: &'static str = "Vpc";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "cidr",
+        "extend_cidrs",
+        "status",
+        "project_id",
+        "enterprise_project_id",
+        "created_at",
+        "updated_at",
+        "cloud_resources",
+        "tags",
+        "block_service_endpoint_states",
+        "enable_network_address_usage_metrics",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.description,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.extend_cidrs),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enterprise_project_id,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::list_field(
+                    map,
+                    &mut self.cloud_resources,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            12 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.block_service_endpoint_states,
+                )
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.enable_network_address_usage_metrics,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`Vpc`].
@@ -941,325 +1029,455 @@ impl VpcBuilder {
     }
 }
 /// The `VpcQuotas` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VpcQuotas {
     /// Quota of rules per direction in one network ACL. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acl_policy_contain_rules: Option<i64>,
     /// Attributes of the IP address group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group: Option<i64>,
     /// Quota of address entries in one IP address group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address_group_contain_ipset: Option<i64>,
     /// Quota of network ACLs for CloudDCN subnets. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_firewall_group: Option<i64>,
     /// Quota of rules per direction in one network ACL of CloudDCN subnets. -1 means the quota is
     /// not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub clouddcn_acl_policy_contain_rules: Option<i64>,
     /// Quota of edge gateways. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub edge_gateway: Option<i64>,
     /// Quota of security groups associated with one elastic network interface. -1 means the quota
     /// is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eni_contain_secgroup: Option<i64>,
     /// Quota of IPv4 rules in a network ACL that use an IP address group or non-contiguous ports. -1
     /// means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy_contain_ipv4_composite_rules: Option<i64>,
     /// Quota of IPv6 rules in a network ACL that use an IP address group or non-contiguous ports. -1
     /// means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub firewall_policy_contain_ipv6_composite_rules: Option<i64>,
     /// Quota of cloud forwarding policies. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub forward_policy: Option<i64>,
     /// Quota of ports associated with one cloud forwarding policy. -1 means the quota is not
     /// offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub forward_policy_contain_ports: Option<i64>,
     /// Quota of cloud forwarding rules. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub forward_rule: Option<i64>,
     /// Quota of VPC peering connections. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub peering: Option<i64>,
     /// Quota of RoCE networks that can be created in one physical network. -1 means the quota is
     /// not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub roce_cluster_contain_networks: Option<i64>,
     /// Quota of system routes a route table supports. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rtb_allow_sys_cidr_routes: Option<i64>,
     /// Quota of shared bandwidths. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shared_bandwidth: Option<i64>,
     /// Quota of EIPs associated with one shared bandwidth. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shared_bandwidth_contain_publicip: Option<i64>,
     /// Quota of rules in one security group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secgroup_contain_rules: Option<i64>,
     /// Quota of network interfaces associated with one security group. -1 means the quota is not
     /// offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secgroup_referred_by_nic: Option<i64>,
     /// Attributes of the security group.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group: Option<i64>,
     /// Quota of outbound IPv4 rules in a security group that use an IP address group,
     /// non-contiguous ports or a remote security group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_contain_egress_ipv4_composite_rules: Option<i64>,
     /// Quota of outbound IPv6 rules in a security group that use an IP address group,
     /// non-contiguous ports or a remote security group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_contain_egress_ipv6_composite_rules: Option<i64>,
     /// Quota of inbound IPv4 rules in a security group that use an IP address group, non-contiguous
     /// ports or a remote security group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_contain_ingress_ipv4_composite_rules: Option<i64>,
     /// Quota of inbound IPv6 rules in a security group that use an IP address group, non-contiguous
     /// ports or a remote security group. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_contain_ingress_ipv6_composite_rules: Option<i64>,
     /// Attributes of the security group rule.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_group_rule: Option<i64>,
     /// Quota of elastic network interfaces in one subnet. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subnet_contain_eni: Option<i64>,
     /// Attributes of the traffic mirror filter.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter: Option<i64>,
     /// Quota of traffic mirror sessions that may use one filter. -1 means the quota is not offered
     /// yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_referred_by_session: Option<i64>,
     /// Quota of rules per direction in one traffic mirror filter. -1 means the quota is not offered
     /// yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_filter_contain_rules_each_direction: Option<i64>,
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session: Option<i64>,
     /// Quota of mirror sources in one traffic mirror session. -1 means the quota is not offered
     /// yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_session_contain_sources: Option<i64>,
     /// Quota of traffic mirror sessions one mirror source may belong to. -1 means the quota is not
     /// offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_source_referred_by_session: Option<i64>,
     /// Quota of traffic mirror sessions that may use one private ELB as target. -1 means the quota
     /// is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_target_elb_referred_by_session: Option<i64>,
     /// Quota of traffic mirror sessions that may use one elastic network interface as target. -1
     /// means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub traffic_mirror_target_eni_referred_by_session: Option<i64>,
     /// Quota of virtual IP addresses. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vip: Option<i64>,
     /// Quota of subnets. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet: Option<i64>,
     /// Quota of reserved IPv4 ranges in one subnet. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_contain_ipv4_cidr_reservations: Option<i64>,
     /// Quota of reserved IPv6 ranges in one subnet. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub virsubnet_contain_ipv6_cidr_reservations: Option<i64>,
     /// Attributes of the virtual private cloud.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc: Option<i64>,
     /// Quota of elastic network interfaces in one VPC. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_contain_eni: Option<i64>,
     /// Quota of virtual IP addresses in one VPC. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_contain_vip: Option<i64>,
     /// Quota of subnets in one VPC. -1 means the quota is not offered yet.
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vpc_contain_virsubnet: Option<i64>,
 }
 impl VpcQuotas {
     /// Starts a [`VpcQuotasBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> VpcQuotasBuilder {
         VpcQuotasBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcQuotas {
+    const NAME: &'static str = "VpcQuotas";
+    const FIELDS: &'static [&'static str] = &[
+        "acl_policy_contain_rules",
+        "address_group",
+        "address_group_contain_ipset",
+        "clouddcn_firewall_group",
+        "clouddcn_acl_policy_contain_rules",
+        "edge_gateway",
+        "eni_contain_secgroup",
+        "firewall_policy_contain_ipv4_composite_rules",
+        "firewall_policy_contain_ipv6_composite_rules",
+        "forward_policy",
+        "forward_policy_contain_ports",
+        "forward_rule",
+        "peering",
+        "roce_cluster_contain_networks",
+        "rtb_allow_sys_cidr_routes",
+        "shared_bandwidth",
+        "shared_bandwidth_contain_publicip",
+        "secgroup_contain_rules",
+        "secgroup_referred_by_nic",
+        "security_group",
+        "security_group_contain_egress_ipv4_composite_rules",
+        "security_group_contain_egress_ipv6_composite_rules",
+        "security_group_contain_ingress_ipv4_composite_rules",
+        "security_group_contain_ingress_ipv6_composite_rules",
+        "security_group_rule",
+        "subnet_contain_eni",
+        "traffic_mirror_filter",
+        "traffic_mirror_filter_referred_by_session",
+        "traffic_mirror_filter_contain_rules_each_direction",
+        "traffic_mirror_session",
+        "traffic_mirror_session_contain_sources",
+        "traffic_mirror_source_referred_by_session",
+        "traffic_mirror_target_elb_referred_by_session",
+        "traffic_mirror_target_eni_referred_by_session",
+        "vip",
+        "virsubnet",
+        "virsubnet_contain_ipv4_cidr_reservations",
+        "virsubnet_contain_ipv6_cidr_reservations",
+        "vpc",
+        "vpc_contain_eni",
+        "vpc_contain_vip",
+        "vpc_contain_virsubnet",
+    ];
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.acl_policy_contain_rules,
+                )
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.address_group,
+                )
+            }
+            2 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.address_group_contain_ipset,
+                )
+            }
+            3 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.clouddcn_firewall_group,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.clouddcn_acl_policy_contain_rules,
+                )
+            }
+            5 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.edge_gateway,
+                )
+            }
+            6 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.eni_contain_secgroup,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.firewall_policy_contain_ipv4_composite_rules,
+                )
+            }
+            8 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.firewall_policy_contain_ipv6_composite_rules,
+                )
+            }
+            9 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.forward_policy,
+                )
+            }
+            10 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.forward_policy_contain_ports,
+                )
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.forward_rule,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peering),
+            13 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.roce_cluster_contain_networks,
+                )
+            }
+            14 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.rtb_allow_sys_cidr_routes,
+                )
+            }
+            15 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.shared_bandwidth,
+                )
+            }
+            16 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.shared_bandwidth_contain_publicip,
+                )
+            }
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.secgroup_contain_rules,
+                )
+            }
+            18 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.secgroup_referred_by_nic,
+                )
+            }
+            19 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group,
+                )
+            }
+            20 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_contain_egress_ipv4_composite_rules,
+                )
+            }
+            21 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_contain_egress_ipv6_composite_rules,
+                )
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_contain_ingress_ipv4_composite_rules,
+                )
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_contain_ingress_ipv6_composite_rules,
+                )
+            }
+            24 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.security_group_rule,
+                )
+            }
+            25 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.subnet_contain_eni,
+                )
+            }
+            26 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter_referred_by_session,
+                )
+            }
+            28 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_filter_contain_rules_each_direction,
+                )
+            }
+            29 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_session,
+                )
+            }
+            30 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_session_contain_sources,
+                )
+            }
+            31 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_source_referred_by_session,
+                )
+            }
+            32 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_elb_referred_by_session,
+                )
+            }
+            33 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.traffic_mirror_target_eni_referred_by_session,
+                )
+            }
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vip),
+            35 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.virsubnet)
+            }
+            36 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_contain_ipv4_cidr_reservations,
+                )
+            }
+            37 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.virsubnet_contain_ipv6_cidr_reservations,
+                )
+            }
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc),
+            39 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_contain_eni,
+                )
+            }
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_contain_vip,
+                )
+            }
+            41 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(
+                    map,
+                    &mut self.vpc_contain_virsubnet,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for VpcQuotas {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Self, D::Error> {
+        huaweicloud_sdk_core::__codegen::deserialize_model(d)
     }
 }
 /// Builder for [`VpcQuotas`].
