@@ -85,11 +85,11 @@ pub mod __codegen {
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
-    pub use crate::service::{RegionSpec, ServiceSpec};
+    pub use crate::service::{CredentialScope, RegionSpec, ServiceSpec};
     pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;
 }
 
 /// Public because it appears in the signatures of generated clients.
-pub use service::ServiceSpec;
+pub use service::{CredentialScope, ServiceSpec};
