@@ -543,3 +543,52 @@ components:
         assert!(text.len() <= 1_000_000, "{rel} is {} bytes", text.len());
     }
 }
+
+/// Catalogue: AAD (and every global service) failed parity because the clients were built
+/// with project-scoped credentials. `credentials: global` makes the client global; a regional
+/// spec's client is generated exactly as before (the trait's default scope).
+#[test]
+fn a_global_service_client_declares_its_credential_scope() {
+    let body = "paths:
+  /v1/{domain_id}/packages:
+    get:
+      operationId: ListPackages
+      summary: List the packages.
+      responses:
+        '204':
+          description: Listed.
+";
+    let regional = generate("regional-scope", body).unwrap();
+    assert!(
+        !file(&regional, "client.rs").contains("CREDENTIAL_SCOPE"),
+        "{}",
+        file(&regional, "client.rs")
+    );
+    let global_head = HEAD.replace(
+        "  title: Construct\n",
+        "  title: Construct\n  credentials: global\n",
+    );
+    let root = tree(
+        "global-scope",
+        &[("specs/construct/v1.yaml", &format!("{global_head}{body}"))],
+    );
+    let global = xtask::codegen::generate(&root, "specs/construct/v1.yaml")
+        .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .unwrap();
+    let client = file(&global, "client.rs");
+    assert!(
+        client.contains("const CREDENTIAL_SCOPE") && client.contains("CredentialScope::Global"),
+        "{client}"
+    );
+    let wrong = format!("{}{body}", global_head.replace("global", "worldwide"));
+    std::fs::write(root.join("specs/construct/v1.yaml"), wrong).unwrap();
+    let err = xtask::codegen::generate(&root, "specs/construct/v1.yaml")
+        .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .expect_err("an unknown scope is refused");
+    assert!(
+        err.iter()
+            .any(|e| e.contains("/x-huaweicloud-service/credentials")),
+        "{err:?}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
