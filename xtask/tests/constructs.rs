@@ -592,3 +592,47 @@ fn a_global_service_client_declares_its_credential_scope() {
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// Catalogue: AgentArts and AI DataLake job server stopped at compile: a model without
+/// properties left the driver's `build_<Model>` with an unused `o` (an error under
+/// `-D warnings`).
+#[test]
+fn the_driver_builds_a_model_without_properties_without_unused_variables() {
+    let spec = format!(
+        "{HEAD}paths:
+  /v1/{{project_id}}/things:
+    post:
+      operationId: CreateThing
+      summary: Create a thing.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Empty'
+      responses:
+        '204':
+          description: Created.
+components:
+  schemas:
+    Empty:
+      type: object
+      description: Nothing to say.
+"
+    );
+    let root = tree("empty-model", &[("specs/construct/v1.yaml", &spec)]);
+    std::fs::create_dir_all(root.join("crates")).unwrap();
+    xtask::codegen::run(&root, false).unwrap();
+    let dispatch = std::fs::read_to_string(root.join("crates/parity-driver/src/dispatch.rs"))
+        .unwrap_or_default();
+    let build = dispatch
+        .split("fn build_Empty(")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .unwrap_or_else(|| panic!("no build_Empty in\n{dispatch}"));
+    assert!(
+        !build.contains("let o ") && build.contains("let _o "),
+        "{build}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
