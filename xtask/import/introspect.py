@@ -676,6 +676,15 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
                 fail(f"{op['python_name']}: response header {h} has no field")
 
     region_class, regions = describe_regions(key, module_name)
+    # The builder names the credential classes the client accepts (`ClientBuilder(cls,
+    # "GlobalCredentials")` for AAD, BSS, CDN, ...); building one needs no credentials or network.
+    accepted = getattr(client_cls.new_builder(), "_credential_type", ["BasicCredentials"])
+    if "BasicCredentials" in accepted:
+        credentials = "regional"
+    elif "GlobalCredentials" in accepted:
+        credentials = "global"
+    else:  # a credential class of its own (Meeting, OBS, ...): named, not supported yet
+        credentials = ",".join(accepted)
 
     return {
         "service": service,
@@ -684,6 +693,7 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         "module": module_name,
         "client_class": client_name,
         "region_class": region_class,
+        "credentials": credentials,
         "regions": regions,
         "sdk_version": version,
         "operation_count": len(operations),

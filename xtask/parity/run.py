@@ -46,6 +46,7 @@ import samples as samples_mod  # noqa: E402
 AK = "PARITYAK0000000000000"
 SK = "paritysk0000000000000000000000000000000"
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
+DOMAIN_ID = "fedcba9876543210fedcba9876543210"
 CONTROL = "/__parity/next"
 
 # Headers whose values are not compared, and why. Everything else that either side sends is
@@ -442,8 +443,17 @@ def python_decode(s, resp, models):
                       if a not in headers and getattr(resp, a) is not None})
 
 
+def official_credentials(service: dict):
+    """The credentials the official client accepts: `GlobalCredentials` (domain id) for a
+    global service (introspection `credentials: global`), else `BasicCredentials`."""
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
+
+    if service.get("credentials") == "global":
+        return GlobalCredentials(AK, SK, DOMAIN_ID)
+    return BasicCredentials(AK, SK, PROJECT_ID)
+
+
 def python_pass(state: State, url: str, samples, introspection) -> dict:
-    from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
     import importlib
 
@@ -453,7 +463,7 @@ def python_pass(state: State, url: str, samples, introspection) -> dict:
         logging.getLogger(f"HuaweiCloud-SDK-{client_name}").addHandler(logging.NullHandler())
         cls = getattr(importlib.import_module(module_name), client_name)
         clients[key] = (cls.new_builder()
-                        .with_credentials(BasicCredentials(AK, SK, PROJECT_ID))
+                        .with_credentials(official_credentials(introspection["services"].get(key, {})))
                         .with_endpoints([url])
                         .build())
     outcomes = {}

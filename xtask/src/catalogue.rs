@@ -70,6 +70,36 @@ pub struct ServiceResult {
     pub package_version: String,
     pub versions: Vec<VersionResult>,
     pub seconds: f64,
+    /// Seconds per step (`introspect`, `import`, `generate`, `compile`, `parity`, `prune`);
+    /// absent in results of older runs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub timings: BTreeMap<String, f64>,
+}
+
+/// Wall-clock seconds per step of one service, summed over its versions.
+#[derive(Debug, Default)]
+pub struct Timings(BTreeMap<String, f64>);
+
+impl Timings {
+    /// Runs `f`, adding its wall-clock time to `step`.
+    pub fn time<T>(&mut self, step: &str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let out = f();
+        *self.0.entry(step.to_owned()).or_default() += started.elapsed().as_secs_f64();
+        out
+    }
+
+    /// The steps, rounded to tenths of a second.
+    pub fn into_map(self) -> BTreeMap<String, f64> {
+        self.0
+            .into_iter()
+            .map(|(k, v)| (k, round_tenths(v)))
+            .collect()
+    }
+}
+
+fn round_tenths(seconds: f64) -> f64 {
+    (seconds * 10.0).round() / 10.0
 }
 
 /// `name==version` lines of requirements.in -> (service, version).
@@ -118,10 +148,12 @@ pub fn render(results: &[ServiceResult], planned: usize, seconds: f64) -> String
          compile and pass request parity with the official Python SDK. This run covers {} of \
          {planned} service packages ({} service versions); packages not run yet are not counted. \
          Run time of the results below: {:.0} s (sum of the per-service times, on 2 shared \
-         cores).\n\n",
+         cores; per package median {:.0} s, max {:.0} s).\n\n",
         results.len(),
         results.iter().map(|s| s.versions.len()).sum::<usize>(),
-        seconds
+        seconds,
+        median_seconds(results),
+        results.iter().map(|r| r.seconds).fold(0.0, f64::max),
     ));
     let mut by_stage: BTreeMap<Stage, usize> = BTreeMap::new();
     for v in results.iter().flat_map(|s| &s.versions) {
@@ -149,6 +181,17 @@ pub fn render(results: &[ServiceResult], planned: usize, seconds: f64) -> String
         }
     }
     out
+}
+
+/// The median of the per-service run times (0 without results).
+pub fn median_seconds(results: &[ServiceResult]) -> f64 {
+    let mut times: Vec<f64> = results.iter().map(|r| r.seconds).collect();
+    times.sort_by(f64::total_cmp);
+    match times.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => times[n / 2],
+        n => (times[n / 2 - 1] + times[n / 2]) / 2.0,
+    }
 }
 
 fn stage_name(stage: Stage) -> &'static str {
@@ -205,8 +248,14 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
                 continue;
             }
             let started = Instant::now();
-            let mut result = check_service(root, &python, svc, version, opts);
-            result.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
+            let mut timings = Timings::default();
+            let mut result = check_service(root, &python, svc, version, opts, &mut timings);
+            let target = root.join(WORK).join("cargo-target");
+            if let Err(e) = timings.time("prune", || prune_service_artifacts(&target)) {
+                eprintln!("catalogue: {svc}: pruning {}: {e}", target.display());
+            }
+            result.seconds = round_tenths(started.elapsed().as_secs_f64());
+            result.timings = timings.into_map();
             let text = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
             std::fs::write(&cached, text).map_err(|e| format!("{}: {e}", cached.display()))?;
             let passed = result
@@ -293,12 +342,14 @@ fn check_service(
     svc: &str,
     package_version: &str,
     opts: &Options,
+    timings: &mut Timings,
 ) -> ServiceResult {
     let mut result = ServiceResult {
         service: svc.to_owned(),
         package_version: package_version.to_owned(),
         versions: Vec::new(),
         seconds: 0.0,
+        timings: BTreeMap::new(),
     };
     let versions = match installed_versions(python, svc) {
         Ok(v) => v,
@@ -328,12 +379,16 @@ fn check_service(
         let intro = work.join(format!("introspect/{svc}.{version}.json"));
         let spec_rel = format!("specs/{svc}/{version}.yaml");
         let step = (|| -> Result<usize, (Stage, usize, String)> {
-            python::introspect_to(python, &[format!("{svc}:{version}")], &intro, true)
+            timings
+                .time("introspect", || {
+                    python::introspect_to(python, &[format!("{svc}:{version}")], &intro, true)
+                })
                 .map_err(|e| (Stage::Introspect, 0, e))?;
             let ops = operation_count(&intro).map_err(|e| (Stage::Introspect, 0, e))?;
             import::add_service::write_starter_overrides(&tree, svc, version, versions.len())
                 .map_err(|e| (Stage::Import, ops, e))?;
-            let files = import::generate(&tree, &intro, true)
+            let files = timings
+                .time("import", || import::generate(&tree, &intro, true))
                 .map_err(|e| (Stage::Import, ops, e.into_iter().next().unwrap_or_default()))?;
             let yaml = files
                 .get(&spec_rel)
@@ -357,7 +412,7 @@ fn check_service(
         eprintln!("catalogue: {svc}: no facts ({e})");
     }
     if !docs.is_empty() {
-        let outcome = generate_compile_parity(root, &tree, svc, &docs);
+        let outcome = generate_compile_parity(root, &tree, svc, &docs, timings);
         for (version, (_, ops)) in &docs {
             pending.push(match &outcome {
                 Err((stage, why)) => failed(version, *ops, *stage, why.clone()),
@@ -404,7 +459,9 @@ fn operation_count(intro: &Path) -> Result<usize, String> {
 fn prepare_tree(root: &Path, tree: &Path) -> Result<(), String> {
     let io = |e: std::io::Error, what: &Path| format!("{}: {e}", what.display());
     if tree.exists() {
-        for sub in ["specs", "crates"] {
+        // `target/parity`: a report left by the previous service must never be read as this
+        // one's when run.py stops before writing its own.
+        for sub in ["specs", "crates", "target/parity"] {
             let dir = tree.join(sub);
             if dir.exists() {
                 std::fs::remove_dir_all(&dir).map_err(|e| io(e, &dir))?;
@@ -468,8 +525,9 @@ fn generate_compile_parity(
     tree: &Path,
     svc: &str,
     docs: &BTreeMap<String, (PathBuf, usize)>,
+    timings: &mut Timings,
 ) -> Outcome {
-    let files = match crate::codegen::generate_workspace(tree) {
+    let files = match timings.time("generate", || crate::codegen::generate_workspace(tree)) {
         Ok((files, _)) => files,
         Err(crate::codegen::Failure::Diagnostics(d)) => {
             return Err((
@@ -490,7 +548,8 @@ fn generate_compile_parity(
         std::fs::write(&path, contents).map_err(|e| (Stage::Generate, format!("{rel}: {e}")))?;
     }
     let target = root.join(WORK).join("cargo-target");
-    let out = crate::parity::cargo(tree)
+    let mut build = crate::parity::cargo(tree);
+    build
         .args([
             "build",
             "--quiet",
@@ -502,7 +561,12 @@ fn generate_compile_parity(
             "parity-driver",
         ])
         .env("CARGO_TARGET_DIR", &target)
-        .output()
+        // Each service crate is compiled once: no debug info and no incremental state
+        // (both only cost time and disk here).
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0");
+    let out = timings
+        .time("compile", || build.output())
         .map_err(|e| (Stage::Compile, format!("cannot start cargo: {e}")))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -515,22 +579,14 @@ fn generate_compile_parity(
     }
     let driver = target.join("debug/parity-driver");
     // One introspection document of every version that imported.
-    let mut merged = serde_json::Value::Null;
-    for (intro, _) in docs.values() {
+    let mut per_version = Vec::new();
+    for (version, (intro, _)) in docs {
         let text = std::fs::read_to_string(intro).map_err(|e| (Stage::Parity, e.to_string()))?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| (Stage::Parity, e.to_string()))?;
-        if merged.is_null() {
-            merged = doc;
-        } else if let (Some(m), Some(s)) = (
-            merged["services"].as_object_mut(),
-            doc["services"].as_object(),
-        ) {
-            for (k, v) in s {
-                m.insert(k.clone(), v.clone());
-            }
-        }
+        per_version.push((version.clone(), doc));
     }
+    let merged = merge_introspections(svc, per_version);
     // Several versions: keys `svc.vN`; one version: `svc`.
     let parity_dir = tree.join("target/parity");
     std::fs::create_dir_all(&parity_dir).map_err(|e| (Stage::Parity, e.to_string()))?;
@@ -539,7 +595,8 @@ fn generate_compile_parity(
     let ir = parity_dir.join("ir.json");
     crate::parity::schema::write(tree, &ir).map_err(|e| (Stage::Parity, e))?;
     let python = root.join(VENV).join("bin/python");
-    let out = Command::new(&python)
+    let mut parity = Command::new(&python);
+    parity
         .arg(root.join("xtask/parity/run.py"))
         .arg("--driver")
         .arg(&driver)
@@ -550,8 +607,9 @@ fn generate_compile_parity(
         .arg("--ir")
         .arg(&ir)
         .env("PYTHONHASHSEED", "0")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    let out = timings
+        .time("parity", || parity.output())
         .map_err(|e| (Stage::Parity, format!("cannot start python: {e}")))?;
     let report_path = parity_dir.join("report.json");
     let report: serde_json::Value = match std::fs::read_to_string(&report_path)
@@ -571,8 +629,78 @@ fn generate_compile_parity(
             return Err((Stage::Parity, last));
         }
     };
-    // Stale reports of an earlier service are removed by the next prepare_tree.
     Ok(parity_per_version(svc, docs, &report))
+}
+
+/// Whether a file of the shared cargo target belongs to a generated crate (a service crate or
+/// the parity driver) rather than to core or a dependency: `libhuaweicloud_sdk_vpc-<hash>.rlib`,
+/// `huaweicloud_sdk_vpc-<hash>.d`, `.fingerprint/huaweicloud-sdk-vpc-<hash>`,
+/// `parity_driver-<hash>`.
+pub fn is_generated_artifact(file_name: &str) -> bool {
+    let name = file_name.strip_prefix("lib").unwrap_or(file_name);
+    if name.starts_with("parity_driver-") {
+        return true;
+    }
+    let Some(rest) = name
+        .strip_prefix("huaweicloud_sdk_")
+        .or_else(|| name.strip_prefix("huaweicloud-sdk-"))
+    else {
+        return false;
+    };
+    // Core is shared by every service: kept.
+    !(rest.starts_with("core-") || rest.starts_with("core."))
+}
+
+/// Removes the artifacts of generated crates from the shared target: every service is
+/// compiled once, so they would only fill the disk (dependencies and core stay).
+fn prune_service_artifacts(target: &Path) -> Result<(), String> {
+    for sub in ["deps", ".fingerprint", "build", "incremental"] {
+        let dir = target.join("debug").join(sub);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if !is_generated_artifact(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// One introspection document of the versions of `svc`, each introspected on its own (so
+/// each keyed `svc`). Several versions are keyed `svc.vN`, as the parity driver and run.py
+/// key the versions of one crate; one version stays `svc`.
+pub fn merge_introspections(
+    svc: &str,
+    docs: Vec<(String, serde_json::Value)>,
+) -> serde_json::Value {
+    let several = docs.len() > 1;
+    let mut merged = serde_json::Value::Null;
+    let mut services = serde_json::Map::new();
+    for (version, mut doc) in docs {
+        let entries = doc["services"].as_object_mut().map(std::mem::take);
+        for (key, entry) in entries.into_iter().flatten() {
+            let key = if several && key == svc {
+                format!("{svc}.{version}")
+            } else {
+                key
+            };
+            services.insert(key, entry);
+        }
+        if merged.is_null() {
+            merged = doc;
+        }
+    }
+    merged["services"] = serde_json::Value::Object(services);
+    merged
 }
 
 /// From run.py's `samples_detail` (`<key>.<python name>@<variant>`): per version, the
@@ -689,12 +817,14 @@ mod tests {
                     version("v3", 5, 3, Stage::Parity),
                 ],
                 seconds: 1.0,
+                timings: BTreeMap::new(),
             },
             ServiceResult {
                 service: "fgs".into(),
                 package_version: "3.0.8b0".into(),
                 versions: vec![version("v2", 4, 0, Stage::Compile)],
                 seconds: 2.0,
+                timings: BTreeMap::new(),
             },
         ];
         assert_eq!(
@@ -704,6 +834,9 @@ mod tests {
         let md = render(&results, 203, 3.0);
         assert!(md.starts_with("1 of 3 service-versions, 13 of 19 operations\n"));
         assert!(md.contains("covers 2 of 203 service packages (3 service versions)"));
+        assert!(md.contains("per package median 2 s, max 2 s"), "{md}");
+        assert_eq!(median_seconds(&results[..1]), 1.0);
+        assert_eq!(median_seconds(&[]), 0.0);
         // The first failure is one table cell: one line, pipes escaped.
         assert!(
             md.contains("| fgs | v2 | 3.0.8b0 | 4 | 0 | compile: v2 \\| broke |\n"),
@@ -751,6 +884,62 @@ paths:
             (2, Some("vpc.v2.show_b@full: body differs".to_owned()))
         );
         assert_eq!(per["v3"], (1, None));
+    }
+
+    #[test]
+    fn pruning_removes_generated_crates_and_keeps_core_and_dependencies() {
+        for generated in [
+            "libhuaweicloud_sdk_vpc-0123abcd.rlib",
+            "libhuaweicloud_sdk_vpc-0123abcd.rmeta",
+            "huaweicloud_sdk_vpc-0123abcd.d",
+            "huaweicloud-sdk-vpc-0123abcd",
+            "huaweicloud-sdk-coc-0123abcd",
+            "huaweicloud-sdk-parity-driver-0123abcd",
+            "parity_driver-0123abcd",
+            "parity_driver-0123abcd.d",
+        ] {
+            assert!(is_generated_artifact(generated), "{generated}");
+        }
+        for kept in [
+            "libhuaweicloud_sdk_core-0123abcd.rlib",
+            "huaweicloud_sdk_core-0123abcd.d",
+            "huaweicloud-sdk-core-0123abcd",
+            "libserde-0123abcd.rlib",
+            "tokio-0123abcd",
+        ] {
+            assert!(!is_generated_artifact(kept), "{kept}");
+        }
+    }
+
+    #[test]
+    fn timings_add_up_per_step() {
+        let mut t = Timings::default();
+        assert_eq!(t.time("compile", || 7), 7);
+        t.time("compile", || ());
+        t.time("parity", || ());
+        let map = t.into_map();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["compile", "parity"]);
+        assert!(map.values().all(|s| *s >= 0.0 && *s < 5.0), "{map:?}");
+    }
+
+    #[test]
+    fn several_versions_are_keyed_by_version_when_merged() {
+        let doc = |ops: usize| json!({"format_version": 3, "services": {"aad": {"operations": vec![0; ops]}}});
+        let merged =
+            merge_introspections("aad", vec![("v1".into(), doc(2)), ("v2".into(), doc(3))]);
+        assert_eq!(merged["format_version"], 3);
+        let keys: Vec<&String> = merged["services"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["aad.v1", "aad.v2"]);
+        assert_eq!(
+            merged["services"]["aad.v2"]["operations"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        let single = merge_introspections("aad", vec![("v1".into(), doc(2))]);
+        let keys: Vec<&String> = single["services"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["aad"]);
     }
 
     #[test]

@@ -590,3 +590,96 @@ components:
         assert!(text.len() <= 1_000_000, "{rel} is {} bytes", text.len());
     }
 }
+
+/// Catalogue: AAD (and every global service) failed parity because the clients were built
+/// with project-scoped credentials. `credentials: global` makes the client global; a regional
+/// spec's client is generated exactly as before (the trait's default scope).
+#[test]
+fn a_global_service_client_declares_its_credential_scope() {
+    let body = "paths:
+  /v1/{domain_id}/packages:
+    get:
+      operationId: ListPackages
+      summary: List the packages.
+      responses:
+        '204':
+          description: Listed.
+";
+    let regional = generate("regional-scope", body).unwrap();
+    assert!(
+        !file(&regional, "client.rs").contains("CREDENTIAL_SCOPE"),
+        "{}",
+        file(&regional, "client.rs")
+    );
+    let global_head = HEAD.replace(
+        "  title: Construct\n",
+        "  title: Construct\n  credentials: global\n",
+    );
+    let root = tree(
+        "global-scope",
+        &[("specs/construct/v1.yaml", &format!("{global_head}{body}"))],
+    );
+    let global = xtask::codegen::generate(&root, "specs/construct/v1.yaml")
+        .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .unwrap();
+    let client = file(&global, "client.rs");
+    assert!(
+        client.contains("const CREDENTIAL_SCOPE") && client.contains("CredentialScope::Global"),
+        "{client}"
+    );
+    let wrong = format!("{}{body}", global_head.replace("global", "worldwide"));
+    std::fs::write(root.join("specs/construct/v1.yaml"), wrong).unwrap();
+    let err = xtask::codegen::generate(&root, "specs/construct/v1.yaml")
+        .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .expect_err("an unknown scope is refused");
+    assert!(
+        err.iter()
+            .any(|e| e.contains("/x-huaweicloud-service/credentials")),
+        "{err:?}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
+
+/// Catalogue: AgentArts and AI DataLake job server stopped at compile: a model without
+/// properties left the driver's `build_<Model>` with an unused `o` (an error under
+/// `-D warnings`).
+#[test]
+fn the_driver_builds_a_model_without_properties_without_unused_variables() {
+    let spec = format!(
+        "{HEAD}paths:
+  /v1/{{project_id}}/things:
+    post:
+      operationId: CreateThing
+      summary: Create a thing.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Empty'
+      responses:
+        '204':
+          description: Created.
+components:
+  schemas:
+    Empty:
+      type: object
+      description: Nothing to say.
+"
+    );
+    let root = tree("empty-model", &[("specs/construct/v1.yaml", &spec)]);
+    std::fs::create_dir_all(root.join("crates")).unwrap();
+    xtask::codegen::run(&root, false).unwrap();
+    let dispatch = std::fs::read_to_string(root.join("crates/parity-driver/src/dispatch.rs"))
+        .unwrap_or_default();
+    let build = dispatch
+        .split("fn build_Empty(")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .unwrap_or_else(|| panic!("no build_Empty in\n{dispatch}"));
+    assert!(
+        !build.contains("let o ") && build.contains("let _o "),
+        "{build}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -439,3 +439,30 @@ fn not_secret_override_wins_over_the_sdk_sensitive_flag() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A client that accepts only `GlobalCredentials` (introspection `credentials: global`)
+/// becomes `x-huaweicloud-service.credentials: global`; a regional one gets no key.
+#[test]
+fn global_credentials_are_copied_from_the_introspection() {
+    let root = fixture_copy("global-credentials", "", |t| t.to_owned());
+    let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for svc in doc["services"].as_object_mut().unwrap().values_mut() {
+        svc["credentials"] = "global".into();
+    }
+    let intro = root.join("introspect-global.json");
+    std::fs::write(&intro, doc.to_string()).unwrap();
+    let files = xtask::import::generate(&root, &intro, false).unwrap();
+    assert!(
+        files["specs/demo/v2.yaml"].contains("  title: Demo Service\n  credentials: global\n"),
+        "{}",
+        files["specs/demo/v2.yaml"]
+    );
+    let regional = generate(&root).unwrap();
+    assert!(
+        !regional["specs/demo/v2.yaml"].contains("credentials:"),
+        "{}",
+        regional["specs/demo/v2.yaml"]
+    );
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -93,7 +93,7 @@ pub mod __codegen {
     pub use crate::model::{
         DecodeModel, deserialize_model, field, lenient_field, list_field, skip_field,
     };
-    pub use crate::service::{RegionSpec, ServiceSpec};
+    pub use crate::service::{CredentialScope, RegionSpec, ServiceSpec};
     pub use crate::wait::WaiterSpec;
     pub use bytes::Bytes;
     pub use serde;
@@ -101,4 +101,4 @@ pub mod __codegen {
 }
 
 /// Public because it appears in the signatures of generated clients.
-pub use service::ServiceSpec;
+pub use service::{CredentialScope, ServiceSpec};

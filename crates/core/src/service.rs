@@ -16,3 +16,17 @@ pub struct RegionSpec {
     pub id: &'static str,
     pub endpoints: &'static [&'static str],
 }
+
+/// Which credentials a service takes, as the official client classes declare them.
+///
+/// Regional services (most) take `BasicCredentials`: the project id goes into
+/// `X-Project-Id`. Global services (AAD, BSS, CDN, ...) take `GlobalCredentials`: the domain
+/// (account) id goes into `X-Domain-Id` and no project id is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CredentialScope {
+    /// Project-scoped: `X-Project-Id` from the project id.
+    #[default]
+    Regional,
+    /// Account-scoped: `X-Domain-Id` from the domain id.
+    Global,
+}

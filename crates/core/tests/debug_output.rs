@@ -105,7 +105,7 @@ fn credentials_client_scrubber_metadata_and_proxy() {
     assert_eq!(
         format!("{:?}", client()),
         format!(
-            r#"Client {{ service: "DCS", region: None, endpoints: [Endpoint(https://dcs.example.test)], credentials: {creds}, .. }}"#
+            r#"Client {{ service: "DCS", credential_scope: Regional, region: None, endpoints: [Endpoint(https://dcs.example.test)], credentials: {creds}, .. }}"#
         )
     );
     assert_eq!(

@@ -31,6 +31,8 @@ use conv::{R, SampleError};
 pub const AK: &str = "PARITYAK0000000000000";
 pub const SK: &str = "paritysk0000000000000000000000000000000";
 pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+/// The domain (account) id of global services' requests.
+pub const DOMAIN_ID: &str = "fedcba9876543210fedcba9876543210";
 
 /// Why a sample produced no response.
 pub enum DriverError {
@@ -119,7 +121,12 @@ pub struct ClientConfig {
 pub fn make_client<C: ServiceClient>(cfg: &ClientConfig) -> huaweicloud_sdk_core::Result<C> {
     ClientBuilder::<C>::new()
         .endpoint(cfg.endpoint.clone())
-        .credentials(Credentials::new(AK, SK)?.with_project_id(PROJECT_ID))
+        // Both ids: the client's credential scope picks the header (X-Project-Id or X-Domain-Id).
+        .credentials(
+            Credentials::new(AK, SK)?
+                .with_project_id(PROJECT_ID)
+                .with_domain_id(DOMAIN_ID),
+        )
         .retry(RetryPolicy::disabled())
         .build()
 }

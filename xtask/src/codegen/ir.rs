@@ -14,6 +14,9 @@ pub struct Service {
     pub crate_name: String,
     /// Human-readable name, e.g. `Distributed Cache Service`.
     pub title: String,
+    /// `x-huaweicloud-service.credentials: global`: the official client takes
+    /// `GlobalCredentials` (the domain id in `X-Domain-Id`, no project id).
+    pub global: bool,
     /// `info.title`.
     pub api_title: String,
     /// `info.description`.

@@ -128,6 +128,7 @@ impl<'a> Lowerer<'a> {
             );
         }
         let (name, crate_name, title) = self.service_ext().unwrap_or_default();
+        let global = self.global_credentials();
         let regions = self.regions();
         self.register_schemas();
         self.lower_schemas();
@@ -153,6 +154,7 @@ impl<'a> Lowerer<'a> {
             name,
             crate_name,
             title,
+            global,
             api_title: self.api.info.title.clone(),
             description: self.api.info.description.clone().unwrap_or_default(),
             spec_path: loaded.file.clone(),
@@ -232,6 +234,24 @@ impl<'a> Lowerer<'a> {
             }
         }
         Some((name?, krate?, title?))
+    }
+
+    /// `x-huaweicloud-service.credentials`: absent or `regional` (project-scoped, the
+    /// default), or `global` (the official client takes `GlobalCredentials`).
+    fn global_credentials(&mut self) -> bool {
+        const P: &str = "/x-huaweicloud-service/credentials";
+        match self.raw.pointer(P) {
+            None => false,
+            Some(Value::String(s)) if s == "regional" => false,
+            Some(Value::String(s)) if s == "global" => true,
+            Some(other) => {
+                self.err(
+                    P,
+                    format!("credentials {other} is neither `regional` nor `global`"),
+                );
+                false
+            }
+        }
     }
 
     fn regions(&mut self) -> Vec<Region> {

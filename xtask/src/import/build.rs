@@ -818,6 +818,9 @@ impl<'a> Builder<'a> {
             }
             out.push(("docs", s(docs)));
         }
+        if self.inp.service.credentials.as_deref() == Some("global") {
+            out.push(("credentials", s("global")));
+        }
         map(out)
     }
 

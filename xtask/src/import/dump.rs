@@ -23,6 +23,10 @@ pub struct ServiceDump {
     pub version: String,
     /// e.g. `huaweicloudsdkkafka.v2`.
     pub module: String,
+    /// `global` when the client class takes only `GlobalCredentials` (AAD, BSS, CDN, ...);
+    /// `regional` or absent (older documents): `BasicCredentials`.
+    #[serde(default)]
+    pub credentials: Option<String>,
     pub regions: Vec<RegionDump>,
     pub operations: Vec<OpDump>,
     pub models: BTreeMap<String, ModelDump>,

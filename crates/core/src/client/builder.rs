@@ -16,7 +16,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
 use crate::retry::{Clock, RetryPolicy, Sleep, SystemClock, TokioSleep};
-use crate::service::ServiceSpec;
+use crate::service::{CredentialScope, ServiceSpec};
 use crate::transport::{Proxy, ReqwestTransport, Transport, TransportOptions};
 
 /// Everything but the service and its endpoints: what a [`Config`] holds for all its clients.
@@ -319,6 +319,7 @@ pub(crate) use shared_setters;
 #[must_use]
 pub struct ClientBuilder<C = Client> {
     service: &'static ServiceSpec,
+    credential_scope: CredentialScope,
     endpoints: Vec<String>,
     settings: Settings,
     _client: PhantomData<fn() -> C>,
@@ -338,7 +339,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 impl<C: ServiceClient> ClientBuilder<C> {
     /// A builder for the generated client `C`.
     pub fn new() -> Self {
-        Self::for_service(C::SERVICE)
+        Self::for_service(C::SERVICE).credential_scope(C::CREDENTIAL_SCOPE)
     }
 
     /// A builder for the generated client `C` with the settings of `config`: its region,
@@ -347,7 +348,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// changed on the builder apply to this client only; changing a network setting (proxy,
     /// certificates, connect timeout) gives it a transport of its own.
     pub fn from_config(config: &Config) -> Self {
-        Self::for_service(C::SERVICE).with_config(config)
+        Self::for_service(C::SERVICE)
+            .credential_scope(C::CREDENTIAL_SCOPE)
+            .with_config(config)
     }
 
     /// Builds the client. Resolves the region's endpoints now; credentials are asked for at
@@ -368,6 +371,7 @@ impl<C> ClientBuilder<C> {
     pub fn for_service(service: &'static ServiceSpec) -> Self {
         Self {
             service,
+            credential_scope: CredentialScope::Regional,
             endpoints: Vec::new(),
             settings: Settings::default(),
             _client: PhantomData,
@@ -383,6 +387,14 @@ impl<C> ClientBuilder<C> {
     }
 
     shared_setters!();
+
+    /// The credentials the service takes (default [`CredentialScope::Regional`]; a generated
+    /// client sets its service's): a global service sends the domain id in `X-Domain-Id`
+    /// instead of the project id in `X-Project-Id`.
+    pub fn credential_scope(mut self, scope: CredentialScope) -> Self {
+        self.credential_scope = scope;
+        self
+    }
 
     /// A custom endpoint, bypassing the region table (`https://` is assumed without a scheme).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
@@ -433,6 +445,7 @@ impl<C> ClientBuilder<C> {
         Ok(Client {
             inner: Arc::new(ClientInner {
                 service: self.service,
+                credential_scope: self.credential_scope,
                 region_id,
                 endpoints,
                 credentials,

@@ -21,7 +21,7 @@ use crate::method::Method;
 use crate::region::Endpoint;
 use crate::response::{ByteStream, Response};
 use crate::retry::{Clock, RetryPolicy, Sleep};
-use crate::service::ServiceSpec;
+use crate::service::{CredentialScope, ServiceSpec};
 use crate::transport::Transport;
 
 pub mod builder;
@@ -56,6 +56,7 @@ pub struct Client {
 
 pub(crate) struct ClientInner {
     service: &'static ServiceSpec,
+    credential_scope: CredentialScope,
     region_id: Option<String>,
     endpoints: Vec<Endpoint>,
     credentials: Arc<dyn ProvideCredentials>,
@@ -80,6 +81,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("service", &self.inner.service.name)
+            .field("credential_scope", &self.inner.credential_scope)
             .field("region", &self.inner.region_id)
             .field("endpoints", &self.inner.endpoints)
             .field("credentials", &self.inner.credentials)
@@ -159,6 +161,8 @@ impl Client {
 pub trait ServiceClient: Sized {
     /// The service this client talks to.
     const SERVICE: &'static ServiceSpec;
+    /// The credentials the service takes (global services: [`CredentialScope::Global`]).
+    const CREDENTIAL_SCOPE: CredentialScope = CredentialScope::Regional;
     /// Wraps a configured core client.
     fn from_core(client: Client) -> Self;
 

@@ -5,6 +5,7 @@ use crate::codegen::{OperationInput, OperationSpec};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::method::Method;
+use crate::service::CredentialScope;
 use crate::sign::{self, SignableRequest};
 use crate::transport::HttpRequest;
 
@@ -108,8 +109,18 @@ impl Client {
             }
         }
         headers.push(("User-Agent".into(), user_agent));
-        if let Some(p) = project_id {
-            headers.push(("X-Project-Id".into(), p.into()));
+        // The official BasicCredentials send the project id, GlobalCredentials the domain id.
+        match inner.credential_scope {
+            CredentialScope::Regional => {
+                if let Some(p) = project_id {
+                    headers.push(("X-Project-Id".into(), p.into()));
+                }
+            }
+            CredentialScope::Global => {
+                if let Some(d) = creds.domain_id() {
+                    headers.push(("X-Domain-Id".into(), d.into()));
+                }
+            }
         }
         if let Some(t) = creds.security_token() {
             headers.push(("X-Security-Token".into(), t.into()));

@@ -20,6 +20,13 @@ pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
          [`operations`](super::operations) that is sent with `.send().await`.",
     );
     let doc = doc.tokens();
+    // Regional is the trait's default: regional crates stay as they were generated.
+    let credential_scope = s.global.then(|| {
+        quote! {
+            const CREDENTIAL_SCOPE: huaweicloud_sdk_core::__codegen::CredentialScope =
+                huaweicloud_sdk_core::__codegen::CredentialScope::Global;
+        }
+    });
     let builder_doc = format!(
         " A builder for this client. Set at least the region (or endpoints); credentials default \
          to the environment and profile chain. Regions come from the built-in table of {} and \
@@ -35,6 +42,7 @@ pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
 
         impl huaweicloud_sdk_core::__codegen::ServiceClient for Client {
             const SERVICE: &'static huaweicloud_sdk_core::__codegen::ServiceSpec = &super::regions::SERVICE;
+            #credential_scope
             fn from_core(client: huaweicloud_sdk_core::Client) -> Self {
                 Self { inner: client }
             }

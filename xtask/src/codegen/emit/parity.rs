@@ -354,14 +354,16 @@ fn build_fn(s: &Service, name: &str) -> Option<TokenStream> {
             }
         }
     });
-    let start = if fields.is_empty() {
-        quote!(let b = m::#ty::builder();)
+    // A model without fields only checks the sample holds no unknown field: nothing reads
+    // the object or changes the builder.
+    let (obj, start) = if fields.is_empty() {
+        (format_ident!("_o"), quote!(let b = m::#ty::builder();))
     } else {
-        quote!(let mut b = m::#ty::builder();)
+        (format_ident!("o"), quote!(let mut b = m::#ty::builder();))
     };
     Some(quote! {
         fn #f(v: &Value, at: &str) -> R<m::#ty> {
-            let o = conv::Obj::new(v, at, #name, &[#(#wires),*])?;
+            let #obj = conv::Obj::new(v, at, #name, &[#(#wires),*])?;
             #start
             #(#sets)*
             Ok(b.build())

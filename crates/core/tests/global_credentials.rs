@@ -1,0 +1,122 @@
+//! Global services (AAD, BSS, CDN, ...) take the official SDKs' `GlobalCredentials`: the domain id
+//! goes into the signed `X-Domain-Id` header and no `X-Project-Id` is sent; regional services
+//! send `X-Project-Id` only.
+
+use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport, RecordedRequest};
+use huaweicloud_sdk_core::{
+    Client, ClientBuilder, CredentialScope, Credentials, Method, ServiceClient, ServiceSpec,
+};
+
+static GLOBAL: ServiceSpec = ServiceSpec {
+    name: "AAD",
+    regions: &[],
+};
+
+/// A generated-style client of a global service.
+struct GlobalClient(Client);
+
+impl ServiceClient for GlobalClient {
+    const SERVICE: &'static ServiceSpec = &GLOBAL;
+    const CREDENTIAL_SCOPE: CredentialScope = CredentialScope::Global;
+    fn from_core(client: Client) -> Self {
+        Self(client)
+    }
+}
+
+fn credentials() -> Credentials {
+    Credentials::new("AK", "SK")
+        .unwrap()
+        .with_project_id("p1")
+        .with_domain_id("d1")
+}
+
+async fn one_request(client: &Client, mock: &MockTransport) -> RecordedRequest {
+    mock.on(Method::Get, "/v1/{domain_id}/packages")
+        .respond(MockResponse::json(200, serde_json::json!({})));
+    client
+        .raw_request(Method::Get, "/v1/{domain_id}/packages")
+        .send()
+        .await
+        .expect("mocked call succeeds");
+    mock.requests().pop().expect("one request")
+}
+
+fn signed_headers(req: &RecordedRequest) -> String {
+    let auth = req.header("Authorization").expect("signed");
+    auth.split("SignedHeaders=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_generated_global_client_sends_the_domain_id_and_no_project_id() {
+    let mock = MockTransport::new();
+    let client = ClientBuilder::<GlobalClient>::new()
+        .endpoint("https://aad.myhuaweicloud.com")
+        .credentials(credentials())
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+    let req = one_request(&client.0, &mock).await;
+    assert_eq!(req.path, "/v1/d1/packages");
+    assert_eq!(req.header("X-Domain-Id"), Some("d1"));
+    assert_eq!(req.header("X-Project-Id"), None);
+    assert!(
+        signed_headers(&req).split(';').any(|h| h == "x-domain-id"),
+        "{}",
+        signed_headers(&req)
+    );
+}
+
+#[tokio::test]
+async fn a_raw_client_can_be_made_global() {
+    let mock = MockTransport::new();
+    let client = Client::builder(&GLOBAL)
+        .endpoint("https://aad.myhuaweicloud.com")
+        .credential_scope(CredentialScope::Global)
+        .credentials(credentials())
+        .transport(mock.clone())
+        .build_core()
+        .unwrap();
+    let req = one_request(&client, &mock).await;
+    assert_eq!(req.header("X-Domain-Id"), Some("d1"));
+    assert_eq!(req.header("X-Project-Id"), None);
+}
+
+#[tokio::test]
+async fn a_global_client_without_a_domain_id_sends_neither_header() {
+    let mock = MockTransport::new();
+    let client = ClientBuilder::<GlobalClient>::new()
+        .endpoint("https://aad.myhuaweicloud.com")
+        .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+    mock.on(Method::Get, "/v1/packages")
+        .respond(MockResponse::json(200, serde_json::json!({})));
+    client
+        .0
+        .raw_request(Method::Get, "/v1/packages")
+        .send()
+        .await
+        .unwrap();
+    let req = mock.requests().pop().unwrap();
+    assert_eq!(req.header("X-Domain-Id"), None);
+    assert_eq!(req.header("X-Project-Id"), None);
+}
+
+#[tokio::test]
+async fn a_regional_client_sends_the_project_id_and_no_domain_id() {
+    let mock = MockTransport::new();
+    let client = Client::builder(&GLOBAL)
+        .endpoint("https://aad.myhuaweicloud.com")
+        .credentials(credentials())
+        .transport(mock.clone())
+        .build_core()
+        .unwrap();
+    let req = one_request(&client, &mock).await;
+    assert_eq!(req.header("X-Project-Id"), Some("p1"));
+    assert_eq!(req.header("X-Domain-Id"), None);
+}
