@@ -46,7 +46,14 @@ impl AddImageTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_IMAGE_TAG);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -54,7 +61,7 @@ impl AddImageTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_ADD_MEMBERS: OperationSpec = OperationSpec {
@@ -93,14 +100,23 @@ impl BatchAddMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchAddMembersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchAddMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_MEMBERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_ADD_OR_DELETE_TAGS: OperationSpec = OperationSpec {
@@ -147,7 +163,14 @@ impl BatchAddOrDeleteTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_OR_DELETE_TAGS);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -155,7 +178,7 @@ impl BatchAddOrDeleteTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_MEMBERS: OperationSpec = OperationSpec {
@@ -194,14 +217,23 @@ impl BatchDeleteMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeleteMembersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeleteMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_MEMBERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_TAGS: OperationSpec = OperationSpec {
@@ -248,7 +280,14 @@ impl BatchDeleteTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_TAGS);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -256,7 +295,7 @@ impl BatchDeleteTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_UPDATE_MEMBERS: OperationSpec = OperationSpec {
@@ -295,14 +334,23 @@ impl BatchUpdateMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchUpdateMembersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchUpdateMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_UPDATE_MEMBERS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COPY_IMAGE_CROSS_REGION: OperationSpec = OperationSpec {
@@ -349,7 +397,16 @@ impl CopyImageCrossRegion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CopyImageCrossRegionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CopyImageCrossRegionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_CROSS_REGION);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -357,7 +414,7 @@ impl CopyImageCrossRegion {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COPY_IMAGE_IN_REGION: OperationSpec = OperationSpec {
@@ -404,7 +461,16 @@ impl CopyImageInRegion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CopyImageInRegionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CopyImageInRegionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_IN_REGION);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -412,7 +478,7 @@ impl CopyImageInRegion {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COPY_IMAGE_IN_REGION_IN_SAFE_MODE: OperationSpec = OperationSpec {
@@ -459,9 +525,16 @@ impl CopyImageInRegionInSafeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CopyImageInRegionInSafeModeResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CopyImageInRegionInSafeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_IN_REGION_IN_SAFE_MODE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -469,7 +542,7 @@ impl CopyImageInRegionInSafeMode {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_DATA_IMAGE: OperationSpec = OperationSpec {
@@ -508,14 +581,23 @@ impl CreateDataImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateDataImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateDataImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DATA_IMAGE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_DATA_IMAGE_IN_SAFE_MODE: OperationSpec = OperationSpec {
@@ -554,16 +636,23 @@ impl CreateDataImageInSafeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CreateDataImageInSafeModeResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateDataImageInSafeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DATA_IMAGE_IN_SAFE_MODE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_IMAGE: OperationSpec = OperationSpec {
@@ -602,14 +691,23 @@ impl CreateImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_IMAGE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_IMAGE_IN_SAFE_MODE: OperationSpec = OperationSpec {
@@ -648,14 +746,23 @@ impl CreateImageInSafeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateImageInSafeModeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateImageInSafeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_IMAGE_IN_SAFE_MODE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_OR_UPDATE_TAGS: OperationSpec = OperationSpec {
@@ -694,14 +801,21 @@ impl CreateOrUpdateTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_OR_UPDATE_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_WHOLE_IMAGE: OperationSpec = OperationSpec {
@@ -740,14 +854,23 @@ impl CreateWholeImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateWholeImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateWholeImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_WHOLE_IMAGE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_IMAGE_TAG: OperationSpec = OperationSpec {
@@ -794,12 +917,19 @@ impl DeleteImageTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IMAGE_TAG);
         input.path("image_id", self.image_id.as_deref());
         input.path("key", self.key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static EXPORT_IMAGE: OperationSpec = OperationSpec {
@@ -846,7 +976,16 @@ impl ExportImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ExportImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExportImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -854,7 +993,7 @@ impl ExportImage {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static EXPORT_IMAGE_IN_SAFE_MODE: OperationSpec = OperationSpec {
@@ -901,7 +1040,16 @@ impl ExportImageInSafeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ExportImageInSafeModeResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ExportImageInSafeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_IMAGE_IN_SAFE_MODE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -909,7 +1057,7 @@ impl ExportImageInSafeMode {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_ADD_IMAGE_MEMBER: OperationSpec = OperationSpec {
@@ -956,7 +1104,16 @@ impl GlanceAddImageMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceAddImageMemberResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceAddImageMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_ADD_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -964,7 +1121,7 @@ impl GlanceAddImageMember {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_CREATE_IMAGE_METADATA: OperationSpec = OperationSpec {
@@ -1003,15 +1160,22 @@ impl GlanceCreateImageMetadata {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::GlanceCreateImageMetadataResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceCreateImageMetadataResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_CREATE_IMAGE_METADATA);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_CREATE_TAG: OperationSpec = OperationSpec {
@@ -1058,12 +1222,19 @@ impl GlanceCreateTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_CREATE_TAG);
         input.path("image_id", self.image_id.as_deref());
         input.path("tag", self.tag.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static GLANCE_DELETE_IMAGE: OperationSpec = OperationSpec {
@@ -1110,14 +1281,21 @@ impl GlanceDeleteImage {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static GLANCE_DELETE_IMAGE_MEMBER: OperationSpec = OperationSpec {
@@ -1165,12 +1343,19 @@ impl GlanceDeleteImageMember {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
         input.path("member_id", self.member_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static GLANCE_DELETE_TAG: OperationSpec = OperationSpec {
@@ -1217,12 +1402,19 @@ impl GlanceDeleteTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_TAG);
         input.path("image_id", self.image_id.as_deref());
         input.path("tag", self.tag.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static GLANCE_LIST_IMAGE_MEMBER_SCHEMAS: OperationSpec = OperationSpec {
@@ -1254,12 +1446,19 @@ impl GlanceListImageMemberSchemas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::GlanceListImageMemberSchemasResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceListImageMemberSchemasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_MEMBER_SCHEMAS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_LIST_IMAGE_MEMBERS: OperationSpec = OperationSpec {
@@ -1314,13 +1513,22 @@ impl GlanceListImageMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceListImageMembersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceListImageMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_MEMBERS);
         input.path("image_id", self.image_id.as_deref());
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for GlanceListImageMembers {
@@ -1414,10 +1622,19 @@ impl GlanceListImageSchemas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceListImageSchemasResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceListImageSchemasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_SCHEMAS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_LIST_IMAGES: OperationSpec = OperationSpec {
@@ -1716,7 +1933,16 @@ impl GlanceListImages {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceListImagesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceListImagesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGES);
         input.query("__imagetype", &self.imagetype);
         input.query("__isregistered", &self.isregistered);
@@ -1751,7 +1977,7 @@ impl GlanceListImages {
         input.query("created_at", &self.created_at);
         input.query("updated_at", &self.updated_at);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for GlanceListImages {
@@ -1855,11 +2081,20 @@ impl GlanceShowImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceShowImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceShowImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_SHOW_IMAGE_MEMBER: OperationSpec = OperationSpec {
@@ -1907,12 +2142,21 @@ impl GlanceShowImageMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceShowImageMemberResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceShowImageMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
         input.path("member_id", self.member_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_SHOW_IMAGE_MEMBER_SCHEMAS: OperationSpec = OperationSpec {
@@ -1944,12 +2188,19 @@ impl GlanceShowImageMemberSchemas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::GlanceShowImageMemberSchemasResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceShowImageMemberSchemasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_MEMBER_SCHEMAS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_SHOW_IMAGE_SCHEMAS: OperationSpec = OperationSpec {
@@ -1981,10 +2232,19 @@ impl GlanceShowImageSchemas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceShowImageSchemasResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceShowImageSchemasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_SCHEMAS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_UPDATE_IMAGE: OperationSpec = OperationSpec {
@@ -2031,7 +2291,16 @@ impl GlanceUpdateImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::GlanceUpdateImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceUpdateImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_UPDATE_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -2039,7 +2308,7 @@ impl GlanceUpdateImage {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static GLANCE_UPDATE_IMAGE_MEMBER: OperationSpec = OperationSpec {
@@ -2094,9 +2363,16 @@ impl GlanceUpdateImageMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::GlanceUpdateImageMemberResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::GlanceUpdateImageMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_UPDATE_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
         input.path("member_id", self.member_id.as_deref());
@@ -2105,7 +2381,7 @@ impl GlanceUpdateImageMember {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static IMPORT_IMAGE_QUICK: OperationSpec = OperationSpec {
@@ -2144,14 +2420,23 @@ impl ImportImageQuick {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ImportImageQuickResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ImportImageQuickResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&IMPORT_IMAGE_QUICK);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static IMPORT_IMAGE_QUICK_IN_SAFE_MODE: OperationSpec = OperationSpec {
@@ -2190,16 +2475,23 @@ impl ImportImageQuickInSafeMode {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ImportImageQuickInSafeModeResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ImportImageQuickInSafeModeResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&IMPORT_IMAGE_QUICK_IN_SAFE_MODE);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_IMAGE_BY_TAGS: OperationSpec = OperationSpec {
@@ -2238,14 +2530,23 @@ impl ListImageByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListImageByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListImageByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_IMAGE_MEMBERS: OperationSpec = OperationSpec {
@@ -2300,13 +2601,22 @@ impl ListImageMembers {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListImageMembersResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListImageMembersResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_MEMBERS);
         input.path("image_id", self.image_id.as_deref());
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListImageMembers {
@@ -2404,11 +2714,20 @@ impl ListImageTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListImageTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListImageTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_TAGS);
         input.path("image_id", self.image_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_IMAGES: OperationSpec = OperationSpec {
@@ -2751,7 +3070,16 @@ impl ListImages {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListImagesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListImagesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGES);
         input.query("__imagetype", &self.imagetype);
         input.query("__isregistered", &self.isregistered);
@@ -2791,7 +3119,7 @@ impl ListImages {
         input.query("architecture", &self.architecture);
         input.header("X-Sdk-Date", self.x_sdk_date.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListImages {
@@ -2881,10 +3209,19 @@ impl ListImagesTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListImagesTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListImagesTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGES_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_OS_VERSIONS: OperationSpec = OperationSpec {
@@ -2925,13 +3262,20 @@ impl ListOsVersions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<models::ListOsVersionsResponseBody>>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<Vec<models::ListOsVersionsResponseBody>>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OS_VERSIONS);
         input.query("tag", &self.tag);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_TAGS: OperationSpec = OperationSpec {
@@ -3091,7 +3435,16 @@ impl ListTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TAGS);
         input.query("limit", &self.limit);
         input.query("page", &self.page);
@@ -3109,7 +3462,7 @@ impl ListTags {
         input.query("created_at", &self.created_at);
         input.query("updated_at", &self.updated_at);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_VERSIONS: OperationSpec = OperationSpec {
@@ -3141,10 +3494,19 @@ impl ListVersions {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListVersionsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVersionsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VERSIONS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REGISTER_IMAGE: OperationSpec = OperationSpec {
@@ -3193,7 +3555,16 @@ impl RegisterImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::RegisterImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::RegisterImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REGISTER_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -3201,7 +3572,7 @@ impl RegisterImage {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_IMAGE_MEMBER: OperationSpec = OperationSpec {
@@ -3249,12 +3620,21 @@ impl ShowImageMember {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowImageMemberResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowImageMemberResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
         input.path("member_id", self.member_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_IMAGE_QUOTA: OperationSpec = OperationSpec {
@@ -3286,10 +3666,19 @@ impl ShowImageQuota {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowImageQuotaResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowImageQuotaResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IMAGE_QUOTA);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_JOB: OperationSpec = OperationSpec {
@@ -3329,11 +3718,20 @@ impl ShowJob {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowJobResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowJobResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_JOB_PROGRESS: OperationSpec = OperationSpec {
@@ -3373,11 +3771,20 @@ impl ShowJobProgress {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowJobProgressResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowJobProgressResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB_PROGRESS);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_VERSION: OperationSpec = OperationSpec {
@@ -3416,11 +3823,20 @@ impl ShowVersion {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowVersionResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVersionResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION);
         input.path("version", self.version.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_IMAGE: OperationSpec = OperationSpec {
@@ -3467,7 +3883,16 @@ impl UpdateImage {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateImageResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateImageResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IMAGE);
         input.path("image_id", self.image_id.as_deref());
         if let Some(body) = &self.body {
@@ -3475,6 +3900,6 @@ impl UpdateImage {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

@@ -49,9 +49,16 @@ impl AddPublicipsIntoSharedBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::AddPublicipsIntoSharedBandwidthResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AddPublicipsIntoSharedBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_PUBLICIPS_INTO_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         if let Some(body) = &self.body {
@@ -59,7 +66,7 @@ impl AddPublicipsIntoSharedBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_PUBLICIP_TAGS: OperationSpec = OperationSpec {
@@ -106,7 +113,14 @@ impl BatchCreatePublicipTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -114,7 +128,7 @@ impl BatchCreatePublicipTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_PUBLICIPS: OperationSpec = OperationSpec {
@@ -153,14 +167,23 @@ impl BatchCreatePublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchCreatePublicipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchCreatePublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PUBLICIPS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_CREATE_SHARED_BANDWIDTHS: OperationSpec = OperationSpec {
@@ -199,16 +222,23 @@ impl BatchCreateSharedBandwidths {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchCreateSharedBandwidthsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchCreateSharedBandwidthsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SHARED_BANDWIDTHS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -247,14 +277,23 @@ impl BatchDeletePublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchDeletePublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDeletePublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PUBLIC_IP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_DELETE_PUBLICIP_TAGS: OperationSpec = OperationSpec {
@@ -301,7 +340,14 @@ impl BatchDeletePublicipTags {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -309,7 +355,7 @@ impl BatchDeletePublicipTags {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static BATCH_DISASSOCIATE_PUBLICIPS: OperationSpec = OperationSpec {
@@ -348,16 +394,23 @@ impl BatchDisassociatePublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::BatchDisassociatePublicipsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchDisassociatePublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DISASSOCIATE_PUBLICIPS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static BATCH_MODIFY_BANDWIDTH: OperationSpec = OperationSpec {
@@ -396,14 +449,23 @@ impl BatchModifyBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::BatchModifyBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchModifyBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_MODIFY_BANDWIDTH);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_BANDWIDTH_TO_PERIOD: OperationSpec = OperationSpec {
@@ -442,16 +504,23 @@ impl ChangeBandwidthToPeriod {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ChangeBandwidthToPeriodResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangeBandwidthToPeriodResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_BANDWIDTH_TO_PERIOD);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CHANGE_PUBLICIP_TO_PERIOD: OperationSpec = OperationSpec {
@@ -490,14 +559,23 @@ impl ChangePublicipToPeriod {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ChangePublicipToPeriodResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ChangePublicipToPeriodResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_PUBLICIP_TO_PERIOD);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -529,10 +607,19 @@ impl CountPublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CountPublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountPublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PUBLIC_IP);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_PUBLIC_IP_INSTANCE: OperationSpec = OperationSpec {
@@ -564,10 +651,19 @@ impl CountPublicIpInstance {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PUBLIC_IP_INSTANCE);
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static CREATE_PRE_PAID_PUBLICIP: OperationSpec = OperationSpec {
@@ -606,14 +702,23 @@ impl CreatePrePaidPublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreatePrePaidPublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePrePaidPublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PRE_PAID_PUBLICIP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PUBLICIP: OperationSpec = OperationSpec {
@@ -652,14 +757,23 @@ impl CreatePublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreatePublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreatePublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PUBLICIP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_PUBLICIP_TAG: OperationSpec = OperationSpec {
@@ -705,7 +819,14 @@ impl CreatePublicipTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PUBLICIP_TAG);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -713,7 +834,7 @@ impl CreatePublicipTag {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static CREATE_SHARED_BANDWIDTH: OperationSpec = OperationSpec {
@@ -752,14 +873,23 @@ impl CreateSharedBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateSharedBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateSharedBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SHARED_BANDWIDTH);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_PUBLICIP: OperationSpec = OperationSpec {
@@ -799,11 +929,18 @@ impl DeletePublicip {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_PUBLICIP_TAG: OperationSpec = OperationSpec {
@@ -850,12 +987,19 @@ impl DeletePublicipTag {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLICIP_TAG);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.path("key", self.key.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DELETE_SHARED_BANDWIDTH: OperationSpec = OperationSpec {
@@ -895,11 +1039,18 @@ impl DeleteSharedBandwidth {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static LIST_BANDWIDTH_PKG: OperationSpec = OperationSpec {
@@ -954,13 +1105,22 @@ impl ListBandwidthPkg {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBandwidthPkgResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBandwidthPkgResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTH_PKG);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthPkg {
@@ -1084,14 +1244,23 @@ impl ListBandwidths {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBandwidthsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBandwidthsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTHS);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
         input.query("enterprise_project_id", &self.enterprise_project_id);
         input.query("share_type", &self.share_type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidths {
@@ -1181,10 +1350,19 @@ impl ListPublicipTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicipTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicipTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIP_TAGS);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_PUBLICIPS: OperationSpec = OperationSpec {
@@ -1301,7 +1479,16 @@ impl ListPublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -1317,7 +1504,7 @@ impl ListPublicips {
                 &self.allow_share_bandwidth_type_any,
             );
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
@@ -1416,14 +1603,23 @@ impl ListPublicipsByTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicipsByTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicipsByTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS_BY_TAGS);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_QUOTAS: OperationSpec = OperationSpec {
@@ -1464,11 +1660,20 @@ impl ListQuotas {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListQuotasResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListQuotasResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_QUOTAS);
         input.query("type", &self.r#type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_CREATE_FLOATING_IP: OperationSpec = OperationSpec {
@@ -1507,16 +1712,23 @@ impl NeutronCreateFloatingIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronCreateFloatingIpResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronCreateFloatingIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FLOATING_IP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_DELETE_FLOATING_IP: OperationSpec = OperationSpec {
@@ -1556,11 +1768,18 @@ impl NeutronDeleteFloatingIp {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static NEUTRON_LIST_FLOATING_IPS: OperationSpec = OperationSpec {
@@ -1667,7 +1886,16 @@ impl NeutronListFloatingIps {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronListFloatingIpsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronListFloatingIpsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FLOATING_IPS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -1680,7 +1908,7 @@ impl NeutronListFloatingIps {
         input.query("tenant_id", &self.tenant_id);
         input.query("floating_network_id", &self.floating_network_id);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFloatingIps {
@@ -1782,11 +2010,20 @@ impl NeutronShowFloatingIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::NeutronShowFloatingIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronShowFloatingIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static NEUTRON_UPDATE_FLOATING_IP: OperationSpec = OperationSpec {
@@ -1833,9 +2070,16 @@ impl NeutronUpdateFloatingIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::NeutronUpdateFloatingIpResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::NeutronUpdateFloatingIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
         if let Some(body) = &self.body {
@@ -1843,7 +2087,7 @@ impl NeutronUpdateFloatingIp {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static REMOVE_PUBLICIPS_FROM_SHARED_BANDWIDTH: OperationSpec = OperationSpec {
@@ -1893,7 +2137,14 @@ impl RemovePublicipsFromSharedBandwidth {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_PUBLICIPS_FROM_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         if let Some(body) = &self.body {
@@ -1901,7 +2152,7 @@ impl RemovePublicipsFromSharedBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static SHOW_BANDWIDTH: OperationSpec = OperationSpec {
@@ -1941,11 +2192,20 @@ impl ShowBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLIC_IP_TYPE: OperationSpec = OperationSpec {
@@ -1977,10 +2237,19 @@ impl ShowPublicIpType {
         self
     }
     /// Sends the request and returns the body bytes.
-    pub async fn send(self) -> Result<Response<huaweicloud_sdk_core::Bytes>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<huaweicloud_sdk_core::Bytes>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLIC_IP_TYPE);
         input.options(self.options);
-        self.client.send_bytes(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLICIP: OperationSpec = OperationSpec {
@@ -2020,11 +2289,20 @@ impl ShowPublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLICIP_TAGS: OperationSpec = OperationSpec {
@@ -2064,11 +2342,20 @@ impl ShowPublicipTags {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPublicipTagsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPublicipTagsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_RESOURCES_JOB_DETAIL: OperationSpec = OperationSpec {
@@ -2108,11 +2395,20 @@ impl ShowResourcesJobDetail {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowResourcesJobDetailResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowResourcesJobDetailResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RESOURCES_JOB_DETAIL);
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_BANDWIDTH: OperationSpec = OperationSpec {
@@ -2159,7 +2455,16 @@ impl UpdateBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         if let Some(body) = &self.body {
@@ -2167,7 +2472,7 @@ impl UpdateBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_PRE_PAID_BANDWIDTH: OperationSpec = OperationSpec {
@@ -2214,7 +2519,16 @@ impl UpdatePrePaidBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePrePaidBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePrePaidBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PRE_PAID_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
         if let Some(body) = &self.body {
@@ -2222,7 +2536,7 @@ impl UpdatePrePaidBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_PUBLICIP: OperationSpec = OperationSpec {
@@ -2269,7 +2583,16 @@ impl UpdatePublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -2277,6 +2600,6 @@ impl UpdatePublicip {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }

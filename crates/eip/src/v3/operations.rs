@@ -46,7 +46,16 @@ impl AssociatePublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AssociatePublicipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AssociatePublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_PUBLICIPS);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -54,7 +63,7 @@ impl AssociatePublicips {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ATTACH_BATCH_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -93,13 +102,22 @@ impl AttachBatchPublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AttachBatchPublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AttachBatchPublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_BATCH_PUBLIC_IP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ATTACH_SHARE_BANDWIDTH: OperationSpec = OperationSpec {
@@ -146,14 +164,23 @@ impl AttachShareBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::AttachShareBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::AttachShareBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SHARE_BANDWIDTH);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static COUNT_EIP_AVAILABLE_RESOURCES: OperationSpec = OperationSpec {
@@ -192,16 +219,23 @@ impl CountEipAvailableResources {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::CountEipAvailableResourcesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CountEipAvailableResourcesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_EIP_AVAILABLE_RESOURCES);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static CREATE_TENANT_VPC_IGW: OperationSpec = OperationSpec {
@@ -248,7 +282,16 @@ impl CreateTenantVpcIgw {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::CreateTenantVpcIgwResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::CreateTenantVpcIgwResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TENANT_VPC_IGW);
         input.query("fields", &self.fields);
         if let Some(body) = &self.body {
@@ -256,7 +299,7 @@ impl CreateTenantVpcIgw {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DELETE_TENANT_VPC_IGW: OperationSpec = OperationSpec {
@@ -296,11 +339,18 @@ impl DeleteTenantVpcIgw {
         self
     }
     /// Sends the request; the response has no body.
-    pub async fn send(self) -> Result<Response<()>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TENANT_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());
         input.options(self.options);
-        self.client.send_empty(input).await
+        Ok(input)
     }
 }
 static DETACH_BATCH_PUBLIC_IP: OperationSpec = OperationSpec {
@@ -339,14 +389,23 @@ impl DetachBatchPublicIp {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DetachBatchPublicIpResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DetachBatchPublicIpResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_BATCH_PUBLIC_IP);
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DETACH_SHARE_BANDWIDTH: OperationSpec = OperationSpec {
@@ -393,7 +452,16 @@ impl DetachShareBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DetachShareBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DetachShareBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SHARE_BANDWIDTH);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -401,7 +469,7 @@ impl DetachShareBandwidth {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DISABLE_NAT64: OperationSpec = OperationSpec {
@@ -441,11 +509,20 @@ impl DisableNat64 {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DisableNat64Response>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DisableNat64Response>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISABLE_NAT64);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static DISASSOCIATE_PUBLICIPS: OperationSpec = OperationSpec {
@@ -485,11 +562,20 @@ impl DisassociatePublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::DisassociatePublicipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::DisassociatePublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_PUBLICIPS);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static ENABLE_NAT64: OperationSpec = OperationSpec {
@@ -529,11 +615,20 @@ impl EnableNat64 {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::EnableNat64Response>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::EnableNat64Response>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ENABLE_NAT64);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_BANDWIDTH: OperationSpec = OperationSpec {
@@ -693,7 +788,16 @@ impl ListBandwidth {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBandwidthResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBandwidthResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTH);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -713,7 +817,7 @@ impl ListBandwidth {
         input.query("size", &self.size);
         input.query("type", &self.r#type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidth {
@@ -853,7 +957,16 @@ impl ListBandwidthsLimit {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListBandwidthsLimitResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBandwidthsLimitResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTHS_LIMIT);
         input.query("limit", &self.limit);
         input.query("offset", &self.offset);
@@ -862,7 +975,7 @@ impl ListBandwidthsLimit {
         input.query("fields", &self.fields);
         input.query("charge_mode", &self.charge_mode);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthsLimit {
@@ -992,7 +1105,16 @@ impl ListCommonPools {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListCommonPoolsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListCommonPoolsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_COMMON_POOLS);
         input.query("fields", &self.fields);
         input.query("limit", &self.limit);
@@ -1000,7 +1122,7 @@ impl ListCommonPools {
         input.query("name", &self.name);
         input.query("public_border_group", &self.public_border_group);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListCommonPools {
@@ -1224,7 +1346,16 @@ impl ListEipBandwidths {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListEipBandwidthsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListEipBandwidthsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_EIP_BANDWIDTHS);
         input.query("limit", &self.limit);
         input.query("marker", &self.marker);
@@ -1245,7 +1376,7 @@ impl ListEipBandwidths {
         input.query("size", &self.size);
         input.query("type", &self.r#type);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListEipBandwidths {
@@ -1525,9 +1656,16 @@ impl ListProjectGeipBindings {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListProjectGeipBindingsResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListProjectGeipBindingsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_GEIP_BINDINGS);
         input.query("fields", &self.fields);
         input.query("geip_id", &self.geip_id);
@@ -1555,7 +1693,7 @@ impl ListProjectGeipBindings {
         input.query("offset", &self.offset);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListProjectGeipBindings {
@@ -1654,11 +1792,20 @@ impl ListPublicBorderGroups {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicBorderGroupsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicBorderGroupsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLIC_BORDER_GROUPS);
         input.query("fields", &self.fields);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static LIST_PUBLICIP_POOL: OperationSpec = OperationSpec {
@@ -1779,7 +1926,16 @@ impl ListPublicipPool {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicipPoolResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicipPoolResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIP_POOL);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -1794,7 +1950,7 @@ impl ListPublicipPool {
         input.query("description", &self.description);
         input.query("public_border_group", &self.public_border_group);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicipPool {
@@ -2297,7 +2453,16 @@ impl ListPublicips {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListPublicipsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListPublicipsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS);
         input.query("marker", &self.marker);
         input.query("offset", &self.offset);
@@ -2345,7 +2510,7 @@ impl ListPublicips {
                 &self.allow_share_bandwidth_type_any,
             );
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
@@ -2524,9 +2689,16 @@ impl ListShareBandwidthTypes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<models::ListShareBandwidthTypesResponse>> {
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListShareBandwidthTypesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SHARE_BANDWIDTH_TYPES);
         input.query("fields", &self.fields);
         input.query("id", &self.id);
@@ -2540,7 +2712,7 @@ impl ListShareBandwidthTypes {
         input.query("marker", &self.marker);
         input.query("offset", &self.offset);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListShareBandwidthTypes {
@@ -2703,7 +2875,16 @@ impl ListTenantVpcIgws {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ListTenantVpcIgwsResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTenantVpcIgwsResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TENANT_VPC_IGWS);
         input.query("fields", &self.fields);
         input.query("id", &self.id);
@@ -2715,7 +2896,7 @@ impl ListTenantVpcIgws {
         input.query("offset", &self.offset);
         input.query("marker", &self.marker);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 impl huaweicloud_sdk_core::pagination::Paged for ListTenantVpcIgws {
@@ -2825,12 +3006,21 @@ impl ShowInternalVpcIgw {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowInternalVpcIgwResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowInternalVpcIgwResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INTERNAL_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());
         input.query("fields", &self.fields);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLICIP: OperationSpec = OperationSpec {
@@ -2878,12 +3068,21 @@ impl ShowPublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
         input.query("fields", &self.fields);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLICIP_POOL: OperationSpec = OperationSpec {
@@ -2931,12 +3130,21 @@ impl ShowPublicipPool {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPublicipPoolResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPublicipPoolResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_POOL);
         input.path("publicip_pool_id", self.publicip_pool_id.as_deref());
         input.query("fields", &self.fields);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static SHOW_PUBLICIP_POOL_TYPES: OperationSpec = OperationSpec {
@@ -3057,7 +3265,16 @@ impl ShowPublicipPoolTypes {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::ShowPublicipPoolTypesResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowPublicipPoolTypesResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_POOL_TYPES);
         input.query("marker", &self.marker);
         input.query("limit", &self.limit);
@@ -3072,7 +3289,7 @@ impl ShowPublicipPoolTypes {
         input.query("description", &self.description);
         input.query("public_border_group", &self.public_border_group);
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_PUBLICIP: OperationSpec = OperationSpec {
@@ -3119,7 +3336,16 @@ impl UpdatePublicip {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdatePublicipResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdatePublicipResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
         if let Some(body) = &self.body {
@@ -3127,7 +3353,7 @@ impl UpdatePublicip {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
 static UPDATE_TENANT_VPC_IGW: OperationSpec = OperationSpec {
@@ -3182,7 +3408,16 @@ impl UpdateTenantVpcIgw {
         self
     }
     /// Sends the request and decodes the JSON response.
-    pub async fn send(self) -> Result<Response<models::UpdateTenantVpcIgwResponse>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::UpdateTenantVpcIgwResponse>>,
+    > + Send + 'static {
+        let client = self.client.clone();
+        huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
+    }
+    /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TENANT_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());
         input.query("fields", &self.fields);
@@ -3191,6 +3426,6 @@ impl UpdateTenantVpcIgw {
         }
         input.validate_body(self.body.as_ref());
         input.options(self.options);
-        self.client.send_json(input).await
+        Ok(input)
     }
 }
