@@ -54,6 +54,7 @@ mod single_flight;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
+mod wait;
 pub mod waiter;
 
 pub use body::FormFile;
@@ -86,6 +87,7 @@ pub mod __codegen {
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
     pub use crate::service::{RegionSpec, ServiceSpec};
+    pub use crate::wait::WaiterSpec;
     pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;

@@ -39,6 +39,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind};
 use crate::retry::{Backoff, Sleep, TokioSleep};
+pub use crate::wait::{Wait, WaiterSpec};
 
 /// Default delay between polls: 5 s at first, growing at random up to 30 s.
 pub const DEFAULT_POLL_DELAY: Backoff = Backoff::BoundedJitter {
@@ -102,6 +103,12 @@ impl Waiter {
             pending_statuses: Vec::new(),
             sleeper: Arc::new(TokioSleep),
         }
+    }
+
+    /// Gives up after `timeout` in all (polls and sleeps).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// What is awaited, for errors and traces: "RabbitMQ instance 1a2b to be RUNNING".

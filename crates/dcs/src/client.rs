@@ -4645,6 +4645,37 @@ impl Client {
     pub fn show_instance(&self) -> super::operations::ShowInstance {
         super::operations::ShowInstance::new(self.inner.clone())
     }
+    /// Waits for the instance to be RUNNING after a create, resize or restart (CREATEFAILED and
+    /// ERROR are final failures; CREATING, EXTENDING and RESTARTING are passing states).
+    ///
+    /// Polls `ShowInstance` until `status` is `RUNNING`; a failure state (`CREATEFAILED`, `ERROR`)
+    /// ends the wait with an error naming it; HTTP 404 counts as not ready yet. Polls 10 s apart at
+    /// first, growing to 30 s, and gives up after 1800 s (change it with `.timeout(...)` before
+    /// `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_instance().instance_id(instance_id).wait_until_instance_running()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_instance_running("...")
+    ///     .timeout(std::time::Duration::from_secs(1800))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_instance_running(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowInstanceResponse>,
+    > {
+        self.show_instance().instance_id(instance_id).wait_until_instance_running()
+    }
     /// Show the bandwidth auto scaling policy of a cache instance.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (operation `ShowInstanceBandwidthAutoScalingPolicy`)
@@ -4889,6 +4920,36 @@ impl Client {
     /// ```
     pub fn show_job_info(&self) -> super::operations::ShowJobInfo {
         super::operations::ShowJobInfo::new(self.inner.clone())
+    }
+    /// Waits for the asynchronous job to be SUCCESS (FAIL is its only final failure; INIT and
+    /// RUNNING are passing states).
+    ///
+    /// Polls `ShowJobInfo` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with
+    /// an error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
+    /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_job_info().job_id(job_id).wait_until_job_succeeded()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_job_succeeded("...")
+    ///     .timeout(std::time::Duration::from_secs(1800))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_job_succeeded(
+        &self,
+        job_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowJobInfoResponse>,
+    > {
+        self.show_job_info().job_id(job_id).wait_until_job_succeeded()
     }
     /// Show the configuration and status of a data migration task.
     ///

@@ -6712,6 +6712,47 @@ impl ShowInstance {
         self.client.send_json(input).await
     }
 }
+static WAIT_UNTIL_INSTANCE_RUNNING: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "DCS",
+    operation: "ShowInstance",
+    description: "the instance to be RUNNING after a create, resize or restart (CREATEFAILED and ERROR are final failures; CREATING, EXTENDING and RESTARTING are passing states)",
+    params: &["instance_id"],
+    success: &["RUNNING"],
+    failure: &["CREATEFAILED", "ERROR"],
+    timeout: std::time::Duration::from_secs(1800u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(10u64),
+        max: std::time::Duration::from_secs(30u64),
+    },
+    tolerate: &[404u16],
+    gone: &[],
+};
+impl ShowInstance {
+    /// Waits for the instance to be RUNNING after a create, resize or restart (CREATEFAILED and
+    /// ERROR are final failures; CREATING, EXTENDING and RESTARTING are passing states).
+    ///
+    /// Polls `ShowInstance` until `status` is `RUNNING`; a failure state (`CREATEFAILED`, `ERROR`)
+    /// ends the wait with an error naming it; HTTP 404 counts as not ready yet. Polls 10 s apart at
+    /// first, growing to 30 s, and gives up after 1800 s (change it with `.timeout(...)` before
+    /// `.await`); the error says the last state seen.
+    pub fn wait_until_instance_running(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowInstanceResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.instance_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_INSTANCE_RUNNING,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowInstanceResponse| {
+                output.status.as_ref().map(ToString::to_string)
+            },
+        )
+    }
+}
 static SHOW_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ShowInstanceBandwidthAutoScalingPolicy",
@@ -6983,6 +7024,46 @@ impl ShowJobInfo {
         input.path("job_id", self.job_id.as_deref());
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "DCS",
+    operation: "ShowJobInfo",
+    description: "the asynchronous job to be SUCCESS (FAIL is its only final failure; INIT and RUNNING are passing states)",
+    params: &["job_id"],
+    success: &["SUCCESS"],
+    failure: &["FAIL"],
+    timeout: std::time::Duration::from_secs(1800u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[],
+    gone: &[],
+};
+impl ShowJobInfo {
+    /// Waits for the asynchronous job to be SUCCESS (FAIL is its only final failure; INIT and
+    /// RUNNING are passing states).
+    ///
+    /// Polls `ShowJobInfo` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with
+    /// an error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
+    /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    pub fn wait_until_job_succeeded(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowJobInfoResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.job_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_JOB_SUCCEEDED,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowJobInfoResponse| {
+                output.status.as_ref().map(ToString::to_string)
+            },
+        )
     }
 }
 static SHOW_MIGRATION_TASK: OperationSpec = OperationSpec {
