@@ -350,19 +350,16 @@ struct Server {
     status: Option<String>,
 }
 
+/// One poll of `ShowServer`.
+type ServerPoll = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<huaweicloud_sdk_core::Response<Server>>> + Send>,
+>;
+
 /// A client on `mock` with a recording sleeper, and a `'static` poll of `ShowServer`.
 fn server_poll(
     mock: &Arc<MockTransport>,
     sleeper: &RecordingSleeper,
-) -> (
-    Client,
-    impl FnMut() -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<huaweicloud_sdk_core::Response<Server>>> + Send,
-        >,
-    > + Send
-    + 'static,
-) {
+) -> (Client, impl FnMut() -> ServerPoll + Send + 'static) {
     let client = Client::builder(&TEST_SERVICE)
         .endpoint("https://dcs.cn-north-4.myhuaweicloud.com")
         .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
@@ -383,7 +380,7 @@ fn server_poll(
             let mut input = OperationInput::new(show);
             input.path("server_id", Some("s-1"));
             c.send_json::<Server>(input).await
-        }) as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>
+        }) as ServerPoll
     };
     (client, poll)
 }

@@ -142,10 +142,9 @@ impl<'a> Linter<'a> {
                 format!("name it like `instance_running` ({fix})"),
             ),
         }
-        if !w
-            .get("description")
+        if w.get("description")
             .and_then(Value::as_str)
-            .is_some_and(|d| !d.trim().is_empty())
+            .is_none_or(|d| d.trim().is_empty())
         {
             self.error(
                 Rule::Waiters,
@@ -227,10 +226,9 @@ impl<'a> Linter<'a> {
                 }
             }
         }
-        if !w
-            .get("timeout")
+        if w.get("timeout")
             .and_then(Value::as_u64)
-            .is_some_and(|t| t > 0)
+            .is_none_or(|t| t == 0)
         {
             self.error(
                 Rule::Waiters,
