@@ -213,7 +213,11 @@ components:
         models.contains("pub x_subject_token: Option<String>"),
         "{models}"
     );
-    assert!(models.contains("#[serde(skip)]"), "{models}");
+    // A response-only model: `Serialize` (and so `#[serde]`) only with `full-serde`.
+    assert!(
+        models.contains("#[cfg_attr(feature = \"full-serde\", serde(skip))]"),
+        "{models}"
+    );
 }
 
 /// Item 5: secret header parameters are marked in the spec and passed to core.
@@ -531,7 +535,7 @@ fn the_parity_driver_manifest_is_generated() {
         std::fs::read_to_string(root.join("crates/parity-driver/Cargo.toml")).unwrap_or_default();
     assert!(
         manifest
-            .contains("huaweicloud-sdk-construct = { path = \"../construct\", optional = true }")
+            .contains("huaweicloud-sdk-construct = { path = \"../construct\", optional = true, features = [\"full-serde\"] }")
             && manifest.contains("construct = [\"dep:huaweicloud-sdk-construct\"]"),
         "{manifest}"
     );

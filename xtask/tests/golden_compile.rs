@@ -237,6 +237,8 @@ fn open_enums_round_trip() {
 fn collections_decode_and_keep_wire_order() {
     let json = r#"{"id":"i","capacity":1.5,"port":6379,"enable_ssl":true,"network":{"vpc_id":"v","subnet_ids":["a"]},"tags":[{"key":"k","value":"v"}],"labels":{"a":"b"},"quotas":{"q":1},"metadata":[1,"x"],"options":{"z":null}}"#;
     let inst: collections::models::Instance = serde_json::from_str(json).unwrap();
+    // A response-only model serializes with `full-serde` only (`--features full-serde`).
+    #[cfg(feature = "full-serde")]
     assert_eq!(serde_json::to_string(&inst).unwrap(), json);
     assert_eq!(
         inst.network.unwrap().subnet_ids.unwrap(),
@@ -450,6 +452,7 @@ fn types_decode() {
         s.tag_groups.as_ref().unwrap()[0][0].key.as_deref(),
         Some("k")
     );
+    #[cfg(feature = "full-serde")]
     assert_eq!(serde_json::to_string(&s).unwrap(), json);
 }
 
@@ -587,6 +590,7 @@ async fn response_headers_fill_output_fields() {
     assert_eq!(out.ttl_seconds, Some(3600));
     assert_eq!(out.expires_at.as_deref(), Some("2030-01-01T00:00:00Z"));
     // Header fields are not part of the JSON body, either way.
+    #[cfg(feature = "full-serde")]
     assert_eq!(
         serde_json::to_value(out.output()).unwrap(),
         serde_json::json!({"expires_at": "2030-01-01T00:00:00Z"})

@@ -72,10 +72,8 @@ const MUTATIONS: &[Mutation] = &[
         what: "response field decoded as f64 where the service sends an integer",
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
         within: "pub struct ListVhostsResponse {",
-        edits: &[(
-            "lenient::opt_i64\",\n        skip_serializing_if = \"Option::is_none\"\n    )]\n    pub size: Option<i64>,",
-            "lenient::opt_f64\",\n        skip_serializing_if = \"Option::is_none\"\n    )]\n    pub size: Option<f64>,",
-        )],
+        // The lenient decoder follows the field's type (`lenient_field` infers it).
+        edits: &[("pub size: Option<i64>,", "pub size: Option<f64>,")],
         append: "",
         sample: "rabbitmq.list_vhosts@full",
         expect: "rust decoded /size",
@@ -104,8 +102,11 @@ const MUTATIONS: &[Mutation] = &[
         what: "unset optional fields sent as null",
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
         within: "pub struct CreateExchangeBody {",
-        edits: &[(" skip_serializing_if = \"Option::is_none\"", "")],
-        append: "",
+        edits: &[(
+            "skip_serializing_if = \"Option::is_none\"",
+            "skip_serializing_if = \"parity_selftest_never\"",
+        )],
+        append: "fn parity_selftest_never<T>(_: &T) -> bool {\n    false\n}\n",
         sample: "rabbitmq.create_exchange@required-body",
         expect: "vs null",
     },
@@ -115,8 +116,8 @@ const MUTATIONS: &[Mutation] = &[
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
         within: "pub struct UpdatePluginsReq {",
         edits: &[(
-            "lenient::opt_bool\",\n        skip_serializing_if = \"Option::is_none\"",
-            "lenient::opt_bool\",\n        skip_serializing_if = \"parity_selftest_skip_false\"",
+            "skip_serializing_if = \"Option::is_none\")]\n    pub enable: Option<bool>,",
+            "skip_serializing_if = \"parity_selftest_skip_false\")]\n    pub enable: Option<bool>,",
         )],
         append: "fn parity_selftest_skip_false(v: &Option<bool>) -> bool {\n    v != &Some(true)\n}\n",
         sample: "rabbitmq.update_plugins@edge-a",
@@ -195,10 +196,15 @@ const MUTATIONS: &[Mutation] = &[
         hole: "7 responses: unknown fields",
         what: "a response model refuses unknown fields",
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
-        within: "",
+        within: "impl<'de> serde::Deserialize<'de> for ListBindingsResponse {",
         edits: &[(
-            "#[non_exhaustive]\npub struct ListBindingsResponse {",
-            "#[non_exhaustive]\n#[serde(deny_unknown_fields)]\npub struct ListBindingsResponse {",
+            "        huaweicloud_sdk_core::__codegen::deserialize_model(d)\n",
+            "        use huaweicloud_sdk_core::__codegen::DecodeModel;\n        \
+             let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;\n        \
+             if let Some(k) = v.as_object().and_then(|o| o.keys().find(|k| !Self::FIELDS.contains(&k.as_str()))) {\n            \
+             return Err(serde::de::Error::custom(format!(\"unknown field `{k}`\")));\n        \
+             }\n        \
+             huaweicloud_sdk_core::__codegen::deserialize_model(v).map_err(serde::de::Error::custom)\n",
         )],
         append: "",
         sample: "rabbitmq.list_bindings@full",

@@ -418,12 +418,10 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateScheduledEventRespon
     const FIELDS: &'static [&'static str] = &[];
     fn decode_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        index: usize,
+        _index: usize,
         map: &mut A,
     ) -> std::result::Result<(), A::Error> {
-        match index {
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
-        }
+        huaweicloud_sdk_core::__codegen::skip_field(map)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateScheduledEventResponse {

@@ -430,6 +430,20 @@ fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenS
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         quote!(#index => #core::#decode(map, &mut self.#id),)
     });
+    // A model of response headers only has no JSON field to match.
+    let (index, decode) = if body.is_empty() {
+        (quote!(_index), quote!(#core::skip_field(map)))
+    } else {
+        (
+            quote!(index),
+            quote! {
+                match index {
+                    #(#arms)*
+                    _ => #core::skip_field(map),
+                }
+            },
+        )
+    };
     quote! {
         #gate
         impl #core::DecodeModel for #name {
@@ -437,13 +451,10 @@ fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenS
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
             fn decode_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
-                index: usize,
+                #index: usize,
                 map: &mut A,
             ) -> std::result::Result<(), A::Error> {
-                match index {
-                    #(#arms)*
-                    _ => #core::skip_field(map),
-                }
+                #decode
             }
         }
 
