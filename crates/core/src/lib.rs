@@ -55,7 +55,6 @@ mod single_flight;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
-mod wait;
 pub mod waiter;
 
 pub use body::FormFile;
@@ -94,7 +93,7 @@ pub mod __codegen {
         DecodeModel, deserialize_model, field, lenient_field, list_field, skip_field,
     };
     pub use crate::service::{CredentialScope, RegionSpec, ServiceSpec};
-    pub use crate::wait::WaiterSpec;
+    pub use crate::waiter::WaiterSpec;
     pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;

@@ -39,7 +39,19 @@ use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind};
 use crate::retry::{Backoff, Sleep, TokioSleep};
-pub use crate::wait::{Wait, WaiterSpec};
+pub use wait::{Wait, WaiterSpec};
+
+mod wait;
+
+// Here rather than in `client`, so that `client` does not depend on the waiters that poll
+// through it (no module cycle).
+impl crate::client::Client {
+    /// A [`Waiter`] that gives up after `timeout` and sleeps between polls with this
+    /// client's sleeper (a test's `RecordingSleeper`, or tokio's timer).
+    pub fn waiter(&self, timeout: Duration) -> Waiter {
+        Waiter::new(timeout).sleeper(self.sleeper())
+    }
+}
 
 /// Default delay between polls: 5 s at first, growing at random up to 30 s.
 pub const DEFAULT_POLL_DELAY: Backoff = Backoff::BoundedJitter {

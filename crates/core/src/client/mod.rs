@@ -144,10 +144,9 @@ impl Client {
         Ok(Response::new(status, headers, ByteStream::new(resp.body)))
     }
 
-    /// A [`Waiter`](crate::waiter::Waiter) that gives up after `timeout` and sleeps between
-    /// polls with this client's sleeper (a test's `RecordingSleeper`, or tokio's timer).
-    pub fn waiter(&self, timeout: Duration) -> crate::waiter::Waiter {
-        crate::waiter::Waiter::new(timeout).sleeper(self.inner.sleeper.clone())
+    /// The sleeper of retries and waits (a test's `RecordingSleeper`, or tokio's timer).
+    pub(crate) fn sleeper(&self) -> Arc<dyn Sleep> {
+        self.inner.sleeper.clone()
     }
 
     /// Starts a request to any API of this service's endpoint, signed with the client's

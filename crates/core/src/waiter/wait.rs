@@ -7,11 +7,11 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
+use super::{PollOutcome, WaitError, Waiter};
 use crate::client::Client;
 use crate::error::Result;
 use crate::response::Response;
 use crate::retry::{Backoff, Sleep};
-use crate::waiter::{PollOutcome, WaitError, Waiter};
 
 /// Static facts of one declared waiter, emitted once per waiter by the generator.
 #[derive(Debug)]
