@@ -169,9 +169,29 @@ def parse_type(t: str, model_module) -> dict:
     if t in PRIMITIVE_TYPES:
         return {"kind": "primitive", "name": t}
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) and isinstance(getattr(model_module, t, None), type):
+        scalar = enum_class_scalar(getattr(model_module, t))
+        if scalar is not None:
+            return {"kind": "primitive", "name": scalar}
         return {"kind": "model", "name": t}
     fail(f"unknown type string {t!r}")
     raise AssertionError  # unreachable
+
+
+def enum_class_scalar(cls) -> str | None:
+    """`str` (or `int`) for an enum class: no attributes, only upper-case constants of one
+    type (`TagResourceType.AIDATALAKE_WORKSPACE = "aidatalake-workspace"`). Callers pass the
+    plain value, and the SDK core sends it and decodes it as it is (a model without
+    attributes deserialises to its raw data), so on the wire it is that scalar."""
+    if getattr(cls, "openapi_types", None) != {} or hasattr(cls, "get_real_child_model"):
+        return None
+    values = [v for k, v in vars(cls).items() if k.isupper() and not k.startswith("_")]
+    if not values:
+        return None
+    if all(isinstance(v, str) for v in values):
+        return "str"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
 
 
 def model_refs(tree: dict):
@@ -199,6 +219,13 @@ class Marker:
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"<Marker {self.attr}>"
+
+
+class SampleFile(io.BytesIO):
+    """An in-memory file as `FormFile` accepts it: a name and the `rb` mode."""
+
+    mode = "rb"
+    name = "sample.txt"
 
 
 def sample_value(tree: dict, model_module, stack: tuple = ()):
@@ -233,7 +260,9 @@ def sample_value(tree: dict, model_module, stack: tuple = ()):
     if name == "bytes":
         return b"sample"
     if name == "file":
-        return io.BytesIO(b"sample")
+        # What a caller passes for a file field: serialisation keeps a FormFile as it is.
+        from huaweicloudsdkcore.http.formdata import FormFile
+        return FormFile(SampleFile(b"sample"))
     fail(f"no sample for primitive {name!r}")
     raise AssertionError  # unreachable
 
@@ -288,7 +317,7 @@ def discover_operations(client_cls) -> list[str]:
         if not callable(own[name]):
             continue
         helper = own.get(f"_{name}_http_info")
-        if isinstance(helper, classmethod):
+        if isinstance(helper, classmethod) or callable(own.get(f"{name}_with_http_info")):
             ops.append(name)
     # every _*_http_info classmethod must belong to a public operation
     for name in sorted(own):
@@ -296,6 +325,25 @@ def discover_operations(client_cls) -> list[str]:
         if m and isinstance(own[name], classmethod) and m.group(1) not in ops:
             fail(f"{client_cls.__name__}.{name} has no public method {m.group(1)}")
     return ops
+
+
+def http_info_helper(client_cls, name):
+    """``request -> http_info`` of one operation, without a client, credentials or network.
+
+    Current packages have a ``_<op>_http_info`` class method.  Packages of older releases
+    (3.1.24 to 3.1.58) build the request inside ``<op>_with_http_info(self, request)`` and
+    hand it to ``self.call_api(**keywords)``; an instance made without ``__init__`` whose
+    ``call_api`` returns its keywords yields the same dictionary."""
+    own = vars(client_cls)
+    if isinstance(own.get(f"_{name}_http_info"), classmethod):
+        return getattr(client_cls, f"_{name}_http_info"), own[f"_{name}_http_info"].__func__
+    method = own[f"{name}_with_http_info"]
+
+    def helper(request):
+        client = object.__new__(client_cls)
+        client.call_api = lambda **keywords: dict(keywords)
+        return method(client, request)
+    return helper, method
 
 
 def locate(info: dict, markers: dict) -> dict:
@@ -339,7 +387,7 @@ def param_docstrings(req_cls) -> dict:
 def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]:
     SdkStreamRequest = core["SdkStreamRequest"]
     SdkStreamResponse = core["SdkStreamResponse"]
-    helper = getattr(client_cls, f"_{name}_http_info")
+    helper, helper_source = http_info_helper(client_cls, name)
     public = getattr(client_cls, name)
     doc = inspect.getdoc(public) or ""
 
@@ -419,6 +467,11 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
     unplaced = []
     for attr in types:
         places = found.get(attr, [])
+        if not places and req_cls.attribute_map[attr].lower() == "content-type" \
+                and CONTENT_TYPE_HEADER in minfo["header_params"]:
+            # The helper copies the attribute into `Content-Type` and then overwrites it
+            # with the declared media type: it never reaches the wire, so it is left out.
+            continue
         if len(places) > 1:
             fail(f"{name}: attribute {attr} lands in several places: {places}")
         if not places:
@@ -489,7 +542,7 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         http_utils.sanitize_for_serialization([q for q in info["query_params"] if q[1] is not None]),
         {k: "multi" for k in info["collection_formats"]})
 
-    src = inspect.getsource(vars(client_cls)[f"_{name}_http_info"].__func__)
+    src = inspect.getsource(helper_source)
     auth_settings = source_literal(src, r"auth_settings = (\[[^\]]*\])", "auth_settings", name)
     declared_ct = source_literal(
         src, r"select_header_content_type\(\s*(\[[^\]]*\])\s*\)", "content types", name)
@@ -658,22 +711,45 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         print(f"warning: {msg}", file=sys.stderr)
 
     operations = []
+    skipped = []
     roots: set = set()
     header_wire_names: dict[str, set] = {}
     for name in ops:
-        op, op_roots = describe_operation(name, client_cls, module, core)
+        try:
+            op, op_roots = describe_operation(name, client_cls, module, core)
+        except Exception as exc:  # noqa: BLE001 - strict runs stop; others record and go on
+            if strict:
+                raise
+            # The catalogue counts the operations that do import, so one odd operation
+            # does not hide the rest of its service.
+            why = str(exc) if isinstance(exc, IntrospectionError) else f"{name}: {exc!r}"
+            skipped.append({"python_name": name, "error": why})
+            continue
         operations.append(op)
         roots |= op_roots
         header_wire_names.setdefault(op["response_type"], set()).update(op["response_headers"])
 
     models = describe_models(roots, module, core, header_wire_names)
-    for op in operations:
+
+    def response_problem(op) -> str | None:
         resp = models[op["response_type"]]
         if resp["kind"] == "model":
-            fail(f"{op['python_name']}: response {op['response_type']} is not an SdkResponse")
+            return f"{op['python_name']}: response {op['response_type']} is not an SdkResponse"
         for h in op["response_headers"]:
             if not any(f["wire_name"] == h for f in resp["fields"]):
-                fail(f"{op['python_name']}: response header {h} has no field")
+                return f"{op['python_name']}: response header {h} has no field"
+        return None
+
+    kept = []
+    for op in operations:
+        problem = response_problem(op)
+        if problem is None:
+            kept.append(op)
+        elif strict:
+            fail(problem)
+        else:
+            skipped.append({"python_name": op["python_name"], "error": problem})
+    operations = kept
 
     region_class, regions = describe_regions(key, module_name)
     # The builder names the credential classes the client accepts (`ClientBuilder(cls,
@@ -686,7 +762,7 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
     else:  # a credential class of its own (Meeting, OBS, ...): named, not supported yet
         credentials = ",".join(accepted)
 
-    return {
+    described = {
         "service": service,
         "version": api_version,
         "package": dist,
@@ -700,6 +776,9 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         "operations": operations,
         "models": models,
     }
+    if skipped:
+        described["skipped_operations"] = skipped
+    return described
 
 
 def build(strict: bool, selected: list | None = None) -> dict:

@@ -574,8 +574,10 @@ def main() -> int:
     intro_path = args.introspection or os.path.join(root, "target", "import", "introspect.json")
     with open(intro_path, encoding="utf-8") as f:
         introspection = json.load(f)
-    if any(key not in samples_mod.SERVICES for key in introspection["services"]):
-        samples_mod.use_services_of(introspection)  # a scratch trial (`import --service`)
+    if set(introspection["services"]) != set(samples_mod.SERVICES):
+        # A scratch trial (`import --service`, the catalogue): the document's services, which
+        # may be one committed service alone.
+        samples_mod.use_services_of(introspection)
     services = args.services.split(",") if args.services else list(samples_mod.SERVICES)
     samples, coverage = samples_mod.build(root, intro_path, args.ir or os.path.join(out_dir, "ir.json"), services)
     samples_path = os.path.join(out_dir, "samples.json")

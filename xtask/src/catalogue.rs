@@ -374,6 +374,7 @@ fn check_service(
         opts.commit.as_deref(),
     );
     let mut docs: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut skips: BTreeMap<String, String> = BTreeMap::new();
     let mut pending: Vec<VersionResult> = Vec::new();
     for version in &versions {
         let intro = work.join(format!("introspect/{svc}.{version}.json"));
@@ -383,8 +384,25 @@ fn check_service(
                 .time("introspect", || {
                     python::introspect_to(python, &[format!("{svc}:{version}")], &intro, true)
                 })
-                .map_err(|e| (Stage::Introspect, 0, e))?;
-            let ops = operation_count(&intro).map_err(|e| (Stage::Introspect, 0, e))?;
+                .map_err(|e| {
+                    // Counted from the client's source, so the totals still cover the
+                    // operations of a version that does not introspect at all.
+                    let ops = official_operation_count(python, svc, version).unwrap_or(0);
+                    (Stage::Introspect, ops, last_line(&e))
+                })?;
+            let count = operation_count(&intro).map_err(|e| (Stage::Introspect, 0, e))?;
+            let ops = count.described + count.skipped;
+            if let Some(first) = count.first_skip {
+                let more = count.skipped - 1;
+                skips.insert(
+                    version.clone(),
+                    if more > 0 {
+                        format!("{first} (and {more} more)")
+                    } else {
+                        first
+                    },
+                );
+            }
             import::add_service::write_starter_overrides(&tree, svc, version, versions.len())
                 .map_err(|e| (Stage::Import, ops, e))?;
             let files = timings
@@ -419,6 +437,17 @@ fn check_service(
                 Ok(per_version) => {
                     let (passed_ops, first) =
                         per_version.get(version).cloned().unwrap_or((0, None));
+                    if let Some(skip) = skips.get(version) {
+                        // Some operations did not introspect: the version stopped there,
+                        // with the operations that did and passed counted.
+                        VersionResult {
+                            version: version.clone(),
+                            operations: *ops,
+                            passed_operations: passed_ops,
+                            stage: Stage::Introspect,
+                            failure: Some(skip.clone()),
+                        }
+                    } else {
                     VersionResult {
                         version: version.clone(),
                         operations: *ops,
@@ -432,6 +461,7 @@ fn check_service(
                             (passed_ops != *ops).then(|| "operations without samples".to_owned())
                         }),
                     }
+                    }
                 }
             });
         }
@@ -441,17 +471,90 @@ fn check_service(
     result
 }
 
-fn operation_count(intro: &Path) -> Result<usize, String> {
+/// Operations of one introspection document: described, and skipped by a `--no-strict` run
+/// (`skipped_operations`), with the first skip's reason.
+#[derive(Debug, Default, PartialEq)]
+pub struct OperationCount {
+    pub described: usize,
+    pub skipped: usize,
+    pub first_skip: Option<String>,
+}
+
+fn operation_count(intro: &Path) -> Result<OperationCount, String> {
     let text = std::fs::read_to_string(intro).map_err(|e| format!("{}: {e}", intro.display()))?;
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    Ok(doc["services"]
-        .as_object()
-        .map(|s| {
-            s.values()
-                .map(|v| v["operations"].as_array().map_or(0, Vec::len))
-                .sum()
+    Ok(count_operations(&doc))
+}
+
+pub fn count_operations(doc: &serde_json::Value) -> OperationCount {
+    let mut count = OperationCount::default();
+    for svc in doc["services"].as_object().into_iter().flat_map(|s| s.values()) {
+        count.described += svc["operations"].as_array().map_or(0, Vec::len);
+        let skipped = svc["skipped_operations"].as_array();
+        count.skipped += skipped.map_or(0, Vec::len);
+        if count.first_skip.is_none() {
+            count.first_skip = skipped
+                .and_then(|s| s.first())
+                .map(|s| s["error"].as_str().unwrap_or("skipped").to_owned());
+        }
+    }
+    count
+}
+
+/// The last non-empty line of a tool's output: where a Python script says what went wrong.
+pub fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("failed without output")
+        .to_owned()
+}
+
+/// The operations of the official client of `svc` `version`, counted in its source (each
+/// has one `_<name>_http_info` class method; packages of older releases name the method
+/// `<name>_with_http_info`), for versions whose introspection fails.
+fn official_operation_count(python: &Path, svc: &str, version: &str) -> Option<usize> {
+    let venv = python.parent()?.parent()?;
+    for lib in std::fs::read_dir(venv.join("lib")).ok()?.flatten() {
+        let dir = lib
+            .path()
+            .join("site-packages")
+            .join(format!("huaweicloudsdk{svc}"))
+            .join(version);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with("_client.py") && !name.ends_with("_async_client.py") {
+                let source = std::fs::read_to_string(e.path()).ok()?;
+                return Some(count_client_operations(&source));
+            }
+        }
+    }
+    None
+}
+
+/// `def _<name>_http_info(` (current releases) or `def <name>_with_http_info(` (older ones).
+pub fn count_client_operations(source: &str) -> usize {
+    let current = source
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("def _") && l.contains("_http_info(")
         })
-        .unwrap_or(0))
+        .count();
+    if current > 0 {
+        return current;
+    }
+    source
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("def ") && l.contains("_with_http_info(")
+        })
+        .count()
 }
 
 /// A fresh scratch workspace: the repository's manifest and lock, core (linked), the
@@ -954,5 +1057,41 @@ paths:
             "{out}"
         );
         assert!(out.contains("[workspace.package]\nversion = \"0.1.0\"\n"));
+    }
+
+    #[test]
+    fn client_operations_are_counted_in_either_release_style() {
+        let current = "class C:\n    def list_a(self, request):\n        pass\n\n    @classmethod\n    def _list_a_http_info(cls, request):\n        pass\n    def _list_b_http_info(cls, request):\n        pass\n    def _call_api(self, **kwargs):\n";
+        assert_eq!(count_client_operations(current), 2);
+        let older = "    def show_a(self, request):\n    def show_a_with_http_info(self, request):\n    def show_b_with_http_info(self, request):\n    def call_api(self, resource_path):\n";
+        assert_eq!(count_client_operations(older), 2);
+        assert_eq!(count_client_operations("def __init__(self):\n"), 0);
+    }
+
+    #[test]
+    fn skipped_operations_count_and_the_first_reason_is_kept() {
+        let doc = serde_json::json!({"services": {
+            "x.v1": {"operations": [{}, {}], "skipped_operations": [
+                {"python_name": "a", "error": "a: request attributes not sent anywhere"},
+                {"python_name": "b", "error": "b: other"}]},
+            "x.v2": {"operations": [{}]}
+        }});
+        assert_eq!(
+            count_operations(&doc),
+            OperationCount {
+                described: 3,
+                skipped: 2,
+                first_skip: Some("a: request attributes not sent anywhere".into()),
+            }
+        );
+        let none = serde_json::json!({"services": {"x": {"operations": [{}]}}});
+        assert_eq!(count_operations(&none).first_skip, None);
+    }
+
+    #[test]
+    fn a_tool_failure_is_reported_by_its_last_line() {
+        let e = "introspect.py failed (exit status: 1):\nwarning: x\nintrospect.py: error: boom\n\n";
+        assert_eq!(last_line(e), "introspect.py: error: boom");
+        assert_eq!(last_line("\n \n"), "failed without output");
     }
 }

@@ -97,6 +97,35 @@ fn several_versions_of_a_service_are_modules_of_one_crate() {
     let _ = std::fs::remove_dir_all(root);
 }
 
+/// Catalogue: Auto Scaling's service folder is `as`, a Rust keyword. The parity dispatch
+/// used it as a module and field name and did not parse.
+#[test]
+fn a_service_named_like_a_keyword_generates_a_parsing_parity_dispatch() {
+    let spec = HEAD.replace("crate: huaweicloud-sdk-construct", "crate: huaweicloud-sdk-as")
+        + "paths:
+  /v1/{project_id}/things:
+    get:
+      operationId: ListThings
+      summary: List the things.
+      responses:
+        '204':
+          description: Listed.
+";
+    let root = tree("keyword-service", &[("specs/as/v1.yaml", &spec)]);
+    let result = xtask::codegen::generate_workspace(&root);
+    let _ = std::fs::remove_dir_all(&root);
+    let (files, _) = match result {
+        Ok(out) => out,
+        Err(xtask::codegen::Failure::Diagnostics(d)) => {
+            panic!("{:?}", d.iter().map(ToString::to_string).collect::<Vec<_>>())
+        }
+        Err(e) => panic!("{e:?}"),
+    };
+    let dispatch = file(&files, "parity-driver/src/dispatch.rs");
+    assert!(dispatch.contains("mod r#as {"), "{dispatch}");
+    assert!(dispatch.contains("clients.r#as"), "{dispatch}");
+}
+
 /// Item 2: ECS start/stop share `POST .../cloudservers/action`; the spec keys them with a
 /// `#<operationId>` fragment, which is never sent.
 #[test]

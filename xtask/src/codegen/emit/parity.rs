@@ -58,7 +58,8 @@ fn lib_path(s: &Service) -> TokenStream {
 
 fn tokens(services: &[Service]) -> TokenStream {
     let features: Vec<String> = services.iter().map(feature_name).collect();
-    let fields: Vec<_> = features.iter().map(|f| format_ident!("{f}")).collect();
+    // `naming::ident`: a service named like a keyword (`as`) becomes `r#as`.
+    let fields: Vec<_> = features.iter().map(|f| naming::ident(f)).collect();
     let libs: Vec<_> = services.iter().map(lib_path).collect();
     let keys: Vec<String> = services.iter().map(Service::parity_key).collect();
     let modules = services.iter().map(service_module);
@@ -116,7 +117,7 @@ fn tokens(services: &[Service]) -> TokenStream {
 
 fn service_module(s: &Service) -> TokenStream {
     let feature = feature_name(s);
-    let module = format_ident!("{feature}");
+    let module = naming::ident(&feature);
     let lib = lib_path(s);
     let key = s.parity_key();
     let ids: Vec<String> = s
