@@ -448,19 +448,20 @@ fn check_service(
                             failure: Some(skip.clone()),
                         }
                     } else {
-                    VersionResult {
-                        version: version.clone(),
-                        operations: *ops,
-                        passed_operations: passed_ops,
-                        stage: if first.is_none() && passed_ops == *ops {
-                            Stage::Passed
-                        } else {
-                            Stage::Parity
-                        },
-                        failure: first.or_else(|| {
-                            (passed_ops != *ops).then(|| "operations without samples".to_owned())
-                        }),
-                    }
+                        VersionResult {
+                            version: version.clone(),
+                            operations: *ops,
+                            passed_operations: passed_ops,
+                            stage: if first.is_none() && passed_ops == *ops {
+                                Stage::Passed
+                            } else {
+                                Stage::Parity
+                            },
+                            failure: first.or_else(|| {
+                                (passed_ops != *ops)
+                                    .then(|| "operations without samples".to_owned())
+                            }),
+                        }
                     }
                 }
             });
@@ -488,7 +489,11 @@ fn operation_count(intro: &Path) -> Result<OperationCount, String> {
 
 pub fn count_operations(doc: &serde_json::Value) -> OperationCount {
     let mut count = OperationCount::default();
-    for svc in doc["services"].as_object().into_iter().flat_map(|s| s.values()) {
+    for svc in doc["services"]
+        .as_object()
+        .into_iter()
+        .flat_map(|s| s.values())
+    {
         count.described += svc["operations"].as_array().map_or(0, Vec::len);
         let skipped = svc["skipped_operations"].as_array();
         count.skipped += skipped.map_or(0, Vec::len);
@@ -1090,7 +1095,8 @@ paths:
 
     #[test]
     fn a_tool_failure_is_reported_by_its_last_line() {
-        let e = "introspect.py failed (exit status: 1):\nwarning: x\nintrospect.py: error: boom\n\n";
+        let e =
+            "introspect.py failed (exit status: 1):\nwarning: x\nintrospect.py: error: boom\n\n";
         assert_eq!(last_line(e), "introspect.py: error: boom");
         assert_eq!(last_line("\n \n"), "failed without output");
     }

@@ -101,8 +101,10 @@ fn several_versions_of_a_service_are_modules_of_one_crate() {
 /// used it as a module and field name and did not parse.
 #[test]
 fn a_service_named_like_a_keyword_generates_a_parsing_parity_dispatch() {
-    let spec = HEAD.replace("crate: huaweicloud-sdk-construct", "crate: huaweicloud-sdk-as")
-        + "paths:
+    let spec = HEAD.replace(
+        "crate: huaweicloud-sdk-construct",
+        "crate: huaweicloud-sdk-as",
+    ) + "paths:
   /v1/{project_id}/things:
     get:
       operationId: ListThings
@@ -117,7 +119,10 @@ fn a_service_named_like_a_keyword_generates_a_parsing_parity_dispatch() {
     let (files, _) = match result {
         Ok(out) => out,
         Err(xtask::codegen::Failure::Diagnostics(d)) => {
-            panic!("{:?}", d.iter().map(ToString::to_string).collect::<Vec<_>>())
+            panic!(
+                "{:?}",
+                d.iter().map(ToString::to_string).collect::<Vec<_>>()
+            )
         }
         Err(e) => panic!("{e:?}"),
     };
