@@ -106,7 +106,9 @@ def discover_service(spec: str) -> list:
         module = importlib.import_module(f"{dist}.{v}")
         clients = sorted(n for n, obj in vars(module).items()
                          if isinstance(obj, type) and n.endswith("Client")
-                         and not n.endswith("AsyncClient"))
+                         and not n.endswith("AsyncClient")
+                         # a model may be named like a client (Workspace's `PoliciesClient`)
+                         and ".model." not in obj.__module__)
         if len(clients) != 1:
             fail(f"{dist}.{v}: expected one sync *Client class, found {clients}")
         out.append((name, v, dist, f"{dist}.{v}", clients[0], None))
