@@ -319,7 +319,7 @@ def discover_operations(client_cls) -> list[str]:
         if not callable(own[name]):
             continue
         helper = own.get(f"_{name}_http_info")
-        if isinstance(helper, classmethod) or callable(own.get(f"{name}_with_http_info")):
+        if isinstance(helper, classmethod) or old_style_method(client_cls, name) is not None:
             ops.append(name)
     # every _*_http_info classmethod must belong to a public operation
     for name in sorted(own):
@@ -329,17 +329,27 @@ def discover_operations(client_cls) -> list[str]:
     return ops
 
 
+def old_style_method(client_cls, name):
+    """`<op>_with_http_info` (3.1.24) or `_<op>_with_http_info` (3.1.43, 3.1.58) of a client
+    of an older release, or None."""
+    own = vars(client_cls)
+    for candidate in (f"{name}_with_http_info", f"_{name}_with_http_info"):
+        if callable(own.get(candidate)):
+            return own[candidate]
+    return None
+
+
 def http_info_helper(client_cls, name):
     """``request -> http_info`` of one operation, without a client, credentials or network.
 
     Current packages have a ``_<op>_http_info`` class method.  Packages of older releases
-    (3.1.24 to 3.1.58) build the request inside ``<op>_with_http_info(self, request)`` and
+    (3.1.24 to 3.1.58) build the request inside ``[_]<op>_with_http_info(self, request)`` and
     hand it to ``self.call_api(**keywords)``; an instance made without ``__init__`` whose
     ``call_api`` returns its keywords yields the same dictionary."""
     own = vars(client_cls)
     if isinstance(own.get(f"_{name}_http_info"), classmethod):
         return getattr(client_cls, f"_{name}_http_info"), own[f"_{name}_http_info"].__func__
-    method = own[f"{name}_with_http_info"]
+    method = old_style_method(client_cls, name)
 
     def helper(request):
         client = object.__new__(client_cls)
@@ -490,6 +500,10 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         parameters.append(p)
     if unplaced:
         fail(f"{name}: request attributes not sent anywhere: {unplaced}")
+    for p in parameters:
+        if p["location"] in ("path", "query", "header") and list(model_refs(p["type_info"])):
+            # The official SDK sends such a value as Python's str() of a dict: not an API.
+            fail(f"{name}: {p['location']} parameter {p['python_name']} has a model type, {p['type']}")
 
     by_attr = {p["python_name"]: p for p in parameters}
     attr_at = {place: attr for attr, places in found.items() for place in places}

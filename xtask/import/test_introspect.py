@@ -89,6 +89,16 @@ class NewClient:
         return {"method": "GET", "resource_path": "/v1/things", "request": request}
 
 
+class PrivateOldClient:
+    """3.1.43 and 3.1.58 name the builder `_<op>_with_http_info`."""
+
+    def list_rates(self, request):
+        return self._list_rates_with_http_info(request)
+
+    def _list_rates_with_http_info(self, request):
+        return self.call_api(resource_path="/v2/rates", method="GET")
+
+
 class Request:
     limit = 5
 
@@ -97,6 +107,9 @@ class OperationsOfBothReleases(unittest.TestCase):
     def test_both_styles_are_discovered(self):
         self.assertEqual(introspect.discover_operations(OldClient), ["show_files"])
         self.assertEqual(introspect.discover_operations(NewClient), ["list_things"])
+        self.assertEqual(introspect.discover_operations(PrivateOldClient), ["list_rates"])
+        helper, _ = introspect.http_info_helper(PrivateOldClient, "list_rates")
+        self.assertEqual(helper(Request())["resource_path"], "/v2/rates")
 
     def test_old_style_helper_returns_the_call_keywords_without_a_client(self):
         helper, source = introspect.http_info_helper(OldClient, "show_files")

@@ -42,7 +42,12 @@ import importlib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, replace
+
+# introspect.py decides which SDK classes are enums sent as plain values; samples follow it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "import"))
+from introspect import enum_class_scalar  # noqa: E402
 
 SERVICES = {
     # key: (module, client class, expected operations)
@@ -147,6 +152,38 @@ EDGE_C = replace(EDGE_A, name="edge-c", enum_index=3, rotation=2, response_nulls
 EDGE_D = replace(EDGE_A, name="edge-d", enum_index=4, rotation=3, param_enum_as_text=False)
 TEXT = Style("text", strings="text", sizes="two", enum_index=3, response_unknown_enum=True,
              param_enum_as_text=True)
+
+
+class FileSample(str):
+    """The content of a file field: JSON text for the Rust driver (`conv::file`, filename
+    `parity-file`), a `FormFile` of that name and content for the official SDK."""
+
+
+class _NamedBytes:
+    """A file object as `FormFile` accepts it (a name and the `rb` mode)."""
+
+    mode = "rb"
+
+    def __init__(self, name: str, data: bytes):
+        import io
+        self._buf = io.BytesIO(data)
+        self.name = name
+
+    def read(self, *args):
+        return self._buf.read(*args)
+
+    def seek(self, *args):
+        return self._buf.seek(*args)
+
+    def tell(self):
+        return self._buf.tell()
+
+    def close(self):
+        self._buf.close()
+
+    @property
+    def closed(self):
+        return self._buf.closed
 
 
 class ModelDict(dict):
@@ -322,6 +359,8 @@ class Gen:
             return self.n + 0.5
         if t == "bool":
             return st.flag
+        if t == "file":
+            return FileSample(f"file content of {wire}")
         if t == "datetime":
             self.n += 1
             # Served and expected as ISO 8601 text (wire_text), as a server sends it.
@@ -373,7 +412,22 @@ class Gen:
             return out
         cls = getattr(self.module, t, None)
         if isinstance(cls, type):
-            return self.model(cls, ir_t, loc, stack)
+            scalar = enum_class_scalar(cls)
+            if scalar is None:
+                return self.model(cls, ir_t, loc, stack)
+            # An enum class: a plain value on the wire, as the spec (from introspection) has it.
+            if self.side == "response":
+                # The official SDK decodes only the class's own values; any other value
+                # becomes an empty object. Served values are the class's (and the spec's).
+                values = sorted(v for k, v in vars(cls).items()
+                                if k.isupper() and not k.startswith("_"))
+                known = enum or self.enum_values(ir_t)
+                if known:
+                    values = [v for v in values if v in known] or values
+                v = values[self.style.enum_index % len(values)]
+                self.note(loc, v, ir_t)
+                return v
+            t = scalar
         v = self.scalar(t, ir_t, wire, loc, enum or self.enum_values(ir_t))
         if v is None:
             raise ValueError(f"no sample for type {t!r}")
@@ -424,19 +478,25 @@ class Gen:
         return out
 
 
-def to_python(v):
-    """The official SDK's objects for a sample value (ModelDicts become model instances)."""
+def to_python(v, files: bool = True):
+    """The official SDK's objects for a sample value (ModelDicts become model instances; file
+    contents become `FormFile`s, or stay text for the driver's JSON when ``files`` is false)."""
+    if isinstance(v, FileSample):
+        if not files:
+            return str(v)
+        from huaweicloudsdkcore.http.formdata import FormFile
+        return FormFile(_NamedBytes("parity-file", str(v).encode("utf-8")))
     if isinstance(v, ModelDict):
         obj = v.cls()
         for attr in v.cls.openapi_types:
             wire = v.cls.attribute_map[attr]
             if wire in v and v[wire] is not None:
-                setattr(obj, attr, to_python(v[wire]))
+                setattr(obj, attr, to_python(v[wire], files))
         return obj
     if isinstance(v, list):
-        return [to_python(x) for x in v]
+        return [to_python(x, files) for x in v]
     if isinstance(v, dict):
-        return {k: to_python(x) for k, x in v.items()}
+        return {k: to_python(x, files) for k, x in v.items()}
     return v
 
 
@@ -677,9 +737,9 @@ def request_sample(gen: Gen, module, op: dict, op_ir: dict, style: Style, sample
             continue
         setattr(req, p["python_name"], to_python(v))
         if loc == "body":
-            rj["body"] = _sanitize(to_python(v))
+            rj["body"] = _sanitize(to_python(v, files=False))
         else:
-            rj[loc][p["wire_name"]] = _sanitize(to_python(v))
+            rj[loc][p["wire_name"]] = _sanitize(to_python(v, files=False))
     for wire, v in rj["path"].items():
         if "/" in str(v):
             raise ValueError(f"{sample_id}: path sample {wire}={v!r} contains '/'")

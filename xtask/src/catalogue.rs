@@ -392,6 +392,14 @@ fn check_service(
                 })?;
             let count = operation_count(&intro).map_err(|e| (Stage::Introspect, 0, e))?;
             let ops = count.described + count.skipped;
+            if ops == 0 {
+                let official = official_operation_count(python, svc, version).unwrap_or(0);
+                return Err((
+                    Stage::Introspect,
+                    official,
+                    "introspection found no operations in the client".to_owned(),
+                ));
+            }
             if let Some(first) = count.first_skip {
                 let more = count.skipped - 1;
                 skips.insert(

@@ -604,6 +604,17 @@ async fn response_headers_fill_output_fields() {
     assert_eq!(out.x_request_id.as_deref(), Some("req-9"));
     assert_eq!(out.status(), 204);
 
+    // A JSON array beside a header: the output holds both.
+    let (c, _rec) = recording_with_headers::<response_headers::Client>(
+        200,
+        &[("x-total", "2")],
+        r#"[{"name":"main"},{"name":"dev"}]"#,
+    );
+    let out = c.list_branches().send().await.unwrap();
+    assert_eq!(out.x_total, Some(2));
+    let names: Vec<_> = out.body().iter().map(|b| b.name.as_deref()).collect();
+    assert_eq!(names, [Some("main"), Some("dev")]);
+
     // A header that does not parse as the declared type is a decode error naming it.
     let (c, _rec) =
         recording_with_headers::<response_headers::Client>(201, &[("x-token-ttl", "soon")], "{}");

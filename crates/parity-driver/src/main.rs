@@ -174,10 +174,20 @@ pub fn with_header_fields(outcome: Outcome, fields: Option<Value>) -> Outcome {
 pub fn json_outcome<T: serde::Serialize + std::fmt::Debug>(
     r: huaweicloud_sdk_core::Result<Response<T>>,
 ) -> Outcome {
+    json_body_outcome(r, |output| output)
+}
+
+/// [`json_outcome`] of the part of the output that holds the decoded body (`body` of an
+/// output that wraps a non-object body beside response headers).
+pub fn json_body_outcome<T, B: serde::Serialize + std::fmt::Debug>(
+    r: huaweicloud_sdk_core::Result<Response<T>>,
+    body: impl FnOnce(&T) -> &B,
+) -> Outcome {
     let out = r.map_err(DriverError::Sdk)?;
-    let value = serde_json::to_value(out.output())
+    let part = body(out.output());
+    let value = serde_json::to_value(part)
         .map_err(|e| DriverError::Sample(SampleError(format!("re-encoding the output: {e}"))))?;
-    let unknown = format!("{:?}", out.output()).matches("Unknown(\"").count();
+    let unknown = format!("{part:?}").matches("Unknown(\"").count();
     let mut result = success(&out, value);
     result["unknown_enum_values"] = json!(unknown);
     Ok(result)

@@ -104,6 +104,7 @@ impl Service {
                 .filter_map(|op| match &op.response {
                     ResponseKind::Json(t) => t.model(),
                     ResponseKind::Headers(m) => Some(m.as_str()),
+                    ResponseKind::JsonWithHeaders { model, .. } => Some(model.as_str()),
                     _ => None,
                 })
                 .collect(),
@@ -381,6 +382,10 @@ pub enum ResponseKind {
     /// No body; the output is a model filled from response headers (`send_empty`, then
     /// `map_output`).
     Headers(String),
+    /// A JSON body that is not an object (a list, map or free-form value) next to response
+    /// headers: the output `model` holds the decoded body in its `body` field and the header
+    /// values in the others (`send_json`, then `map_output`).
+    JsonWithHeaders { model: String, body: TypeRef },
     /// Binary download (`send_stream`).
     Stream,
     /// Small non-JSON body kept as bytes (`send_bytes`).

@@ -1181,6 +1181,8 @@ impl<'a> Lowerer<'a> {
         if resp.headers.is_empty() {
             return (kind, Vec::new());
         }
+        // A JSON body that is not an object: the output wraps it (`body`) beside the headers.
+        let mut wrapped: Option<TypeRef> = None;
         let model = match &kind {
             ResponseKind::Json(TypeRef::Named(m))
                 if matches!(
@@ -1189,6 +1191,17 @@ impl<'a> Lowerer<'a> {
                 ) =>
             {
                 m.clone()
+            }
+            ResponseKind::Json(body) => {
+                if self.models.contains_key(hint) || self.schema_names.values().any(|v| v == hint) {
+                    self.err(
+                        &format!("{here}/headers"),
+                        format!("the output model `{hint}` for the body and response headers clashes with a model of that name"),
+                    );
+                    return (kind, Vec::new());
+                }
+                wrapped = Some(body.clone());
+                hint.to_owned()
             }
             ResponseKind::None => {
                 if self.models.contains_key(hint) || self.schema_names.values().any(|v| v == hint) {
@@ -1212,6 +1225,20 @@ impl<'a> Lowerer<'a> {
             Some(ModelKind::Struct(f)) => f.clone(),
             _ => Vec::new(),
         };
+        if let Some(body) = &wrapped {
+            fields.push(Field {
+                wire_name: "body".to_owned(),
+                rust_name: "body".to_owned(),
+                setter: naming::setter_name("body"),
+                ty: body.clone(),
+                required: true,
+                description: Some("The decoded response body.".to_owned()),
+                example: None,
+                secret: false,
+                constraints: Vec::new(),
+                header: None,
+            });
+        }
         let mut out = Vec::new();
         for (name, header) in &resp.headers {
             let at = ptr(&format!("{here}/headers"), name);
@@ -1309,18 +1336,29 @@ impl<'a> Lowerer<'a> {
                 (kind, out)
             }
             None => {
+                let (description, kind) = match wrapped {
+                    Some(body) => (
+                        "Output of an operation whose response body is not an object: the decoded body and the values of its response headers.",
+                        ResponseKind::JsonWithHeaders {
+                            model: model.clone(),
+                            body,
+                        },
+                    ),
+                    None => (
+                        "Output of an operation whose response has no body: values of its response headers.",
+                        ResponseKind::Headers(model.clone()),
+                    ),
+                };
                 self.models.insert(
                     model.clone(),
                     Model {
                         name: model.clone(),
-                        description: Some(
-                            "Output of an operation whose response has no body: values of its response headers.".to_owned(),
-                        ),
+                        description: Some(description.to_owned()),
                         kind: ModelKind::Struct(fields),
                         form: false,
                     },
                 );
-                (ResponseKind::Headers(model), out)
+                (kind, out)
             }
         }
     }

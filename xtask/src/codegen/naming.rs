@@ -125,11 +125,50 @@ pub fn pascal(name: &str) -> String {
 /// (`UNKNOWN`, `unknown`) becomes `UnknownValue`, since `Unknown(String)` holds the values
 /// the SDK does not know.
 pub fn variant(value: &str) -> String {
+    // Operators (`<`, `>=`, `!=`) have no letters to keep: their symbols are spelled out, so
+    // that `<` and `>` do not both become `Empty`.
+    if !value.is_empty() && !value.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        let spelled: String = value.chars().map(symbol_name).collect();
+        if !spelled.is_empty() {
+            return spelled;
+        }
+    }
     let p = pascal(value);
     if p == "Unknown" {
         format!("{p}{}", pascal(CLASH_SUFFIX))
     } else {
         p
+    }
+}
+
+/// A symbol's name for [`variant`]; whitespace and other characters add nothing.
+fn symbol_name(c: char) -> &'static str {
+    match c {
+        '<' => "Lt",
+        '>' => "Gt",
+        '=' => "Eq",
+        '!' => "Not",
+        '+' => "Plus",
+        '-' => "Minus",
+        '*' => "Star",
+        '/' => "Slash",
+        '%' => "Percent",
+        '&' => "And",
+        '|' => "Or",
+        '~' => "Tilde",
+        '^' => "Caret",
+        '.' => "Dot",
+        ',' => "Comma",
+        ':' => "Colon",
+        ';' => "Semicolon",
+        '?' => "Question",
+        '@' => "At",
+        '#' => "Hash",
+        '$' => "Dollar",
+        '_' => "Underscore",
+        '(' | '[' | '{' => "Open",
+        ')' | ']' | '}' => "Close",
+        _ => "",
     }
 }
 
@@ -191,6 +230,18 @@ pub fn ident_text(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_enum_values_get_distinct_variants() {
+        let names: Vec<String> = ["<", ">", "<=", ">=", "=", "!=", "*"]
+            .iter()
+            .map(|v| variant(v))
+            .collect();
+        assert_eq!(names, ["Lt", "Gt", "LtEq", "GtEq", "Eq", "NotEq", "Star"]);
+        assert_eq!(variant(""), "Empty");
+        assert_eq!(variant(" "), "Empty");
+        assert_eq!(variant("a-b"), "AB");
+    }
 
     #[test]
     fn operation_names() {

@@ -537,17 +537,18 @@ impl<'a> Builder<'a> {
             .filter(|f| f.response_header && op.response_headers.contains(&f.wire_name))
             .collect();
         if !header_fields.is_empty() {
-            let model_body = match &media {
+            // A JSON body of any shape can sit beside header fields (a list or map is
+            // wrapped in the output's `body`); a text body cannot yet.
+            let json_body = match &media {
                 None => true,
-                Some((_, schema)) => get_str(schema, "$ref").is_some(),
+                Some((mt, schema)) => {
+                    get_str(schema, "$ref").is_some() || *mt == "application/json"
+                }
             };
-            if !model_body {
+            if !json_body {
                 self.err(
                     &w,
-                    format!(
-                        "{}: response headers next to a body that is not a model",
-                        op.python_name
-                    ),
+                    format!("{}: response headers next to a text body", op.python_name),
                 );
             }
             let mut headers = Mapping::new();

@@ -112,7 +112,9 @@ fn operation_json(op: &Operation, loaded: &Loaded) -> Value {
     let response = match &op.response {
         // Header fields only: no body.
         ResponseKind::None | ResponseKind::Headers(_) => json!("none"),
-        ResponseKind::Json(t) => json!({ "json": type_json(t) }),
+        ResponseKind::Json(t) | ResponseKind::JsonWithHeaders { body: t, .. } => {
+            json!({ "json": type_json(t) })
+        }
         ResponseKind::Stream => json!("stream"),
         ResponseKind::Bytes => json!("bytes"),
     };

@@ -203,6 +203,11 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
             "no body; [`{m}`](super::models::{m}) holds {}",
             header_list(op)
         ),
+        ResponseKind::JsonWithHeaders { model, body } => format!(
+            "[`{model}`](super::models::{model}): `body` holds {}, the other fields {}",
+            type_link(body),
+            header_list(op)
+        ),
         ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
         ResponseKind::Bytes => "the body bytes".to_owned(),
     };

@@ -716,7 +716,7 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
     lines.push("    .await?;".to_owned());
     match &op.response {
         ResponseKind::None => lines.push("println!(\"status {}\", response.status());".to_owned()),
-        ResponseKind::Json(_) | ResponseKind::Headers(_) => {
+        ResponseKind::Json(_) | ResponseKind::Headers(_) | ResponseKind::JsonWithHeaders { .. } => {
             lines.push("println!(\"{:?}\", response.output());".to_owned())
         }
         ResponseKind::Stream => {

@@ -25,7 +25,10 @@ pub fn header(ops: &[&Operation], parent: &TokenStream) -> TokenStream {
         op.params().any(|p| names_model(&p.ty))
             || op.body.as_ref().is_some_and(|b| names_model(&b.ty))
             || matches!(&op.response, ResponseKind::Json(t) if names_model(t))
-            || matches!(&op.response, ResponseKind::Headers(_))
+            || matches!(
+                &op.response,
+                ResponseKind::Headers(_) | ResponseKind::JsonWithHeaders { .. }
+            )
     });
     let models = uses_models.then(|| {
         quote!(
@@ -242,6 +245,10 @@ fn operation(
             type_tokens(&TypeRef::Named(m.clone()), &models),
             quote!(send_empty),
         ),
+        ResponseKind::JsonWithHeaders { model, .. } => (
+            type_tokens(&TypeRef::Named(model.clone()), &models),
+            quote!(send_json),
+        ),
         ResponseKind::Stream => (
             quote!(huaweicloud_sdk_core::ByteStream),
             quote!(send_stream),
@@ -256,6 +263,8 @@ fn operation(
                 " and decodes the JSON response and the response headers",
             ResponseKind::Json(_) => " and decodes the JSON response",
             ResponseKind::Headers(_) => "; the output holds the response headers",
+            ResponseKind::JsonWithHeaders { .. } =>
+                " and decodes the JSON response into `body` and the response headers",
             ResponseKind::Stream => " and returns the body as a stream",
             ResponseKind::Bytes => " and returns the body bytes",
         }
@@ -277,16 +286,14 @@ fn operation(
         let start = match &op.response {
             // The output model has only the header fields.
             ResponseKind::Headers(_) => {
-                let inits = op.response_headers.iter().map(|h| {
-                    let field = naming::ident(&h.rust_name);
-                    let name = &h.name;
-                    if h.ty == TypeRef::String {
-                        quote!(#field: huaweicloud_sdk_core::__codegen::header_text(headers, #name),)
-                    } else {
-                        quote!(#field: huaweicloud_sdk_core::__codegen::header_value(headers, #name)?,)
-                    }
-                });
+                let inits = header_field_inits(op);
                 quote!(|(), headers| Ok(#out_ty { #(#inits)* }))
+            }
+            // The output model holds the body and the header fields.
+            ResponseKind::JsonWithHeaders { body, .. } => {
+                let body_ty = type_tokens(body, &models);
+                let inits = header_field_inits(op);
+                quote!(|body: #body_ty, headers| Ok(#out_ty { body: Some(body), #(#inits)* }))
             }
             _ => quote!(|mut output: #out_ty, headers| {
                 #(#sets)*
@@ -648,4 +655,20 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
         None => String::new(),
     }
+}
+
+/// `field: <value of its response header>,` for each output field filled from a header.
+fn header_field_inits(op: &Operation) -> Vec<TokenStream> {
+    op.response_headers
+        .iter()
+        .map(|h| {
+            let field = naming::ident(&h.rust_name);
+            let name = &h.name;
+            if h.ty == TypeRef::String {
+                quote!(#field: huaweicloud_sdk_core::__codegen::header_text(headers, #name),)
+            } else {
+                quote!(#field: huaweicloud_sdk_core::__codegen::header_value(headers, #name)?,)
+            }
+        })
+        .collect()
 }
