@@ -120,3 +120,44 @@ async fn a_regional_client_sends_the_project_id_and_no_domain_id() {
     assert_eq!(req.header("X-Project-Id"), Some("p1"));
     assert_eq!(req.header("X-Domain-Id"), None);
 }
+
+/// Some operations declare `X-Project-Id` (or `X-Domain-Id`) as a header parameter. The
+/// official credentials then overwrite it with their own value: one header, the credentials'.
+#[tokio::test]
+async fn the_credentials_scope_header_replaces_a_declared_one() {
+    for (scope, name, want) in [
+        (CredentialScope::Regional, "x-project-id", "p1"),
+        (CredentialScope::Global, "X-DOMAIN-ID", "d1"),
+    ] {
+        let mock = MockTransport::new();
+        let client = Client::builder(&GLOBAL)
+            .endpoint("https://aad.myhuaweicloud.com")
+            .credential_scope(scope)
+            .credentials(credentials())
+            .transport(mock.clone())
+            .build_core()
+            .unwrap();
+        mock.on(Method::Get, "/v1/things")
+            .respond(MockResponse::json(200, serde_json::json!({})));
+        client
+            .raw_request(Method::Get, "/v1/things")
+            .header(name, "from-the-caller")
+            .send()
+            .await
+            .expect("mocked call succeeds");
+        let req = mock.requests().pop().expect("one request");
+        let sent: Vec<_> = req
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(sent, [want], "{scope:?}");
+        let signed = signed_headers(&req);
+        assert_eq!(
+            signed.matches(&name.to_ascii_lowercase()).count(),
+            1,
+            "{signed}"
+        );
+    }
+}
