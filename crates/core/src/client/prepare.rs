@@ -109,18 +109,15 @@ impl Client {
             }
         }
         headers.push(("User-Agent".into(), user_agent));
-        // The official BasicCredentials send the project id, GlobalCredentials the domain id.
-        match inner.credential_scope {
-            CredentialScope::Regional => {
-                if let Some(p) = project_id {
-                    headers.push(("X-Project-Id".into(), p.into()));
-                }
-            }
-            CredentialScope::Global => {
-                if let Some(d) = creds.domain_id() {
-                    headers.push(("X-Domain-Id".into(), d.into()));
-                }
-            }
+        // The official BasicCredentials send the project id, GlobalCredentials the domain id,
+        // overwriting a header of that name the operation declares.
+        let scope_header = match inner.credential_scope {
+            CredentialScope::Regional => project_id.map(|p| ("X-Project-Id", p)),
+            CredentialScope::Global => creds.domain_id().map(|d| ("X-Domain-Id", d)),
+        };
+        if let Some((name, value)) = scope_header {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+            headers.push((name.into(), value.into()));
         }
         if let Some(t) = creds.security_token() {
             headers.push(("X-Security-Token".into(), t.into()));
