@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import io
 import json
 import os
 import re
@@ -159,31 +160,15 @@ class FileSample(str):
     `parity-file`), a `FormFile` of that name and content for the official SDK."""
 
 
-class _NamedBytes:
-    """A file object as `FormFile` accepts it (a name and the `rb` mode)."""
+class _NamedBytes(io.BytesIO):
+    """A file object as `FormFile` accepts it (a name and the `rb` mode); multipart encoders
+    size it with `getvalue`."""
 
     mode = "rb"
 
     def __init__(self, name: str, data: bytes):
-        import io
-        self._buf = io.BytesIO(data)
+        super().__init__(data)
         self.name = name
-
-    def read(self, *args):
-        return self._buf.read(*args)
-
-    def seek(self, *args):
-        return self._buf.seek(*args)
-
-    def tell(self):
-        return self._buf.tell()
-
-    def close(self):
-        self._buf.close()
-
-    @property
-    def closed(self):
-        return self._buf.closed
 
 
 class ModelDict(dict):

@@ -488,7 +488,20 @@ macro_rules! display_query_value {
         }
     )*};
 }
-display_query_value!(str, String, bool, i32, i64, u32, u64, f32, f64);
+display_query_value!(str, String, bool, i32, i64, u32, u64);
+
+/// Python's `str(float)`, as the official SDKs put a number into the query (`0.0`, `1e-07`).
+impl QueryValue for f64 {
+    fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
+        out.push((name.to_owned(), crate::body::python_float(*self)));
+    }
+}
+
+impl QueryValue for f32 {
+    fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
+        f64::from(*self).push_pairs(name, out);
+    }
+}
 
 impl<T: QueryValue> QueryValue for Option<T> {
     fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
@@ -788,6 +801,16 @@ mod tests {
             err.to_string()
                 .contains("SVC Upload: missing required request body")
         );
+    }
+
+    #[test]
+    fn float_query_values_are_written_as_python_writes_them() {
+        let mut out = Vec::new();
+        for v in [0.0, -2.5, 1.5e300, 1e-7, 3.0] {
+            v.push_pairs("x", &mut out);
+        }
+        let values: Vec<&str> = out.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, ["0.0", "-2.5", "1.5e+300", "1e-07", "3.0"]);
     }
 
     #[test]
