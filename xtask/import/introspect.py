@@ -196,6 +196,15 @@ def enum_class_scalar(cls) -> str | None:
     return None
 
 
+def is_structured(tree: dict) -> bool:
+    """A model, map or free-form object, also as list items: nothing a URL or header holds."""
+    if tree["kind"] == "list":
+        return is_structured(tree["items"])
+    if tree["kind"] in ("model", "map"):
+        return True
+    return tree["kind"] == "primitive" and tree["name"] in ("object", "dict")
+
+
 def model_refs(tree: dict):
     kind = tree["kind"]
     if kind == "model":
@@ -501,9 +510,9 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
     if unplaced:
         fail(f"{name}: request attributes not sent anywhere: {unplaced}")
     for p in parameters:
-        if p["location"] in ("path", "query", "header") and list(model_refs(p["type_info"])):
+        if p["location"] in ("path", "query", "header") and is_structured(p["type_info"]):
             # The official SDK sends such a value as Python's str() of a dict: not an API.
-            fail(f"{name}: {p['location']} parameter {p['python_name']} has a model type, {p['type']}")
+            fail(f"{name}: {p['location']} parameter {p['python_name']} has a structured type, {p['type']}")
 
     by_attr = {p["python_name"]: p for p in parameters}
     attr_at = {place: attr for attr, places in found.items() for place in places}

@@ -59,6 +59,18 @@ class EnumClasses(unittest.TestCase):
         self.assertEqual(introspect.parse_type("Body", module), {"kind": "model", "name": "Body"})
 
 
+class StructuredTypes(unittest.TestCase):
+    def test_models_maps_and_objects_are_structured_also_in_lists(self):
+        prim = {"kind": "primitive", "name": "str"}
+        obj = {"kind": "primitive", "name": "object"}
+        model = {"kind": "model", "name": "Version"}
+        self.assertFalse(introspect.is_structured(prim))
+        self.assertFalse(introspect.is_structured({"kind": "list", "items": prim}))
+        for t in (obj, model, {"kind": "list", "items": model},
+                  {"kind": "map", "key": prim, "values": prim}):
+            self.assertTrue(introspect.is_structured(t), t)
+
+
 class OldClient:
     """A client of an older release: the request is built in `<op>_with_http_info`."""
 
