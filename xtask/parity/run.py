@@ -94,6 +94,9 @@ class Handler(BaseHTTPRequestHandler):
     # Headers and body are written separately; without TCP_NODELAY every response waits for
     # the client's delayed ACK (about 40 ms).
     disable_nagle_algorithm = True
+    # A request whose body never ends (or a client that never sends one) fails after this
+    # many seconds instead of holding the run.
+    timeout = 20
 
     def log_message(self, *args):  # quiet
         pass
@@ -497,6 +500,16 @@ def official_credentials(service: dict):
     return BasicCredentials(AK, SK, PROJECT_ID)
 
 
+def python_http_config():
+    """The official client's defaults, with waits bounded: every answer comes from 127.0.0.1
+    at once, so a sample that waits longer is stuck (and fails) rather than holding the run."""
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+
+    config = HttpConfig.get_default_config()
+    config.timeout = (5, 20)
+    return config
+
+
 def python_pass(state: State, url: str, samples, introspection) -> dict:
     from huaweicloudsdkcore.exceptions.exceptions import ServiceResponseException
     import importlib
@@ -509,6 +522,7 @@ def python_pass(state: State, url: str, samples, introspection) -> dict:
         clients[key] = (cls.new_builder()
                         .with_credentials(official_credentials(introspection["services"].get(key, {})))
                         .with_endpoints([url])
+                        .with_http_config(python_http_config())
                         .build())
     outcomes = {}
     for s in samples:
