@@ -578,6 +578,30 @@ async fn list_query_parameters_are_repeated_or_comma_separated_as_declared() {
     assert!(err.to_string().contains("priority"), "{err}");
 }
 
+/// Models that contain each other directly are boxed where the cycle closes (`Host.group ->
+/// HostGroup.leader -> Host`, `Host.parent -> Host`); lists are not (`Host.tags`).
+#[tokio::test]
+async fn models_that_contain_each_other_are_boxed_and_decode() {
+    let (c, _rec) = recording::<bodies::Client>(
+        200,
+        r#"{"name":"a","parent":{"name":"p"},"group":{"leader":{"name":"l","group":{}}}}"#,
+    );
+    let out = c.show_host().host_id("h").send().await.unwrap();
+    let host: &bodies::models::Host = out.output();
+    let parent: Option<&bodies::models::Host> = host.parent.as_deref();
+    assert_eq!(parent.and_then(|p| p.name.as_deref()), Some("p"));
+    let leader = host.group.as_deref().and_then(|g| g.leader.as_deref());
+    assert_eq!(leader.and_then(|l| l.name.as_deref()), Some("l"));
+    // The setters take the model itself.
+    let built = bodies::models::Host::builder()
+        .parent(bodies::models::Host::builder().name("p").build())
+        .build();
+    assert_eq!(
+        built.parent.as_deref().and_then(|p| p.name.as_deref()),
+        Some("p")
+    );
+}
+
 #[tokio::test]
 async fn response_headers_fill_output_fields() {
     let (c, _rec) = recording_with_headers::<response_headers::Client>(

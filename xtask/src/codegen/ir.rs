@@ -440,6 +440,9 @@ pub struct Field {
     pub constraints: Vec<String>,
     /// Filled from this success-response header, not from the JSON body (`#[serde(skip)]`).
     pub header: Option<String>,
+    /// Held as `Option<Box<T>>`: the field closes a cycle of models that contain each other
+    /// directly (not through a list or map), which would otherwise have infinite size.
+    pub boxed: bool,
 }
 
 impl Field {

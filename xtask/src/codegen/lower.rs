@@ -150,6 +150,7 @@ impl<'a> Lowerer<'a> {
             .to_owned();
         let mut models: Vec<Model> = std::mem::take(&mut self.models).into_values().collect();
         models.sort_by(|a, b| a.name.cmp(&b.name));
+        box_direct_cycles(&mut models);
         Some(Service {
             name,
             crate_name,
@@ -497,6 +498,7 @@ impl<'a> Lowerer<'a> {
                 secret,
                 constraints,
                 header: None,
+                boxed: false,
             });
         }
         out
@@ -1237,6 +1239,7 @@ impl<'a> Lowerer<'a> {
                 secret: false,
                 constraints: Vec::new(),
                 header: None,
+                boxed: false,
             });
         }
         let mut out = Vec::new();
@@ -1318,6 +1321,7 @@ impl<'a> Lowerer<'a> {
                 secret,
                 constraints,
                 header: Some(name.clone()),
+                boxed: false,
             });
             out.push(ResponseHeader {
                 name: name.clone(),
@@ -2075,4 +2079,90 @@ fn kind_name(k: &SchemaKind) -> &'static str {
         SchemaKind::Not { .. } => "not",
         SchemaKind::Any(_) => "free-form",
     }
+}
+
+/// Marks `boxed` every field that refers directly (not through a list or map) to a model of
+/// its own model's strongly connected component: without a box such models contain each
+/// other and have infinite size. Tarjan's algorithm over the direct references.
+fn box_direct_cycles(models: &mut [Model]) {
+    let index: BTreeMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name.clone(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = models
+        .iter()
+        .map(|m| match &m.kind {
+            ModelKind::Struct(fields) => fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    TypeRef::Named(n) => index.get(n.as_str()).copied(),
+                    _ => None,
+                })
+                .collect(),
+            ModelKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    for (i, m) in models.iter_mut().enumerate() {
+        if let ModelKind::Struct(fields) = &mut m.kind {
+            for f in fields {
+                if let TypeRef::Named(n) = &f.ty {
+                    f.boxed = index
+                        .get(n.as_str())
+                        // Same component: a cycle through this field (or a self-reference).
+                        .is_some_and(|&j| component[j] == component[i]);
+                }
+            }
+        }
+    }
+}
+
+/// The strongly connected component of each node (iterative Tarjan).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next, mut components) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        // (node, index of the next edge to follow)
+        let mut work = vec![(root, 0)];
+        while let Some(&mut (v, ref mut e)) = work.last_mut() {
+            if *e == 0 && order[v] == UNSEEN {
+                order[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*e) {
+                *e += 1;
+                if order[w] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
 }

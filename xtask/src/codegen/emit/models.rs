@@ -122,10 +122,15 @@ fn required_fields(
         .map(|f| {
             let id = naming::ident(&f.rust_name);
             let wire = &f.wire_name;
-            if f.required {
-                quote!(.required(#wire, self.#id.as_ref()))
+            let value = if f.boxed {
+                quote!(self.#id.as_deref())
             } else {
-                quote!(.optional(#wire, self.#id.as_ref()))
+                quote!(self.#id.as_ref())
+            };
+            if f.required {
+                quote!(.required(#wire, #value))
+            } else {
+                quote!(.optional(#wire, #value))
             }
         });
     Some(quote! {
@@ -208,6 +213,7 @@ fn structure(
         let d = field_doc(f);
         let id = naming::ident(&f.rust_name);
         let ty = type_tokens(&f.ty, &models);
+        let ty = if f.boxed { quote!(Box<#ty>) } else { ty };
         let rename = (f.wire_name != f.rust_name).then(|| {
             let w = &f.wire_name;
             quote!(rename = #w,)
@@ -295,6 +301,7 @@ fn structure(
                     quote!(value.into_iter().map(Into::into).collect()),
                 )
             }
+            _ if f.boxed => (quote!(impl Into<#ty>), quote!(Box::new(value.into()))),
             _ => (quote!(impl Into<#ty>), quote!(value.into())),
         };
         let set = format_ident!("set_{}", f.rust_name);
@@ -321,6 +328,11 @@ fn structure(
         } else {
             None
         };
+        let stored = if f.boxed {
+            quote!(value.map(Box::new))
+        } else {
+            quote!(value)
+        };
         quote! {
             #[doc = #d]
             pub fn #setter(mut self, value: #arg) -> Self {
@@ -330,7 +342,7 @@ fn structure(
             #push
             #[doc = #set_doc]
             pub fn #set(mut self, value: Option<#ty>) -> Self {
-                self.inner.#id = value;
+                self.inner.#id = #stored;
                 self
             }
         }
