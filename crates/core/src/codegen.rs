@@ -280,6 +280,16 @@ impl OperationInput {
         self
     }
 
+    /// A `multipart/form-data` body without parts (an optional form body left out): the
+    /// official SDKs still send the closing delimiter and name the boundary.
+    pub fn empty_multipart_body(&mut self) -> &mut Self {
+        struct NoFields;
+        impl FormFields for NoFields {
+            fn form_fields<'a>(&'a self, _form: &mut FormParts<'a>) {}
+        }
+        self.multipart_body(&NoFields)
+    }
+
     /// Uses raw bytes as the body (binary uploads).
     pub fn raw_body(&mut self, body: Bytes) -> &mut Self {
         self.body = body;
@@ -773,6 +783,19 @@ mod tests {
         assert!(body.starts_with(&format!("--{boundary}\r\n")), "{body}");
         assert!(body.ends_with(&format!("--{boundary}--\r\n")), "{body}");
         assert_eq!(input.raw.as_ref().unwrap().path, OP.path);
+    }
+
+    #[test]
+    fn an_empty_multipart_body_is_the_closing_line_with_its_boundary() {
+        let mut input = OperationInput::new(&OP);
+        input.empty_multipart_body();
+        let ct = input
+            .raw
+            .as_ref()
+            .and_then(|r| r.content_type.clone())
+            .unwrap();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert_eq!(&input.body[..], format!("--{boundary}--\r\n").as_bytes());
     }
 
     #[test]

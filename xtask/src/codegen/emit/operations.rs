@@ -225,6 +225,17 @@ fn operation(
                     }
                 }
             },
+            // The official SDKs send an empty multipart body (boundary and closing line).
+            (false, BodyEncoding::Multipart) => quote! {
+                match &self.body {
+                    Some(body) => {
+                        #encode
+                    }
+                    None => {
+                        input.empty_multipart_body();
+                    }
+                }
+            },
             (false, _) => quote! {
                 if let Some(body) = &self.body {
                     #encode
