@@ -445,7 +445,13 @@ def response_diffs(sample, py_out, rs_out) -> list[str]:
             # one attribute (a bare string, array or free-form object) decodes as None when
             # that document is empty. Python only; the Rust side must return the empty value.
             continue
-        d = strict_diff(expected, out["response"])
+        got = out["response"]
+        if (side == "python" and isinstance(expected, dict) and isinstance(got, dict)
+                and "status_code" in expected and got.get("status_code") == out.get("status")):
+            # The official SdkResponse keeps the HTTP status in `status_code`, over a body
+            # field of that name; ours keeps the body's value. Compared without it.
+            got = dict(got, status_code=expected["status_code"])
+        d = strict_diff(expected, got)
         if d:
             diffs.append(f"{side} decoded {d[0]}: sample {show(d[1])} vs {show(d[2])}")
         if out.get("status") != resp["status"]:
@@ -546,6 +552,19 @@ def python_pass(state: State, url: str, samples, introspection) -> dict:
     with state.lock:
         state.current = None
     return outcomes
+
+
+def known_divergence(py, rs, diffs, service) -> str | None:
+    """Why a difference is by design, for the classes of difference that are: the official
+    SDK with `GlobalCredentials` has no project id and sends `{project_id}` as it is (the
+    gateway cannot route that); ours fills it from the credentials. Only when that is the
+    one difference."""
+    if service.get("credentials") != "global" or len(diffs) != 1 or not diffs[0].startswith("path "):
+        return None
+    placeholder = "%7Bproject_id%7D"
+    if placeholder in py["path"] and py["path"].replace(placeholder, PROJECT_ID) == rs["path"]:
+        return "official GlobalCredentials leave {project_id} unfilled; ours fills it"
+    return None
 
 
 def load_exceptions(path):
@@ -709,6 +728,8 @@ def main() -> int:
             differing_ops.add(s.op_id)
         listed = next((why for pat, why in exceptions.items()
                        if exception_matches(pat, s.id) and (request_ok or not response_only(pat))), None)
+        if listed is None and diffs and len(py) == 1 and len(rs) == 1:
+            listed = known_divergence(py[0], rs[0], diffs, introspection["services"].get(s.service, {}))
         if listed:
             row["excepted"] += 1
             passed += 1
