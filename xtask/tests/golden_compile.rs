@@ -639,6 +639,21 @@ async fn response_headers_fill_output_fields() {
     let names: Vec<_> = out.body().iter().map(|b| b.name.as_deref()).collect();
     assert_eq!(names, [Some("main"), Some("dev")]);
 
+    // A text body beside a header.
+    let (c, _rec) = recording_with_headers::<response_headers::Client>(
+        200,
+        &[("location", "https://obs.example.com/t1")],
+        "resources: {}\n",
+    );
+    let out = c
+        .show_template_content()
+        .template_id("t1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.body.as_deref(), Some("resources: {}\n"));
+    assert_eq!(out.location.as_deref(), Some("https://obs.example.com/t1"));
+
     // A header that does not parse as the declared type is a decode error naming it.
     let (c, _rec) =
         recording_with_headers::<response_headers::Client>(201, &[("x-token-ttl", "soon")], "{}");

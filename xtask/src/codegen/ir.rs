@@ -104,7 +104,8 @@ impl Service {
                 .filter_map(|op| match &op.response {
                     ResponseKind::Json(t) => t.model(),
                     ResponseKind::Headers(m) => Some(m.as_str()),
-                    ResponseKind::JsonWithHeaders { model, .. } => Some(model.as_str()),
+                    ResponseKind::JsonWithHeaders { model, .. }
+                    | ResponseKind::TextWithHeaders { model } => Some(model.as_str()),
                     _ => None,
                 })
                 .collect(),
@@ -386,6 +387,10 @@ pub enum ResponseKind {
     /// headers: the output `model` holds the decoded body in its `body` field and the header
     /// values in the others (`send_json`, then `map_output`).
     JsonWithHeaders { model: String, body: TypeRef },
+    /// A text body next to response headers: the output `model` holds the text (UTF-8,
+    /// invalid bytes replaced) in its `body` field and the header values in the others
+    /// (`send_bytes`, then `map_output`).
+    TextWithHeaders { model: String },
     /// Binary download (`send_stream`).
     Stream,
     /// Small non-JSON body kept as bytes (`send_bytes`).

@@ -1183,7 +1183,8 @@ impl<'a> Lowerer<'a> {
         if resp.headers.is_empty() {
             return (kind, Vec::new());
         }
-        // A JSON body that is not an object: the output wraps it (`body`) beside the headers.
+        // A JSON body that is not an object, or a text body: the output wraps it (`body`)
+        // beside the headers.
         let mut wrapped: Option<TypeRef> = None;
         let model = match &kind {
             ResponseKind::Json(TypeRef::Named(m))
@@ -1194,7 +1195,7 @@ impl<'a> Lowerer<'a> {
             {
                 m.clone()
             }
-            ResponseKind::Json(body) => {
+            ResponseKind::Json(_) | ResponseKind::Bytes => {
                 if self.models.contains_key(hint) || self.schema_names.values().any(|v| v == hint) {
                     self.err(
                         &format!("{here}/headers"),
@@ -1202,7 +1203,10 @@ impl<'a> Lowerer<'a> {
                     );
                     return (kind, Vec::new());
                 }
-                wrapped = Some(body.clone());
+                wrapped = Some(match &kind {
+                    ResponseKind::Json(body) => body.clone(),
+                    _ => TypeRef::String,
+                });
                 hint.to_owned()
             }
             ResponseKind::None => {
@@ -1340,7 +1344,14 @@ impl<'a> Lowerer<'a> {
                 (kind, out)
             }
             None => {
+                let text = matches!(kind, ResponseKind::Bytes);
                 let (description, kind) = match wrapped {
+                    Some(_) if text => (
+                        "Output of an operation whose response body is text: the text and the values of its response headers.",
+                        ResponseKind::TextWithHeaders {
+                            model: model.clone(),
+                        },
+                    ),
                     Some(body) => (
                         "Output of an operation whose response body is not an object: the decoded body and the values of its response headers.",
                         ResponseKind::JsonWithHeaders {

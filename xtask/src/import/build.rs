@@ -55,12 +55,6 @@ const SCHEMA_KEY_ORDER: &[&str] = &[
     "example",
 ];
 
-fn get_str<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.as_mapping()
-        .and_then(|m| m.get(key))
-        .and_then(Value::as_str)
-}
-
 fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }
@@ -537,20 +531,6 @@ impl<'a> Builder<'a> {
             .filter(|f| f.response_header && op.response_headers.contains(&f.wire_name))
             .collect();
         if !header_fields.is_empty() {
-            // A JSON body of any shape can sit beside header fields (a list or map is
-            // wrapped in the output's `body`); a text body cannot yet.
-            let json_body = match &media {
-                None => true,
-                Some((mt, schema)) => {
-                    get_str(schema, "$ref").is_some() || *mt == "application/json"
-                }
-            };
-            if !json_body {
-                self.err(
-                    &w,
-                    format!("{}: response headers next to a text body", op.python_name),
-                );
-            }
             let mut headers = Mapping::new();
             for f in header_fields {
                 let ctx = format!("{}.{}", op.response_type, f.wire_name);

@@ -116,7 +116,7 @@ fn operation_json(op: &Operation, loaded: &Loaded) -> Value {
             json!({ "json": type_json(t) })
         }
         ResponseKind::Stream => json!("stream"),
-        ResponseKind::Bytes => json!("bytes"),
+        ResponseKind::Bytes | ResponseKind::TextWithHeaders { .. } => json!("bytes"),
     };
     json!({ "params": params, "body": body, "response": response })
 }

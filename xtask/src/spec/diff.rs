@@ -455,7 +455,9 @@ fn response_text(r: &ResponseKind) -> String {
     match r {
         ResponseKind::None => "`Response<()>`".to_owned(),
         ResponseKind::Json(t) => format!("`Response<{}>`", type_text(t)),
-        ResponseKind::Headers(m) | ResponseKind::JsonWithHeaders { model: m, .. } => {
+        ResponseKind::Headers(m)
+        | ResponseKind::JsonWithHeaders { model: m, .. }
+        | ResponseKind::TextWithHeaders { model: m } => {
             format!("`Response<{m}>`")
         }
         ResponseKind::Stream => "a byte stream".to_owned(),

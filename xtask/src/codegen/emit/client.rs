@@ -208,6 +208,10 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
             type_link(body),
             header_list(op)
         ),
+        ResponseKind::TextWithHeaders { model } => format!(
+            "[`{model}`](super::models::{model}): `body` holds the text, the other fields {}",
+            header_list(op)
+        ),
         ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
         ResponseKind::Bytes => "the body bytes".to_owned(),
     };

@@ -716,7 +716,10 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
     lines.push("    .await?;".to_owned());
     match &op.response {
         ResponseKind::None => lines.push("println!(\"status {}\", response.status());".to_owned()),
-        ResponseKind::Json(_) | ResponseKind::Headers(_) | ResponseKind::JsonWithHeaders { .. } => {
+        ResponseKind::Json(_)
+        | ResponseKind::Headers(_)
+        | ResponseKind::JsonWithHeaders { .. }
+        | ResponseKind::TextWithHeaders { .. } => {
             lines.push("println!(\"{:?}\", response.output());".to_owned())
         }
         ResponseKind::Stream => {

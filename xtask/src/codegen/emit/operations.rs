@@ -27,7 +27,9 @@ pub fn header(ops: &[&Operation], parent: &TokenStream) -> TokenStream {
             || matches!(&op.response, ResponseKind::Json(t) if names_model(t))
             || matches!(
                 &op.response,
-                ResponseKind::Headers(_) | ResponseKind::JsonWithHeaders { .. }
+                ResponseKind::Headers(_)
+                    | ResponseKind::JsonWithHeaders { .. }
+                    | ResponseKind::TextWithHeaders { .. }
             )
     });
     let models = uses_models.then(|| {
@@ -260,6 +262,10 @@ fn operation(
             type_tokens(&TypeRef::Named(model.clone()), &models),
             quote!(send_json),
         ),
+        ResponseKind::TextWithHeaders { model } => (
+            type_tokens(&TypeRef::Named(model.clone()), &models),
+            quote!(send_bytes),
+        ),
         ResponseKind::Stream => (
             quote!(huaweicloud_sdk_core::ByteStream),
             quote!(send_stream),
@@ -276,6 +282,8 @@ fn operation(
             ResponseKind::Headers(_) => "; the output holds the response headers",
             ResponseKind::JsonWithHeaders { .. } =>
                 " and decodes the JSON response into `body` and the response headers",
+            ResponseKind::TextWithHeaders { .. } =>
+                " and returns the text response in `body` beside the response headers",
             ResponseKind::Stream => " and returns the body as a stream",
             ResponseKind::Bytes => " and returns the body bytes",
         }
@@ -305,6 +313,13 @@ fn operation(
                 let body_ty = type_tokens(body, &models);
                 let inits = header_field_inits(op);
                 quote!(|body: #body_ty, headers| Ok(#out_ty { body: Some(body), #(#inits)* }))
+            }
+            ResponseKind::TextWithHeaders { .. } => {
+                let inits = header_field_inits(op);
+                quote!(|body: huaweicloud_sdk_core::Bytes, headers| Ok(#out_ty {
+                    body: Some(String::from_utf8_lossy(&body).into_owned()),
+                    #(#inits)*
+                }))
             }
             _ => quote!(|mut output: #out_ty, headers| {
                 #(#sets)*

@@ -213,7 +213,9 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
     let outcome = match &op.response {
         ResponseKind::None => quote!(crate::unit_outcome(r)),
         ResponseKind::Headers(_) => quote!(crate::headers_outcome(r)),
-        ResponseKind::JsonWithHeaders { .. } => quote!(crate::json_body_outcome(r, |o| &o.body)),
+        ResponseKind::JsonWithHeaders { .. } | ResponseKind::TextWithHeaders { .. } => {
+            quote!(crate::json_body_outcome(r, |o| &o.body))
+        }
         ResponseKind::Json(_) => quote!(crate::json_outcome(r)),
         ResponseKind::Bytes => quote!(crate::bytes_outcome(r)),
         ResponseKind::Stream => quote!(crate::stream_outcome(r).await),
