@@ -122,12 +122,19 @@ async fn a_regional_client_sends_the_project_id_and_no_domain_id() {
 }
 
 /// Some operations declare `X-Project-Id` (or `X-Domain-Id`) as a header parameter. The
-/// official credentials then overwrite it with their own value: one header, the credentials'.
+/// official credentials set their own value in a case-sensitive header dict: under the same
+/// name it replaces the declared one; under another spelling (`X-Project-ID`) both are sent
+/// and signed.
 #[tokio::test]
-async fn the_credentials_scope_header_replaces_a_declared_one() {
+async fn the_credentials_scope_header_replaces_a_declared_one_of_the_same_spelling() {
     for (scope, name, want) in [
-        (CredentialScope::Regional, "x-project-id", "p1"),
-        (CredentialScope::Global, "X-DOMAIN-ID", "d1"),
+        (CredentialScope::Regional, "X-Project-Id", &["p1"][..]),
+        (CredentialScope::Global, "X-Domain-Id", &["d1"][..]),
+        (
+            CredentialScope::Regional,
+            "X-Project-ID",
+            &["from-the-caller", "p1"][..],
+        ),
     ] {
         let mock = MockTransport::new();
         let client = Client::builder(&GLOBAL)
@@ -152,11 +159,11 @@ async fn the_credentials_scope_header_replaces_a_declared_one() {
             .filter(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
             .collect();
-        assert_eq!(sent, [want], "{scope:?}");
+        assert_eq!(sent, want, "{scope:?} {name}");
         let signed = signed_headers(&req);
         assert_eq!(
             signed.matches(&name.to_ascii_lowercase()).count(),
-            1,
+            want.len(),
             "{signed}"
         );
     }

@@ -110,13 +110,14 @@ impl Client {
         }
         headers.push(("User-Agent".into(), user_agent));
         // The official BasicCredentials send the project id, GlobalCredentials the domain id,
-        // overwriting a header of that name the operation declares.
+        // overwriting a header the operation declares under exactly that name (their header
+        // dict is case-sensitive: `X-Project-ID` stays, and both are signed).
         let scope_header = match inner.credential_scope {
             CredentialScope::Regional => project_id.map(|p| ("X-Project-Id", p)),
             CredentialScope::Global => creds.domain_id().map(|d| ("X-Domain-Id", d)),
         };
         if let Some((name, value)) = scope_header {
-            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+            headers.retain(|(k, _)| k != name);
             headers.push((name.into(), value.into()));
         }
         if let Some(t) = creds.security_token() {
