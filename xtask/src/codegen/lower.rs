@@ -1222,7 +1222,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 self.err(
                     &format!("{here}/headers"),
-                    "unsupported: response headers with a body that is not a JSON model (a list, map, text or stream)",
+                    "unsupported: response headers beside a streamed body",
                 );
                 return (kind, Vec::new());
             }
