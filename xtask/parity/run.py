@@ -87,6 +87,20 @@ class State:
         return resp
 
 
+FRAMING_HEADERS = ("content-length", "content-type", "connection", "transfer-encoding")
+
+
+def framing_value(name: str, status: int, content_type, body: bytes):
+    """The value the server sends for a framing header (None: not sent)."""
+    if status == 204 or name == "transfer-encoding":
+        return "keep-alive" if name == "connection" else None
+    if name == "content-length":
+        return str(len(body))
+    if name == "content-type":
+        return content_type
+    return "keep-alive"
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "parity-recorder"
@@ -120,10 +134,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("X-Request-Id", request_id)
         # Sample response headers (the operation's header output fields); the sample's own
-        # request id was put in its X-Request-Id entry by samples.py.
+        # request id was put in its X-Request-Id entry by samples.py. Headers that frame the
+        # message (DWR declares Content-Length and Connection as output fields) are not served
+        # from the sample: the sample records what is really sent, which both SDKs read.
         for k, v in (headers or {}).items():
-            if k.lower() != "x-request-id":
-                self.send_header(k, v)
+            low = k.lower()
+            if low == "x-request-id":
+                continue
+            if low in FRAMING_HEADERS:
+                headers[k] = framing_value(low, status, content_type, body)
+                if low == "connection":
+                    self.send_header(k, headers[k])
+                continue
+            self.send_header(k, v)
         if status != 204:
             if content_type:
                 self.send_header("Content-Type", content_type)
