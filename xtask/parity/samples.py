@@ -561,8 +561,8 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
     headers = set(info["response_header_fields"]) if info else set()
     # Response headers the official client copies into output fields: served with sample
     # values (the X-Request-Id entry gets the sample's request id in build()).
-    served = {cls.attribute_map[a]: f"s-{cls.attribute_map[a]}" for a in sorted(headers)
-              if cls.attribute_map[a] in op.get("response_headers", [])}
+    served = {cls.attribute_map[a]: header_sample(cls.attribute_map[a], cls.openapi_types[a])
+              for a in sorted(headers) if cls.attribute_map[a] in op.get("response_headers", [])}
     fields = gen.ir_fields(ir_t)
     out = ModelDict(cls)
     for attr, t in cls.openapi_types.items():
@@ -587,6 +587,12 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
     if served:
         resp["headers"] = served
     return resp
+
+
+def header_sample(wire: str, python_type: str) -> str:
+    """A response header's sample text, valid for the field's type (the official SDK keeps
+    the text; ours parses numbers and booleans, and must read back the same text)."""
+    return {"bool": "true", "int": "7", "float": "1.5"}.get(python_type, f"s-{wire}")
 
 
 def json_response(v):

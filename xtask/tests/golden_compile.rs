@@ -349,6 +349,7 @@ async fn typed_query_header_and_path_parameters_reach_the_wire() {
         .partition(3)
         .x_page_size(50)
         .x_dry_run(true)
+        .x_weight(1.0)
         .send()
         .await
         .unwrap();
@@ -357,7 +358,9 @@ async fn typed_query_header_and_path_parameters_reach_the_wire() {
         "https://golden.example.com/v1/codearts-project/topics/t/partitions/3"
     );
     assert_eq!(rec.header("X-Page-Size").as_deref(), Some("50"));
-    assert_eq!(rec.header("X-Dry-Run").as_deref(), Some("true"));
+    // As the official Python SDK writes them (`str(True)`, `str(1.0)`).
+    assert_eq!(rec.header("X-Dry-Run").as_deref(), Some("True"));
+    assert_eq!(rec.header("X-Weight").as_deref(), Some("1.0"));
     let err = c
         .show_partition()
         .topic("t")
@@ -378,6 +381,21 @@ async fn typed_query_header_and_path_parameters_reach_the_wire() {
     assert_eq!(out.output().total, Some(3));
     assert_eq!(rec.last().url, "https://golden.example.com/v1/versions");
     assert!(rec.last().body.is_empty());
+}
+
+#[tokio::test]
+async fn a_string_body_is_sent_as_the_document_itself() {
+    let (c, rec) = recording::<bodies::Client>(204, "");
+    c.create_plan()
+        .body(r#"{"name": "p1"}"#.to_owned())
+        .send()
+        .await
+        .unwrap();
+    // Not JSON-quoted: the official SDKs send a string body as it is.
+    assert_eq!(&rec.last().body[..], br#"{"name": "p1"}"#);
+    assert_eq!(rec.header("Content-Type").as_deref(), Some("application/json"));
+    let err = c.create_plan().send().await.unwrap_err();
+    assert!(err.to_string().contains("body"), "{err}");
 }
 
 #[tokio::test]
@@ -777,6 +795,30 @@ fn enum_values_that_clash_with_generated_names_are_renamed() {
     );
     let s: enum_clash::models::Server = serde_json::from_str(r#"{"status":"UNKNOWN"}"#).unwrap();
     assert_eq!(s.status, Some(ServerStatus::UnknownValue));
+}
+
+#[tokio::test]
+async fn inline_enums_named_like_a_models_enum_get_their_own_name_or_share_an_equal_one() {
+    use enum_clash::models::{ListTemplate, ListTemplateFileType, ListTemplateFileType2, ListTemplateFormat};
+    // The model's `file_type` (yaml, json, zip) came first; the query parameter's (yaml,
+    // json) differs, so it is numbered. Both `format` enums are equal: one type.
+    assert_eq!(ListTemplateFileType::from("zip").as_str(), "zip");
+    assert_eq!(
+        ListTemplateFileType2::from("zip"),
+        ListTemplateFileType2::Unknown("zip".into())
+    );
+    let (c, rec) = recording::<enum_clash::Client>(200, r#"{"file_type":"zip","format":"long"}"#);
+    let out: ListTemplate = c
+        .list_template()
+        .file_type(ListTemplateFileType2::Json)
+        .format(ListTemplateFormat::Short)
+        .send()
+        .await
+        .unwrap()
+        .into_output();
+    assert_eq!(out.file_type, Some(ListTemplateFileType::Zip));
+    assert_eq!(out.format, Some(ListTemplateFormat::Long));
+    assert!(rec.last().url.ends_with("/templates?file_type=json&format=short"), "{}", rec.last().url);
 }
 
 #[tokio::test]

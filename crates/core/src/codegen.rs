@@ -290,6 +290,13 @@ impl OperationInput {
         self.multipart_body(&NoFields)
     }
 
+    /// A JSON body whose schema is a string: the string is the document, sent as it is (the
+    /// official SDKs pass a string body through unquoted, so callers hand over JSON text).
+    pub fn text_body(&mut self, body: &str) -> &mut Self {
+        self.body = Bytes::copy_from_slice(body.as_bytes());
+        self
+    }
+
     /// Uses raw bytes as the body (binary uploads).
     pub fn raw_body(&mut self, body: Bytes) -> &mut Self {
         self.body = body;
@@ -552,6 +559,22 @@ impl<T: QueryValue> QueryValue for Csv<'_, T> {
             out.push((name.to_owned(), joined.join(",")));
         }
     }
+}
+
+/// A boolean path or header parameter as the official Python SDK writes it (`str(True)`):
+/// `True` or `False`. Query and form values are lower case (`QueryValue`).
+pub fn python_bool(value: bool) -> &'static str {
+    if value {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// A float path or header parameter as the official Python SDK writes it (`str(1.0)` is
+/// `1.0`, where Rust's `Display` writes `1`).
+pub fn python_float(value: f64) -> String {
+    crate::body::python_float(value)
 }
 
 /// The text of response header `name`, for a generated output field filled from a header

@@ -85,7 +85,7 @@ pub mod __codegen {
     pub use crate::codegen::{
         Csv, FormFields, FormParts, FormValue, MissingFields, OperationInput, OperationSpec,
         QueryValue, RequiredFields, debug_redacted, deserialize_open_enum, header_text,
-        header_value, map_output,
+        header_value, map_output, python_bool, python_float,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;

@@ -354,6 +354,50 @@ impl<'a> Lowerer<'a> {
         self.models.insert(model.name.clone(), model);
     }
 
+    /// Adds the enum of an inline schema, named `hint` unless that name is taken: an identical
+    /// enum of that name is reused, otherwise the first free `{hint}2`, `{hint}3`, ... is used
+    /// (a component schema `ListTemplate` with a `file_type` enum and the query parameter
+    /// `file_type` of the operation `ListTemplate` both hint `ListTemplateFileType`).
+    fn add_inline_enum(
+        &mut self,
+        hint: &str,
+        description: Option<String>,
+        variants: Vec<Variant>,
+    ) -> String {
+        let values = |vs: &[Variant]| vs.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+        for n in 1u32.. {
+            let name = if n == 1 { hint.to_owned() } else { format!("{hint}{n}") };
+            if let Some(existing) = self.models.get(&name) {
+                match &existing.kind {
+                    ModelKind::Enum(known) if values(known) == values(&variants) => return name,
+                    _ => continue,
+                }
+            }
+            let builder = format!("{name}Builder");
+            let reserved = |n: &str| self.schema_names.values().any(|v| v == n);
+            if self.models.contains_key(&builder)
+                || reserved(&name)
+                || reserved(&builder)
+                || name
+                    .strip_suffix("Builder")
+                    .is_some_and(|base| self.models.contains_key(base) || reserved(base))
+            {
+                continue;
+            }
+            self.models.insert(
+                name.clone(),
+                Model {
+                    name: name.clone(),
+                    description,
+                    kind: ModelKind::Enum(variants),
+                    form: false,
+                },
+            );
+            return name;
+        }
+        unreachable!("some numbered name is free")
+    }
+
     fn lower_schemas(&mut self) {
         for (name, schema) in self.component_schemas() {
             let here = ptr("/components/schemas", name);
@@ -573,14 +617,8 @@ impl<'a> Lowerer<'a> {
                     return Some(TypeRef::String);
                 }
                 let variants = self.variants(pointer, &st.enumeration)?;
-                let model = Model {
-                    name: hint.to_owned(),
-                    description: s.schema_data.description.clone(),
-                    kind: ModelKind::Enum(variants),
-                    form: false,
-                };
-                self.add_model(pointer, model);
-                Some(TypeRef::Named(hint.to_owned()))
+                let name = self.add_inline_enum(hint, s.schema_data.description.clone(), variants);
+                Some(TypeRef::Named(name))
             }
             // Integer enums stay plain integers; `constraints` lists the allowed values.
             SchemaKind::Type(Type::Integer(it)) => Some(integer_type(it)),
@@ -1835,18 +1873,12 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => TypeRef::String,
             SchemaKind::Type(Type::String(st)) if location == ParamLocation::Query => {
                 let variants = self.variants(pointer, &st.enumeration)?;
-                let model = Model {
-                    name: hint.to_owned(),
-                    description: s
-                        .schema_data
-                        .description
-                        .clone()
-                        .or_else(|| Some(format!("Values of the query parameter {what}."))),
-                    kind: ModelKind::Enum(variants),
-                    form: false,
-                };
-                self.add_model(pointer, model);
-                TypeRef::Named(hint.to_owned())
+                let description = s
+                    .schema_data
+                    .description
+                    .clone()
+                    .or_else(|| Some(format!("Values of the query parameter {what}.")));
+                TypeRef::Named(self.add_inline_enum(hint, description, variants))
             }
             SchemaKind::Type(Type::String(st)) => {
                 let values = st.enumeration.iter().flatten().map(|v| code_span(v));

@@ -186,11 +186,15 @@ fn operation(
     let fills = params.iter().map(|p| {
         let name = naming::ident(&p.rust_name);
         let wire = &p.name;
-        // Path and header values as `Option<&str>`; numbers and booleans in `Display` form.
-        let text = if p.ty == TypeRef::String {
-            quote!(self.#name.as_deref())
-        } else {
-            quote!(self.#name.map(|v| v.to_string()).as_deref())
+        // Path and header values as `Option<&str>`, spelled as the official Python SDK's
+        // `str(value)`: booleans `True`/`False`, floats `1.0`, the rest in `Display` form.
+        let text = match &p.ty {
+            TypeRef::String => quote!(self.#name.as_deref()),
+            TypeRef::Bool => quote!(self.#name.map(huaweicloud_sdk_core::__codegen::python_bool)),
+            TypeRef::F64 => {
+                quote!(self.#name.map(huaweicloud_sdk_core::__codegen::python_float).as_deref())
+            }
+            _ => quote!(self.#name.map(|v| v.to_string()).as_deref()),
         };
         let csv = quote!(huaweicloud_sdk_core::__codegen::Csv);
         match (p.location, p.required) {
@@ -210,13 +214,17 @@ fn operation(
         }
     });
     let body_fill = op.body.as_ref().map(|b| {
+        let text = b.encoding == BodyEncoding::Json && b.ty == TypeRef::String;
         let encode = match b.encoding {
+            BodyEncoding::Json if text => quote!(input.text_body(body);),
             BodyEncoding::Json => quote!(input.json_body(body)?;),
             BodyEncoding::FormUrlencoded => quote!(input.form_urlencoded_body(body)?;),
             BodyEncoding::Multipart => quote!(input.multipart_body(body);),
         };
         let fill = match (b.required, b.encoding) {
-            (true, BodyEncoding::Json) => quote!(input.required_json_body(self.body.as_ref())?;),
+            (true, BodyEncoding::Json) if !text => {
+                quote!(input.required_json_body(self.body.as_ref())?;)
+            }
             (true, _) => quote! {
                 match &self.body {
                     Some(body) => {
