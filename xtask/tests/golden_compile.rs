@@ -393,7 +393,10 @@ async fn a_string_body_is_sent_as_the_document_itself() {
         .unwrap();
     // Not JSON-quoted: the official SDKs send a string body as it is.
     assert_eq!(&rec.last().body[..], br#"{"name": "p1"}"#);
-    assert_eq!(rec.header("Content-Type").as_deref(), Some("application/json"));
+    assert_eq!(
+        rec.header("Content-Type").as_deref(),
+        Some("application/json")
+    );
     let err = c.create_plan().send().await.unwrap_err();
     assert!(err.to_string().contains("body"), "{err}");
 }
@@ -799,7 +802,9 @@ fn enum_values_that_clash_with_generated_names_are_renamed() {
 
 #[tokio::test]
 async fn inline_enums_named_like_a_models_enum_get_their_own_name_or_share_an_equal_one() {
-    use enum_clash::models::{ListTemplate, ListTemplateFileType, ListTemplateFileType2, ListTemplateFormat};
+    use enum_clash::models::{
+        ListTemplate, ListTemplateFileType, ListTemplateFileType2, ListTemplateFormat,
+    };
     // The model's `file_type` (yaml, json, zip) came first; the query parameter's (yaml,
     // json) differs, so it is numbered. Both `format` enums are equal: one type.
     assert_eq!(ListTemplateFileType::from("zip").as_str(), "zip");
@@ -818,7 +823,13 @@ async fn inline_enums_named_like_a_models_enum_get_their_own_name_or_share_an_eq
         .into_output();
     assert_eq!(out.file_type, Some(ListTemplateFileType::Zip));
     assert_eq!(out.format, Some(ListTemplateFormat::Long));
-    assert!(rec.last().url.ends_with("/templates?file_type=json&format=short"), "{}", rec.last().url);
+    assert!(
+        rec.last()
+            .url
+            .ends_with("/templates?file_type=json&format=short"),
+        "{}",
+        rec.last().url
+    );
 }
 
 #[tokio::test]

@@ -564,11 +564,7 @@ impl<T: QueryValue> QueryValue for Csv<'_, T> {
 /// A boolean path or header parameter as the official Python SDK writes it (`str(True)`):
 /// `True` or `False`. Query and form values are lower case (`QueryValue`).
 pub fn python_bool(value: bool) -> &'static str {
-    if value {
-        "True"
-    } else {
-        "False"
-    }
+    if value { "True" } else { "False" }
 }
 
 /// A float path or header parameter as the official Python SDK writes it (`str(1.0)` is

@@ -366,7 +366,11 @@ impl<'a> Lowerer<'a> {
     ) -> String {
         let values = |vs: &[Variant]| vs.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
         for n in 1u32.. {
-            let name = if n == 1 { hint.to_owned() } else { format!("{hint}{n}") };
+            let name = if n == 1 {
+                hint.to_owned()
+            } else {
+                format!("{hint}{n}")
+            };
             if let Some(existing) = self.models.get(&name) {
                 match &existing.kind {
                     ModelKind::Enum(known) if values(known) == values(&variants) => return name,
