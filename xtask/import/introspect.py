@@ -32,6 +32,7 @@ import datetime
 import decimal
 import importlib
 import importlib.metadata
+import importlib.util
 import inspect
 import io
 import json
@@ -496,10 +497,11 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         if len(places) > 1:
             fail(f"{name}: attribute {attr} lands in several places: {places}")
         if not places:
+            # The official client never sends it (geip `ListAccessSitesRequest.code`): the
+            # wire is the same without it, so it is left out and recorded.
             unplaced.append(attr)
-            location, wire = None, None
-        else:
-            location, wire = places[0]
+            continue
+        location, wire = places[0]
         p = param(attr, wire if location != "body" else None)
         p["location"] = location
         if location == "query" and wire in PAGING_PARAMS and param_docs.get(attr):
@@ -507,8 +509,6 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         if location in ("path", "query", "header", "form") and wire in minfo["collection_formats"]:
             p["collection_format"] = minfo["collection_formats"][wire]
         parameters.append(p)
-    if unplaced:
-        fail(f"{name}: request attributes not sent anywhere: {unplaced}")
     for p in parameters:
         if p["location"] in ("path", "query", "header") and is_structured(p["type_info"]):
             # The official SDK sends such a value as Python's str() of a dict: not an API.
@@ -547,7 +547,13 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
     reserved = [p for p in placeholders if p not in info["path_params"]]
     stray = [k for k in info["path_params"] if k not in placeholders]
     if stray:
-        fail(f"{name}: path params {stray} have no placeholder in {info['resource_path']}")
+        # A path parameter without a placeholder never reaches the wire (codehub
+        # `list_impersonation_tokens`'s group_id): left out and recorded, like attributes
+        # the client never sends.
+        gone = {p["python_name"] for p in path_params if p["wire_name"] in stray}
+        unplaced += sorted(gone)
+        path_params = [p for p in path_params if p["python_name"] not in gone]
+        parameters = [p for p in parameters if p["python_name"] not in gone]
     for r in reserved:
         if r not in ("project_id", "domain_id"):
             fail(f"{name}: placeholder {{{r}}} is neither a request attribute nor reserved")
@@ -595,6 +601,8 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         "response_headers": list(info["response_headers"]),
         "collection_formats": dict(info["collection_formats"]),
     }
+    if unplaced:
+        op["unsent_attributes"] = unplaced
 
     roots = {response_type}
     if body is not None:
@@ -682,14 +690,18 @@ def load_core() -> dict:
     }
 
 
-def describe_regions(key: str, module_name: str) -> tuple[str, list]:
+def describe_regions(key: str, module_name: str) -> tuple[str | None, list]:
     """The service's static region table: (class name, [{id, endpoints}] sorted by id).
 
     The table is the ``static_fields`` dict of the one ``*Region`` class in
     ``<module>.region.<key>_region``. Every entry must be a ``Region`` whose id
-    equals its key and whose endpoints are non-empty https URLs.
+    equals its key and whose endpoints are non-empty https URLs. A package without a
+    ``region`` module (releases 3.0.x of FunctionGraph and TestHub) has no regions: its
+    clients take an endpoint only.
     """
     from huaweicloudsdkcore.region.region import Region
+    if importlib.util.find_spec(f"{module_name}.region") is None:
+        return None, []
     region_module = importlib.import_module(f"{module_name}.region.{key}_region")
     classes = sorted(
         name for name, obj in vars(region_module).items()

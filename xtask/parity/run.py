@@ -198,9 +198,9 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "json":
             self._reply(200, "application/json", json.dumps(resp["body"]).encode(), rid, resp.get("headers"))
         elif kind == "text":
-            self._reply(200, "text/plain; charset=utf-8", resp["body"].encode(), rid)
+            self._reply(200, "text/plain; charset=utf-8", resp["body"].encode(), rid, resp.get("headers"))
         elif kind == "stream":
-            self._reply(200, "application/octet-stream", resp["body"].encode(), rid)
+            self._reply(200, "application/octet-stream", resp["body"].encode(), rid, resp.get("headers"))
         else:  # error
             self._reply(resp["status"], resp.get("content_type"), resp["body"].encode(), rid)
 

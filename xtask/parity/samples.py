@@ -544,11 +544,19 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
     """The sample response of ``op`` for ``style``: kind ``json`` / ``text`` / ``stream`` /
     ``none``, the body served and the value both SDKs must decode."""
     name = op["python_name"]
-    if op.get("response_is_stream") or (info and info["kind"] == "stream_response"):
-        body = {"edge-a": "", "text": TEXTS[0]}.get(style.name, f"s-stream-{name}")
-        return {"kind": "stream", "status": 200, "body": body, "expected": body}
     rt = op["response_type"]
     cls = getattr(gen.module, rt)
+    headers = set(info["response_header_fields"]) if info else set()
+    # Response headers the official client copies into output fields: served with sample
+    # values (the X-Request-Id entry gets the sample's request id in build()).
+    served = {cls.attribute_map[a]: header_sample(cls.attribute_map[a], cls.openapi_types[a])
+              for a in sorted(headers) if cls.attribute_map[a] in op.get("response_headers", [])}
+    if op.get("response_is_stream") or (info and info["kind"] == "stream_response"):
+        body = {"edge-a": "", "text": TEXTS[0]}.get(style.name, f"s-stream-{name}")
+        resp = {"kind": "stream", "status": 200, "body": body, "expected": body}
+        if served:
+            resp["headers"] = served
+        return resp
     ir_resp = op_ir.get("response")
     ir_t = ir_resp.get("json") if isinstance(ir_resp, dict) else None
     if info and info.get("body_attribute"):
@@ -558,11 +566,6 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
             return {"kind": "text", "status": 200, "body": body, "expected": body}
         v = gen.value(bt, ir_t, "body", "response", (cls,))
         return json_response(v)
-    headers = set(info["response_header_fields"]) if info else set()
-    # Response headers the official client copies into output fields: served with sample
-    # values (the X-Request-Id entry gets the sample's request id in build()).
-    served = {cls.attribute_map[a]: header_sample(cls.attribute_map[a], cls.openapi_types[a])
-              for a in sorted(headers) if cls.attribute_map[a] in op.get("response_headers", [])}
     fields = gen.ir_fields(ir_t)
     out = ModelDict(cls)
     for attr, t in cls.openapi_types.items():

@@ -463,6 +463,39 @@ async fn text_responses_are_bytes() {
     );
 }
 
+#[tokio::test]
+async fn a_streamed_body_comes_with_its_typed_response_headers() {
+    let (c, rec) = recording_with_headers::<stream::Client>(
+        200,
+        &[
+            ("x-file-size", "6"),
+            ("content-disposition", "attachment; filename=a.zip"),
+        ],
+        "zipped",
+    );
+    let out = c
+        .download_archive()
+        .file_id("f")
+        .send()
+        .await
+        .unwrap()
+        .into_output();
+    assert_eq!(out.header_values.x_file_size, Some(6));
+    assert_eq!(
+        out.header_values.content_disposition.as_deref(),
+        Some("attachment; filename=a.zip")
+    );
+    assert_eq!(&out.body.collect().await.unwrap()[..], b"zipped");
+    assert!(rec.last().url.ends_with("/files/f/archive"));
+    // A header value of the wrong type is a decode error naming the header.
+    let (c, _) = recording_with_headers::<stream::Client>(200, &[("x-file-size", "big")], "");
+    let err = c.download_archive().file_id("f").send().await.unwrap_err();
+    assert!(
+        err.to_string().contains("x-file-size") || err.to_string().contains("X-File-Size"),
+        "{err}"
+    );
+}
+
 #[test]
 fn types_decode() {
     let json = r#"{"count32":1,"count64":9007199254740993,"count":3,"ratio_float":0.1,"ratio_double":2.5,"level":2,"priority":20,"factor":0.5,"matrix":[[1,2],[3]],"tag_groups":[[{"key":"k"}],[]],"tags_by_key":{"a":{"value":"v"}},"values_by_key":{"x":[1.5]},"anything":[1],"empty_schema":"s","untyped_object":{"a":1},"open_object":{"b":true}}"#;

@@ -68,7 +68,7 @@ pub use json::to_python_json;
 pub use method::Method;
 pub use options::RequestOptions;
 pub use region::Region;
-pub use response::{ByteStream, Response};
+pub use response::{ByteStream, Response, Streamed};
 pub use retry::{Backoff, RetryPolicy};
 pub use waiter::{PollOutcome, Waiter};
 

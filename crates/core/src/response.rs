@@ -100,6 +100,27 @@ impl<T> DerefMut for Response<T> {
     }
 }
 
+/// The output of an operation whose streamed body comes with response headers its spec
+/// declares: their typed values (`header_values`) beside the body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Streamed<H> {
+    /// Values of the declared response headers.
+    pub header_values: H,
+    /// The response body.
+    pub body: ByteStream,
+}
+
+impl<H> Streamed<H> {
+    /// Pairs header values with the body (generated code builds it).
+    pub fn new(header_values: H, body: ByteStream) -> Self {
+        Self {
+            header_values,
+            body,
+        }
+    }
+}
+
 /// A response body delivered in chunks (binary downloads). Not size-capped.
 pub struct ByteStream {
     inner: BodyStream,

@@ -536,6 +536,7 @@ mod tests {
                 ("X-Security-Token".into(), "token-value".into()),
                 ("X-Project-Id".into(), "p1".into()),
             ],
+            header_text: crate::transport::HeaderText::Utf8,
             body: Bytes::from_static(br#"{"new_password":"Secret-1"}"#),
         }
     }

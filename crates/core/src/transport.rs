@@ -27,7 +27,24 @@ pub struct HttpRequest {
     pub url: String,
     /// Header names and values in sending order, `Authorization` included.
     pub headers: Vec<(String, String)>,
+    /// How the header values are written as bytes.
+    pub header_text: HeaderText,
     pub body: Bytes,
+}
+
+/// How a request's header values (text) are written as bytes on the wire. The official Python
+/// SDK's signer rewrites every value of a request it signs as UTF-8; a request it does not
+/// sign (the caller supplied `Authorization`) goes out as Python's `http.client` writes
+/// text, in Latin-1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderText {
+    /// UTF-8 bytes (signed requests).
+    #[default]
+    Utf8,
+    /// One byte per character where every character is at most U+00FF, else UTF-8 (Python
+    /// cannot send such a value at all).
+    Latin1,
 }
 
 /// Header names whose values are never printed.
@@ -503,7 +520,7 @@ impl Transport for ReqwestTransport {
             let msg = scrub.scrub(&format!("request failed: {}", without_url(&e)));
             TransportError::new(classify(&e), msg).with_source(e)
         };
-        let mut headers = match header_map(&request.headers) {
+        let mut headers = match header_map(&request.headers, request.header_text) {
             Ok(h) => h,
             Err(e) => return Box::pin(async move { Err(e) }),
         };
@@ -647,26 +664,30 @@ const LITERAL_IN_URL: [bool; 256] = {
     table
 };
 
-/// The request's headers as an `http::HeaderMap`, in order. Values go out as their UTF-8
-/// bytes, as the Python SDK's latin-1 transcoding does; they are copied once into one shared
-/// buffer that every value points into (not one allocation per value).
-fn header_map(headers: &[(String, String)]) -> Result<http::HeaderMap, TransportError> {
+/// The request's headers as an `http::HeaderMap`, in order, their values written as
+/// `text` says. They are copied once into one shared buffer that every value points into
+/// (not one allocation per value).
+fn header_map(
+    headers: &[(String, String)],
+    text: HeaderText,
+) -> Result<http::HeaderMap, TransportError> {
     let mut values = bytes::BytesMut::with_capacity(headers.iter().map(|(_, v)| v.len()).sum());
+    let mut ends = Vec::with_capacity(headers.len());
     for (_, v) in headers {
-        values.extend_from_slice(v.as_bytes());
+        push_header_value(&mut values, v, text);
+        ends.push(values.len());
     }
     let values = values.freeze();
     let mut map = http::HeaderMap::with_capacity(headers.len());
     let mut at = 0;
-    for (k, v) in headers {
-        let value =
-            http::HeaderValue::from_maybe_shared(values.slice(at..at + v.len())).map_err(|_| {
-                TransportError::new(
-                    TransportErrorKind::Request,
-                    format!("header {k} has a value that cannot be sent (control characters)"),
-                )
-            })?;
-        at += v.len();
+    for ((k, _), end) in headers.iter().zip(ends) {
+        let value = http::HeaderValue::from_maybe_shared(values.slice(at..end)).map_err(|_| {
+            TransportError::new(
+                TransportErrorKind::Request,
+                format!("header {k} has a value that cannot be sent (control characters)"),
+            )
+        })?;
+        at = end;
         let name = header_name(k).ok_or_else(|| {
             TransportError::new(
                 TransportErrorKind::Request,
@@ -676,6 +697,19 @@ fn header_map(headers: &[(String, String)]) -> Result<http::HeaderMap, Transport
         map.append(name, value);
     }
     Ok(map)
+}
+
+/// Appends a header value's wire bytes (see [`HeaderText`]).
+fn push_header_value(out: &mut bytes::BytesMut, value: &str, text: HeaderText) {
+    let latin1 = text == HeaderText::Latin1
+        && !value.is_ascii()
+        && value.chars().all(|c| u32::from(c) <= 0xFF);
+    if latin1 {
+        // Every char is at most U+00FF here, so the cast keeps it whole.
+        out.extend(value.chars().map(|c| c as u8));
+    } else {
+        out.extend_from_slice(value.as_bytes());
+    }
 }
 
 /// The SDK's own header names, so they need no allocation per request; `http` knows the
@@ -724,6 +758,29 @@ fn without_url(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_values_go_out_as_utf8_when_signed_and_as_latin1_when_not() {
+        let headers = [
+            ("X-Plain".to_owned(), "en us".to_owned()),
+            ("X-Latin".to_owned(), "en us, \u{fc}".to_owned()),
+            ("X-Wide".to_owned(), "text \u{fc} \u{4e2d}".to_owned()),
+            ("X-After".to_owned(), "\u{e9}t\u{e9}".to_owned()),
+        ];
+        let map = header_map(&headers, HeaderText::Latin1).unwrap();
+        let bytes = |name: &str| map.get(name).unwrap().as_bytes().to_vec();
+        assert_eq!(bytes("x-plain"), b"en us");
+        assert_eq!(bytes("x-latin"), b"en us, \xfc");
+        // Beyond Latin-1 (the Python SDK fails on it): UTF-8.
+        assert_eq!(bytes("x-wide"), "text \u{fc} \u{4e2d}".as_bytes());
+        assert_eq!(bytes("x-after"), b"\xe9t\xe9");
+        // Signed requests: UTF-8, as the official signer rewrites them.
+        let map = header_map(&headers, HeaderText::Utf8).unwrap();
+        assert_eq!(
+            map.get("x-latin").unwrap().as_bytes(),
+            "en us, \u{fc}".as_bytes()
+        );
+    }
 
     #[test]
     fn cached_origin_parses_like_a_full_parse() {

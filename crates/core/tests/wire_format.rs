@@ -40,8 +40,8 @@ fn floats_are_laid_out_like_python_json_dumps() {
     assert_eq!(std::str::from_utf8(&got).unwrap(), expected);
 }
 
-/// Reads request heads on 127.0.0.1 and answers each with `204`.
-async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
+/// Reads request heads on 127.0.0.1 (the bytes received) and answers each with `204`.
+async fn raw_heads_server() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let heads = Arc::new(Mutex::new(Vec::new()));
@@ -58,9 +58,7 @@ async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
                         _ => return,
                     }
                 }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&buf).to_ascii_lowercase());
+                seen.lock().unwrap().push(buf);
                 let _ = sock
                     .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
                     .await;
@@ -71,12 +69,67 @@ async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
     (origin, heads)
 }
 
+/// The head of the last request `heads` received, lower-cased text.
+fn last_head(heads: &Mutex<Vec<Vec<u8>>>) -> String {
+    let head = heads.lock().unwrap().pop().unwrap();
+    String::from_utf8_lossy(&head).to_ascii_lowercase()
+}
+
+/// The value bytes of header `name` (lower case) in the last request `heads` received.
+fn last_header_bytes(heads: &Mutex<Vec<Vec<u8>>>, name: &str) -> Option<Vec<u8>> {
+    let head = heads.lock().unwrap().last().cloned().unwrap();
+    head.split(|b| *b == b'\n').find_map(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let colon = line.iter().position(|b| *b == b':')?;
+        let (k, v) = line.split_at(colon);
+        k.eq_ignore_ascii_case(name.as_bytes())
+            .then(|| v[1..].trim_ascii().to_vec())
+    })
+}
+
+/// A header value with characters beyond ASCII goes out as the official Python SDK sends it:
+/// UTF-8 when the request is signed (its signer rewrites every value so), Latin-1 when the
+/// caller supplied `Authorization` and nothing is signed (`http.client` writes text so).
+#[tokio::test]
+async fn non_ascii_header_values_are_utf8_when_signed_and_latin1_when_not() {
+    let (origin, heads) = raw_heads_server().await;
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint(origin)
+        .credentials(
+            Credentials::new("AKWIRE00000000000001", "SKWIRE")
+                .unwrap()
+                .with_project_id("p"),
+        )
+        .retry(RetryPolicy::disabled())
+        .build_core()
+        .unwrap();
+    let get = || OperationInput::new(op(Method::Get, "/v2/{project_id}/things", None, true));
+
+    let mut input = get();
+    input.header("X-Note", Some("en us, \u{fc}"));
+    client.send_empty(input).await.unwrap();
+    assert_eq!(
+        last_header_bytes(&heads, "x-note").unwrap(),
+        "en us, \u{fc}".as_bytes()
+    );
+
+    let mut input = get();
+    input.header("X-Note", Some("en us, \u{fc}"));
+    input.header("Authorization", Some("Bearer \u{e9}t\u{e9}"));
+    client.send_empty(input).await.unwrap();
+    assert_eq!(last_header_bytes(&heads, "x-note").unwrap(), b"en us, \xfc");
+    assert_eq!(
+        last_header_bytes(&heads, "authorization").unwrap(),
+        b"Bearer \xe9t\xe9"
+    );
+}
+
 /// Python's `requests` sends `Content-Length: 0` for every request without a body except GET
 /// and HEAD (RFC 9110 8.6: a user agent should send it when the method gives content a
 /// meaning, "even when the value is 0"); some gateways answer 411 without it.
 #[tokio::test]
 async fn requests_without_a_body_send_content_length_zero_except_get_and_head() {
-    let (origin, heads) = recording_server().await;
+    let (origin, heads) = raw_heads_server().await;
     let client = Client::builder(&TEST_SERVICE)
         .endpoint(origin)
         .credentials(
@@ -103,7 +156,7 @@ async fn requests_without_a_body_send_content_length_zero_except_get_and_head() 
             true,
         ));
         client.send_empty(input).await.unwrap();
-        let head = heads.lock().unwrap().pop().unwrap();
+        let head = last_head(&heads);
         let length = head
             .lines()
             .find_map(|l| l.strip_prefix("content-length:").map(str::trim));

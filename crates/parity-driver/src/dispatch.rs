@@ -2364,7 +2364,7 @@ mod dcs {
             b = b.task_id(conv::string(v, &at)?);
         }
         let r = b.send().await;
-        crate::stream_outcome(r).await
+        crate::stream_outcome(r, |s| s).await
     }
     async fn op_download_ssl_cert(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;

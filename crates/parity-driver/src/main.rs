@@ -200,12 +200,14 @@ pub fn bytes_outcome(r: huaweicloud_sdk_core::Result<Response<Bytes>>) -> Outcom
     Ok(success(&out, Value::String(text)))
 }
 
-/// A streamed body, collected, as a JSON string.
-pub async fn stream_outcome(r: huaweicloud_sdk_core::Result<Response<ByteStream>>) -> Outcome {
+/// A streamed body (`body` takes it from the output), collected, as a JSON string.
+pub async fn stream_outcome<T>(
+    r: huaweicloud_sdk_core::Result<Response<T>>,
+    body: impl FnOnce(T) -> ByteStream,
+) -> Outcome {
     let out = r.map_err(DriverError::Sdk)?;
     let head = success(&out, Value::Null);
-    let bytes = out
-        .into_output()
+    let bytes = body(out.into_output())
         .collect()
         .await
         .map_err(DriverError::Sdk)?;

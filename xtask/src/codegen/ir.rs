@@ -393,6 +393,9 @@ pub enum ResponseKind {
     TextWithHeaders { model: String },
     /// Binary download (`send_stream`).
     Stream,
+    /// A binary download next to response headers: the output is core's `Streamed`, the
+    /// header values in `model` beside the body stream (`send_stream`, then `map_output`).
+    StreamWithHeaders { model: String },
     /// Small non-JSON body kept as bytes (`send_bytes`).
     Bytes,
 }

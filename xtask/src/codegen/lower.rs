@@ -1251,7 +1251,7 @@ impl<'a> Lowerer<'a> {
                 });
                 hint.to_owned()
             }
-            ResponseKind::None => {
+            ResponseKind::None | ResponseKind::Stream => {
                 if self.models.contains_key(hint) || self.schema_names.values().any(|v| v == hint) {
                     self.err(
                         &format!("{here}/headers"),
@@ -1264,7 +1264,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 self.err(
                     &format!("{here}/headers"),
-                    "unsupported: response headers beside a streamed body",
+                    "unsupported: response headers beside this kind of body",
                 );
                 return (kind, Vec::new());
             }
@@ -1387,7 +1387,14 @@ impl<'a> Lowerer<'a> {
             }
             None => {
                 let text = matches!(kind, ResponseKind::Bytes);
+                let stream = matches!(kind, ResponseKind::Stream);
                 let (description, kind) = match wrapped {
+                    None if stream => (
+                        "Values of the response headers of an operation whose body is streamed (the output is core's `Streamed`: these values and the body).",
+                        ResponseKind::StreamWithHeaders {
+                            model: model.clone(),
+                        },
+                    ),
                     Some(_) if text => (
                         "Output of an operation whose response body is text: the text and the values of its response headers.",
                         ResponseKind::TextWithHeaders {

@@ -115,7 +115,7 @@ fn operation_json(op: &Operation, loaded: &Loaded) -> Value {
         ResponseKind::Json(t) | ResponseKind::JsonWithHeaders { body: t, .. } => {
             json!({ "json": type_json(t) })
         }
-        ResponseKind::Stream => json!("stream"),
+        ResponseKind::Stream | ResponseKind::StreamWithHeaders { .. } => json!("stream"),
         ResponseKind::Bytes | ResponseKind::TextWithHeaders { .. } => json!("bytes"),
     };
     json!({ "params": params, "body": body, "response": response })

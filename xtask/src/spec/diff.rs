@@ -461,6 +461,7 @@ fn response_text(r: &ResponseKind) -> String {
             format!("`Response<{m}>`")
         }
         ResponseKind::Stream => "a byte stream".to_owned(),
+        ResponseKind::StreamWithHeaders { model } => format!("a byte stream beside `{model}`"),
         ResponseKind::Bytes => "`Response<Bytes>`".to_owned(),
     }
 }

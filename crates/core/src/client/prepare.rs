@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::method::Method;
 use crate::service::CredentialScope;
 use crate::sign::{self, SignableRequest};
-use crate::transport::HttpRequest;
+use crate::transport::{HeaderText, HttpRequest};
 
 /// A signed request and what went into its signature (for tests, benchmarks and debugging).
 /// `Debug` hides every header value that may be a secret and the body.
@@ -137,7 +137,8 @@ impl Client {
             }
         }
 
-        let (signing, query) = if sign::is_presigned(&headers) {
+        let presigned = sign::is_presigned(&headers);
+        let (signing, query) = if presigned {
             (None, sign::canonical_query_string(&input.query))
         } else {
             // A caller's `X-Sdk-Date` is the signing time; one that is not a date would be
@@ -185,6 +186,12 @@ impl Client {
                 method: op.method.to_http(),
                 url,
                 headers,
+                // The official SDK rewrites header values as UTF-8 only when it signs.
+                header_text: if presigned {
+                    HeaderText::Latin1
+                } else {
+                    HeaderText::Utf8
+                },
                 body: input.body.clone(),
             },
             signing,

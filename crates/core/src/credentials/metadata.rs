@@ -254,6 +254,7 @@ impl Config {
             method: http::Method::PUT,
             url: format!("{}{TOKEN_PATH}", self.endpoint),
             headers: vec![(TOKEN_TTL_HEADER.into(), TOKEN_TTL_SECONDS.into())],
+            header_text: crate::transport::HeaderText::Utf8,
             body: Bytes::new(),
         };
         let (status, body) = self.call(transport, request, &Scrubber::default()).await?;
@@ -290,6 +291,7 @@ impl Config {
             method: http::Method::GET,
             url: format!("{}{SECURITY_KEY_PATH}", self.endpoint),
             headers,
+            header_text: crate::transport::HeaderText::Utf8,
             body: Bytes::new(),
         };
         let scrub = Scrubber::new(state.token.iter());

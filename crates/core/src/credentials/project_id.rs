@@ -121,6 +121,7 @@ impl Discovery {
             method: http::Method::GET,
             url,
             headers,
+            header_text: crate::transport::HeaderText::Utf8,
             body: Bytes::new(),
         };
         let what = |detail: &str| {

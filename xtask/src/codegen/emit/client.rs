@@ -213,6 +213,11 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
             header_list(op)
         ),
         ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
+        ResponseKind::StreamWithHeaders { model } => format!(
+            "a [`Streamed`](huaweicloud_sdk_core::Streamed): `body` streams the body, \
+             `header_values` ([`{model}`](super::models::{model})) holds {}",
+            header_list(op)
+        ),
         ResponseKind::Bytes => "the body bytes".to_owned(),
     };
     doc.item(&format!("- `{status}`: {out}."), sdesc);

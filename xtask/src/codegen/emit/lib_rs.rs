@@ -68,8 +68,15 @@ pub fn emit(s: &Service, chunks: &[String], root: bool) -> TokenStream {
     let doc = doc.inner_tokens();
     let uses = |kind: ResponseKind| s.operations.iter().any(|o| o.response == kind);
     let mut extra = Vec::new();
-    if uses(ResponseKind::Stream) {
+    let streamed = s
+        .operations
+        .iter()
+        .any(|o| matches!(o.response, ResponseKind::StreamWithHeaders { .. }));
+    if uses(ResponseKind::Stream) || streamed {
         extra.push(quote!(ByteStream));
+    }
+    if streamed {
+        extra.push(quote!(Streamed));
     }
     if uses(ResponseKind::Bytes) {
         extra.push(quote!(Bytes));

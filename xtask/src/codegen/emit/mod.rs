@@ -726,6 +726,12 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
             lines.push("let bytes = response.into_output().collect().await?;".to_owned());
             lines.push("println!(\"{} bytes\", bytes.len());".to_owned());
         }
+        ResponseKind::StreamWithHeaders { .. } => {
+            lines.push("let output = response.into_output();".to_owned());
+            lines.push("println!(\"{:?}\", output.header_values);".to_owned());
+            lines.push("let bytes = output.body.collect().await?;".to_owned());
+            lines.push("println!(\"{} bytes\", bytes.len());".to_owned());
+        }
         ResponseKind::Bytes => {
             lines.push("println!(\"{} bytes\", response.output().len());".to_owned())
         }

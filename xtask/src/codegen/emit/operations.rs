@@ -30,6 +30,7 @@ pub fn header(ops: &[&Operation], parent: &TokenStream) -> TokenStream {
                 ResponseKind::Headers(_)
                     | ResponseKind::JsonWithHeaders { .. }
                     | ResponseKind::TextWithHeaders { .. }
+                    | ResponseKind::StreamWithHeaders { .. }
             )
     });
     let models = uses_models.then(|| {
@@ -278,6 +279,13 @@ fn operation(
             quote!(huaweicloud_sdk_core::ByteStream),
             quote!(send_stream),
         ),
+        ResponseKind::StreamWithHeaders { model } => {
+            let values = type_tokens(&TypeRef::Named(model.clone()), &models);
+            (
+                quote!(huaweicloud_sdk_core::Streamed<#values>),
+                quote!(send_stream),
+            )
+        }
         ResponseKind::Bytes => (quote!(huaweicloud_sdk_core::Bytes), quote!(send_bytes)),
     };
     let send_doc = format!(
@@ -293,6 +301,8 @@ fn operation(
             ResponseKind::TextWithHeaders { .. } =>
                 " and returns the text response in `body` beside the response headers",
             ResponseKind::Stream => " and returns the body as a stream",
+            ResponseKind::StreamWithHeaders { .. } =>
+                " and returns the body as a stream beside the response headers",
             ResponseKind::Bytes => " and returns the body bytes",
         }
     );
@@ -321,6 +331,13 @@ fn operation(
                 let body_ty = type_tokens(body, &models);
                 let inits = header_field_inits(op);
                 quote!(|body: #body_ty, headers| Ok(#out_ty { body: Some(body), #(#inits)* }))
+            }
+            ResponseKind::StreamWithHeaders { model } => {
+                let values = type_tokens(&TypeRef::Named(model.clone()), &models);
+                let inits = header_field_inits(op);
+                quote!(|body: huaweicloud_sdk_core::ByteStream, headers| Ok(
+                    huaweicloud_sdk_core::Streamed::new(#values { #(#inits)* }, body)
+                ))
             }
             ResponseKind::TextWithHeaders { .. } => {
                 let inits = header_field_inits(op);

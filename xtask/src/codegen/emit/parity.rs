@@ -218,7 +218,10 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
         ResponseKind::Json(_) => quote!(crate::json_outcome(r)),
         ResponseKind::Bytes => quote!(crate::bytes_outcome(r)),
-        ResponseKind::Stream => quote!(crate::stream_outcome(r).await),
+        ResponseKind::Stream => quote!(crate::stream_outcome(r, |s| s).await),
+        ResponseKind::StreamWithHeaders { .. } => {
+            quote!(crate::stream_outcome(r, |s| s.body).await)
+        }
     };
     // Output fields filled from response headers are reported apart from the body, as text.
     let outcome = if op.response_headers.is_empty() {
@@ -228,9 +231,13 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
     } else {
         let names = op.response_headers.iter().map(|h| &h.name);
+        let holder = match &op.response {
+            ResponseKind::StreamWithHeaders { .. } => quote!(out.output().header_values),
+            _ => quote!(out.output()),
+        };
         let values = op.response_headers.iter().map(|h| {
             let f = naming::ident(&h.rust_name);
-            quote!(out.output().#f.as_ref().map(|v| v.to_string()))
+            quote!(#holder.#f.as_ref().map(|v| v.to_string()))
         });
         quote! {
             let r = b.send().await;
