@@ -799,6 +799,8 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
     else:  # a credential class of its own (Meeting, OBS, ...): named, not supported yet
         credentials = ",".join(accepted)
 
+    # A client of its own error layout installs its exception handler in the builder (CCE).
+    handler = getattr(client_cls.new_builder(), "_exception_handler", None)
     described = {
         "service": service,
         "version": api_version,
@@ -813,6 +815,8 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         "operations": operations,
         "models": models,
     }
+    if handler is not None:
+        described["exception_handler"] = type(handler).__name__
     if skipped:
         described["skipped_operations"] = skipped
     return described

@@ -456,11 +456,28 @@ class Gen:
                 out[wire] = None
                 self.cov.kind(loc, "null")
                 continue
+            if t.strip() == "object" and discriminator_of(cls) == attr:
+                # The official decoder looks the discriminator up in a dict, so its value is
+                # a scalar even where it is declared free-form (SecMaster's `object`); one
+                # that names no subclass keeps the base model on both sides.
+                out[wire] = f"s-{wire}"
+                continue
             v = self.value(t, f.get("type"), wire, loc, stack + (cls,))
             if v is not None:
                 out[wire] = v
                 self.cov.fields[self.side].add((self.svc, model_name, wire))
         return out
+
+
+def discriminator_of(cls) -> str | None:
+    """The attribute a model with subclasses dispatches on (`self.discriminator`, set in
+    `__init__`), or None."""
+    if not hasattr(cls, "get_real_child_model"):
+        return None
+    try:
+        return cls().discriminator
+    except Exception:  # noqa: BLE001 - a model that cannot be built empty has none usable
+        return None
 
 
 def to_python(v, files: bool = True):

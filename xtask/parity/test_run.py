@@ -2,6 +2,7 @@
 
 import os
 import sys
+import types
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -58,6 +59,31 @@ class UndoOfficialDecoderDefects(unittest.TestCase):
         got, notes = self.undo({"name": "n", "inner": {"size": 1}}, {"name": "m", "inner": {"size": 2}, "extra": 1})
         self.assertEqual(got, {"name": "m", "inner": {"size": 2}, "extra": 1})
         self.assertEqual(notes, set())
+
+
+class OwnExceptionHandler(unittest.TestCase):
+    SAMPLE = types.SimpleNamespace(response={"kind": "error", "status": 502, "request_id": "rid"})
+    RUST = {"ok": False, "service_error": {"status": 502, "request_id": "rid", "error_code": "502",
+                                           "error_msg": "<html>", "encoded_authorization_message": None}}
+
+    def test_a_failing_official_handler_is_noted_not_hidden(self):
+        py = {"ok": False, "error": "JSONDecodeError: Expecting value: line 1 column 1 (char 0)"}
+        notes = set()
+        self.assertEqual(run.response_diffs(self.SAMPLE, py, self.RUST, {}, notes, "CceExceptionHandler"), [])
+        self.assertIn("CceExceptionHandler", next(iter(notes)))
+        # Without a handler of its own the official SDK must raise a service error.
+        self.assertTrue(run.response_diffs(self.SAMPLE, py, self.RUST, {}, set(), None))
+        # Ours must still report the status and request id served.
+        rust = {"ok": False, "service_error": {**self.RUST["service_error"], "status": 500}}
+        self.assertTrue(run.response_diffs(self.SAMPLE, py, rust, {}, set(), "CceExceptionHandler"))
+
+    def test_fields_the_handler_leaves_none_compare_with_empty_text(self):
+        py_err = {"status": 502, "request_id": "rid", "error_code": None, "error_msg": None,
+                  "encoded_authorization_message": None}
+        rust = {"ok": False, "service_error": {**py_err, "error_code": "", "error_msg": ""}}
+        py = {"ok": False, "error": "ServerResponseException", "service_error": py_err}
+        self.assertEqual(run.response_diffs(self.SAMPLE, py, rust, {}, set(), "CceExceptionHandler"), [])
+        self.assertTrue(run.response_diffs(self.SAMPLE, py, rust, {}, set(), None))
 
 
 if __name__ == "__main__":

@@ -721,3 +721,50 @@ components:
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// `x-huaweicloud-service.errors: cce` gives the client CCE's error format; another value
+/// is an error at its pointer.
+#[test]
+fn the_cce_error_format_reaches_the_client() {
+    let spec = "paths:
+  /v1/{project_id}/things:
+    get:
+      operationId: ListThings
+      summary: List things.
+      responses:
+        '204':
+          description: Done.
+";
+    let cce = HEAD.replace(
+        "  title: Construct\n",
+        "  title: Construct\n  errors: cce\n",
+    );
+    let root = tree(
+        "cce-errors",
+        &[("specs/construct/v1.yaml", &format!("{cce}{spec}"))],
+    );
+    let files = xtask::codegen::generate(&root, "specs/construct/v1.yaml").unwrap();
+    let _ = std::fs::remove_dir_all(root);
+    assert!(file(&files, "client.rs").contains("ErrorFormat::Cce"));
+    let plain = generate("standard-errors", spec).unwrap();
+    assert!(!file(&plain, "client.rs").contains("ErrorFormat"));
+    let odd = HEAD.replace(
+        "  title: Construct\n",
+        "  title: Construct\n  errors: odd\n",
+    );
+    let root = tree(
+        "odd-errors",
+        &[("specs/construct/v1.yaml", &format!("{odd}{spec}"))],
+    );
+    let errs: Vec<String> = xtask::codegen::generate(&root, "specs/construct/v1.yaml")
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let _ = std::fs::remove_dir_all(root);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("/x-huaweicloud-service/errors")),
+        "{errs:?}"
+    );
+}

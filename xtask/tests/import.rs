@@ -466,3 +466,34 @@ fn global_credentials_are_copied_from_the_introspection() {
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// An official client with CCE's own exception handler gets `errors: cce`; a handler of
+/// another kind has no error format here and is an error naming it.
+#[test]
+fn the_cce_exception_handler_becomes_the_cce_error_format() {
+    let with_handler = |name: &str, handler: &str| {
+        let root = fixture_copy(name, "", |t| t.to_owned());
+        let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for svc in doc["services"].as_object_mut().unwrap().values_mut() {
+            svc["exception_handler"] = handler.into();
+        }
+        let intro = root.join("introspect-handler.json");
+        std::fs::write(&intro, doc.to_string()).unwrap();
+        let out = xtask::import::generate(&root, &intro, false);
+        let _ = std::fs::remove_dir_all(root);
+        out
+    };
+    let files = with_handler("cce-errors", "CceExceptionHandler").unwrap();
+    assert!(
+        files["specs/demo/v2.yaml"].contains("  title: Demo Service\n  errors: cce\n"),
+        "{}",
+        files["specs/demo/v2.yaml"]
+    );
+    let errs = with_handler("other-errors", "KvsExceptionHandler").unwrap_err();
+    assert!(
+        errs.iter().any(|e| e.contains("KvsExceptionHandler")),
+        "{errs:?}"
+    );
+    assert!(!generate(&fixtures()).unwrap()["specs/demo/v2.yaml"].contains("errors:"));
+}

@@ -12,7 +12,9 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
 use crate::deadline::Deadline;
-use crate::error::{Error, ErrorKind, MAX_ERROR_BODY, Result, Scrubber, parse_service_error};
+use crate::error::{
+    Error, ErrorFormat, ErrorKind, MAX_ERROR_BODY, Result, Scrubber, parse_service_error,
+};
 use crate::retry::parse_retry_after;
 use crate::transport::{
     BodyStream, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
@@ -93,6 +95,7 @@ pub(crate) fn call(
     request: HttpRequest,
     (deadline, timed_out): (Deadline, impl FnOnce() -> Error),
     mode: BodyMode,
+    errors: ErrorFormat,
     secrets: &impl Secrets,
     now: SystemTime,
 ) -> impl Future<Output = Result<HttpResponse>> {
@@ -104,7 +107,7 @@ pub(crate) fn call(
         match resp.status {
             200..=299 => {}
             300..=399 => return Err(redirect_error(resp, secrets.scrubber()).await),
-            _ => return Err(service_error(resp, secrets.scrubber(), now).await),
+            _ => return Err(service_error(resp, errors, secrets.scrubber(), now).await),
         }
         match mode {
             BodyMode::Streamed => Ok(HttpResponse {
@@ -124,7 +127,12 @@ pub(crate) fn call(
     deadline.bound(fut, timed_out)
 }
 
-async fn service_error(resp: HttpResponse, scrub: &Scrubber, now: SystemTime) -> Error {
+async fn service_error(
+    resp: HttpResponse,
+    format: ErrorFormat,
+    scrub: &Scrubber,
+    now: SystemTime,
+) -> Error {
     let retry_after = resp
         .headers
         .get(http::header::RETRY_AFTER)
@@ -132,7 +140,7 @@ async fn service_error(resp: HttpResponse, scrub: &Scrubber, now: SystemTime) ->
         .and_then(|v| parse_retry_after(v, now));
     let rid = request_id(&resp.headers, scrub);
     match read_capped(resp.body, ERROR_BODY_READ_LIMIT).await {
-        Ok(body) => Error::service(parse_service_error(resp.status, rid, &body, scrub))
+        Ok(body) => Error::service(format.parse(resp.status, rid, &body, scrub))
             .with_retry_after(retry_after),
         Err(e) => transport_error(e, scrub),
     }

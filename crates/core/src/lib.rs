@@ -63,7 +63,7 @@ pub use bytes::Bytes;
 pub use client::PreparedRequest;
 pub use client::{Client, ClientBuilder, Config, ConfigBuilder, RawRequest, ServiceClient};
 pub use credentials::{Credentials, ProvideCredentials};
-pub use error::{Error, ErrorKind, Result, ServiceError};
+pub use error::{Error, ErrorFormat, ErrorKind, Result, ServiceError};
 pub use json::to_python_json;
 pub use method::Method;
 pub use options::RequestOptions;
@@ -87,6 +87,7 @@ pub mod __codegen {
         QueryValue, RequiredFields, debug_redacted, deserialize_open_enum, header_text,
         header_value, map_output, python_bool, python_float,
     };
+    pub use crate::error::ErrorFormat;
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
     pub use crate::model::{

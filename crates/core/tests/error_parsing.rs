@@ -742,3 +742,63 @@ fn nesting_just_under_the_json_limit_is_searched_without_overflow() {
     assert_eq!(e.error_code, "C");
     assert_eq!(e.details.len(), 1);
 }
+
+/// CCE's error layout, as both official handlers read it (Go `CceErrorHandler`, Python
+/// `CceExceptionHandler`): top-level fields only, `errorMessage`, and `message` appended.
+#[test]
+fn cce_errors_read_top_level_fields_and_append_message() {
+    use huaweicloud_sdk_core::ErrorFormat;
+    let cce = |status: u16, body: &str| {
+        ErrorFormat::Cce.parse(
+            status,
+            Some("rid".into()),
+            body.as_bytes(),
+            &Scrubber::new(["s3cr3t"]),
+        )
+    };
+    let e = cce(
+        400,
+        r#"{"errorCode":"CCE.01400001","errorMessage":"Invalid request.","message":"cluster x"}"#,
+    );
+    assert_eq!(
+        (e.error_code.as_str(), e.error_msg.as_str()),
+        ("CCE.01400001", "Invalid request., cluster x")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("rid"));
+    // `error_code`/`error_msg` first; a `message` equal to the message is not repeated.
+    let e = cce(
+        404,
+        r#"{"error_code":"A","errorCode":"B","error_msg":"gone","message":"gone"}"#,
+    );
+    assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("A", "gone"));
+    // `message` alone is the message; numeric codes are text.
+    let e = cce(409, r#"{"error_code":409,"message":"conflict"}"#);
+    assert_eq!(
+        (e.error_code.as_str(), e.error_msg.as_str()),
+        ("409", "conflict")
+    );
+    // Nested errors and the standard pairs are not CCE's: nothing found stays empty, as in
+    // the official handlers; the body is kept.
+    let nested = r#"{"error":{"error_code":"X.0001","error_msg":"nested"}}"#;
+    let e = cce(400, nested);
+    assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("", ""));
+    assert_eq!(e.raw_body, nested);
+    let e = cce(400, r#"{"errorCode":"X","errorMsg":"camel"}"#);
+    assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("X", ""));
+    // Not a JSON object (the official handlers fail on it): the status and the text.
+    let e = cce(502, "<html>bad gateway</html>");
+    assert_eq!(
+        (e.error_code.as_str(), e.error_msg.as_str()),
+        ("502", "<html>bad gateway</html>")
+    );
+    let e = cce(500, "[1,2]");
+    assert_eq!(e.error_code, "500");
+    // Secrets are scrubbed from every field, escaped in JSON or not.
+    let e = cce(
+        403,
+        r#"{"error_code":"s3cr3t","error_msg":"key \u0073\u0033cr3t","message":"s3cr3t"}"#,
+    );
+    for text in [&e.error_code, &e.error_msg, &e.raw_body] {
+        assert!(!text.contains("s3cr3t"), "{text}");
+    }
+}

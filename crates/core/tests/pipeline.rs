@@ -433,3 +433,35 @@ async fn unreachable_endpoints_fail_over_stickily_even_when_not_idempotent() {
     );
     assert_eq!(sleeper.delays().len(), 2, "3 attempts of 2 endpoints each");
 }
+
+/// A client built for a service with its own error layout (CCE) reads errors in that layout;
+/// other clients read the standard one.
+#[tokio::test]
+async fn the_client_error_format_decides_how_error_bodies_are_read() {
+    use huaweicloud_sdk_core::ErrorFormat;
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport};
+    let body = r#"{"errorCode":"CCE.01404001","errorMessage":"Not found","message":"cluster c"}"#;
+    let mut seen = Vec::new();
+    for format in [ErrorFormat::Standard, ErrorFormat::Cce] {
+        let mock = MockTransport::new();
+        mock.on(Method::Get, "/v3/p/clusters")
+            .respond(MockResponse::new(404).body(body));
+        let client = Client::builder(&TEST_SERVICE)
+            .endpoint("https://cce.example.test")
+            .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p"))
+            .error_format(format)
+            .retry(RetryPolicy::disabled())
+            .transport(mock)
+            .build_core()
+            .unwrap();
+        let input = OperationInput::new(op(Method::Get, "/v3/{project_id}/clusters", None, true));
+        let err = client.send_empty(input).await.unwrap_err();
+        let service = err.service_error().unwrap();
+        seen.push((service.error_code.clone(), service.error_msg.clone()));
+    }
+    assert_eq!(seen[0], ("404".to_owned(), body.to_owned()));
+    assert_eq!(
+        seen[1],
+        ("CCE.01404001".to_owned(), "Not found, cluster c".to_owned())
+    );
+}

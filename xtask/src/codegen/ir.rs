@@ -17,6 +17,9 @@ pub struct Service {
     /// `x-huaweicloud-service.credentials: global`: the official client takes
     /// `GlobalCredentials` (the domain id in `X-Domain-Id`, no project id).
     pub global: bool,
+    /// `x-huaweicloud-service.errors: cce`: error bodies in CCE's layout (core's
+    /// `ErrorFormat::Cce`).
+    pub cce_errors: bool,
     /// `info.title`.
     pub api_title: String,
     /// `info.description`.

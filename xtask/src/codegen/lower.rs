@@ -128,6 +128,7 @@ impl<'a> Lowerer<'a> {
             );
         }
         let (name, crate_name, title) = self.service_ext().unwrap_or_default();
+        let cce_errors = self.cce_errors();
         let global = self.global_credentials();
         let regions = self.regions();
         self.register_schemas();
@@ -156,6 +157,7 @@ impl<'a> Lowerer<'a> {
             crate_name,
             title,
             global,
+            cce_errors,
             api_title: self.api.info.title.clone(),
             description: self.api.info.description.clone().unwrap_or_default(),
             spec_path: loaded.file.clone(),
@@ -235,6 +237,20 @@ impl<'a> Lowerer<'a> {
             }
         }
         Some((name?, krate?, title?))
+    }
+
+    /// `x-huaweicloud-service.errors`: absent or `standard`, or `cce` (CCE's error layout).
+    fn cce_errors(&mut self) -> bool {
+        const P: &str = "/x-huaweicloud-service/errors";
+        match self.raw.pointer(P) {
+            None => false,
+            Some(Value::String(s)) if s == "standard" => false,
+            Some(Value::String(s)) if s == "cce" => true,
+            Some(other) => {
+                self.err(P, format!("errors {other} is neither `standard` nor `cce`"));
+                false
+            }
+        }
     }
 
     /// `x-huaweicloud-service.credentials`: absent or `regional` (project-scoped, the

@@ -802,6 +802,18 @@ impl<'a> Builder<'a> {
         if self.inp.service.credentials.as_deref() == Some("global") {
             out.push(("credentials", s("global")));
         }
+        // The official clients' own exception handlers: CCE's reads its own error layout.
+        match self.inp.service.exception_handler.as_deref() {
+            None => {}
+            Some("CceExceptionHandler") => out.push(("errors", s("cce"))),
+            Some(other) => {
+                let at = format!("{}: exception_handler", self.inp.service.module);
+                self.err(
+                    &at,
+                    format!("the official client reads errors with its own `{other}`, which has no error format here"),
+                );
+            }
+        }
         map(out)
     }
 

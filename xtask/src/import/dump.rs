@@ -27,6 +27,10 @@ pub struct ServiceDump {
     /// `regional` or absent (older documents): `BasicCredentials`.
     #[serde(default)]
     pub credentials: Option<String>,
+    /// The class name of the official client's own exception handler, when it has one
+    /// (`CceExceptionHandler`).
+    #[serde(default)]
+    pub exception_handler: Option<String>,
     pub regions: Vec<RegionDump>,
     pub operations: Vec<OpDump>,
     pub models: BTreeMap<String, ModelDump>,

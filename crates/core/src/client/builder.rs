@@ -13,6 +13,7 @@ use super::{
 };
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::env::Env;
+use crate::error::ErrorFormat;
 use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
 use crate::retry::{Clock, RetryPolicy, Sleep, SystemClock, TokioSleep};
@@ -320,6 +321,7 @@ pub(crate) use shared_setters;
 pub struct ClientBuilder<C = Client> {
     service: &'static ServiceSpec,
     credential_scope: CredentialScope,
+    error_format: ErrorFormat,
     endpoints: Vec<String>,
     settings: Settings,
     _client: PhantomData<fn() -> C>,
@@ -339,7 +341,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 impl<C: ServiceClient> ClientBuilder<C> {
     /// A builder for the generated client `C`.
     pub fn new() -> Self {
-        Self::for_service(C::SERVICE).credential_scope(C::CREDENTIAL_SCOPE)
+        Self::for_service(C::SERVICE)
+            .credential_scope(C::CREDENTIAL_SCOPE)
+            .error_format(C::ERROR_FORMAT)
     }
 
     /// A builder for the generated client `C` with the settings of `config`: its region,
@@ -350,6 +354,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
     pub fn from_config(config: &Config) -> Self {
         Self::for_service(C::SERVICE)
             .credential_scope(C::CREDENTIAL_SCOPE)
+            .error_format(C::ERROR_FORMAT)
             .with_config(config)
     }
 
@@ -372,6 +377,7 @@ impl<C> ClientBuilder<C> {
         Self {
             service,
             credential_scope: CredentialScope::Regional,
+            error_format: ErrorFormat::Standard,
             endpoints: Vec::new(),
             settings: Settings::default(),
             _client: PhantomData,
@@ -393,6 +399,13 @@ impl<C> ClientBuilder<C> {
     /// instead of the project id in `X-Project-Id`.
     pub fn credential_scope(mut self, scope: CredentialScope) -> Self {
         self.credential_scope = scope;
+        self
+    }
+
+    /// How the service lays out error bodies (default [`ErrorFormat::Standard`]; a generated
+    /// client sets its service's).
+    pub fn error_format(mut self, format: ErrorFormat) -> Self {
+        self.error_format = format;
         self
     }
 
@@ -446,6 +459,7 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(ClientInner {
                 service: self.service,
                 credential_scope: self.credential_scope,
+                error_format: self.error_format,
                 region_id,
                 endpoints,
                 credentials,

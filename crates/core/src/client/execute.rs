@@ -219,6 +219,7 @@ impl Client {
                 request,
                 (deadline, || self.attempt_timed_out(input)),
                 mode,
+                inner.error_format,
                 scrub,
                 inner.clock.now(),
             )

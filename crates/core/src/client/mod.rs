@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::codegen::OperationInput;
 use crate::credentials::{Credentials, ProvideCredentials};
+use crate::error::ErrorFormat;
 use crate::error::Result;
 use crate::method::Method;
 use crate::region::Endpoint;
@@ -57,6 +58,7 @@ pub struct Client {
 pub(crate) struct ClientInner {
     service: &'static ServiceSpec,
     credential_scope: CredentialScope,
+    error_format: ErrorFormat,
     region_id: Option<String>,
     endpoints: Vec<Endpoint>,
     credentials: Arc<dyn ProvideCredentials>,
@@ -162,6 +164,8 @@ pub trait ServiceClient: Sized {
     const SERVICE: &'static ServiceSpec;
     /// The credentials the service takes (global services: [`CredentialScope::Global`]).
     const CREDENTIAL_SCOPE: CredentialScope = CredentialScope::Regional;
+    /// How the service lays out error bodies (CCE: [`ErrorFormat::Cce`]).
+    const ERROR_FORMAT: ErrorFormat = ErrorFormat::Standard;
     /// Wraps a configured core client.
     fn from_core(client: Client) -> Self;
 

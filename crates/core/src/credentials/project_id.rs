@@ -140,6 +140,7 @@ impl Discovery {
                 )
             }),
             BodyMode::Buffered(MAX_BODY),
+            crate::error::ErrorFormat::Standard,
             scrub,
             self.clock.now(),
         )

@@ -27,6 +27,12 @@ pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
                 huaweicloud_sdk_core::__codegen::CredentialScope::Global;
         }
     });
+    let error_format = s.cce_errors.then(|| {
+        quote! {
+            const ERROR_FORMAT: huaweicloud_sdk_core::__codegen::ErrorFormat =
+                huaweicloud_sdk_core::__codegen::ErrorFormat::Cce;
+        }
+    });
     let builder_doc = format!(
         " A builder for this client. Set at least the region (or endpoints); credentials default \
          to the environment and profile chain. Regions come from the built-in table of {} and \
@@ -43,6 +49,7 @@ pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
         impl huaweicloud_sdk_core::__codegen::ServiceClient for Client {
             const SERVICE: &'static huaweicloud_sdk_core::__codegen::ServiceSpec = &super::regions::SERVICE;
             #credential_scope
+            #error_format
             fn from_core(client: huaweicloud_sdk_core::Client) -> Self {
                 Self { inner: client }
             }
