@@ -363,9 +363,13 @@ def http_info_helper(client_cls, name):
 
     def helper(request):
         client = object.__new__(client_cls)
-        client.call_api = lambda **keywords: dict(keywords)
+        client.call_api = lambda **keywords: {**OLD_CALL_API_DEFAULTS, **keywords}
         return method(client, request)
     return helper, method
+
+
+# What `call_api` defaults to for the keywords that releases 3.0.x do not pass yet.
+OLD_CALL_API_DEFAULTS = {"cname": None, "response_headers": [], "collection_formats": {}}
 
 
 def locate(info: dict, markers: dict) -> dict:
@@ -540,6 +544,10 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         fail(f"{name}: Content-Type differs between calls")
     if any(mk is minfo["header_params"].get(CONTENT_TYPE_HEADER) for mk in markers.values()):
         fail(f"{name}: Content-Type header comes from a request attribute")
+    if content_type is None and "select_header_content_type" not in inspect.getsource(helper_source):
+        # Releases 3.0.x never set it; the core then sends its default (`ApiClient.
+        # build_future_request`: `header_params.setdefault("Content-Type", "application/json")`).
+        content_type = "application/json"
 
     placeholders = PLACEHOLDER_RE.findall(info["resource_path"])
     if len(set(placeholders)) != len(placeholders):
@@ -690,6 +698,15 @@ def load_core() -> dict:
     }
 
 
+def new_builder(client_cls):
+    """The official client's builder. Releases 3.0.x take the client class as an argument
+    (`FgsClient.new_builder(FgsClient)`)."""
+    try:
+        return client_cls.new_builder()
+    except TypeError:
+        return client_cls.new_builder(client_cls)
+
+
 def describe_regions(key: str, module_name: str) -> tuple[str | None, list]:
     """The service's static region table: (class name, [{id, endpoints}] sorted by id).
 
@@ -791,7 +808,8 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
     region_class, regions = describe_regions(key, module_name)
     # The builder names the credential classes the client accepts (`ClientBuilder(cls,
     # "GlobalCredentials")` for AAD, BSS, CDN, ...); building one needs no credentials or network.
-    accepted = getattr(client_cls.new_builder(), "_credential_type", ["BasicCredentials"])
+    builder = new_builder(client_cls)
+    accepted = getattr(builder, "_credential_type", ["BasicCredentials"])
     if "BasicCredentials" in accepted:
         credentials = "regional"
     elif "GlobalCredentials" in accepted:
@@ -800,7 +818,7 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         credentials = ",".join(accepted)
 
     # A client of its own error layout installs its exception handler in the builder (CCE).
-    handler = getattr(client_cls.new_builder(), "_exception_handler", None)
+    handler = getattr(builder, "_exception_handler", None)
     described = {
         "service": service,
         "version": api_version,

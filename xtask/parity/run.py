@@ -41,6 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import samples as samples_mod  # noqa: E402
+import introspect as introspect_mod  # noqa: E402  (on sys.path through samples)
 
 # Shared with crates/parity-driver/src/main.rs.
 AK = "PARITYAK0000000000000"
@@ -636,7 +637,7 @@ def python_pass(state: State, url: str, samples, introspection) -> dict:
         # The SDK logs every error response it raises (to stderr, without a handler).
         logging.getLogger(f"HuaweiCloud-SDK-{client_name}").addHandler(logging.NullHandler())
         cls = getattr(importlib.import_module(module_name), client_name)
-        clients[key] = (cls.new_builder()
+        clients[key] = (introspect_mod.new_builder(cls)
                         .with_credentials(official_credentials(introspection["services"].get(key, {})))
                         .with_endpoints([url])
                         .with_http_config(python_http_config())
