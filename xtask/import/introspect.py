@@ -698,6 +698,18 @@ def load_core() -> dict:
     }
 
 
+# Credential classes of a package's own (`<module>.<service>_credentials`) whose requests
+# are those of a known kind: SMS API's signs with the access key and adds neither id;
+# IAM Identity Center's OIDC, portal and SCIM ones neither sign nor add anything (the
+# caller's tokens are parameters).
+OWN_CREDENTIAL_KINDS = {
+    "SMSApiCredentials": "unscoped",
+    "IdentityCenterOIDCCredentials": "anonymous",
+    "IdentityCenterPortalAPICredentials": "anonymous",
+    "IdentityCenterSCIMCredentials": "anonymous",
+}
+
+
 def new_builder(client_cls):
     """The official client's builder. Releases 3.0.x take the client class as an argument
     (`FgsClient.new_builder(FgsClient)`)."""
@@ -814,6 +826,8 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
         credentials = "regional"
     elif "GlobalCredentials" in accepted:
         credentials = "global"
+    elif len(accepted) == 1 and accepted[0] in OWN_CREDENTIAL_KINDS:
+        credentials = OWN_CREDENTIAL_KINDS[accepted[0]]
     else:  # a credential class of its own (Meeting, OBS, ...): named, not supported yet
         credentials = ",".join(accepted)
 
@@ -835,6 +849,8 @@ def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
     }
     if handler is not None:
         described["exception_handler"] = type(handler).__name__
+    if credentials in ("unscoped", "anonymous"):
+        described["credential_class"] = accepted[0]
     if skipped:
         described["skipped_operations"] = skipped
     return described

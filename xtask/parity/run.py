@@ -375,6 +375,8 @@ def compare(py, rs) -> list[str]:
     # An operation whose caller supplies `Authorization` (IAM's id-token calls) is signed by
     # neither SDK: the header must then be the same on both sides.
     ap, ar = header(py, "Authorization"), header(rs, "Authorization")
+    if ap is None and ar is None:
+        return diffs  # an anonymous service: signed by neither SDK
     if ap is not None and not ap.startswith("SDK-HMAC-SHA256"):
         if ap != ar:
             diffs.append("caller-supplied Authorization differs")
@@ -610,12 +612,32 @@ def python_decode(s, resp, models):
 
 def official_credentials(service: dict):
     """The credentials the official client accepts: `GlobalCredentials` (domain id) for a
-    global service (introspection `credentials: global`), else `BasicCredentials`."""
+    global service (introspection `credentials: global`), the package's own class for an
+    unscoped (`SMSApiCredentials(ak, sk)`) or anonymous one (`IdentityCenterSCIMCredentials()`),
+    else `BasicCredentials`."""
     from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
 
-    if service.get("credentials") == "global":
+    kind = service.get("credentials")
+    if kind == "global":
         return GlobalCredentials(AK, SK, DOMAIN_ID)
+    if kind in ("unscoped", "anonymous"):
+        cls = own_credential_class(service["module"], service["credential_class"])
+        return cls(AK, SK) if kind == "unscoped" else cls()
     return BasicCredentials(AK, SK, PROJECT_ID)
+
+
+def own_credential_class(module_name: str, class_name: str):
+    """A credential class of the package's own, from its `*_credentials` module."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(module_name)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.endswith("_credentials"):
+            module = importlib.import_module(f"{module_name}.{info.name}")
+            if hasattr(module, class_name):
+                return getattr(module, class_name)
+    raise SystemExit(f"{module_name}: no credentials module defines {class_name}")
 
 
 def python_http_config():

@@ -768,3 +768,39 @@ fn the_cce_error_format_reaches_the_client() {
         "{errs:?}"
     );
 }
+
+/// `x-huaweicloud-service.credentials` of every kind reaches the client's credential scope.
+#[test]
+fn every_credential_kind_reaches_the_client() {
+    let spec = "paths:
+  /v1/things:
+    get:
+      operationId: ListThings
+      summary: List things.
+      responses:
+        '204':
+          description: Done.
+";
+    for (kind, scope) in [
+        ("global", Some("CredentialScope::Global")),
+        ("unscoped", Some("CredentialScope::Unscoped")),
+        ("anonymous", Some("CredentialScope::Anonymous")),
+        ("regional", None),
+    ] {
+        let head = HEAD.replace(
+            "  title: Construct\n",
+            &format!("  title: Construct\n  credentials: {kind}\n"),
+        );
+        let root = tree(
+            &format!("creds-{kind}"),
+            &[("specs/construct/v1.yaml", &format!("{head}{spec}"))],
+        );
+        let files = xtask::codegen::generate(&root, "specs/construct/v1.yaml").unwrap();
+        let _ = std::fs::remove_dir_all(root);
+        let client = file(&files, "client.rs");
+        match scope {
+            Some(s) => assert!(client.contains(s), "{kind}: {client}"),
+            None => assert!(!client.contains("CREDENTIAL_SCOPE"), "{kind}"),
+        }
+    }
+}

@@ -497,3 +497,34 @@ fn the_cce_exception_handler_becomes_the_cce_error_format() {
     );
     assert!(!generate(&fixtures()).unwrap()["specs/demo/v2.yaml"].contains("errors:"));
 }
+
+/// Credential classes of a package's own: the known kinds are written, others are an error.
+#[test]
+fn own_credential_kinds_are_copied_and_unknown_classes_refused() {
+    let with_credentials = |name: &str, kind: &str| {
+        let root = fixture_copy(name, "", |t| t.to_owned());
+        let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for svc in doc["services"].as_object_mut().unwrap().values_mut() {
+            svc["credentials"] = kind.into();
+        }
+        let intro = root.join("introspect-credentials.json");
+        std::fs::write(&intro, doc.to_string()).unwrap();
+        let out = xtask::import::generate(&root, &intro, false);
+        let _ = std::fs::remove_dir_all(root);
+        out
+    };
+    for kind in ["unscoped", "anonymous"] {
+        let files = with_credentials(&format!("creds-{kind}"), kind).unwrap();
+        assert!(
+            files["specs/demo/v2.yaml"].contains(&format!("  credentials: {kind}\n")),
+            "{}",
+            files["specs/demo/v2.yaml"]
+        );
+    }
+    let errs = with_credentials("creds-meeting", "MeetingCredentials").unwrap_err();
+    assert!(
+        errs.iter().any(|e| e.contains("MeetingCredentials")),
+        "{errs:?}"
+    );
+}

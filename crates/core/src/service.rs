@@ -23,10 +23,18 @@ pub struct RegionSpec {
 /// `X-Project-Id`. Global services (AAD, BSS, CDN, ...) take `GlobalCredentials`: the domain
 /// (account) id goes into `X-Domain-Id` and no project id is sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CredentialScope {
     /// Project-scoped: `X-Project-Id` from the project id.
     #[default]
     Regional,
     /// Account-scoped: `X-Domain-Id` from the domain id.
     Global,
+    /// Signed with the access key but scoped by neither id: no `X-Project-Id` or
+    /// `X-Domain-Id` (the official `SMSApiCredentials`).
+    Unscoped,
+    /// Neither signed nor scoped, and no credentials are looked for: the official client
+    /// sends the request as it is built and the caller's own tokens travel as parameters
+    /// (IAM Identity Center's OIDC, portal and SCIM APIs).
+    Anonymous,
 }

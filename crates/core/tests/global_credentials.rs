@@ -168,3 +168,61 @@ async fn the_credentials_scope_header_replaces_a_declared_one_of_the_same_spelli
         );
     }
 }
+
+/// A provider that fails the test if it is ever asked: an anonymous service needs none.
+#[derive(Debug)]
+struct NeverAsked;
+
+impl huaweicloud_sdk_core::ProvideCredentials for NeverAsked {
+    fn provide_credentials(&self) -> huaweicloud_sdk_core::credentials::CredentialsFuture<'_> {
+        panic!("an anonymous service asked for credentials")
+    }
+}
+
+/// IAM Identity Center's OIDC, portal and SCIM APIs take no credentials in the official
+/// SDKs: nothing is signed or scoped, the caller's own tokens travel as parameters, and no
+/// credentials provider is asked.
+#[tokio::test]
+async fn an_anonymous_service_sends_the_request_unsigned_and_asks_for_no_credentials() {
+    let mock = MockTransport::new();
+    let client = Client::builder(&GLOBAL)
+        .credential_scope(CredentialScope::Anonymous)
+        .endpoint("https://portal.sso.example.com")
+        .credentials_provider(std::sync::Arc::new(NeverAsked))
+        .transport(mock.clone())
+        .build_core()
+        .unwrap();
+    mock.on(Method::Get, "/v1/{domain_id}/packages")
+        .respond(MockResponse::json(200, serde_json::json!({})));
+    client
+        .raw_request(Method::Get, "/v1/d1/packages")
+        .header("x-amz-sso_bearer_token", "caller-token")
+        .send()
+        .await
+        .expect("mocked call succeeds");
+    let req = mock.requests().pop().expect("one request");
+    for absent in ["Authorization", "X-Sdk-Date", "X-Project-Id", "X-Domain-Id"] {
+        assert_eq!(req.header(absent), None, "{absent}");
+    }
+    assert_eq!(req.header("x-amz-sso_bearer_token"), Some("caller-token"));
+}
+
+/// The official `SMSApiCredentials` sign with the access key but send neither id.
+#[tokio::test]
+async fn an_unscoped_service_signs_but_sends_no_project_or_domain_id() {
+    let mock = MockTransport::new();
+    let client = Client::builder(&GLOBAL)
+        .credential_scope(CredentialScope::Unscoped)
+        .endpoint("https://smsapi.example.com")
+        .credentials(credentials())
+        .transport(mock.clone())
+        .build_core()
+        .unwrap();
+    let req = one_request(&client, &mock).await;
+    assert_eq!(
+        signed_headers(&req),
+        "content-type;host;user-agent;x-sdk-date"
+    );
+    assert_eq!(req.header("X-Project-Id"), None);
+    assert_eq!(req.header("X-Domain-Id"), None);
+}

@@ -6,6 +6,19 @@
 use serde_json::Value;
 
 /// One service crate.
+/// Which credentials a service's official client takes (core's `CredentialScope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `BasicCredentials`: the project id in `X-Project-Id` (the default).
+    Regional,
+    /// `GlobalCredentials`: the domain id in `X-Domain-Id`, no project id.
+    Global,
+    /// Signed with the access key, neither id sent (`SMSApiCredentials`).
+    Unscoped,
+    /// Neither signed nor scoped (IAM Identity Center's OIDC, portal and SCIM APIs).
+    Anonymous,
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     /// Upper-case service key, e.g. `DCS`.
@@ -14,9 +27,8 @@ pub struct Service {
     pub crate_name: String,
     /// Human-readable name, e.g. `Distributed Cache Service`.
     pub title: String,
-    /// `x-huaweicloud-service.credentials: global`: the official client takes
-    /// `GlobalCredentials` (the domain id in `X-Domain-Id`, no project id).
-    pub global: bool,
+    /// `x-huaweicloud-service.credentials`: which credentials the official client takes.
+    pub credentials: CredentialKind,
     /// `x-huaweicloud-service.errors: cce`: error bodies in CCE's layout (core's
     /// `ErrorFormat::Cce`).
     pub cce_errors: bool,

@@ -129,7 +129,7 @@ impl<'a> Lowerer<'a> {
         }
         let (name, crate_name, title) = self.service_ext().unwrap_or_default();
         let cce_errors = self.cce_errors();
-        let global = self.global_credentials();
+        let credentials = self.credential_kind();
         let regions = self.regions();
         self.register_schemas();
         self.lower_schemas();
@@ -156,7 +156,7 @@ impl<'a> Lowerer<'a> {
             name,
             crate_name,
             title,
-            global,
+            credentials,
             cce_errors,
             api_title: self.api.info.title.clone(),
             description: self.api.info.description.clone().unwrap_or_default(),
@@ -254,19 +254,24 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `x-huaweicloud-service.credentials`: absent or `regional` (project-scoped, the
-    /// default), or `global` (the official client takes `GlobalCredentials`).
-    fn global_credentials(&mut self) -> bool {
+    /// default), `global` (`GlobalCredentials`), `unscoped` (signed, neither id) or
+    /// `anonymous` (neither signed nor scoped).
+    fn credential_kind(&mut self) -> CredentialKind {
         const P: &str = "/x-huaweicloud-service/credentials";
         match self.raw.pointer(P) {
-            None => false,
-            Some(Value::String(s)) if s == "regional" => false,
-            Some(Value::String(s)) if s == "global" => true,
+            None => CredentialKind::Regional,
+            Some(Value::String(s)) if s == "regional" => CredentialKind::Regional,
+            Some(Value::String(s)) if s == "global" => CredentialKind::Global,
+            Some(Value::String(s)) if s == "unscoped" => CredentialKind::Unscoped,
+            Some(Value::String(s)) if s == "anonymous" => CredentialKind::Anonymous,
             Some(other) => {
                 self.err(
                     P,
-                    format!("credentials {other} is neither `regional` nor `global`"),
+                    format!(
+                        "credentials {other} is none of `regional`, `global`, `unscoped`, `anonymous`"
+                    ),
                 );
-                false
+                CredentialKind::Regional
             }
         }
     }

@@ -799,8 +799,18 @@ impl<'a> Builder<'a> {
             }
             out.push(("docs", s(docs)));
         }
-        if self.inp.service.credentials.as_deref() == Some("global") {
-            out.push(("credentials", s("global")));
+        match self.inp.service.credentials.as_deref() {
+            None | Some("regional") => {}
+            Some(kind @ ("global" | "unscoped" | "anonymous")) => {
+                out.push(("credentials", s(kind)))
+            }
+            Some(other) => {
+                let at = format!("{}: credentials", self.inp.service.module);
+                self.err(
+                    &at,
+                    format!("the official client takes credentials of its own (`{other}`), which have no equivalent here"),
+                );
+            }
         }
         // The official clients' own exception handlers: CCE's reads its own error layout.
         match self.inp.service.exception_handler.as_deref() {

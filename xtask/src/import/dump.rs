@@ -24,7 +24,9 @@ pub struct ServiceDump {
     /// e.g. `huaweicloudsdkkafka.v2`.
     pub module: String,
     /// `global` when the client class takes only `GlobalCredentials` (AAD, BSS, CDN, ...);
-    /// `regional` or absent (older documents): `BasicCredentials`.
+    /// `unscoped` or `anonymous` for the credential classes of their own that sign without
+    /// an id or not at all; `regional` or absent (older documents): `BasicCredentials`; any
+    /// other value names credential classes that have no equivalent.
     #[serde(default)]
     pub credentials: Option<String>,
     /// The class name of the official client's own exception handler, when it has one

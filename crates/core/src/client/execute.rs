@@ -20,6 +20,7 @@ use crate::error::Scrubber;
 use crate::error::{Error, ErrorKind, Result};
 use crate::executor::{self, BodyMode, Secrets};
 use crate::retry::retry_loop;
+use crate::service::CredentialScope;
 use crate::transport::HttpResponse;
 
 impl Client {
@@ -70,8 +71,12 @@ impl Client {
             op_deadline,
             &*inner.sleeper,
             |attempt| async move {
-                let creds = self.credentials().await?;
-                let creds = self.with_project_id(input, creds, attempt_timeout).await?;
+                let creds = if inner.credential_scope == CredentialScope::Anonymous {
+                    Credentials::anonymous()
+                } else {
+                    let creds = self.credentials().await?;
+                    self.with_project_id(input, creds, attempt_timeout).await?
+                };
                 // The request's own secrets (password fields, secret headers) are looked for
                 // only if an error or a trace needs them.
                 let scrub = CallScrubber::new(creds.scrubber(), input);

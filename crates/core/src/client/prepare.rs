@@ -115,6 +115,7 @@ impl Client {
         let scope_header = match inner.credential_scope {
             CredentialScope::Regional => project_id.map(|p| ("X-Project-Id", p)),
             CredentialScope::Global => creds.domain_id().map(|d| ("X-Domain-Id", d)),
+            CredentialScope::Unscoped | CredentialScope::Anonymous => None,
         };
         if let Some((name, value)) = scope_header {
             headers.retain(|(k, _)| k != name);
@@ -137,7 +138,9 @@ impl Client {
             }
         }
 
-        let presigned = sign::is_presigned(&headers);
+        // Unsigned: the caller's own `Authorization`, or an anonymous service.
+        let presigned =
+            sign::is_presigned(&headers) || inner.credential_scope == CredentialScope::Anonymous;
         let (signing, query) = if presigned {
             (None, sign::canonical_query_string(&input.query))
         } else {

@@ -72,6 +72,32 @@ impl Credentials {
         })
     }
 
+    /// What a client of an anonymous service ([`CredentialScope::Anonymous`]) works with:
+    /// nothing is signed with it and no provider is asked.
+    ///
+    /// [`CredentialScope::Anonymous`]: crate::CredentialScope::Anonymous
+    pub(crate) fn anonymous() -> Self {
+        static ANONYMOUS: std::sync::OnceLock<Credentials> = std::sync::OnceLock::new();
+        ANONYMOUS
+            .get_or_init(|| {
+                let key = SigningKey::new("anonymous", "anonymous")
+                    .unwrap_or_else(|_| unreachable!("a constant non-empty key pair"));
+                Credentials {
+                    inner: Arc::new(CredentialsInner {
+                        key,
+                        secret_key: String::new(),
+                        security_token: None,
+                        project_id: None,
+                        domain_id: None,
+                        expires_at: None,
+                        source: "none (anonymous service)",
+                        scrubber: Scrubber::default(),
+                    }),
+                }
+            })
+            .clone()
+    }
+
     fn build(p: CredentialsParts) -> Result<Self> {
         let key = SigningKey::new(p.access_key.trim(), p.secret_key.trim())
             .map_err(|e| Error::credentials(format!("{}: {e}", p.source)))?;

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Doc, example_section, type_link};
-use crate::codegen::ir::{Operation, PageStyle, ResponseKind, Service};
+use crate::codegen::ir::{CredentialKind, Operation, PageStyle, ResponseKind, Service};
 use crate::codegen::naming;
 
 /// The client struct and its own methods; `methods` are the operation methods kept in this
@@ -21,10 +21,16 @@ pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
     );
     let doc = doc.tokens();
     // Regional is the trait's default: regional crates stay as they were generated.
-    let credential_scope = s.global.then(|| {
+    let scope = match s.credentials {
+        CredentialKind::Regional => None,
+        CredentialKind::Global => Some(quote!(Global)),
+        CredentialKind::Unscoped => Some(quote!(Unscoped)),
+        CredentialKind::Anonymous => Some(quote!(Anonymous)),
+    };
+    let credential_scope = scope.map(|scope| {
         quote! {
             const CREDENTIAL_SCOPE: huaweicloud_sdk_core::__codegen::CredentialScope =
-                huaweicloud_sdk_core::__codegen::CredentialScope::Global;
+                huaweicloud_sdk_core::__codegen::CredentialScope::#scope;
         }
     });
     let error_format = s.cce_errors.then(|| {
