@@ -467,30 +467,39 @@ fn global_credentials_are_copied_from_the_introspection() {
     let _ = std::fs::remove_dir_all(root);
 }
 
+/// The fixture imported with `field` of every introspected service set to `value`.
+fn import_with_service_field(
+    name: &str,
+    field: &str,
+    value: &str,
+) -> Result<std::collections::BTreeMap<String, String>, Vec<String>> {
+    let root = fixture_copy(name, "", |t| t.to_owned());
+    let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for svc in doc["services"].as_object_mut().unwrap().values_mut() {
+        svc[field] = value.into();
+    }
+    let intro = root.join("introspect-edited.json");
+    std::fs::write(&intro, doc.to_string()).unwrap();
+    let out = xtask::import::generate(&root, &intro, false);
+    let _ = std::fs::remove_dir_all(root);
+    out
+}
+
 /// An official client with CCE's own exception handler gets `errors: cce`; a handler of
 /// another kind has no error format here and is an error naming it.
 #[test]
 fn the_cce_exception_handler_becomes_the_cce_error_format() {
-    let with_handler = |name: &str, handler: &str| {
-        let root = fixture_copy(name, "", |t| t.to_owned());
-        let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
-        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-        for svc in doc["services"].as_object_mut().unwrap().values_mut() {
-            svc["exception_handler"] = handler.into();
-        }
-        let intro = root.join("introspect-handler.json");
-        std::fs::write(&intro, doc.to_string()).unwrap();
-        let out = xtask::import::generate(&root, &intro, false);
-        let _ = std::fs::remove_dir_all(root);
-        out
-    };
-    let files = with_handler("cce-errors", "CceExceptionHandler").unwrap();
+    let files = import_with_service_field("cce-errors", "exception_handler", "CceExceptionHandler")
+        .unwrap();
     assert!(
         files["specs/demo/v2.yaml"].contains("  title: Demo Service\n  errors: cce\n"),
         "{}",
         files["specs/demo/v2.yaml"]
     );
-    let errs = with_handler("other-errors", "KvsExceptionHandler").unwrap_err();
+    let errs =
+        import_with_service_field("other-errors", "exception_handler", "KvsExceptionHandler")
+            .unwrap_err();
     assert!(
         errs.iter().any(|e| e.contains("KvsExceptionHandler")),
         "{errs:?}"
@@ -501,28 +510,17 @@ fn the_cce_exception_handler_becomes_the_cce_error_format() {
 /// Credential classes of a package's own: the known kinds are written, others are an error.
 #[test]
 fn own_credential_kinds_are_copied_and_unknown_classes_refused() {
-    let with_credentials = |name: &str, kind: &str| {
-        let root = fixture_copy(name, "", |t| t.to_owned());
-        let text = std::fs::read_to_string(fixtures().join("introspect.json")).unwrap();
-        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-        for svc in doc["services"].as_object_mut().unwrap().values_mut() {
-            svc["credentials"] = kind.into();
-        }
-        let intro = root.join("introspect-credentials.json");
-        std::fs::write(&intro, doc.to_string()).unwrap();
-        let out = xtask::import::generate(&root, &intro, false);
-        let _ = std::fs::remove_dir_all(root);
-        out
-    };
     for kind in ["unscoped", "anonymous"] {
-        let files = with_credentials(&format!("creds-{kind}"), kind).unwrap();
+        let files =
+            import_with_service_field(&format!("creds-{kind}"), "credentials", kind).unwrap();
         assert!(
             files["specs/demo/v2.yaml"].contains(&format!("  credentials: {kind}\n")),
             "{}",
             files["specs/demo/v2.yaml"]
         );
     }
-    let errs = with_credentials("creds-meeting", "MeetingCredentials").unwrap_err();
+    let errs = import_with_service_field("creds-meeting", "credentials", "MeetingCredentials")
+        .unwrap_err();
     assert!(
         errs.iter().any(|e| e.contains("MeetingCredentials")),
         "{errs:?}"

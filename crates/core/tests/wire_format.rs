@@ -69,6 +69,20 @@ async fn raw_heads_server() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
     (origin, heads)
 }
 
+/// A client of the test service at `origin`, without retries.
+fn client_of(origin: String) -> Client {
+    Client::builder(&TEST_SERVICE)
+        .endpoint(origin)
+        .credentials(
+            Credentials::new("AKWIRE00000000000001", "SKWIRE")
+                .unwrap()
+                .with_project_id("p"),
+        )
+        .retry(RetryPolicy::disabled())
+        .build_core()
+        .unwrap()
+}
+
 /// The head of the last request `heads` received, lower-cased text.
 fn last_head(heads: &Mutex<Vec<Vec<u8>>>) -> String {
     let head = heads.lock().unwrap().pop().unwrap();
@@ -93,16 +107,7 @@ fn last_header_bytes(heads: &Mutex<Vec<Vec<u8>>>, name: &str) -> Option<Vec<u8>>
 #[tokio::test]
 async fn non_ascii_header_values_are_utf8_when_signed_and_latin1_when_not() {
     let (origin, heads) = raw_heads_server().await;
-    let client = Client::builder(&TEST_SERVICE)
-        .endpoint(origin)
-        .credentials(
-            Credentials::new("AKWIRE00000000000001", "SKWIRE")
-                .unwrap()
-                .with_project_id("p"),
-        )
-        .retry(RetryPolicy::disabled())
-        .build_core()
-        .unwrap();
+    let client = client_of(origin);
     let get = || OperationInput::new(op(Method::Get, "/v2/{project_id}/things", None, true));
 
     let mut input = get();
@@ -130,16 +135,7 @@ async fn non_ascii_header_values_are_utf8_when_signed_and_latin1_when_not() {
 #[tokio::test]
 async fn requests_without_a_body_send_content_length_zero_except_get_and_head() {
     let (origin, heads) = raw_heads_server().await;
-    let client = Client::builder(&TEST_SERVICE)
-        .endpoint(origin)
-        .credentials(
-            Credentials::new("AKWIRE00000000000001", "SKWIRE")
-                .unwrap()
-                .with_project_id("p"),
-        )
-        .retry(RetryPolicy::disabled())
-        .build_core()
-        .unwrap();
+    let client = client_of(origin);
     let methods = [
         (Method::Get, None),
         (Method::Head, None),
