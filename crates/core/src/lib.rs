@@ -15,7 +15,7 @@
 //!   execution, decoding, raw requests with [`RawRequest::send_json`] for typed bodies).
 //! - [`pagination`]: page and item streams over paged operations.
 //! - [`waiter`]: polling an operation until a resource reaches a state ([`waiter::Waiter`]).
-//! - [`transport`]: the network seam (reqwest by default).
+//! - [`transport`]: the network seam (hyper by default).
 //! - [`retry`]: retry policy, backoff, clock and sleeper.
 //! - [`error`]: the error type and the service error parser.
 //!

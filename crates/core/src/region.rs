@@ -276,7 +276,7 @@ impl Endpoint {
         } else {
             format!("https://{raw}")
         };
-        let url = reqwest::Url::parse(&with_scheme)
+        let url = url::Url::parse(&with_scheme)
             .map_err(|e| Error::config(format!("endpoint '{raw}' is not a valid URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::config(format!(

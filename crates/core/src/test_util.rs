@@ -58,7 +58,7 @@ use bytes::Bytes;
 use crate::Method;
 use crate::retry::Sleep;
 use crate::transport::{
-    BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
+    BoxFuture, HttpRequest, HttpResponse, HyperTransport, Transport, TransportError,
     TransportErrorKind,
 };
 
@@ -440,7 +440,7 @@ impl Sleep for RecordingSleeper {
 #[derive(Debug)]
 pub struct LoopbackRedirect {
     origin: String,
-    inner: ReqwestTransport,
+    inner: HyperTransport,
 }
 
 impl LoopbackRedirect {
@@ -455,7 +455,7 @@ impl LoopbackRedirect {
         }
         Ok(Arc::new(Self {
             origin: origin.to_owned(),
-            inner: ReqwestTransport::new(Duration::from_secs(5))?,
+            inner: HyperTransport::new(Duration::from_secs(5))?,
         }))
     }
 }

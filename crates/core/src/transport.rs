@@ -1,13 +1,18 @@
 //! The seam between the request pipeline and the network.
 //!
 //! [`Transport`] sends one signed [`HttpRequest`] and returns the status, headers and a body
-//! stream. The default is [`ReqwestTransport`] (rustls with the `ring` provider: builds with
-//! rustc and a C compiler only). Tests and users can supply their own.
+//! stream. The default is [`HyperTransport`] (hyper's HTTP/1.1 client, rustls with the `ring`
+//! provider: builds with rustc and a C compiler only). Tests and users can supply their own.
+
+mod connect;
+mod hyper_transport;
+
+#[allow(deprecated)]
+pub use hyper_transport::{HyperTransport, ReqwestTransport};
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -246,7 +251,7 @@ impl Proxy {
         let raw = url.trim();
         // Messages show the URL without any password.
         let shown = redact_userinfo(raw);
-        let parsed = reqwest::Url::parse(raw).map_err(|e| {
+        let parsed = url::Url::parse(raw).map_err(|e| {
             crate::Error::config(format!("proxy '{shown}' is not a valid URL: {e}"))
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -296,16 +301,6 @@ impl Proxy {
     /// The proxy user, if any.
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
-    }
-
-    fn to_reqwest(&self) -> Result<reqwest::Proxy, crate::Error> {
-        let p = reqwest::Proxy::all(self.url.as_str()).map_err(|e| {
-            crate::Error::config(format!("proxy '{}' cannot be used: {e}", self.url))
-        })?;
-        Ok(match (&self.username, &self.password) {
-            (Some(u), p_word) => p.basic_auth(u, p_word.as_deref().unwrap_or("")),
-            (None, _) => p,
-        })
     }
 }
 
@@ -389,281 +384,6 @@ impl TransportOptions {
     }
 }
 
-/// The default transport: reqwest with rustls (`ring`) and the platform's certificate verifier.
-#[derive(Clone)]
-pub struct ReqwestTransport {
-    client: reqwest::Client,
-    proxy: Option<Proxy>,
-    extra_roots: usize,
-    roots_only: bool,
-    /// Removes the proxy password from error texts.
-    scrub: crate::error::Scrubber,
-    origin: OriginCache,
-}
-
-impl fmt::Debug for ReqwestTransport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReqwestTransport")
-            .field("proxy", &self.proxy)
-            .field("extra_root_certificates", &self.extra_roots)
-            .field("root_certificates_only", &self.roots_only)
-            .finish()
-    }
-}
-
-impl ReqwestTransport {
-    /// A transport with the given connect timeout. Redirects are not followed (as in the
-    /// official SDKs) and no proxy is read from the environment implicitly.
-    pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
-        Self::with_options(&TransportOptions::new(connect_timeout))
-    }
-
-    /// A transport with a proxy and/or extra trusted root certificates. `HTTP_PROXY` /
-    /// `HTTPS_PROXY` are not read: a proxy is used only when configured, as in the Go SDK.
-    pub fn with_options(options: &TransportOptions) -> Result<Self, crate::Error> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = Vec::new();
-        for (i, pem) in options.root_certificates_pem.iter().enumerate() {
-            let before = roots.len();
-            use rustls::pki_types::pem::PemObject;
-            for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
-                roots.push(cert.map_err(|e| {
-                    crate::Error::config(format!(
-                        "root certificate bundle #{}: not valid PEM: {e}",
-                        i + 1
-                    ))
-                })?);
-            }
-            if roots.len() == before {
-                return Err(crate::Error::config(format!(
-                    "root certificate bundle #{} holds no PEM certificate",
-                    i + 1
-                )));
-            }
-        }
-        let extra_roots = roots.len();
-        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| crate::Error::config(format!("TLS setup failed: {e}")))?;
-        let verifier_err = |e: rustls::Error| {
-            crate::Error::config(format!("TLS certificate verifier setup failed: {e}"))
-        };
-        let tls = if options.root_certificates_only {
-            let mut store = rustls::RootCertStore::empty();
-            for (i, cert) in roots.into_iter().enumerate() {
-                store.add(cert).map_err(|e| {
-                    crate::Error::config(format!("root certificate #{} is not usable: {e}", i + 1))
-                })?;
-            }
-            if store.is_empty() {
-                return Err(crate::Error::config(
-                    "root_certificates_only is set but no root certificate was added",
-                ));
-            }
-            builder.with_root_certificates(store).with_no_client_auth()
-        } else if roots.is_empty() {
-            rustls_platform_verifier::BuilderVerifierExt::with_platform_verifier(builder)
-                .map_err(verifier_err)?
-                .with_no_client_auth()
-        } else {
-            let verifier =
-                rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
-                    .map_err(verifier_err)?;
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(verifier))
-                .with_no_client_auth()
-        };
-        let mut client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(options.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy();
-        if let Some(p) = &options.proxy {
-            client = client.proxy(p.to_reqwest()?);
-        }
-        let client = client
-            .build()
-            .map_err(|e| crate::Error::config(format!("HTTP client setup failed: {e}")))?;
-        let scrub =
-            crate::error::Scrubber::new(options.proxy.iter().filter_map(|p| p.password.as_deref()));
-        Ok(Self {
-            client,
-            proxy: options.proxy.clone(),
-            extra_roots,
-            roots_only: options.root_certificates_only,
-            scrub,
-            origin: OriginCache::default(),
-        })
-    }
-}
-
-fn classify(e: &reqwest::Error) -> TransportErrorKind {
-    if e.is_connect() {
-        TransportErrorKind::Connect
-    } else if e.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if e.is_builder() {
-        TransportErrorKind::Request
-    } else {
-        TransportErrorKind::Io
-    }
-}
-
-impl Transport for ReqwestTransport {
-    fn send(
-        &self,
-        request: HttpRequest,
-    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let scrub = self.scrub.clone();
-        let failed = move |e: reqwest::Error| {
-            let msg = scrub.scrub(&format!("request failed: {}", without_url(&e)));
-            TransportError::new(classify(&e), msg).with_source(e)
-        };
-        let mut headers = match header_map(&request.headers, request.header_text) {
-            Ok(h) => h,
-            Err(e) => return Box::pin(async move { Err(e) }),
-        };
-        // hyper leaves an empty body without Content-Length; like Python's `requests`, send
-        // `Content-Length: 0` for every method but GET and HEAD (RFC 9110 8.6; some gateways
-        // answer 411 without it). Not signed, as in the official SDK.
-        if request.body.is_empty()
-            && request.method != http::Method::GET
-            && request.method != http::Method::HEAD
-        {
-            headers.append(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from_static("0"),
-            );
-        }
-        let builder = match self.origin.parse(&request.url) {
-            Some(url) => self.client.request(request.method, url),
-            None => self.client.request(request.method, &request.url),
-        };
-        let mut req = match builder.build() {
-            Ok(r) => r,
-            Err(e) => {
-                let e = failed(e);
-                return Box::pin(async move { Err(e) });
-            }
-        };
-        *req.headers_mut() = headers;
-        *req.body_mut() = Some(request.body.into());
-        let fut = self.client.execute(req);
-        Box::pin(async move {
-            let mut resp = fut.await.map_err(failed)?;
-            let status = resp.status().as_u16();
-            let headers = std::mem::take(resp.headers_mut());
-            let body = resp.bytes_stream().map(|r| {
-                r.map_err(|e| {
-                    TransportError::new(
-                        classify(&e),
-                        format!("reading the response body failed: {}", without_url(&e)),
-                    )
-                    .with_source(e)
-                })
-            });
-            Ok(HttpResponse {
-                status,
-                headers,
-                body: Box::pin(body),
-            })
-        })
-    }
-}
-
-/// The parsed `scheme://authority` of the last URL sent, so that a request's URL costs the
-/// parsing of its path and query only: the authority (with IDNA processing of the host)
-/// costs as much again, and is the same request after request.
-#[derive(Clone, Default)]
-struct OriginCache(Arc<std::sync::Mutex<Option<(String, reqwest::Url)>>>);
-
-impl OriginCache {
-    /// `url` parsed, exactly as `Url::parse` would, when it is `http(s)://authority` followed
-    /// by a path and query made only of characters both read literally; `None` for anything
-    /// else, which the caller parses in full.
-    fn parse(&self, url: &str) -> Option<reqwest::Url> {
-        let authority_at = if url.starts_with("https://") {
-            8
-        } else if url.starts_with("http://") {
-            7
-        } else {
-            return None;
-        };
-        let rest_at = authority_at + url[authority_at..].find('/')?;
-        let (origin, rest) = url.split_at(rest_at);
-        let plain_authority = origin[authority_at..].bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'-' | b'.' | b'_' | b'~' | b':' | b'[' | b']' | b'@' | b'%'
-                )
-        });
-        if !plain_authority || !rest.bytes().all(is_literal_in_url) {
-            return None;
-        }
-        let (path, query) = match rest.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (rest, None),
-        };
-        let mut parsed = {
-            let mut cached = self.0.lock().ok()?;
-            match &*cached {
-                Some((key, base)) if key == origin => base.clone(),
-                _ => {
-                    let base = reqwest::Url::parse(origin).ok()?;
-                    *cached = Some((origin.to_owned(), base.clone()));
-                    base
-                }
-            }
-        };
-        parsed.set_path(path);
-        parsed.set_query(query);
-        Some(parsed)
-    }
-}
-
-/// Bytes a URL path or query holds as they are (no escaping, no special meaning besides the
-/// one `/`, `?` and `%` have in both a full parse and the setters): RFC 3986 unreserved and
-/// sub-delims, `:`, `@`, `/`, `%` and `?`.
-fn is_literal_in_url(b: u8) -> bool {
-    LITERAL_IN_URL[usize::from(b)]
-}
-
-/// [`is_literal_in_url`] as a table: every request's URL is checked byte by byte.
-const LITERAL_IN_URL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'-' | b'_'
-                    | b'.'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-                    | b'%'
-                    | b'?'
-            );
-        b += 1;
-    }
-    table
-};
-
 /// The request's headers as an `http::HeaderMap`, in order, their values written as
 /// `text` says. They are copied once into one shared buffer that every value points into
 /// (not one allocation per value).
@@ -732,29 +452,6 @@ fn header_name(name: &str) -> Option<http::HeaderName> {
     }
 }
 
-/// reqwest's Display includes the URL; ours is in the span already and may carry a query, so
-/// keep the message short and URL-free.
-fn without_url(e: &reqwest::Error) -> String {
-    let mut msg = String::new();
-    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = cur {
-        if !msg.is_empty() {
-            msg.push_str(": ");
-        }
-        msg.push_str(&s.to_string());
-        cur = s.source();
-    }
-    if msg.is_empty() {
-        if e.is_timeout() {
-            "timed out".into()
-        } else {
-            "connection error".into()
-        }
-    } else {
-        msg
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -780,73 +477,5 @@ mod tests {
             map.get("x-latin").unwrap().as_bytes(),
             "en us, \u{fc}".as_bytes()
         );
-    }
-
-    #[test]
-    fn cached_origin_parses_like_a_full_parse() {
-        let cache = OriginCache::default();
-        for url in [
-            "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances/i-1/accounts/a/password/reset",
-            "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances?limit=10&offset=0&name=a%20b",
-            "https://dcs.cn-north-4.myhuaweicloud.com/",
-            "http://127.0.0.1:8080/v1/./x/../y/%2e%2E/z?a=1?b",
-            "https://Example.COM:443/A/B/?",
-            "https://user:pw@example.com/x",
-            "https://xn--nxasmq6b.example/%7e/~/;p=1/a:b@c",
-            "http://[::1]:9/x",
-            "http://example.com/x'y(z)*+,!$",
-        ] {
-            let full = reqwest::Url::parse(url).unwrap();
-            // Twice: parsed the first time, from the cache the second.
-            for _ in 0..2 {
-                let fast = cache.parse(url).expect(url);
-                assert_eq!(fast.as_str(), full.as_str(), "{url}");
-                assert_eq!(fast, full, "{url}");
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn cached_origin_matches_a_full_parse_on_literal_paths(
-            rest in "/[A-Za-z0-9._~!$&'()*+,;=:@/%?-]{0,48}",
-            origin in "https?://(h\\.example|127\\.0\\.0\\.1|[A-Z]{1,8})(:[0-9]{1,4})?",
-        ) {
-            let url = format!("{origin}{rest}");
-            let cache = OriginCache::default();
-            let full = reqwest::Url::parse(&url);
-            for _ in 0..2 {
-                match (&full, cache.parse(&url)) {
-                    (Ok(full), Some(fast)) => proptest::prop_assert_eq!(fast.as_str(), full.as_str()),
-                    // A URL the cache cannot take is parsed in full by the caller.
-                    (_, None) => {}
-                    (Err(e), Some(fast)) => proptest::prop_assert!(false, "{url}: {e}, yet {fast}"),
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn unusual_urls_are_left_to_a_full_parse() {
-        let cache = OriginCache::default();
-        for url in [
-            "https://example.com/a#frag",
-            "https://example.com/a b",
-            "https://example.com/a\\b",
-            "https://example.com/a\tb",
-            "https://example.com/\u{e9}",
-            "https://example.com",
-            "https://example.com?q=1",
-            "example.com/a",
-            "https://example.com/a|b",
-            "https://example.com/a\"b",
-            "https://example.com\\a/b",
-            " https://example.com/a",
-            "HTTPS://example.com/a",
-            "ftp://example.com/a",
-            "https://exa mple.com/a",
-        ] {
-            assert!(cache.parse(url).is_none(), "{url}");
-        }
     }
 }

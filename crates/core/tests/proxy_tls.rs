@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use huaweicloud_sdk_core::__codegen::{Method, OperationInput};
-use huaweicloud_sdk_core::transport::{Proxy, ReqwestTransport, TransportOptions};
+use huaweicloud_sdk_core::transport::{HyperTransport, Proxy, TransportOptions};
 use huaweicloud_sdk_core::{Client, Credentials, ErrorKind, RetryPolicy};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
 use support::{TEST_SERVICE, expect_err, op};
@@ -226,13 +226,13 @@ fn proxy_settings_print_without_the_password() {
         "Proxy { url: \"http://127.0.0.1:3128\", username: Some(\"proxyuser\"), password: Some(\"** redacted **\") }"
     );
     assert_eq!(proxy.to_string(), "http://127.0.0.1:3128");
-    let transport = ReqwestTransport::with_options(
+    let transport = HyperTransport::with_options(
         &TransportOptions::new(Duration::from_secs(1)).proxy(proxy.clone()),
     )
     .unwrap();
     assert_eq!(
         format!("{transport:?}"),
-        "ReqwestTransport { proxy: Some(Proxy { url: \"http://127.0.0.1:3128\", username: Some(\"proxyuser\"), password: Some(\"** redacted **\") }), extra_root_certificates: 0, root_certificates_only: false }"
+        "HyperTransport { proxy: Some(Proxy { url: \"http://127.0.0.1:3128\", username: Some(\"proxyuser\"), password: Some(\"** redacted **\") }), extra_root_certificates: 0, root_certificates_only: false }"
     );
     let options = TransportOptions::new(Duration::from_secs(1)).proxy(proxy);
     assert!(!format!("{options:?}").contains(PROXY_PASSWORD));
@@ -421,4 +421,161 @@ fn bad_root_certificate_settings_are_config_errors() {
             .starts_with("configuration error: root certificate bundle #1: not valid PEM"),
         "{e}"
     );
+}
+
+/// A proxy that grants `CONNECT` and pipes the tunnel to the requested 127.0.0.1 port;
+/// records each `CONNECT` head. With `tls`, clients reach the proxy itself over TLS.
+async fn tunnelling_proxy(tls: Option<Arc<rustls::ServerConfig>>) -> (ProxyStandIn, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let me = ProxyStandIn::default();
+    let heads = me.heads.clone();
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let heads = heads.clone();
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let mut sock: Box<dyn Stream> = match acceptor {
+                    Some(a) => Box::new(a.accept(sock).await.unwrap()),
+                    None => Box::new(sock),
+                };
+                let head = read_head(&mut sock).await;
+                heads.lock().unwrap().push(head.clone());
+                let target = head
+                    .strip_prefix("CONNECT ")
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .and_then(|authority| authority.strip_prefix("127.0.0.1:"))
+                    .and_then(|port| port.parse::<u16>().ok());
+                let Some(target) = target else {
+                    let _ = sock.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+                    return;
+                };
+                let mut upstream = tokio::net::TcpStream::connect(("127.0.0.1", target))
+                    .await
+                    .unwrap();
+                sock.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut sock, &mut upstream).await;
+            });
+        }
+    });
+    (me, port)
+}
+
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
+#[tokio::test]
+async fn https_endpoints_reach_the_server_through_a_granted_tunnel() {
+    for proxy_over_tls in [false, true] {
+        granted_tunnel(proxy_over_tls).await;
+    }
+}
+
+/// A call to an HTTPS server through a tunnelling proxy reached over plain TCP or over TLS
+/// (TLS inside TLS).
+async fn granted_tunnel(proxy_over_tls: bool) {
+    let pki = test_pki();
+    let server = tls_server(pki.server_config.clone()).await;
+    let (proxy, proxy_port) =
+        tunnelling_proxy(proxy_over_tls.then(|| pki.server_config.clone())).await;
+    let scheme = if proxy_over_tls { "https" } else { "http" };
+    let ca_pem = pki.ca_pem.clone();
+    let c = tls_client(server, |b| {
+        b.add_root_certificate(ca_pem)
+            .proxy(format!("{scheme}://127.0.0.1:{proxy_port}"))
+            .proxy_credentials("proxyuser", PROXY_PASSWORD)
+    });
+    let resp = c.send_bytes(get_things()).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.output().as_ref(), b"{}");
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1);
+    let head = &heads[0];
+    assert!(
+        head.starts_with(&format!("CONNECT 127.0.0.1:{server} HTTP/1.1\r\n")),
+        "{head}"
+    );
+    assert_eq!(header(head, "proxy-authorization"), Some(PROXY_BASIC));
+    // The service's own headers travel inside the tunnel only.
+    assert_eq!(header(head, "authorization"), None);
+}
+
+/// A proxy that answers every connection with `reply` (then holds it open), or with nothing.
+async fn misbehaving_proxy(reply: Option<Vec<u8>>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                read_head(&mut sock).await;
+                if let Some(reply) = reply {
+                    let _ = sock.write_all(&reply).await;
+                }
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn hostile_answers_to_connect_are_bounded_connect_errors() {
+    let cases: [(&str, Option<Vec<u8>>, &str); 5] = [
+        (
+            "refused",
+            Some(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n".to_vec()),
+            "407",
+        ),
+        (
+            "not http",
+            Some(b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec()),
+            "not HTTP",
+        ),
+        ("endless head", Some(vec![b'a'; 64 * 1024]), "too long"),
+        ("closed", Some(Vec::new()), ""),
+        ("silent", None, "no connection within"),
+    ];
+    for (name, reply, expected) in cases {
+        let closes = reply.as_ref().is_some_and(Vec::is_empty);
+        let port = if closes {
+            // Accepts, reads the CONNECT, and hangs up.
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            tokio::spawn(async move {
+                while let Ok((mut sock, _)) = listener.accept().await {
+                    read_head(&mut sock).await;
+                    drop(sock);
+                }
+            });
+            port
+        } else {
+            misbehaving_proxy(reply).await
+        };
+        let c = Client::builder(&TEST_SERVICE)
+            .endpoint("https://service.test")
+            .proxy(format!(
+                "http://proxyuser:p%40ss%3Aw0rd%21@127.0.0.1:{port}"
+            ))
+            .connect_timeout(Duration::from_millis(300))
+            .credentials(credentials())
+            .retry(RetryPolicy::disabled())
+            .build_core()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let e = expect_err(c.send_empty(get_things()).await);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{name}: not bounded"
+        );
+        assert_eq!(e.kind(), ErrorKind::Connect, "{name}: {e}");
+        assert!(e.to_string().contains(expected), "{name}: {e}");
+        for text in [e.to_string(), format!("{e:?}")] {
+            assert!(!text.contains(PROXY_PASSWORD), "{name}: {text}");
+            assert!(!text.contains("p%40ss"), "{name}: {text}");
+        }
+    }
 }

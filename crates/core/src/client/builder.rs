@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
 use crate::retry::{Clock, RetryPolicy, Sleep, SystemClock, TokioSleep};
 use crate::service::{CredentialScope, ServiceSpec};
-use crate::transport::{Proxy, ReqwestTransport, Transport, TransportOptions};
+use crate::transport::{HyperTransport, Proxy, Transport, TransportOptions};
 
 /// Everything but the service and its endpoints: what a [`Config`] holds for all its clients.
 #[derive(Clone)]
@@ -123,7 +123,7 @@ impl Settings {
 
     fn build_transport(&self) -> Result<Arc<dyn Transport>> {
         if !self.network_options() {
-            return Ok(Arc::new(ReqwestTransport::new(self.connect_timeout)?));
+            return Ok(Arc::new(HyperTransport::new(self.connect_timeout)?));
         }
         let mut options = TransportOptions::new(self.connect_timeout)
             .root_certificates_only(self.root_certificates_only);
@@ -148,7 +148,7 @@ impl Settings {
         if let Some(p) = proxy {
             options = options.proxy(p);
         }
-        Ok(Arc::new(ReqwestTransport::with_options(&options)?))
+        Ok(Arc::new(HyperTransport::with_options(&options)?))
     }
 
     /// The credentials provider: the one given, else the default chain.

@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Result, Scrubber, truncate};
 use crate::executor;
 use crate::retry::{Clock, SystemClock};
 use crate::single_flight::SingleFlight;
-use crate::transport::{HttpRequest, ReqwestTransport, Transport};
+use crate::transport::{HttpRequest, HyperTransport, Transport};
 
 /// The metadata service address on ECS and BMS instances.
 pub const DEFAULT_METADATA_ENDPOINT: &str = "http://169.254.169.254";
@@ -209,7 +209,7 @@ impl Config {
                 let t: Arc<dyn Transport> = match &self.injected_transport {
                     Some(t) => t.clone(),
                     // No proxy: the service is link-local.
-                    None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
+                    None => Arc::new(HyperTransport::new(self.connect_timeout)?),
                 };
                 state.transport = Some(t.clone());
                 t
