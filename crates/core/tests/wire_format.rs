@@ -159,3 +159,33 @@ async fn requests_without_a_body_send_content_length_zero_except_get_and_head() 
         assert_eq!(length, want, "{} request:\n{head}", method.as_str());
     }
 }
+
+/// The headers Python's `requests` adds to every request of the official SDK besides the
+/// signed ones: `Accept: */*` (unless the operation sets its own) and `Host`, once each.
+#[tokio::test]
+async fn every_request_carries_accept_and_host_once() {
+    let (origin, heads) = raw_heads_server().await;
+    let authority = origin.trim_start_matches("http://").to_owned();
+    let client = client_of(origin);
+    let get = || OperationInput::new(op(Method::Get, "/v2/{project_id}/things", None, true));
+
+    client.send_empty(get()).await.unwrap();
+    let head = last_head(&heads);
+    let values = |name: &str| -> Vec<String> {
+        head.lines()
+            .filter_map(|l| {
+                l.strip_prefix(&format!("{name}:"))
+                    .map(|v| v.trim().to_owned())
+            })
+            .collect()
+    };
+    assert_eq!(values("accept"), ["*/*"], "{head}");
+    assert_eq!(values("host"), [authority.as_str()], "{head}");
+
+    let mut input = get();
+    input.header("Accept", Some("application/octet-stream"));
+    client.send_empty(input).await.unwrap();
+    let head = last_head(&heads);
+    let accepts: Vec<&str> = head.lines().filter(|l| l.starts_with("accept:")).collect();
+    assert_eq!(accepts, ["accept: application/octet-stream"], "{head}");
+}
