@@ -197,6 +197,10 @@ impl Transport for HyperTransport {
                 http::HeaderValue::from_static("0"),
             );
         }
+        // As Python's `requests` sends it on every request of the official SDK (unsigned).
+        if !headers.contains_key(http::header::ACCEPT) {
+            headers.append(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+        }
         // The URL is not repeated in the message: it may carry a query, and the operation's
         // span names the request already.
         let uri = match http::Uri::from_maybe_shared(Bytes::from(request.url)) {
