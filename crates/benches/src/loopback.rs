@@ -14,6 +14,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use huaweicloud_sdk_core::Credentials;
+use huaweicloud_sdk_core::transport::HttpRequest;
 use huaweicloud_sdk_dcs::models::AclAccountResetPasswordBody;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -115,11 +116,25 @@ pub struct Ours {
 
 impl Ours {
     pub fn new(endpoint: &str) -> huaweicloud_sdk_core::Result<Self> {
+        Self::from_builder(huaweicloud_sdk_dcs::Client::builder().endpoint(endpoint))
+    }
+
+    /// Ours over `transport` instead of the network (`probe pipeline`).
+    pub fn with_transport(
+        transport: Arc<dyn huaweicloud_sdk_core::transport::Transport>,
+    ) -> huaweicloud_sdk_core::Result<Self> {
+        Self::from_builder(
+            huaweicloud_sdk_dcs::Client::builder()
+                .endpoint("http://127.0.0.1:9")
+                .transport(transport),
+        )
+    }
+
+    fn from_builder(
+        builder: huaweicloud_sdk_core::ClientBuilder<huaweicloud_sdk_dcs::Client>,
+    ) -> huaweicloud_sdk_core::Result<Self> {
         let creds = Credentials::new(AK, SK)?.with_project_id(PROJECT_ID);
-        let client = huaweicloud_sdk_dcs::Client::builder()
-            .endpoint(endpoint)
-            .credentials(creds)
-            .build()?;
+        let client = builder.credentials(creds).build()?;
         let body = Arc::new(
             AclAccountResetPasswordBody::builder()
                 .old_password(OLD_PASSWORD)
@@ -153,36 +168,42 @@ pub struct Bare {
     body: Bytes,
 }
 
+/// The request our client sends to `endpoint` (signed; the signature stays valid for a run:
+/// the server does not check it), with its headers as a `HeaderMap`.
+fn prepared_request(endpoint: &str) -> Result<(HttpRequest, http::HeaderMap), BoxError> {
+    let creds = Credentials::new(AK, SK)?.with_project_id(PROJECT_ID);
+    let core = huaweicloud_sdk_dcs::Client::builder()
+        .endpoint(endpoint)
+        .credentials(creds.clone())
+        .build()?
+        .core()
+        .clone();
+    let mut input =
+        huaweicloud_sdk_core::__codegen::OperationInput::new(&RESET_ACL_ACCOUNT_PASS_WORD);
+    input.path("instance_id", Some(INSTANCE_ID));
+    input.path("account_id", Some(ACCOUNT_ID));
+    input.required_json_body(Some(
+        &AclAccountResetPasswordBody::builder()
+            .old_password(OLD_PASSWORD)
+            .new_password(NEW_PASSWORD)
+            .build(),
+    ))?;
+    let request = core.prepare(&input, &creds)?.request;
+    let mut headers = http::HeaderMap::new();
+    for (k, v) in &request.headers {
+        headers.append(
+            http::HeaderName::from_bytes(k.as_bytes())?,
+            http::HeaderValue::from_str(v)?,
+        );
+    }
+    Ok((request, headers))
+}
+
 impl Bare {
-    /// Prepares our client's request for `endpoint` once (the signature stays valid for the
-    /// run: the server does not check it) and a reqwest client configured like ours (rustls
-    /// with ring, no redirects, no proxy).
+    /// Prepares our client's request for `endpoint` once and a reqwest client configured like
+    /// ours (rustls with ring, no redirects, no proxy).
     pub fn new(endpoint: &str) -> Result<Self, BoxError> {
-        let creds = Credentials::new(AK, SK)?.with_project_id(PROJECT_ID);
-        let core = huaweicloud_sdk_dcs::Client::builder()
-            .endpoint(endpoint)
-            .credentials(creds.clone())
-            .build()?
-            .core()
-            .clone();
-        let mut input =
-            huaweicloud_sdk_core::__codegen::OperationInput::new(&RESET_ACL_ACCOUNT_PASS_WORD);
-        input.path("instance_id", Some(INSTANCE_ID));
-        input.path("account_id", Some(ACCOUNT_ID));
-        input.required_json_body(Some(
-            &AclAccountResetPasswordBody::builder()
-                .old_password(OLD_PASSWORD)
-                .new_password(NEW_PASSWORD)
-                .build(),
-        ))?;
-        let request = core.prepare(&input, &creds)?.request;
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (k, v) in &request.headers {
-            headers.append(
-                reqwest::header::HeaderName::from_bytes(k.as_bytes())?,
-                reqwest::header::HeaderValue::from_str(v)?,
-            );
-        }
+        let (request, headers) = prepared_request(endpoint)?;
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
         ))
@@ -215,6 +236,61 @@ impl Bare {
             .map_err(|e| e.to_string())?;
         let status = resp.status();
         let body = resp.bytes().await.map_err(|e| e.to_string())?;
+        if status.is_success() && !body.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("HTTP {status}, {} body bytes", body.len()))
+        }
+    }
+}
+
+/// A second floor, below reqwest: hyper's pooled client (the one our transport is built on,
+/// and reqwest too) sending the same prepared request. Ours / this is what the SDK adds on
+/// top of hyper itself.
+#[derive(Clone)]
+pub struct BareHyper {
+    client: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        Full<Bytes>,
+    >,
+    request: HttpRequest,
+    uri: http::Uri,
+    headers: http::HeaderMap,
+}
+
+impl BareHyper {
+    pub fn new(endpoint: &str) -> Result<Self, BoxError> {
+        let (request, mut headers) = prepared_request(endpoint)?;
+        // reqwest and our transport add it; so the bytes sent are the same.
+        headers.append(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        connector.set_nodelay(true);
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector);
+        Ok(Self {
+            client,
+            uri: request.url.parse()?,
+            request,
+            headers,
+        })
+    }
+
+    /// One request: send the prepared bytes, read the whole body, check the status.
+    pub async fn call(&self) -> Result<(), String> {
+        use http_body_util::BodyExt;
+        let mut req = http::Request::new(Full::new(self.request.body.clone()));
+        *req.method_mut() = self.request.method.clone();
+        *req.uri_mut() = self.uri.clone();
+        *req.headers_mut() = self.headers.clone();
+        let resp = self.client.request(req).await.map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
         if status.is_success() && !body.is_empty() {
             Ok(())
         } else {

@@ -1,7 +1,7 @@
 //! End-to-end load against a minimal hyper server on 127.0.0.1 that answers DCS's 200 body:
-//! the generated DCS client (`reset_acl_account_pass_word`, real signing, reqwest, keep-alive)
-//! interleaved with the bare floor (plain reqwest sending the same signed bytes, see
-//! `huaweicloud_sdk_benches::loopback`).
+//! the generated DCS client (`reset_acl_account_pass_word`, real signing, our hyper-based
+//! transport, keep-alive) interleaved with two floors sending the same signed bytes: plain
+//! reqwest, and hyper's client under it (see `huaweicloud_sdk_benches::loopback`).
 //!
 //! ```text
 //! e2e [--secs 3] [--warmup-ms 200] [--levels 1,16,64] [--rounds 3]   # one JSON document
@@ -12,19 +12,21 @@
 //!
 //! The server runs in a child process (one thread, tokio current-thread runtime); client
 //! (2 tokio workers) and server share the machine's cores. Each level runs `level` callers in a
-//! closed loop, ours and the floor in turn: a warm-up of each, then `rounds` rounds of
-//! `secs / rounds` seconds per side, the side going first alternating, so both see the same
+//! closed loop, ours and the floors in turn: a warm-up of each, then `rounds` rounds of
+//! `secs / rounds` seconds per side, the side going first rotating, so all see the same
 //! machine load. requests/s = completed calls / measured time; latency percentiles over all
 //! calls completed in the measured windows.
 //!
 //! `cpu` measures what throughput on a busy machine only hints at: the client's own CPU time
 //! per call (user and system, from `/proc/thread-self/schedstat`), one caller on a
-//! current-thread runtime, ours and the floor in alternating rounds; the lowest and the median
+//! current-thread runtime, ours and the floors in rotating rounds; the lowest and the median
 //! round of each side are reported.
 
 use std::time::{Duration, Instant};
 
-use huaweicloud_sdk_benches::loopback::{Bare, BoxError, Ours, SERVE_ARG, Server, serve};
+use huaweicloud_sdk_benches::loopback::{
+    Bare, BareHyper, BoxError, Ours, SERVE_ARG, Server, serve,
+};
 use huaweicloud_sdk_benches::peak_rss_kib;
 use serde_json::{Value, json};
 
@@ -54,6 +56,7 @@ fn arg<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 enum Side {
     Ours(Ours),
     Bare(Box<Bare>),
+    BareHyper(Box<BareHyper>),
 }
 
 impl Side {
@@ -61,6 +64,7 @@ impl Side {
         match self {
             Side::Ours(_) => "ours",
             Side::Bare(_) => "bare",
+            Side::BareHyper(_) => "bare_hyper",
         }
     }
 
@@ -68,6 +72,7 @@ impl Side {
         match self {
             Side::Ours(o) => o.call().await,
             Side::Bare(b) => b.call().await,
+            Side::BareHyper(b) => b.call().await,
         }
     }
 }
@@ -96,6 +101,7 @@ fn run(args: &[String]) -> Result<(), BoxError> {
         let sides = [
             Side::Ours(Ours::new(&server.endpoint())?),
             Side::Bare(Box::new(Bare::new(&server.endpoint())?)),
+            Side::BareHyper(Box::new(BareHyper::new(&server.endpoint())?)),
         ];
         let mut out = Vec::new();
         for &level in &levels {
@@ -111,6 +117,7 @@ fn run(args: &[String]) -> Result<(), BoxError> {
         "client_worker_threads": 2,
         "server": "hyper 1 http/1.1 keep-alive, one tokio current-thread runtime, child process",
         "floor": "plain reqwest 0.13 sending the same signed URL, headers and body, prepared once, reading the whole body",
+        "floor_hyper": "hyper-util's pooled client (the HTTP client under reqwest and under our transport) sending the same request, prepared once, reading the whole body",
         "levels": levels,
         "client_peak_rss_kib_at_start": rss_before,
         "client_peak_rss_kib": peak_rss_kib(),
@@ -170,7 +177,7 @@ impl Tally {
 }
 
 async fn run_level(
-    sides: &[Side; 2],
+    sides: &[Side; 3],
     level: usize,
     warmup_ms: u64,
     secs: f64,
@@ -181,27 +188,36 @@ async fn run_level(
         closed_loop(side, level, warmup, Duration::ZERO).await?;
     }
     let window = Duration::from_secs_f64(secs / f64::from(rounds));
-    let mut tallies = [Tally::default(), Tally::default()];
+    let mut tallies = [Tally::default(), Tally::default(), Tally::default()];
     for round in 0..rounds {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for i in order {
+        for i in rotation(round as usize) {
             let r = closed_loop(&sides[i], level, Duration::ZERO, window).await?;
             tallies[i].add(r, window.as_secs_f64());
         }
     }
-    let ratio = if tallies[1].rps() > 0.0 {
-        tallies[0].rps() / tallies[1].rps()
-    } else {
-        0.0
+    let ratio = |floor: &Tally| {
+        if floor.rps() > 0.0 {
+            tallies[0].rps() / floor.rps()
+        } else {
+            0.0
+        }
     };
-    let [mut ours, mut bare] = tallies;
+    let (over_bare, over_hyper) = (ratio(&tallies[1]), ratio(&tallies[2]));
+    let [mut ours, mut bare, mut bare_hyper] = tallies;
     Ok(json!({
         "concurrency": level,
         sides[0].name(): ours.summary(),
         sides[1].name(): bare.summary(),
-        "ours_over_bare": ratio,
+        sides[2].name(): bare_hyper.summary(),
+        "ours_over_bare": over_bare,
+        "ours_over_bare_hyper": over_hyper,
         "client_peak_rss_kib_after": peak_rss_kib(),
     }))
+}
+
+/// The order of the three sides in round `round`: each goes first in turn.
+fn rotation(round: usize) -> [usize; 3] {
+    [round % 3, (round + 1) % 3, (round + 2) % 3]
 }
 
 /// `level` callers of `side` in a closed loop: calls that start after `skip` and end within
@@ -330,6 +346,7 @@ fn cpu(args: &[String]) -> Result<(), BoxError> {
         let sides = [
             Side::Ours(Ours::new(&server.endpoint())?),
             Side::Bare(Box::new(Bare::new(&server.endpoint())?)),
+            Side::BareHyper(Box::new(BareHyper::new(&server.endpoint())?)),
         ];
         // Warm-up: connections, allocator, caches.
         for side in &sides {
@@ -337,10 +354,9 @@ fn cpu(args: &[String]) -> Result<(), BoxError> {
                 side.call().await?;
             }
         }
-        let mut per_call_ns = [Vec::new(), Vec::new()];
+        let mut per_call_ns = [Vec::new(), Vec::new(), Vec::new()];
         for round in 0..rounds {
-            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-            for i in order {
+            for i in rotation(round) {
                 let before = thread_cpu_ns().ok_or("no /proc/thread-self/schedstat")?;
                 for _ in 0..calls {
                     sides[i].call().await?;
@@ -356,10 +372,11 @@ fn cpu(args: &[String]) -> Result<(), BoxError> {
         v.sort_by(f64::total_cmp);
         json!({"min_ns": v.first(), "median_ns": v.get(v.len() / 2)})
     };
-    let [ours, bare] = per_call_ns;
+    let [ours, bare, bare_hyper] = per_call_ns;
     let ours = summary(ours);
     let bare = summary(bare);
-    let ratio = |key: &str| match (ours[key].as_f64(), bare[key].as_f64()) {
+    let bare_hyper = summary(bare_hyper);
+    let ratio = |floor: &Value, key: &str| match (ours[key].as_f64(), floor[key].as_f64()) {
         (Some(o), Some(b)) if b > 0.0 => Some(o / b),
         _ => None,
     };
@@ -370,8 +387,11 @@ fn cpu(args: &[String]) -> Result<(), BoxError> {
             "calls_per_round": calls,
             "ours": ours,
             "bare": bare,
-            "ours_over_bare_min": ratio("min_ns"),
-            "ours_over_bare_median": ratio("median_ns"),
+            "bare_hyper": bare_hyper,
+            "ours_over_bare_min": ratio(&bare, "min_ns"),
+            "ours_over_bare_median": ratio(&bare, "median_ns"),
+            "ours_over_bare_hyper_min": ratio(&bare_hyper, "min_ns"),
+            "ours_over_bare_hyper_median": ratio(&bare_hyper, "median_ns"),
             "load_average_at_end": load_average(),
         })
     );
