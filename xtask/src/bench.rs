@@ -567,16 +567,35 @@ fn build_times(root: &Path) -> Result<Value, String> {
     let warm_s = t.elapsed().as_secs_f64();
     let mut out = serde_json::Map::new();
     for c in &crates {
-        cargo(root, &["clean", "-p", c], &env)?;
-        let t = Instant::now();
-        cargo(root, &["build", "-p", c], &env)?;
-        out.insert(c.clone(), json!(t.elapsed().as_secs_f64()));
+        let secs = best_clean_build(root, &["clean", "-p", c], &["build", "-p", c], &env)?;
+        out.insert(c.clone(), json!(secs));
     }
     Ok(json!({
-        "command": "CARGO_TARGET_DIR=target/bench-build cargo clean -p <crate> && cargo build -p <crate>",
+        "command": format!("CARGO_TARGET_DIR=target/bench-build cargo clean -p <crate> && cargo build -p <crate>, best of {BUILD_RUNS}"),
         "crate_s": out,
         "warm_up_build_s": warm_s,
     }))
+}
+
+/// How many times each crate's clean build is timed; the fastest counts, so a build that
+/// shared the cores with something else does not decide a ratio.
+const BUILD_RUNS: usize = 2;
+
+/// The fastest of [`BUILD_RUNS`] runs of `clean` then a timed `build`, in seconds.
+fn best_clean_build(
+    root: &Path,
+    clean: &[&str],
+    build: &[&str],
+    env: &[(&str, &str)],
+) -> Result<f64, String> {
+    let mut best = f64::INFINITY;
+    for _ in 0..BUILD_RUNS {
+        cargo(root, clean, env)?;
+        let t = Instant::now();
+        cargo(root, build, env)?;
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    Ok(best)
 }
 
 /// Clean dev-profile build time of each AWS peer crate, its dependencies prebuilt, and its
@@ -617,14 +636,9 @@ fn aws_build_times(root: &Path) -> Result<Value, String> {
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_dir())
             .count();
-        cargo(
+        let build_s = best_clean_build(
             root,
             &["clean", "--manifest-path", manifest, "-p", krate],
-            &env,
-        )?;
-        let t = Instant::now();
-        cargo(
-            root,
             &["build", "--manifest-path", manifest, "-p", krate],
             &env,
         )?;
@@ -634,13 +648,13 @@ fn aws_build_times(root: &Path) -> Result<Value, String> {
                 "version": pkg["version"],
                 "operations": operations,
                 "lines": lines,
-                "build_s": t.elapsed().as_secs_f64(),
+                "build_s": build_s,
             }),
         );
     }
     Ok(json!({
         "command": format!(
-            "CARGO_TARGET_DIR={AWS_TARGET_DIR} cargo clean -p <crate> --manifest-path {AWS_MANIFEST} && cargo build -p <crate> --manifest-path {AWS_MANIFEST}"
+            "CARGO_TARGET_DIR={AWS_TARGET_DIR} cargo clean -p <crate> --manifest-path {AWS_MANIFEST} && cargo build -p <crate> --manifest-path {AWS_MANIFEST}, best of {BUILD_RUNS}"
         ),
         "crates": out,
         "warm_up_build_s": warm_s,
