@@ -172,10 +172,14 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
     if !opts.smoke {
         step("codegen time");
         results["codegen"] = codegen_time(root)?;
-        step("per-crate build time (CARGO_TARGET_DIR=target/bench-build)");
-        results["build"] = build_times(root)?;
-        step("AWS SDK for Rust peers' build time (CARGO_TARGET_DIR=target/bench-aws)");
-        results["aws_build"] = aws_build_times(root)?;
+        step("dependencies of ours (CARGO_TARGET_DIR=target/bench-build), core's build time");
+        let mut build = build_times(root)?;
+        step("dependencies of the AWS SDK for Rust peers (CARGO_TARGET_DIR=target/bench-aws)");
+        let mut aws = aws_build_times(root)?;
+        step("service crates and their AWS peers, built in turn");
+        paired_build_times(root, &mut build, &mut aws)?;
+        results["build"] = build;
+        results["aws_build"] = aws;
         step("release size of the dcs_reset_password example");
         results["release_size"] = release_size(root)?;
     }
@@ -552,6 +556,7 @@ fn codegen_time(root: &Path) -> Result<Value, String> {
     }))
 }
 
+/// Ours' dependencies built (timed as one warm-up), then core's clean build timed.
 fn build_times(root: &Path) -> Result<Value, String> {
     let env = [("CARGO_TARGET_DIR", "target/bench-build")];
     let mut crates = vec!["huaweicloud-sdk-core".to_owned()];
@@ -565,13 +570,21 @@ fn build_times(root: &Path) -> Result<Value, String> {
     }
     cargo(root, &warm, &env)?;
     let warm_s = t.elapsed().as_secs_f64();
-    let mut out = serde_json::Map::new();
-    for c in &crates {
-        let secs = best_clean_build(root, &["clean", "-p", c], &["build", "-p", c], &env)?;
-        out.insert(c.clone(), json!(secs));
+    // The services are timed in turn with their AWS peers (`paired_build_times`).
+    let core = "huaweicloud-sdk-core";
+    let mut best = f64::INFINITY;
+    for _ in 0..BUILD_RUNS {
+        best = best.min(clean_build(
+            root,
+            &["clean", "-p", core],
+            &["build", "-p", core],
+            &env,
+        )?);
     }
+    let mut out = serde_json::Map::new();
+    out.insert(core.to_owned(), json!(best));
     Ok(json!({
-        "command": format!("CARGO_TARGET_DIR=target/bench-build cargo clean -p <crate> && cargo build -p <crate>, best of {BUILD_RUNS}"),
+        "command": format!("CARGO_TARGET_DIR=target/bench-build cargo clean -p <crate> && cargo build -p <crate>, best of {BUILD_RUNS}, in turn with the AWS peer"),
         "crate_s": out,
         "warm_up_build_s": warm_s,
     }))
@@ -579,27 +592,55 @@ fn build_times(root: &Path) -> Result<Value, String> {
 
 /// How many times each crate's clean build is timed; the fastest counts, so a build that
 /// shared the cores with something else does not decide a ratio.
-const BUILD_RUNS: usize = 2;
+const BUILD_RUNS: usize = 3;
 
-/// The fastest of [`BUILD_RUNS`] runs of `clean` then a timed `build`, in seconds.
-fn best_clean_build(
+/// `clean`, then `build` timed, in seconds.
+fn clean_build(
     root: &Path,
     clean: &[&str],
     build: &[&str],
     env: &[(&str, &str)],
 ) -> Result<f64, String> {
-    let mut best = f64::INFINITY;
-    for _ in 0..BUILD_RUNS {
-        cargo(root, clean, env)?;
-        let t = Instant::now();
-        cargo(root, build, env)?;
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    Ok(best)
+    cargo(root, clean, env)?;
+    let t = Instant::now();
+    cargo(root, build, env)?;
+    Ok(t.elapsed().as_secs_f64())
 }
 
-/// Clean dev-profile build time of each AWS peer crate, its dependencies prebuilt, and its
-/// operation count (directories under its `src/operation/`).
+/// Times each service crate and its AWS peer in alternation, [`BUILD_RUNS`] times each, so
+/// both sides of a ratio see the same machine; the fastest run of each counts. Fills
+/// `build.crate_s` and each peer's `build_s`.
+fn paired_build_times(root: &Path, build: &mut Value, aws: &mut Value) -> Result<(), String> {
+    let ours_env = [("CARGO_TARGET_DIR", "target/bench-build")];
+    let aws_env = [("CARGO_TARGET_DIR", AWS_TARGET_DIR)];
+    let manifest = root.join(AWS_MANIFEST);
+    let manifest = manifest.to_str().ok_or("non-UTF-8 path")?;
+    for (svc, krate) in AWS_PEERS {
+        let ours_crate = format!("huaweicloud-sdk-{svc}");
+        let (mut ours_best, mut aws_best) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..BUILD_RUNS {
+            ours_best = ours_best.min(clean_build(
+                root,
+                &["clean", "-p", &ours_crate],
+                &["build", "-p", &ours_crate],
+                &ours_env,
+            )?);
+            aws_best = aws_best.min(clean_build(
+                root,
+                &["clean", "--manifest-path", manifest, "-p", krate],
+                &["build", "--manifest-path", manifest, "-p", krate],
+                &aws_env,
+            )?);
+        }
+        build["crate_s"][&ours_crate] = json!(ours_best);
+        aws["crates"][krate]["build_s"] = json!(aws_best);
+    }
+    Ok(())
+}
+
+/// The AWS peers' dependencies built, and each peer's version, lines and operation count
+/// (directories under its `src/operation/`); their build times come from
+/// [`paired_build_times`].
 fn aws_build_times(root: &Path) -> Result<Value, String> {
     let manifest = root.join(AWS_MANIFEST);
     let manifest = manifest.to_str().ok_or("non-UTF-8 path")?;
@@ -636,25 +677,19 @@ fn aws_build_times(root: &Path) -> Result<Value, String> {
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_dir())
             .count();
-        let build_s = best_clean_build(
-            root,
-            &["clean", "--manifest-path", manifest, "-p", krate],
-            &["build", "--manifest-path", manifest, "-p", krate],
-            &env,
-        )?;
+        // Timed by `paired_build_times`, in turn with ours.
         out.insert(
             krate.to_owned(),
             json!({
                 "version": pkg["version"],
                 "operations": operations,
                 "lines": lines,
-                "build_s": build_s,
             }),
         );
     }
     Ok(json!({
         "command": format!(
-            "CARGO_TARGET_DIR={AWS_TARGET_DIR} cargo clean -p <crate> --manifest-path {AWS_MANIFEST} && cargo build -p <crate> --manifest-path {AWS_MANIFEST}, best of {BUILD_RUNS}"
+            "CARGO_TARGET_DIR={AWS_TARGET_DIR} cargo clean -p <crate> --manifest-path {AWS_MANIFEST} && cargo build -p <crate> --manifest-path {AWS_MANIFEST}, best of {BUILD_RUNS}, in turn with ours"
         ),
         "crates": out,
         "warm_up_build_s": warm_s,
