@@ -1192,8 +1192,8 @@ pub fn render(r: &Value) -> String {
     let _ = writeln!(
         o,
         "- Release binary of `dcs_reset_password` (one operation; the example also embeds \
-         wiremock for its mock endpoint): {} unstripped, {} stripped (release build from \
-         scratch in target/bench-build: {}).",
+         wiremock for its mock endpoint): {} unstripped, {} stripped (release build in \
+         target/bench-build, reusing what earlier runs left there: {}).",
         mib(f(&rs["bytes"])),
         mib(f(&rs["stripped_bytes"])),
         secs(&rs["build_s"])
