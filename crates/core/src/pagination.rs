@@ -27,8 +27,10 @@
 //!
 //! Generated code implements [`Paged`] per operation; the stepping rules live here once.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::stream;
 pub use futures_util::stream::{Stream, StreamExt};
@@ -133,20 +135,155 @@ pub trait Paged: Clone + Send + 'static {
     }
 }
 
+/// A page whose output type only the caller knows.
+type ErasedPage = Response<Erased>;
+type Erased = Box<dyn Any + Send>;
+type PageFuture = Pin<Box<dyn Future<Output = Result<ErasedPage>> + Send>>;
+
+/// [`Paged`] with its types erased: the stepping below is compiled once here, and per
+/// operation only these small methods (a generic stream per operation was most of what a
+/// paged operation cost to compile).
+trait ErasedPaged: Send {
+    fn operation(&self) -> &'static str;
+    fn style(&self) -> PageStyle;
+    fn start(&self) -> Option<Cursor>;
+    fn page_size(&self) -> Option<i64>;
+    /// Sends the request at `cursor`, or as the caller built it for `None`.
+    fn send_at(&self, cursor: Option<&Cursor>) -> Result<PageFuture>;
+    /// The number of items, the reported total and the next marker of a page.
+    fn facts(&self, output: &Erased) -> PageFacts;
+    /// A copy of the items of a page, for the repeat guard.
+    fn snapshot(&self, output: &Erased) -> Erased;
+    /// Whether the page has the same items as `snapshot`.
+    fn repeats(&self, output: &Erased, snapshot: &Erased) -> bool;
+}
+
+struct PageFacts {
+    count: i64,
+    total: Option<i64>,
+    next_marker: Option<String>,
+}
+
+struct Typed<P>(P);
+
+impl<P: Paged> Typed<P> {
+    fn items(output: &Erased) -> &[P::Item] {
+        output
+            .downcast_ref::<P::Output>()
+            .map(P::items)
+            .unwrap_or_default()
+    }
+}
+
+impl<P: Paged> ErasedPaged for Typed<P> {
+    fn operation(&self) -> &'static str {
+        self.0.operation()
+    }
+    fn style(&self) -> PageStyle {
+        self.0.style()
+    }
+    fn start(&self) -> Option<Cursor> {
+        self.0.start()
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.0.page_size()
+    }
+    fn send_at(&self, cursor: Option<&Cursor>) -> Result<PageFuture> {
+        let request = match cursor {
+            Some(cursor) => self.0.clone().with_cursor(cursor)?,
+            None => self.0.clone(),
+        };
+        let page = request.send_page();
+        Ok(Box::pin(async move {
+            page.await?.try_map(|output| Ok(Box::new(output) as Erased))
+        }))
+    }
+    fn facts(&self, output: &Erased) -> PageFacts {
+        let output = output.downcast_ref::<P::Output>();
+        PageFacts {
+            count: output.map_or(0, |o| P::items(o).len() as i64),
+            total: output.and_then(P::total),
+            next_marker: output.and_then(P::next_marker).map(str::to_owned),
+        }
+    }
+    fn snapshot(&self, output: &Erased) -> Erased {
+        Box::new(Self::items(output).to_vec())
+    }
+    fn repeats(&self, output: &Erased, snapshot: &Erased) -> bool {
+        snapshot
+            .downcast_ref::<Vec<P::Item>>()
+            .is_some_and(|previous| previous.as_slice() == Self::items(output))
+    }
+}
+
 /// Where the stream stands between pages.
-struct State<P: Paged> {
-    request: P,
+struct State {
+    request: Box<dyn ErasedPaged>,
     /// Position of the next request; `None` before the first one (sent as the caller built it).
     next: Option<Cursor>,
     done: bool,
     /// Items of the previous page (repeat guard).
-    previous: Option<Vec<P::Item>>,
+    previous: Option<Erased>,
     /// Items received so far in this stream.
     received: i64,
 }
 
 /// Every page, starting at the request's position, as a stream of responses.
 pub fn by_page<P: Paged>(request: P) -> PageStream<Response<P::Output>> {
+    Box::pin(pages(Box::new(Typed(request))).map(typed_page::<P::Output>))
+}
+
+/// Every item of every page, starting at the request's position.
+pub fn by_item<P: Paged>(request: P) -> PageStream<P::Item> {
+    Box::pin(Items::<P> {
+        pages: pages(Box::new(Typed(request))),
+        buffer: Vec::new().into_iter(),
+    })
+}
+
+fn typed_page<T: 'static>(page: Result<ErasedPage>) -> Result<Response<T>> {
+    page?.try_map(|output| match output.downcast::<T>() {
+        Ok(output) => Ok(*output),
+        // `Typed::send_at` boxed a `T`: never taken, but an error rather than a panic.
+        Err(_) => Err(Error::new(
+            ErrorKind::Decode,
+            format!("paging: a page is not a {}", std::any::type_name::<T>()),
+        )),
+    })
+}
+
+/// The items of the pages, one by one; a page's error is yielded once and ends the stream.
+struct Items<P: Paged> {
+    pages: PageStream<ErasedPage>,
+    buffer: std::vec::IntoIter<P::Item>,
+}
+
+// Nothing here is pinned structurally: `pages` is boxed and the buffer moves freely.
+impl<P: Paged> Unpin for Items<P> {}
+
+impl<P: Paged> Stream for Items<P> {
+    type Item = Result<P::Item>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match std::task::ready!(self.pages.as_mut().poll_next(cx)) {
+                None => return Poll::Ready(None),
+                Some(page) => match typed_page::<P::Output>(page) {
+                    Ok(response) => {
+                        self.buffer = P::into_items(response.into_output()).into_iter();
+                    }
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                },
+            }
+        }
+    }
+}
+
+/// The pages of `request`, untyped.
+fn pages(request: Box<dyn ErasedPaged>) -> PageStream<ErasedPage> {
     let state = State {
         request,
         next: None,
@@ -166,37 +303,31 @@ pub fn by_page<P: Paged>(request: P) -> PageStream<Response<P::Output>> {
     }))
 }
 
-/// Every item of every page, starting at the request's position.
-pub fn by_item<P: Paged>(request: P) -> PageStream<P::Item> {
-    Box::pin(by_page(request).flat_map(|page| {
-        let items: Vec<Result<P::Item>> = match page {
-            Ok(response) => P::into_items(response.into_output())
-                .into_iter()
-                .map(Ok)
-                .collect(),
-            Err(e) => vec![Err(e)],
-        };
-        stream::iter(items)
-    }))
-}
-
 /// Sends the next request, decides whether another follows, and returns the page.
-async fn next_page<P: Paged>(state: &mut State<P>) -> Result<Response<P::Output>> {
-    let style = state.request.style();
-    let mut request = state.request.clone();
-    let current = match state.next.take() {
-        Some(cursor) => {
-            request = request.with_cursor(&cursor)?;
-            Some(cursor)
-        }
-        None => state.request.start(),
+async fn next_page(state: &mut State) -> Result<ErasedPage> {
+    // No borrow of the request lives across the await: the future stays `Send` without
+    // requiring `Sync` of generated builders.
+    let (send, current, operation, page_size) = {
+        let request = &state.request;
+        // The first request goes out as the caller built it; later ones at the new position.
+        let send = request.send_at(state.next.as_ref())?;
+        let current = state.next.take().or_else(|| request.start());
+        (send, current, request.operation(), request.page_size())
     };
-    let operation = request.operation();
-    let page_size = request.page_size();
-    let response = request.send_page().await?;
-    let items = P::items(response.output());
-    let count = items.len() as i64;
-    if count > 0 && state.previous.as_deref() == Some(items) {
+    let response = send.await?;
+    let request = &state.request;
+    let style = request.style();
+    let PageFacts {
+        count,
+        total,
+        next_marker,
+    } = request.facts(response.output());
+    if count > 0
+        && state
+            .previous
+            .as_ref()
+            .is_some_and(|previous| request.repeats(response.output(), previous))
+    {
         return Err(Error::new(
             ErrorKind::Decode,
             format!(
@@ -208,7 +339,6 @@ async fn next_page<P: Paged>(state: &mut State<P>) -> Result<Response<P::Output>
     }
     state.received += count;
     let short_page = page_size.is_some_and(|size| count < size);
-    let total = P::total(response.output());
     let next = match style {
         PageStyle::ItemOffset => {
             let offset = number(current.as_ref()).unwrap_or(0);
@@ -232,14 +362,14 @@ async fn next_page<P: Paged>(state: &mut State<P>) -> Result<Response<P::Output>
                 .is_none_or(|t| through < t)
                 .then_some(Cursor::Number(page + 1))
         }
-        PageStyle::Marker => P::next_marker(response.output())
+        PageStyle::Marker => next_marker
             .filter(|m| !m.is_empty())
-            .map(|m| Cursor::Marker(m.to_owned()))
+            .map(Cursor::Marker)
             .filter(|m| Some(m) != current.as_ref()),
     };
     match next {
         Some(next) if count > 0 && !short_page => {
-            state.previous = Some(items.to_vec());
+            state.previous = Some(request.snapshot(response.output()));
             state.next = Some(next);
         }
         _ => state.done = true,
