@@ -94,46 +94,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ArtifactSearchResult {
         "modified",
         "oldRepoId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.relative_path,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_name),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_type),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_by)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_by),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.modified),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.modified),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.old_repo_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_repo_id)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -292,16 +284,16 @@ impl AttentionDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttentionDo {
     const NAME: &'static str = "AttentionDo";
     const FIELDS: &'static [&'static str] = &["attention", "ids", "format"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.attention),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ids),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.attention),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ids),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -444,39 +436,35 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AuditDo {
         "operatorTenantName",
         "ipSource",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.module),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operation),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.time),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.info),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.data),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reason),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_agent)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operator),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.module),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.operation),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.info),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reason),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_agent),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.operator),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.operator_nick_name,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.operator_tenant_name,
                 )
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_source)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_source),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -649,20 +637,17 @@ impl AuditResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AuditResult {
     const NAME: &'static str = "AuditResult";
     const FIELDS: &'static [&'static str] = &["auditInfoList", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.audit_info_list,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.audit_info_list)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -738,16 +723,16 @@ impl BatchDeleteTrashesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteTrashesResponse {
     const NAME: &'static str = "BatchDeleteTrashesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -839,16 +824,16 @@ impl BatchRestoreRepoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestoreRepoResponse {
     const NAME: &'static str = "BatchRestoreRepoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -944,37 +929,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CapacitySettingVo {
         "is_mail_enabled",
         "is_sms_enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.capacity_threshold,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.message_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message_type)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_mail_enabled,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_sms_enabled,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1062,16 +1044,16 @@ impl CreateArtifactoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateArtifactoryResponse {
     const NAME: &'static str = "CreateArtifactoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1153,14 +1135,14 @@ impl CreateArtifactoryResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateArtifactoryResult {
     const NAME: &'static str = "CreateArtifactoryResult";
     const FIELDS: &'static [&'static str] = &["artifactory"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.artifactory),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.artifactory),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1219,16 +1201,16 @@ impl CreateAttentionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAttentionResponse {
     const NAME: &'static str = "CreateAttentionResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1307,16 +1289,16 @@ impl CreateDockerRepositoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDockerRepositoriesResponse {
     const NAME: &'static str = "CreateDockerRepositoriesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1401,27 +1383,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDockerRepositoryDo {
         "description",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1510,16 +1484,16 @@ impl CreateMavenRepoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMavenRepoResponse {
     const NAME: &'static str = "CreateMavenRepoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1604,15 +1578,15 @@ impl CreateMavenRepoResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMavenRepoResult {
     const NAME: &'static str = "CreateMavenRepoResult";
     const FIELDS: &'static [&'static str] = &["release", "snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1701,42 +1675,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateNotMavenRepoDo {
         "project_id",
         "share_right",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1857,16 +1819,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateProjectRelatedRepositoryResponse {
     const NAME: &'static str = "CreateProjectRelatedRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1945,16 +1907,16 @@ impl DeleteArtifactFileResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteArtifactFileResponse {
     const NAME: &'static str = "DeleteArtifactFileResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2034,16 +1996,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteCompletelyUpdateFileStateResponse {
     const NAME: &'static str = "DeleteCompletelyUpdateFileStateResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2122,16 +2084,16 @@ impl DeleteRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteRepositoryResponse {
     const NAME: &'static str = "DeleteRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2266,78 +2228,68 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DevcloudUserDov5 {
         "repo_number",
         "inner_repo_user_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_type)
-            }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_type),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repo_user_name,
                 )
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.repo_number,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_number)
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.inner_repo_user_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2548,26 +2500,21 @@ impl DevcloudUserDov5Page {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DevcloudUserDov5Page {
     const NAME: &'static str = "DevcloudUserDov5Page";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_pages,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_pages),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2672,20 +2619,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainIpWhiteListModel {
         "created",
         "updated",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2806,26 +2753,21 @@ impl DomainIpWhiteListModelPage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainIpWhiteListModelPage {
     const NAME: &'static str = "DomainIpWhiteListModelPage";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_pages,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_pages),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2917,22 +2859,15 @@ impl DownloadFolderInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadFolderInfo {
     const NAME: &'static str = "DownloadFolderInfo";
     const FIELDS: &'static [&'static str] = &["filesCount", "usedSpace"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.files_count,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_space)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.files_count),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_space),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2996,17 +2931,15 @@ impl IdePrivilageProjectInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdePrivilageProjectInfo {
     const NAME: &'static str = "IdePrivilageProjectInfo";
     const FIELDS: &'static [&'static str] = &["project_id", "ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3076,20 +3009,20 @@ impl IdeRepoRevisionModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepoRevisionModel {
     const NAME: &'static str = "IdeRepoRevisionModel";
     const FIELDS: &'static [&'static str] = &["repository_ids", "format"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_ids,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3173,33 +3106,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepoSearchDo {
         "project_id",
         "in_project",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.artifact_name,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.artifact_type,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.page_no),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.page_size),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_project)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.page_no),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.page_size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_project),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3335,44 +3264,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepositoryDo {
         "project_id",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3526,31 +3443,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepositoryPair {
         "snapshot",
         "release",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3666,17 +3576,17 @@ impl IdeTrashArtifactModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeTrashArtifactModel {
     const NAME: &'static str = "IdeTrashArtifactModel";
     const FIELDS: &'static [&'static str] = &["id", "format", "status", "uri"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3758,14 +3668,14 @@ impl LatestVersionFilesCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LatestVersionFilesCount {
     const NAME: &'static str = "LatestVersionFilesCount";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3823,16 +3733,16 @@ impl ListAllRepositoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAllRepositoriesResponse {
     const NAME: &'static str = "ListAllRepositoriesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3927,15 +3837,15 @@ impl ListAllRepositoriesResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAllRepositoriesResult {
     const NAME: &'static str = "ListAllRepositoriesResult";
     const FIELDS: &'static [&'static str] = &["total", "repositories"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.repositories),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repositories),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4011,16 +3921,16 @@ impl ListArtifactoryComponentResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListArtifactoryComponentResponse {
     const NAME: &'static str = "ListArtifactoryComponentResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4120,16 +4030,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListArtifactoryStorageStatisticResponse {
     const NAME: &'static str = "ListArtifactoryStorageStatisticResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4245,26 +4155,21 @@ impl ListAttentionPageResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionPageResult {
     const NAME: &'static str = "ListAttentionPageResult";
     const FIELDS: &'static [&'static str] = &["totalRecords", "totalPages", "data"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_pages,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_pages),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4435,56 +4340,51 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionResult {
         "modifiedTime",
         "region",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.artifact_id,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.artifact_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4662,16 +4562,16 @@ impl ListAttentionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionsResponse {
     const NAME: &'static str = "ListAttentionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4761,16 +4661,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListCapacityMessageSettingResponse {
     const NAME: &'static str = "ListCapacityMessageSettingResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4870,16 +4770,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListChildProxyRepositoriesListResponse {
     const NAME: &'static str = "ListChildProxyRepositoriesListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4982,16 +4882,16 @@ impl ListDomainIpConfigResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListDomainIpConfigResponse {
     const NAME: &'static str = "ListDomainIpConfigResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5084,16 +4984,16 @@ impl ListFileBuildArchivesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFileBuildArchivesResponse {
     const NAME: &'static str = "ListFileBuildArchivesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5171,16 +5071,16 @@ impl ListFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFilesResponse {
     const NAME: &'static str = "ListFilesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5273,16 +5173,16 @@ impl ListLatestVersionFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListLatestVersionFilesResponse {
     const NAME: &'static str = "ListLatestVersionFilesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5389,16 +5289,16 @@ impl ListMavenListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMavenListResponse {
     const NAME: &'static str = "ListMavenListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5495,16 +5395,16 @@ impl ListMavenUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMavenUserResponse {
     const NAME: &'static str = "ListMavenUserResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5597,16 +5497,16 @@ impl ListNetProxyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListNetProxyResponse {
     const NAME: &'static str = "ListNetProxyResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5708,16 +5608,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListProjectRolePermissionsResponse {
     const NAME: &'static str = "ListProjectRolePermissionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5820,16 +5720,16 @@ impl ListProjectUsersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProjectUsersResponse {
     const NAME: &'static str = "ListProjectUsersResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5918,16 +5818,16 @@ impl ListSecGuardListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecGuardListResponse {
     const NAME: &'static str = "ListSecGuardListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6016,16 +5916,16 @@ impl ListUserPrivilegesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListUserPrivilegesResponse {
     const NAME: &'static str = "ListUserPrivilegesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6102,16 +6002,16 @@ impl MalwareCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MalwareCount {
     const NAME: &'static str = "MalwareCount";
     const FIELDS: &'static [&'static str] = &["high", "medium", "low"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.high),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.medium),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.low),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.high),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.medium),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.low),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6185,15 +6085,15 @@ impl MavenTabRepo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MavenTabRepo {
     const NAME: &'static str = "MavenTabRepo";
     const FIELDS: &'static [&'static str] = &["release", "snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6261,16 +6161,16 @@ impl ModifyRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRepositoryResponse {
     const NAME: &'static str = "ModifyRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6448,66 +6348,57 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetProxyModelV5 {
         "is_default",
         "remark",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_name)
-            }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_default)
-            }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_name),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_default),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remark),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6727,17 +6618,17 @@ impl OpensourceCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OpensourceCount {
     const NAME: &'static str = "OpensourceCount";
     const FIELDS: &'static [&'static str] = &["critical", "high", "medium", "low"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.critical),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.high),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.medium),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.low),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.critical),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.high),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.medium),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.low),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6828,14 +6719,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PathMap {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PathMap {
     const NAME: &'static str = "PathMap";
     const FIELDS: &'static [&'static str] = &["path"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6954,49 +6845,47 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Privilege {
         "operations",
         "operations_index",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.role_chinese_name,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.area_service_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_path,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_type_id,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.operations),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.operations),
             8 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.operations_index,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7217,36 +7106,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegeParam {
         "granted_object_type_id",
         "operations",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.area_service_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_path,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_type_id,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.operations),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.operations),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7445,53 +7332,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegeProjectInfoV5 {
         "associated",
         "project_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_num,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_id,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            10 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ids),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            10 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ids),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.associated)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.project_info)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.associated),
+            13 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.project_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7738,51 +7616,47 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegesResponseResult {
         "granted_object_path",
         "granted_object_type_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operations)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.operations),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.operations_index,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_name),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.role_chinese_name,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.area_service_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_path,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_type_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7963,51 +7837,47 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegesResponseV5Result
         "granted_object_path",
         "granted_object_type_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operations)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.operations),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.operations_index,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_name),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.role_chinese_name,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.area_service_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_path,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.granted_object_type_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8225,90 +8095,76 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectRolePermissionDo {
         "user_id",
         "roles",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.devuc_role_id,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_permission_config,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_change_pkg_status,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_upload),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_upload),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_delete_restore_test_pkg,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_delete_restore_prod_pkg,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_edit_test_pkg,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_mkdir),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_mkdir),
             11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_download,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_download)
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_restore_all,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_empty),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_empty),
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time)
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.update_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.update_time)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.migrated_630,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.migrated_630)
             }
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.roles),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.roles),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8555,21 +8411,18 @@ impl ReleaseFileVersionDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ReleaseFileVersionDo {
     const NAME: &'static str = "ReleaseFileVersionDo";
     const FIELDS: &'static [&'static str] = &["version", "path", "download_url"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.download_url,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.download_url)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8662,49 +8515,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReleaseStorageVov5 {
         "package_type",
         "total_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_capacity,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_capacity,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_capacity_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_capacity_size,
                 )
             }
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8888,63 +8733,53 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileDov5 {
         "migrated_state",
         "upload_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_name),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.project_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_name)
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.extension),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.full_path)
-            }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.md5),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sha256),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.parent_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extension),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.full_path),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.md5),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sha256),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.download_url,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.download_url)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.download_url_with_id,
                 )
             }
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.web_url),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.web_url),
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.version_enable,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.migrated_state,
                 )
             }
-            20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.upload_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.upload_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9205,26 +9040,21 @@ impl RepoFileDov5Page {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileDov5Page {
     const NAME: &'static str = "RepoFileDov5Page";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_pages,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_pages),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9347,36 +9177,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileQueryDtov5 {
         "status",
         "category",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.page_no),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.page_size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.search_name,
-                )
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.search_type,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.extension),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_by),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sort),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.page_no),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.page_size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.parent_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.search_name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.search_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extension),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_by),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sort),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9535,15 +9353,15 @@ impl RepoUserPrivilegeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoUserPrivilegeResult {
     const NAME: &'static str = "RepoUserPrivilegeResult";
     const FIELDS: &'static [&'static str] = &["total", "list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9641,20 +9459,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoUserPrivilegeV5 {
         "role_id",
         "role_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.privilege),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role_name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.privilege),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role_name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9961,113 +9779,94 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryBasicDo {
         "packageType",
         "storageSummaryInfo",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disable),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_type)
-            }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tab_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disable),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_type),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tab_id),
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
             22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right)
             }
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
             24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.storage_summary_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10766,183 +10565,152 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryBuildVo {
         "url",
         "packageType",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.username),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.username),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disable),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tab_id),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disable),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tab_id),
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.npm),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.npm),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_status,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.release_status,
                 )
             }
-            25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             27 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repository_ids,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repository_ids)
             }
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
-            30 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.repositories)
-            }
+            30 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repositories),
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.parent_repo_name,
                 )
             }
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            33 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remote_url)
-            }
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_url),
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_deploy_repository,
                 )
             }
             35 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remote_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_type)
             }
-            36 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.proxy),
+            36 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.proxy),
             37 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.allow_anonymous,
                 )
             }
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_clean_snapshot,
                 )
             }
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_alive_days,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_unique_snapshots,
                 )
             }
             41 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right)
             }
-            42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexu_repo)
-            }
-            43 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            42 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexu_repo),
+            43 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
             44 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11839,182 +11607,151 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryDo {
         "url",
         "packageType",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disable),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tab_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disable),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tab_id),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.npm),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.npm),
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_status,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.release_status,
                 )
             }
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repository_ids,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repository_ids)
             }
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
-            28 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.repositories)
-            }
+            28 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repositories),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.parent_repo_name,
                 )
             }
-            30 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remote_url)
-            }
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_url),
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_deploy_repository,
                 )
             }
             34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remote_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_type)
             }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.proxy),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.proxy),
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.allow_anonymous,
                 )
             }
             37 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_clean_snapshot,
                 )
             }
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_alive_days,
                 )
             }
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_unique_snapshots,
                 )
             }
             40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right)
             }
-            41 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexu_repo)
-            }
-            42 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            41 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexu_repo),
+            42 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
             43 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12746,180 +12483,148 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryDov5 {
         "nexu_repo",
         "migrate_flag",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.release),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.snapshot),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.release),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.excludes_pattern,
                 )
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right)
             }
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disable),
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.npm),
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disable),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.npm),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
             24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.repositories,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repositories)
             }
-            25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            27 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.proxy),
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tab_id),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.proxy),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scope),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tab_id),
             31 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_status,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.release_status,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_ids,
                 )
             }
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.parent_repo_name,
                 )
             }
-            37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remote_url)
-            }
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_url),
             38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remote_auth,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remote_auth)
             }
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pypi_registry_url,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_deploy_repository,
                 )
             }
             41 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
-            42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexu_repo)
-            }
+            42 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexu_repo),
             43 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.migrate_flag,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.migrate_flag)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13414,15 +13119,15 @@ impl std::fmt::Debug for RepositoryUserDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryUserDo {
     const NAME: &'static str = "RepositoryUserDo";
     const FIELDS: &'static [&'static str] = &["username", "password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.username),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.username),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13510,16 +13215,16 @@ impl std::fmt::Debug for ResetUserPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordResponse {
     const NAME: &'static str = "ResetUserPasswordResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13590,14 +13295,14 @@ impl ResultCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResultCount {
     const NAME: &'static str = "ResultCount";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13658,14 +13363,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RolePrivilegeV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RolePrivilegeV5 {
     const NAME: &'static str = "RolePrivilegeV5";
     const FIELDS: &'static [&'static str] = &["privileges"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privileges),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.privileges),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13732,16 +13437,16 @@ impl SearchArtifactsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchArtifactsResponse {
     const NAME: &'static str = "SearchArtifactsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13827,14 +13532,14 @@ impl SearchArtifactsResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchArtifactsResult {
     const NAME: &'static str = "SearchArtifactsResult";
     const FIELDS: &'static [&'static str] = &["artifacts"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.artifacts),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.artifacts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13904,16 +13609,16 @@ impl SearchByChecksumResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchByChecksumResponse {
     const NAME: &'static str = "SearchByChecksumResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14033,20 +13738,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecGuardTaskCount {
         "total",
         "list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.artifact),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.opensource),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.virus),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.malware),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.artifact),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.opensource),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virus),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.malware),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14207,34 +13912,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecGuardTaskDetail {
         "malware",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan_path),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scan_path),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.opensource),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.virus),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.malware),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.opensource),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virus),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.malware),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14392,16 +14091,16 @@ impl ShowAuditResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAuditResponse {
     const NAME: &'static str = "ShowAuditResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14491,16 +14190,16 @@ impl ShowAutoDeleteJobSettingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAutoDeleteJobSettingsResponse {
     const NAME: &'static str = "ShowAutoDeleteJobSettingsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14579,16 +14278,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowDomainReleaseRepoStorageResponse {
     const NAME: &'static str = "ShowDomainReleaseRepoStorageResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14683,16 +14382,16 @@ impl ShowFileDetailByFullNameResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileDetailByFullNameResponse {
     const NAME: &'static str = "ShowFileDetailByFullNameResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14787,16 +14486,16 @@ impl ShowFileDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileDetailResponse {
     const NAME: &'static str = "ShowFileDetailResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14885,16 +14584,16 @@ impl ShowFileTreeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResponse {
     const NAME: &'static str = "ShowFileTreeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15003,23 +14702,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResult {
         "created",
         "children",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.upload_access,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.children),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15150,25 +14849,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResultChildren
         "modified_by",
         "has_child",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.modified),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.folder),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.modified_by,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.has_child),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.modified),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.folder),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.modified_by),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.has_child),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15287,16 +14981,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowLatestVersionFilesCountResponse {
     const NAME: &'static str = "ShowLatestVersionFilesCountResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15395,16 +15089,16 @@ impl ShowMavenInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMavenInfoResponse {
     const NAME: &'static str = "ShowMavenInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15502,16 +15196,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowMultiRolesUserPermissionsResponse {
     const NAME: &'static str = "ShowMultiRolesUserPermissionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15606,16 +15300,16 @@ impl ShowOpenSourceEnabledResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowOpenSourceEnabledResponse {
     const NAME: &'static str = "ShowOpenSourceEnabledResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15711,16 +15405,16 @@ impl ShowPackageDataDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPackageDataDetailResponse {
     const NAME: &'static str = "ShowPackageDataDetailResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15799,16 +15493,16 @@ impl ShowPackageInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPackageInfoResponse {
     const NAME: &'static str = "ShowPackageInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15890,16 +15584,16 @@ impl ShowProjectListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectListResponse {
     const NAME: &'static str = "ShowProjectListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16197,122 +15891,99 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectListResult {
         "disable",
         "packageType",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.created_user_name,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_time,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.modified_user_name,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_type)
-            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_type),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.excludes_pattern,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_summary_info,
                 )
             }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.share_right,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_right)
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repository_name,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.display_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.display_name)
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tab_id),
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.domain_id)
-            }
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            25 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disable),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tab_id),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disable),
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.package_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.package_type)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16641,16 +16312,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowProjectRelatedRepositoryResponse {
     const NAME: &'static str = "ShowProjectRelatedRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16738,14 +16409,14 @@ impl ShowProjectReleaseFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectReleaseFilesResponse {
     const NAME: &'static str = "ShowProjectReleaseFilesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16803,16 +16474,16 @@ impl ShowProjectStorageInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectStorageInfoResponse {
     const NAME: &'static str = "ShowProjectStorageInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16907,16 +16578,16 @@ impl ShowProjectVersionsCountResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectVersionsCountResponse {
     const NAME: &'static str = "ShowProjectVersionsCountResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17004,14 +16675,14 @@ impl ShowReleaseProjectFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowReleaseProjectFilesResponse {
     const NAME: &'static str = "ShowReleaseProjectFilesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17069,16 +16740,16 @@ impl ShowRepoUserInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepoUserInfoResponse {
     const NAME: &'static str = "ShowRepoUserInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17167,16 +16838,16 @@ impl ShowRepositoryInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepositoryInfoResponse {
     const NAME: &'static str = "ShowRepositoryInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17268,16 +16939,16 @@ impl ShowRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepositoryResponse {
     const NAME: &'static str = "ShowRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17367,16 +17038,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowRepositoryRolesPrivilegeResponse {
     const NAME: &'static str = "ShowRepositoryRolesPrivilegeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17471,16 +17142,16 @@ impl ShowStorageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowStorageResponse {
     const NAME: &'static str = "ShowStorageResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17573,16 +17244,16 @@ impl ShowUserPrivilegesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowUserPrivilegesResponse {
     const NAME: &'static str = "ShowUserPrivilegesResponse";
     const FIELDS: &'static [&'static str] = &["status", "traceId", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17660,16 +17331,16 @@ impl ShowUserTicketResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowUserTicketResponse {
     const NAME: &'static str = "ShowUserTicketResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17762,16 +17433,16 @@ impl ShowVersionListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionListResponse {
     const NAME: &'static str = "ShowVersionListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17874,19 +17545,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StandarErrorResponseV5 {
         "error_code",
         "error_msg",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17977,26 +17646,21 @@ impl StandardResponseResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StandardResponseResult {
     const NAME: &'static str = "StandardResponseResult";
     const FIELDS: &'static [&'static str] = &["data", "total_records", "total_pages"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_records,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_pages,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_pages),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18085,28 +17749,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageInfoDov5 {
         "used_space",
         "files_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_space_length,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_space)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.files_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_space),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.files_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18190,25 +17847,20 @@ impl StorageMap {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageMap {
     const NAME: &'static str = "StorageMap";
     const FIELDS: &'static [&'static str] = &["totalStorage", "totalCount"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_storage,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18321,46 +17973,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageStatisticDo {
         "foldersCount",
         "itemsCount",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.files_count,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.files_count),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_space_length,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_space)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_space),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.summary_date,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.summary_date)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.folders_count,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.items_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.items_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18498,23 +18135,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrashArtifactModelForDelet
         "status",
         "include_pattern",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uri),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uri),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.include_pattern,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18635,28 +18272,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrashcanResultData {
         "failedNum",
         "failedMessages",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.success_num,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_num)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success_num),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.failed_num),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.failed_messages,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.failed_messages)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18743,16 +18370,16 @@ impl UpdateArtifactoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateArtifactoryResponse {
     const NAME: &'static str = "UpdateArtifactoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18870,66 +18497,54 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNotMavenRepoDo {
         "allow_anonymous",
         "project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.repo_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.format),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repository_ids,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.repo_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.format),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repository_ids),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.includes_pattern,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deployment_policy,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_clean_snapshot,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_alive_days,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_unique_snapshots,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.allow_anonymous,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -19109,16 +18724,16 @@ for UpdateRepoRolesPrivilegeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRepoRolesPrivilegeResponse {
     const NAME: &'static str = "UpdateRepoRolesPrivilegeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.trace_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -19224,26 +18839,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionListViewV5 {
         "build_version",
         "files_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.build_version,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.files_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.files_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -19332,20 +18942,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionViewVoV5 {
         "name",
         "path",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

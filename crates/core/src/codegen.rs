@@ -704,14 +704,7 @@ macro_rules! __open_enum {
 pub fn deserialize_open_enum<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<String, D::Error> {
-    match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
-        serde_json::Value::String(s) => Ok(s),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string enum value, found {other}"
-        ))),
-    }
+    crate::lenient::open_enum_text(<serde_json::Value as serde::Deserialize>::deserialize(d)?)
 }
 
 /// Implements `Debug` for a model, printing `** redacted **` for the listed fields.

@@ -167,11 +167,29 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     }
 }
 
+/// The text of an open enum's wire value: a string, or a number or boolean as its JSON text
+/// (Huawei APIs sometimes send `1` where the documents say `"1"`).
+pub(crate) fn open_enum_text<E: serde::de::Error>(value: Value) -> Result<String, E> {
+    match value {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(E::custom(format!(
+            "expected a string enum value, found {other}"
+        ))),
+    }
+}
+
 /// A scalar type with a lenient decoder: generated models decode such fields through it
 /// (`String`, `i32`, `i64`, `f64`, `bool`; the functions above).
 pub trait LenientScalar: Sized {
     /// Decodes `Option<Self>` leniently.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+    /// [`deserialize_lenient`](Self::deserialize_lenient) of a model field: compiled once
+    /// here, not in every service crate.
+    fn decode_field(
+        d: &mut (dyn erased_serde::Deserializer<'_> + '_),
+    ) -> Result<Option<Self>, erased_serde::Error>;
 }
 
 macro_rules! lenient_scalars {
@@ -180,6 +198,11 @@ macro_rules! lenient_scalars {
             fn deserialize_lenient<'de, D: Deserializer<'de>>(
                 d: D,
             ) -> Result<Option<Self>, D::Error> {
+                $func(d)
+            }
+            fn decode_field(
+                d: &mut (dyn erased_serde::Deserializer<'_> + '_),
+            ) -> Result<Option<Self>, erased_serde::Error> {
                 $func(d)
             }
         }

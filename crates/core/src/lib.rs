@@ -91,7 +91,8 @@ pub mod __codegen {
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
     pub use crate::model::{
-        DecodeModel, deserialize_model, field, lenient_field, list_field, skip_field,
+        DecodeModel, FieldInput, FieldResult, deserialize_model, enum_field, field, lenient_field,
+        list_field, model_field, skip_field,
     };
     pub use crate::service::{CredentialScope, RegionSpec, ServiceSpec};
     pub use crate::waiter::WaiterSpec;

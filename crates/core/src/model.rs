@@ -1,12 +1,13 @@
-//! Decoding of generated models with one shared visitor instead of serde's derive.
+//! Decoding of generated models with shared, type-erased visitors instead of serde's derive.
 //!
 //! `#[derive(Deserialize)]` writes, per model, a field enum with its own visitor, a
-//! `visit_seq` and a `visit_map`, and per lenient field (`deserialize_with`) a wrapper type
-//! whose decoding serde_json monomorphizes again: about half of a service crate's build time.
-//! A generated model instead implements [`DecodeModel`] (its wire names and one `match` that
-//! decodes a field by index) and its `Deserialize` calls [`deserialize_model`]; the key
-//! lookup, duplicate check and unknown-field skipping here are shared by every model, and
-//! lenient fields share one seed per scalar type ([`lenient`](crate::lenient)).
+//! `visit_seq` and a `visit_map`, and serde_json then compiles its struct parser once per
+//! model visitor: most of a service crate's build time. A generated model instead
+//! implements [`DecodeModel`] (its wire names and one `match` that decodes a field by index,
+//! not generic) and its `Deserialize` calls [`deserialize_model`]. Everything that depends on
+//! the input format — the map walk, key lookup, duplicate check, unknown-field skipping,
+//! lists, optional nested models, lenient scalars — is compiled here, once per deserializer,
+//! and reaches a model's fields through an [`erased_serde`] deserializer ([`FieldInput`]).
 //!
 //! Behaviour is the derive's with `#[serde(default)]` on every field: unknown fields are
 //! ignored, absent fields stay `None`, a repeated field is a `duplicate field` error, and an
@@ -20,7 +21,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{
@@ -28,6 +28,13 @@ use serde::de::{
 };
 
 use crate::lenient::LenientScalar;
+
+/// The value of one field, as generated `decode_field` functions receive it: a deserializer
+/// whose format is erased, so a model's decoding is compiled once, not once per format.
+pub type FieldInput<'a, 'de> = dyn erased_serde::Deserializer<'de> + 'a;
+
+/// What decoding a field returns.
+pub type FieldResult = Result<(), erased_serde::Error>;
 
 /// A generated model that decodes through [`deserialize_model`].
 pub trait DecodeModel: Default {
@@ -37,96 +44,172 @@ pub trait DecodeModel: Default {
     /// into this list.
     const FIELDS: &'static [&'static str];
 
-    /// Decodes the value of the field `FIELDS[index]` from `map` (whose next entry is that
-    /// value) into `self`.
-    fn decode_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error>;
+    /// Decodes the value `d` of the field `FIELDS[index]` into `self`.
+    fn decode_field<'de>(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult;
+}
+
+/// A model behind a pointer: what the shared visitors fill.
+trait DynModel<'de> {
+    fn name(&self) -> &'static str;
+    fn fields(&self) -> &'static [&'static str];
+    fn decode(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult;
+}
+
+impl<'de, M: DecodeModel> DynModel<'de> for M {
+    fn name(&self) -> &'static str {
+        M::NAME
+    }
+    fn fields(&self) -> &'static [&'static str] {
+        M::FIELDS
+    }
+    fn decode(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult {
+        self.decode_field(index, d)
+    }
 }
 
 /// `Deserialize::deserialize` of a generated model.
 pub fn deserialize_model<'de, D: Deserializer<'de>, M: DecodeModel>(d: D) -> Result<M, D::Error> {
-    d.deserialize_struct(M::NAME, M::FIELDS, ModelVisitor(PhantomData))
+    let mut model = M::default();
+    decode_into(d, &mut model)?;
+    Ok(model)
 }
 
-/// Decodes a field through its type's own `Deserialize` (models, enums, lists, maps, JSON).
-pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
+/// Fills `model` from the JSON object `d`; generic over the deserializer only.
+fn decode_into<'de, D: Deserializer<'de>>(
+    d: D,
+    model: &mut dyn DynModel<'de>,
+) -> Result<(), D::Error> {
+    d.deserialize_struct(model.name(), model.fields(), ModelVisitor(model))
+}
+
+/// Runs `decode` on the erased form of `d`. The error comes back as `D`'s through its
+/// message, which keeps serde_json's position (`at line 1 column 9`) where it had one.
+fn erased<'de, D: Deserializer<'de>, T>(
+    d: D,
+    decode: impl FnOnce(&mut FieldInput<'_, 'de>) -> Result<T, erased_serde::Error>,
+) -> Result<T, D::Error> {
+    let mut d = <dyn erased_serde::Deserializer>::erase(d);
+    decode(&mut d).map_err(D::Error::custom)
+}
+
+/// Decodes a field through its type's own `Deserialize` (maps, JSON, boxed models).
+pub fn field<'de, T: Deserialize<'de>>(
+    d: &mut FieldInput<'_, 'de>,
     slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
+) -> FieldResult {
+    *slot = Option::<T>::deserialize(d)?;
     Ok(())
 }
 
+/// Decodes a field holding a generated model (`null` is `None`).
+pub fn model_field<'de, M: DecodeModel>(
+    d: &mut FieldInput<'_, 'de>,
+    slot: &mut Option<M>,
+) -> FieldResult {
+    let mut model = M::default();
+    let present = d.deserialize_option(OptionalModel(&mut model))?;
+    *slot = present.then_some(model);
+    Ok(())
+}
+
+/// Decodes a field holding an open enum (`null` is `None`; numbers and booleans as their
+/// text, like the enum's own `Deserialize`).
+pub fn enum_field<E: From<String>>(
+    d: &mut FieldInput<'_, '_>,
+    slot: &mut Option<E>,
+) -> FieldResult {
+    *slot = open_enum_value(d)?.map(E::from);
+    Ok(())
+}
+
+fn open_enum_value(d: &mut FieldInput<'_, '_>) -> Result<Option<String>, erased_serde::Error> {
+    match Option::<serde_json::Value>::deserialize(&mut *d)? {
+        None => Ok(None),
+        Some(v) => crate::lenient::open_enum_text(v).map(Some),
+    }
+}
+
 /// Decodes a scalar field leniently (`"5"` for 5 and the like; see [`crate::lenient`]).
-pub fn lenient_field<'de, A: MapAccess<'de>, T: LenientScalar>(
-    map: &mut A,
+#[inline]
+pub fn lenient_field<T: LenientScalar>(
+    d: &mut FieldInput<'_, '_>,
     slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(LenientSeed(PhantomData))?;
+) -> FieldResult {
+    *slot = T::decode_field(d)?;
     Ok(())
 }
 
 /// Decodes a list field; an error inside the list records the item's index in the path.
-pub fn list_field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
+pub fn list_field<'de, T: Deserialize<'de>>(
+    d: &mut FieldInput<'_, 'de>,
     slot: &mut Option<Vec<T>>,
-) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(OptionalList(PhantomData))?;
+) -> FieldResult {
+    let mut items = Vec::new();
+    let present = decode_list(d, &mut |item| {
+        items.push(T::deserialize(item)?);
+        Ok(())
+    })?;
+    *slot = present.then_some(items);
     Ok(())
 }
 
+/// Reads an optional list, handing each item to `each`; false for `null`.
+fn decode_list<'de>(
+    d: &mut FieldInput<'_, 'de>,
+    each: &mut dyn FnMut(&mut FieldInput<'_, 'de>) -> FieldResult,
+) -> Result<bool, erased_serde::Error> {
+    d.deserialize_option(OptionalList(each))
+}
+
 /// Skips a value (an index `decode_field` does not know, which the visitor never passes).
-pub fn skip_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(drop)
+pub fn skip_field(d: &mut FieldInput<'_, '_>) -> FieldResult {
+    IgnoredAny::deserialize(d).map(drop)
 }
 
-struct LenientSeed<T>(PhantomData<T>);
+struct OptionalModel<'a, 'de>(&'a mut dyn DynModel<'de>);
 
-impl<'de, T: LenientScalar> DeserializeSeed<'de> for LenientSeed<T> {
-    type Value = Option<T>;
+impl<'de> Visitor<'de> for OptionalModel<'_, 'de> {
+    type Value = bool;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        T::deserialize_lenient(d)
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.0.name())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        decode_into(d, self.0).map(|()| true)
     }
 }
 
-struct OptionalList<T>(PhantomData<T>);
+struct OptionalList<'a, 'de>(&'a mut dyn FnMut(&mut FieldInput<'_, 'de>) -> FieldResult);
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OptionalList<T> {
-    type Value = Option<Vec<T>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalList<T> {
-    type Value = Option<Vec<T>>;
+impl<'de> Visitor<'de> for OptionalList<'_, 'de> {
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence")
     }
-    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_none<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+        Ok(false)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_seq(self)
     }
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-        // Capped like serde's own `Vec`: the hint comes from the input.
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<bool, S::Error> {
+        let mut index = 0usize;
         loop {
-            match seq.next_element() {
-                Ok(Some(item)) => items.push(item),
-                Ok(None) => return Ok(Some(items)),
+            match seq.next_element_seed(Item(&mut *self.0)) {
+                Ok(Some(())) => index += 1,
+                Ok(None) => return Ok(true),
                 Err(e) => {
-                    ErrorPath::note(Segment::Index(items.len()));
+                    ErrorPath::note(Segment::Index(index));
                     return Err(e);
                 }
             }
@@ -134,34 +217,65 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalList<T> {
     }
 }
 
-struct ModelVisitor<M>(PhantomData<M>);
+/// One list item, decoded by the list's callback.
+struct Item<'a, 'de>(&'a mut dyn FnMut(&mut FieldInput<'_, 'de>) -> FieldResult);
 
-impl<'de, M: DecodeModel> Visitor<'de> for ModelVisitor<M> {
-    type Value = M;
+impl<'de> DeserializeSeed<'de> for Item<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        erased(d, self.0)
+    }
+}
+
+/// The value of the field `index` of a model, decoded by the model.
+struct FieldValue<'a, 'de> {
+    model: &'a mut dyn DynModel<'de>,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldValue<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let FieldValue { model, index } = self;
+        erased(d, |d| model.decode(index, d))
+    }
+}
+
+struct ModelVisitor<'a, 'de>(&'a mut dyn DynModel<'de>);
+
+impl<'de> Visitor<'de> for ModelVisitor<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "struct {}", M::NAME)
+        write!(f, "struct {}", self.0.name())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
-        let mut model = M::default();
-        let mut seen = Seen::new(M::FIELDS.len());
-        while let Some(key) = map.next_key_seed(FieldKey(M::FIELDS))? {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let fields = self.0.fields();
+        let mut seen = Seen::new(fields.len());
+        while let Some(key) = map.next_key_seed(FieldKey(fields))? {
             match key {
                 Some(index) => {
-                    if seen.insert(index) {
-                        if let Err(e) = model.decode_field(index, &mut map) {
-                            ErrorPath::note(Segment::Field(M::FIELDS[index]));
-                            return Err(e);
-                        }
-                    } else {
-                        return Err(A::Error::duplicate_field(M::FIELDS[index]));
+                    if !seen.insert(index) {
+                        return Err(A::Error::duplicate_field(fields[index]));
+                    }
+                    let value = FieldValue {
+                        model: &mut *self.0,
+                        index,
+                    };
+                    if let Err(e) = map.next_value_seed(value) {
+                        ErrorPath::note(Segment::Field(fields[index]));
+                        return Err(e);
                     }
                 }
-                None => skip_field(&mut map)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        Ok(model)
+        Ok(())
     }
 }
 
@@ -297,14 +411,10 @@ mod tests {
     impl DecodeModel for Inner {
         const NAME: &'static str = "Inner";
         const FIELDS: &'static [&'static str] = &["n"];
-        fn decode_field<'de, A: MapAccess<'de>>(
-            &mut self,
-            index: usize,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
+        fn decode_field<'de>(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult {
             match index {
-                0 => lenient_field(map, &mut self.n),
-                _ => skip_field(map),
+                0 => lenient_field(d, &mut self.n),
+                _ => skip_field(d),
             }
         }
     }
@@ -325,16 +435,12 @@ mod tests {
     impl DecodeModel for Outer {
         const NAME: &'static str = "Outer";
         const FIELDS: &'static [&'static str] = &["name", "items", "is_flag"];
-        fn decode_field<'de, A: MapAccess<'de>>(
-            &mut self,
-            index: usize,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
+        fn decode_field<'de>(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult {
             match index {
-                0 => lenient_field(map, &mut self.name),
-                1 => list_field(map, &mut self.items),
-                2 => lenient_field(map, &mut self.flag),
-                _ => skip_field(map),
+                0 => lenient_field(d, &mut self.name),
+                1 => list_field(d, &mut self.items),
+                2 => lenient_field(d, &mut self.flag),
+                _ => skip_field(d),
             }
         }
     }
@@ -417,6 +523,90 @@ mod tests {
         assert_eq!(path.finish(), ".");
         assert!(outer(r#"{"items": [{"n": true}]}"#).is_err());
         assert!(FAILED_AT.with(|p| p.borrow().is_empty()));
+    }
+
+    /// An open enum's stand-in: anything built from the wire text.
+    #[derive(Debug, PartialEq)]
+    struct Kind(String);
+
+    impl From<String> for Kind {
+        fn from(s: String) -> Self {
+            Kind(s)
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Holder {
+        inner: Option<Inner>,
+        kind: Option<Kind>,
+        names: Option<Vec<String>>,
+    }
+
+    impl DecodeModel for Holder {
+        const NAME: &'static str = "Holder";
+        const FIELDS: &'static [&'static str] = &["inner", "kind", "names"];
+        fn decode_field<'de>(&mut self, index: usize, d: &mut FieldInput<'_, 'de>) -> FieldResult {
+            match index {
+                0 => model_field(d, &mut self.inner),
+                1 => enum_field(d, &mut self.kind),
+                2 => list_field(d, &mut self.names),
+                _ => skip_field(d),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Holder {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_model(d)
+        }
+    }
+
+    fn holder(json: &str) -> Result<Holder, String> {
+        let path = ErrorPath::start();
+        serde_json::from_str(json).map_err(|e| format!("{}: {e}", path.finish()))
+    }
+
+    #[test]
+    fn nested_models_enums_and_lists_decode_through_the_shared_visitors() {
+        let v = holder(r#"{"inner": {"n": "3"}, "kind": 7, "names": ["a", "b"]}"#).unwrap();
+        assert_eq!(
+            v,
+            Holder {
+                inner: Some(Inner { n: Some(3) }),
+                kind: Some(Kind("7".into())),
+                names: Some(vec!["a".into(), "b".into()]),
+            }
+        );
+        let v = holder(r#"{"inner": null, "kind": null, "names": null}"#).unwrap();
+        assert_eq!(v, Holder::default());
+        assert_eq!(
+            holder(r#"{"inner": {}}"#).unwrap().inner,
+            Some(Inner::default())
+        );
+    }
+
+    #[test]
+    fn nested_errors_keep_the_path_and_serde_json_position() {
+        assert_eq!(
+            holder(r#"{"inner": 5}"#).unwrap_err(),
+            "inner: invalid type: integer `5`, expected struct Inner at line 1 column 11"
+        );
+        assert_eq!(
+            holder(r#"{"inner": {"n": "x"}}"#).unwrap_err(),
+            "inner.n: expected an integer, found string \"x\" at line 1 column 20"
+        );
+        assert_eq!(
+            holder(r#"{"kind": [1]}"#).unwrap_err(),
+            "kind: expected a string enum value, found [1] at line 1 column 13"
+        );
+        assert_eq!(
+            holder(r#"{"names": ["a", 2]}"#).unwrap_err(),
+            "names[1]: invalid type: integer `2`, expected a string at line 1 column 17"
+        );
+        assert_eq!(
+            holder(r#"{"inner": {"n": 1, "n": 2}}"#).unwrap_err(),
+            "inner: duplicate field `n` at line 1 column 22"
+        );
     }
 
     #[test]

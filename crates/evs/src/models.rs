@@ -71,30 +71,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Attachment {
         "server_id",
         "volume_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.attached_at,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.attached_at),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.attachment_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -227,15 +222,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AzInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AzInfo {
     const NAME: &'static str = "AzInfo";
     const FIELDS: &'static [&'static str] = &["zoneName", "zoneState"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.zone_state),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_name),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.zone_state),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -297,14 +292,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateResourceTagsRequestBody {
     const NAME: &'static str = "BatchCreateResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -380,15 +375,15 @@ for BatchCreateVolumeTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVolumeTagsRequestBody {
     const NAME: &'static str = "BatchCreateVolumeTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -471,14 +466,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteResourceTagsRequestBody {
     const NAME: &'static str = "BatchDeleteResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -554,15 +549,15 @@ for BatchDeleteVolumeTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVolumeTagsRequestBody {
     const NAME: &'static str = "BatchDeleteVolumeTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -660,15 +655,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeVolumeReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeVolumeRequestBody {
     const NAME: &'static str = "BatchResizeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volumes", "bss_param"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volumes),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volumes),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -754,15 +749,15 @@ impl BatchResizeVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeVolumesResponse {
     const NAME: &'static str = "BatchResizeVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -824,19 +819,14 @@ impl BssParam2 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam2 {
     const NAME: &'static str = "BssParam2";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -921,20 +911,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForCreateVolume {
         "periodNum",
         "periodType",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_renew),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_renew),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1101,14 +1089,14 @@ impl BssParamForResizeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForResizeVolume {
     const NAME: &'static str = "BssParamForResizeVolume";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1181,14 +1169,14 @@ impl BssParamForRetypeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForRetypeVolume {
     const NAME: &'static str = "BssParamForRetypeVolume";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1266,16 +1254,16 @@ impl ChangeVolumeChargeModeRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVolumeChargeModeRequestBody {
     const NAME: &'static str = "ChangeVolumeChargeModeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume_ids", "server_id", "bss_param"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volume_ids),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volume_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1376,14 +1364,14 @@ for CinderAcceptVolumeTransferOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderAcceptVolumeTransferOption {
     const NAME: &'static str = "CinderAcceptVolumeTransferOption";
     const FIELDS: &'static [&'static str] = &["auth_key"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auth_key),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auth_key),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1447,14 +1435,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderAcceptVolumeTransferRequestBody {
     const NAME: &'static str = "CinderAcceptVolumeTransferRequestBody";
     const FIELDS: &'static [&'static str] = &["accept"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.accept),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1519,14 +1507,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderAcceptVolumeTransferResponse {
     const NAME: &'static str = "CinderAcceptVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.transfer),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.transfer),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1589,14 +1577,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderCreateVolumeTransferRequestBody {
     const NAME: &'static str = "CinderCreateVolumeTransferRequestBody";
     const FIELDS: &'static [&'static str] = &["transfer"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.transfer),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.transfer),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1658,14 +1646,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderCreateVolumeTransferResponse {
     const NAME: &'static str = "CinderCreateVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.transfer),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.transfer),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1735,19 +1723,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderListAvailabilityZonesResponse {
     const NAME: &'static str = "CinderListAvailabilityZonesResponse";
     const FIELDS: &'static [&'static str] = &["availabilityZoneInfo"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.availability_zone_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1819,14 +1807,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListQuotasRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListQuotasResponse {
     const NAME: &'static str = "CinderListQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quota_set"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quota_set),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quota_set),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1899,14 +1887,14 @@ for CinderListVolumeTransfersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListVolumeTransfersResponse {
     const NAME: &'static str = "CinderListVolumeTransfersResponse";
     const FIELDS: &'static [&'static str] = &["transfers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.transfers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.transfers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1977,14 +1965,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListVolumeTypesRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListVolumeTypesResponse {
     const NAME: &'static str = "CinderListVolumeTypesResponse";
     const FIELDS: &'static [&'static str] = &["volume_types"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volume_types),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volume_types),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2052,14 +2040,14 @@ for CinderShowVolumeTransferResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderShowVolumeTransferResponse {
     const NAME: &'static str = "CinderShowVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.transfer),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.transfer),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2117,26 +2105,21 @@ impl CinderUpdateSnapshotOptionV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderUpdateSnapshotOptionV5 {
     const NAME: &'static str = "CinderUpdateSnapshotOptionV5";
     const FIELDS: &'static [&'static str] = &["name", "description", "instant_access"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instant_access,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2208,14 +2191,14 @@ impl CountAutoSnapshotPoliciesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountAutoSnapshotPoliciesResponse {
     const NAME: &'static str = "CountAutoSnapshotPoliciesResponse";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2266,14 +2249,14 @@ impl CountSnapshotChainsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotChainsResponse {
     const NAME: &'static str = "CountSnapshotChainsResponse";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2324,14 +2307,14 @@ impl CountSnapshotsGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotsGroupResponse {
     const NAME: &'static str = "CountSnapshotsGroupResponse";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2382,14 +2365,14 @@ impl CountSnapshotsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotsResponse {
     const NAME: &'static str = "CountSnapshotsResponse";
     const FIELDS: &'static [&'static str] = &["count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2440,14 +2423,19 @@ impl CreateAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAutoSnapshotPolicyResponse {
     const NAME: &'static str = "CreateAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.snapshot_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2502,15 +2490,15 @@ impl CreateResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResourceTag {
     const NAME: &'static str = "CreateResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2572,14 +2560,16 @@ impl CreateSnapshotGroupRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotGroupRequestBody {
     const NAME: &'static str = "CreateSnapshotGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2634,20 +2624,20 @@ impl CreateSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotGroupResponse {
     const NAME: &'static str = "CreateSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "snapshot_group_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_group_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2738,23 +2728,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotOption {
         "description",
         "name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.force),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.force),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2881,40 +2866,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotPolicy {
         "tags",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repeat_weekdays,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repeat_weekdays)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repeat_interval_days,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.time_points),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.time_points),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            5 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3048,14 +3030,19 @@ impl CreateSnapshotPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotPolicyRequestBody {
     const NAME: &'static str = "CreateSnapshotPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.snapshot_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3117,14 +3104,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotRequestBody {
     const NAME: &'static str = "CreateSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3176,14 +3163,14 @@ impl CreateSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotResponse {
     const NAME: &'static str = "CreateSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3268,46 +3255,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshot {
         "incremental",
         "retention_days",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instant_access,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.incremental,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.incremental),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3435,14 +3412,14 @@ impl CreateStandardSnapshotRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshotRequestBody {
     const NAME: &'static str = "CreateStandardSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3497,20 +3474,15 @@ impl CreateStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshotResponse {
     const NAME: &'static str = "CreateStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "snapshot_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3662,55 +3634,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeOption {
         "iops",
         "throughput",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_ref),
+            6 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id)
             }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume_type),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.volume_type),
+            12 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3976,22 +3933,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeRequestBody {
         "server_id",
         "OS-SCH-HNT:scheduler_hints",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volume),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
             3 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.os_sch_hnt_scheduler_hints,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4092,16 +4049,16 @@ impl CreateVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeResponse {
     const NAME: &'static str = "CreateVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id", "volume_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volume_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volume_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4180,19 +4137,19 @@ impl CreateVolumeSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeSchedulerHints {
     const NAME: &'static str = "CreateVolumeSchedulerHints";
     const FIELDS: &'static [&'static str] = &["dedicated_storage_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4312,21 +4269,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeTransferDetail
         "name",
         "volume_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auth_key),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auth_key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4449,15 +4404,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeTransferOption {
     const NAME: &'static str = "CreateVolumeTransferOption";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4522,15 +4477,15 @@ impl DeleteResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteResourceTag {
     const NAME: &'static str = "DeleteResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4592,14 +4547,14 @@ impl DeleteSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteSnapshotGroupResponse {
     const NAME: &'static str = "DeleteSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4650,14 +4605,14 @@ impl DeleteStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteStandardSnapshotResponse {
     const NAME: &'static str = "DeleteStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4718,14 +4673,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteTagsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteTagsOption {
     const NAME: &'static str = "DeleteTagsOption";
     const FIELDS: &'static [&'static str] = &["key"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4777,14 +4732,14 @@ impl DeleteVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteVolumeResponse {
     const NAME: &'static str = "DeleteVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4884,47 +4839,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GetSnapshotPolicy {
         "tags",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repeat_weekdays,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repeat_weekdays)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repeat_interval_days,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.time_points),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.time_points),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5109,16 +5057,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Iops {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Iops {
     const NAME: &'static str = "Iops";
     const FIELDS: &'static [&'static str] = &["frozened", "id", "total_val"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.frozened),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_val),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.frozened),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_val),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5220,23 +5168,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "name",
         "sub_jobs",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5339,15 +5282,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Link {
     const NAME: &'static str = "Link";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5412,19 +5355,19 @@ impl ListAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAutoSnapshotPolicyResponse {
     const NAME: &'static str = "ListAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policies"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.snapshot_policies,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5496,15 +5439,15 @@ impl ListResourceTagsResponseBodyTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceTagsResponseBodyTags {
     const NAME: &'static str = "ListResourceTagsResponseBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5574,19 +5517,16 @@ impl ListSnapshotChainsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotChainsResponse {
     const NAME: &'static str = "ListSnapshotChainsResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_chains"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.snapshot_chains,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshot_chains)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5688,38 +5628,32 @@ for ListSnapshotChainsResponseBodySnapshotChains {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_count,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5854,19 +5788,16 @@ impl ListSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotGroupResponse {
     const NAME: &'static str = "ListSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_groups"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.snapshot_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshot_groups)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5935,14 +5866,14 @@ impl ListSnapshotGroupTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotGroupTagsResponse {
     const NAME: &'static str = "ListSnapshotGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6011,14 +5942,14 @@ impl ListSnapshotTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotTagsResponse {
     const NAME: &'static str = "ListSnapshotTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6087,14 +6018,14 @@ impl ListSnapshotsDetailsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotsDetailsResponse {
     const NAME: &'static str = "ListSnapshotsDetailsResponse";
     const FIELDS: &'static [&'static str] = &["snapshots"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.snapshots),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshots),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6175,21 +6106,18 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSnapshotsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotsResponse {
     const NAME: &'static str = "ListSnapshotsResponse";
     const FIELDS: &'static [&'static str] = &["count", "snapshots", "snapshots_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.snapshots),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshots),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.snapshots_links,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshots_links)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6288,14 +6216,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVersionsResponse {
     const NAME: &'static str = "ListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6354,14 +6282,14 @@ impl ListVolumeTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumeTagsResponse {
     const NAME: &'static str = "ListVolumeTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6451,18 +6379,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesByTagsRequestBo
         "offset",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6597,20 +6525,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesByTagsResponse {
     const NAME: &'static str = "ListVolumesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["total_count", "resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6694,15 +6617,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesInRecycleRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesInRecycleResponse {
     const NAME: &'static str = "ListVolumesInRecycleResponse";
     const FIELDS: &'static [&'static str] = &["count", "volumes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volumes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volumes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6809,18 +6732,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesResponse {
     const NAME: &'static str = "ListVolumesResponse";
     const FIELDS: &'static [&'static str] = &["count", "volumes_links", "volumes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volumes_links)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volumes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volumes_links),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volumes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6922,15 +6843,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7018,15 +6939,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MediaTypes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MediaTypes {
     const NAME: &'static str = "MediaTypes";
     const FIELDS: &'static [&'static str] = &["base", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.base),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.base),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7095,21 +7016,21 @@ impl ModifyRecycleBinPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecycleBinPolicyRequestBody {
     const NAME: &'static str = "ModifyRecycleBinPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["switch", "threshold_time", "keep_time"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.switch),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.switch),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.threshold_time,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keep_time),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keep_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7195,17 +7116,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSOption {
     const NAME: &'static str = "ModifyVolumeQoSOption";
     const FIELDS: &'static [&'static str] = &["iops", "throughput"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7277,14 +7196,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSRequestBody {
     const NAME: &'static str = "ModifyVolumeQoSRequestBody";
     const FIELDS: &'static [&'static str] = &["qos_modify"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.qos_modify),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.qos_modify),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7336,14 +7255,14 @@ impl ModifyVolumeQoSResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSResponse {
     const NAME: &'static str = "ModifyVolumeQoSResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7405,14 +7324,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for OsExtend {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OsExtend {
     const NAME: &'static str = "OsExtend";
     const FIELDS: &'static [&'static str] = &["new_size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.new_size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7465,14 +7384,14 @@ impl PrepaidParamForBatchResizeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrepaidParamForBatchResizeVolume {
     const NAME: &'static str = "PrepaidParamForBatchResizeVolume";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7564,16 +7483,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackupGigaby
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailBackupGigabytes {
     const NAME: &'static str = "QuotaDetailBackupGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7666,16 +7585,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailBackups {
     const NAME: &'static str = "QuotaDetailBackups";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7768,16 +7687,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailGigabytes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytes {
     const NAME: &'static str = "QuotaDetailGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7854,16 +7773,16 @@ impl QuotaDetailGigabytesSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSas {
     const NAME: &'static str = "QuotaDetailGigabytesSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7940,16 +7859,16 @@ impl QuotaDetailGigabytesSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSata {
     const NAME: &'static str = "QuotaDetailGigabytesSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8026,16 +7945,16 @@ impl QuotaDetailGigabytesSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSsd {
     const NAME: &'static str = "QuotaDetailGigabytesSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8128,16 +8047,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailPerVolumeGig
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailPerVolumeGigabytes {
     const NAME: &'static str = "QuotaDetailPerVolumeGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8230,16 +8149,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailSnapshots {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshots {
     const NAME: &'static str = "QuotaDetailSnapshots";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8316,16 +8235,16 @@ impl QuotaDetailSnapshotsSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSas {
     const NAME: &'static str = "QuotaDetailSnapshotsSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8402,16 +8321,16 @@ impl QuotaDetailSnapshotsSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSata {
     const NAME: &'static str = "QuotaDetailSnapshotsSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8488,16 +8407,16 @@ impl QuotaDetailSnapshotsSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSsd {
     const NAME: &'static str = "QuotaDetailSnapshotsSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8590,16 +8509,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailVolumes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumes {
     const NAME: &'static str = "QuotaDetailVolumes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8676,16 +8595,16 @@ impl QuotaDetailVolumesSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSas {
     const NAME: &'static str = "QuotaDetailVolumesSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8762,16 +8681,16 @@ impl QuotaDetailVolumesSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSata {
     const NAME: &'static str = "QuotaDetailVolumesSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8848,16 +8767,16 @@ impl QuotaDetailVolumesSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSsd {
     const NAME: &'static str = "QuotaDetailVolumesSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_use),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reserved),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_use),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reserved),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9061,34 +8980,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaList {
         "volumes_SSD",
         "per_volume_gigabytes",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_gigabytes),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backups),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.gigabytes),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshots),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumes),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.gigabytes_sata),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshots_sata),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumes_sata),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.gigabytes_sas),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshots_sas),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumes_sas),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.gigabytes_ssd),
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshots_ssd),
-            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumes_ssd),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.backup_gigabytes,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.backups),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.gigabytes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshots),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volumes),
+            6 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.gigabytes_sata)
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshots_sata)
+            }
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volumes_sata),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.gigabytes_sas),
+            10 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshots_sas)
+            }
+            11 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volumes_sas),
+            12 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.gigabytes_ssd)
+            }
+            13 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshots_ssd)
+            }
+            14 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volumes_ssd),
             15 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.per_volume_gigabytes,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9420,94 +9354,74 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RecycleBinVolume {
         "volume_image_metadata",
         "wwn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attachments),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bootable),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.attachments),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            7 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bootable),
+            9 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type)
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.plan_delete_at,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pre_deleted_at,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_name,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.volume_image_metadata,
                 )
             }
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.wwn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.wwn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9809,15 +9723,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeVolumeRequestBody {
     const NAME: &'static str = "ResizeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["bssParam", "os-extend"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_extend),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_extend),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9883,15 +9797,15 @@ impl ResizeVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeVolumeResponse {
     const NAME: &'static str = "ResizeVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9986,27 +9900,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Resource {
         "resource_detail",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.resource_detail,
+                )
+            }
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10120,18 +10034,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolume {
     const NAME: &'static str = "RetypeVolume";
     const FIELDS: &'static [&'static str] = &["new_type", "iops", "throughput"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.new_type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10218,15 +10130,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolumeRequestBody {
     const NAME: &'static str = "RetypeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["bssParam", "os-retype"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_retype),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_retype),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10292,15 +10204,15 @@ impl RetypeVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolumeResponse {
     const NAME: &'static str = "RetypeVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10371,14 +10283,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackInfo {
     const NAME: &'static str = "RollbackInfo";
     const FIELDS: &'static [&'static str] = &["volume_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10442,15 +10354,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotOption {
     const NAME: &'static str = "RollbackSnapshotOption";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10522,14 +10434,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBody {
     const NAME: &'static str = "RollbackSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["rollback"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rollback),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.rollback),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10584,15 +10496,15 @@ impl RollbackSnapshotRequestBodyNew {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBodyNew {
     const NAME: &'static str = "RollbackSnapshotRequestBodyNew";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10654,14 +10566,14 @@ impl RollbackSnapshotRequestBodyV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBodyV5 {
     const NAME: &'static str = "RollbackSnapshotRequestBodyV5";
     const FIELDS: &'static [&'static str] = &["rollback"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rollback),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.rollback),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10724,14 +10636,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotResponse {
     const NAME: &'static str = "RollbackSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["rollback"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rollback),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.rollback),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10782,14 +10694,14 @@ impl RollbackStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackStandardSnapshotResponse {
     const NAME: &'static str = "RollbackStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10840,14 +10752,19 @@ impl ShowAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAutoSnapshotPolicyResponse {
     const NAME: &'static str = "ShowAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.snapshot_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10938,30 +10855,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "error_code",
         "fail_reason",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11105,21 +11013,21 @@ impl ShowRecyclePolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecyclePolicyResponse {
     const NAME: &'static str = "ShowRecyclePolicyResponse";
     const FIELDS: &'static [&'static str] = &["switch", "threshold_time", "keep_time"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.switch),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.switch),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.threshold_time,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keep_time),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keep_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11190,14 +11098,16 @@ impl ShowSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSnapshotGroupResponse {
     const NAME: &'static str = "ShowSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11248,14 +11158,14 @@ impl ShowSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSnapshotResponse {
     const NAME: &'static str = "ShowSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11306,14 +11216,14 @@ impl ShowStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowStandardSnapshotResponse {
     const NAME: &'static str = "ShowStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11376,14 +11286,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionResponse {
     const NAME: &'static str = "ShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11450,14 +11360,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeInRecycleResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeInRecycleResponse {
     const NAME: &'static str = "ShowVolumeInRecycleResponse";
     const FIELDS: &'static [&'static str] = &["volume"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volume),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11516,14 +11426,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeResponse {
     const NAME: &'static str = "ShowVolumeResponse";
     const FIELDS: &'static [&'static str] = &["volume"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volume),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11586,14 +11496,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeTagsResponse {
     const NAME: &'static str = "ShowVolumeTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11683,38 +11593,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotChains {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_count,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11948,100 +11852,78 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotDetailV5 {
         "snapshot_chains",
         "snapshot_group_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.encrypted)
-            }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.encrypted),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmk_id),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            14 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instant_access,
                 )
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.retention_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.retention_at)
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instant_access_retention_at,
                 )
             }
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.incremental,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.incremental)
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_type,
                 )
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.encrypt_algorithm,
                 )
             }
             22 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.snapshot_chains,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.snapshot_chains)
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.snapshot_group_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12395,43 +12277,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotDetails {
         "os-extended-snapshot-attributes:project_id",
         "os-extended-snapshot-attributes:progress",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            6 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_extended_snapshot_attributes_project_id,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_extended_snapshot_attributes_progress,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12628,41 +12501,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotGroup {
         "enterprise_project_id",
         "incremental",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volume_ids),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volume_ids),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instant_access,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            5 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.incremental,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.incremental),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12837,39 +12700,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotGroupDetail {
         "tags",
         "server_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13120,61 +12972,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotList {
         "dedicated_storage_name",
         "service_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            6 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_extended_snapshot_attributes_project_id,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_extended_snapshot_attributes_progress,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_id,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_name,
                 )
             }
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13436,30 +13276,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJob {
         "error_code",
         "fail_reason",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13595,22 +13426,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
         "volume_id",
         "name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13721,15 +13547,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13806,15 +13632,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagsForListVolumes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagsForListVolumes {
     const NAME: &'static str = "TagsForListVolumes";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13903,16 +13729,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Throughput {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Throughput {
     const NAME: &'static str = "Throughput";
     const FIELDS: &'static [&'static str] = &["frozened", "id", "total_val"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.frozened),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_val),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.frozened),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_val),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13994,14 +13820,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UnsubscribeVolumeReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UnsubscribeVolumeRequestBody {
     const NAME: &'static str = "UnsubscribeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.volume_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.volume_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14061,14 +13887,19 @@ impl UpdateAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoSnapshotPolicyResponse {
     const NAME: &'static str = "UpdateAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.snapshot_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14119,14 +13950,16 @@ impl UpdateSnapshotGroupRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupRequestBody {
     const NAME: &'static str = "UpdateSnapshotGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14184,14 +14017,16 @@ impl UpdateSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupResponse {
     const NAME: &'static str = "UpdateSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14245,20 +14080,15 @@ impl UpdateSnapshotGroupResponseBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupResponseBody {
     const NAME: &'static str = "UpdateSnapshotGroupResponseBody";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14324,20 +14154,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotOption {
     const NAME: &'static str = "UpdateSnapshotOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14420,33 +14245,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotPolicy {
         "time_points",
         "retention_days",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.repeat_weekdays,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.repeat_weekdays)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.repeat_interval_days,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.time_points),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.time_points),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14554,14 +14376,19 @@ impl UpdateSnapshotPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotPolicyRequestBody {
     const NAME: &'static str = "UpdateSnapshotPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.snapshot_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14623,14 +14450,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotRequestBody {
     const NAME: &'static str = "UpdateSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14682,14 +14509,14 @@ impl UpdateSnapshotRequestBodyV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotRequestBodyV5 {
     const NAME: &'static str = "UpdateSnapshotRequestBodyV5";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14741,14 +14568,14 @@ impl UpdateSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotResponse {
     const NAME: &'static str = "UpdateSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14799,14 +14626,14 @@ impl UpdateStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateStandardSnapshotResponse {
     const NAME: &'static str = "UpdateStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.snapshot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.snapshot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14862,20 +14689,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeOption {
     const NAME: &'static str = "UpdateVolumeOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14947,14 +14769,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeRequestBody {
     const NAME: &'static str = "UpdateVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.volume),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15129,87 +14951,66 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeResponse {
         "description",
         "os-volume-replication:extended_status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attachments),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.attachments),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bootable),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bootable),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_host_attr_host,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_tenant_attr_tenant_id,
                 )
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable)
-            }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shareable),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id)
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_volid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_volid)
             }
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             16 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.volume_image_metadata,
                 )
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type)
             }
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_volume_replication_extended_status,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15534,25 +15335,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Versions {
         "updated",
         "version",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.media_types),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.min_version,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.media_types),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_version),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15964,152 +15760,122 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeDetail {
         "iops",
         "throughput",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attachments),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.attachments),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_host_attr_host,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_volid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_volid)
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_tenant_attr_tenant_id,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.volume_image_metadata,
                 )
             }
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type)
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consistencygroup_id,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bootable),
-            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.encrypted)
-            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bootable),
+            17 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.encrypted),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_status,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_volume_replication_extended_status,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_mig_status_attr_migstat,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_mig_status_attr_name_id,
                 )
             }
-            24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable)
-            }
-            25 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shareable),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach)
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_id,
                 )
             }
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_name,
                 )
             }
-            30 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.wwn),
+            30 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.wwn),
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.serial_number,
                 )
             }
-            34 => huaweicloud_sdk_core::__codegen::field(map, &mut self.iops),
-            35 => huaweicloud_sdk_core::__codegen::field(map, &mut self.throughput),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            34 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.iops),
+            35 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.throughput),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16820,144 +16586,114 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeDetailForTag {
         "wwn",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attachments),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.attachments),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_host_attr_host,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_volid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_volid)
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_tenant_attr_tenant_id,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.volume_image_metadata,
                 )
             }
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type)
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consistencygroup_id,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bootable),
-            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.encrypted)
-            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bootable),
+            17 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.encrypted),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_status,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_volume_replication_extended_status,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_mig_status_attr_migstat,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vol_mig_status_attr_name_id,
                 )
             }
-            24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable)
-            }
-            25 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shareable),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach)
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_id,
                 )
             }
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_storage_name,
                 )
             }
-            30 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tags),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.wwn),
+            30 => huaweicloud_sdk_core::__codegen::field(d, &mut self.tags),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.wwn),
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17397,32 +17133,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeMetadata {
         "hw:passthrough",
         "orderID",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17547,20 +17280,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTransfer {
         "name",
         "volume_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17688,17 +17419,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransferSummary {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTransferSummary {
     const NAME: &'static str = "VolumeTransferSummary";
     const FIELDS: &'static [&'static str] = &["id", "links", "name", "volume_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17819,29 +17550,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeType {
         "qos_specs_id",
         "is_public",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extra_specs),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.qos_specs_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.qos_specs_id)
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_public),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_public),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17986,43 +17709,43 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTypeExtraSpecs {
         "volume_backend_name",
         "HW:availability_zone",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.reskey_availability_zones,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_vendor_extended_sold_out_availability_zones,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.volume_backend_name,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_availability_zone,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18135,15 +17858,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumesForBatchResizeVo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumesForBatchResizeVolume {
     const NAME: &'static str = "VolumesForBatchResizeVolume";
     const FIELDS: &'static [&'static str] = &["id", "new_size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.new_size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -18206,14 +17929,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ZoneState {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ZoneState {
     const NAME: &'static str = "ZoneState";
     const FIELDS: &'static [&'static str] = &["available"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.available),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.available),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -27,14 +27,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddImageTagRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddImageTagRequestBody {
     const NAME: &'static str = "AddImageTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -103,16 +103,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddOrUpdateTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddOrUpdateTagsRequestBody {
     const NAME: &'static str = "AddOrUpdateTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["image_id", "tag", "image_tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tag),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tag),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.image_tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -194,14 +194,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AdditionalProperties {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AdditionalProperties {
     const NAME: &'static str = "AdditionalProperties";
     const FIELDS: &'static [&'static str] = &["type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -279,19 +279,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddMembersRequestBody
         "domains",
         "organizations",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.images),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.projects),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.domains),
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.organizations)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.images),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.projects),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.domains),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.organizations),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -402,14 +400,14 @@ impl BatchAddMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddMembersResponse {
     const NAME: &'static str = "BatchAddMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -477,15 +475,15 @@ for BatchAddOrDeleteTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddOrDeleteTagsRequestBody {
     const NAME: &'static str = "BatchAddOrDeleteTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -573,14 +571,14 @@ impl BatchDeleteMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteMembersResponse {
     const NAME: &'static str = "BatchDeleteMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -641,14 +639,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteTagsRequestBody {
     const NAME: &'static str = "BatchDeleteTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -741,19 +739,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateMembersRequestB
         "status",
         "vault_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.images),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vault_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.images),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vault_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -859,14 +855,14 @@ impl BatchUpdateMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateMembersResponse {
     const NAME: &'static str = "BatchUpdateMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -961,34 +957,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageCrossRegionReques
         "region",
         "vault_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.agency_name,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.agency_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.project_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_name)
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vault_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vault_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1090,14 +1073,14 @@ impl CopyImageCrossRegionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageCrossRegionResponse {
     const NAME: &'static str = "CopyImageCrossRegionResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1149,14 +1132,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CopyImageInRegionInSafeModeResponse {
     const NAME: &'static str = "CopyImageInRegionInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1235,27 +1218,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageInRegionRequestBo
         "enterprise_project_id",
         "name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmk_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1337,14 +1315,14 @@ impl CopyImageInRegionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageInRegionResponse {
     const NAME: &'static str = "CopyImageInRegionResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1422,22 +1400,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImage {
         "description",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1524,14 +1497,14 @@ impl CreateDataImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageInSafeModeResponse {
     const NAME: &'static str = "CreateDataImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1639,32 +1612,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageRequestBody
         "os_type",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmk_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.image_tags),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_url),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.image_tags),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_url),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1826,14 +1794,14 @@ impl CreateDataImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageResponse {
     const NAME: &'static str = "CreateDataImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1884,14 +1852,14 @@ impl CreateImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageInSafeModeResponse {
     const NAME: &'static str = "CreateImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2041,60 +2009,47 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageRequestBody {
         "volume_id",
         "hw_firmware_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data_images),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data_images),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.image_tags),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_url)
-            }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_config)
-            }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
-            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.image_tags),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_url),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_config),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmk_id),
+            14 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_quick_import,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::field(map, &mut self.architecture),
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id)
+            16 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.architecture),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            18 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
+                )
             }
-            18 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2400,14 +2355,14 @@ impl CreateImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageResponse {
     const NAME: &'static str = "CreateImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2524,44 +2479,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateWholeImageRequestBod
         "min_ram",
         "vault_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.image_tags),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.image_tags),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.whole_image_type,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vault_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vault_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2726,14 +2671,14 @@ impl CreateWholeImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateWholeImageResponse {
     const NAME: &'static str = "CreateWholeImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2784,14 +2729,14 @@ impl ExportImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageInSafeModeResponse {
     const NAME: &'static str = "ExportImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2868,23 +2813,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageRequestBody {
         "file_format",
         "is_quick_export",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bucket_url)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.file_format),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_url),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.file_format),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_quick_export,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2978,14 +2921,14 @@ impl ExportImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageResponse {
     const NAME: &'static str = "ExportImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3047,14 +2990,14 @@ for GlanceAddImageMemberRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceAddImageMemberRequestBody {
     const NAME: &'static str = "GlanceAddImageMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["member"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3141,30 +3084,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceAddImageMemberRespon
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3327,31 +3261,27 @@ for GlanceCreateImageMetadataRequestBody {
         "tags",
         "visibility",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.disk_format),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected),
-            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.visibility)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.disk_format),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.visibility),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3693,82 +3623,64 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceCreateImageMetadataR
         "checksum",
         "size",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.visibility)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.visibility),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.disk_format),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.disk_format),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_source_type,
                 )
             }
-            16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.isregistered,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.isregistered)
+            }
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            19 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.platform),
+            21 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.imagetype),
+            23 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
                 )
             }
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            19 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.platform),
-            21 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.imagetype)
-            }
-            23 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
             25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
             }
-            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            26 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4216,19 +4128,19 @@ impl GlanceDeleteImageRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceDeleteImageRequestBody {
     const NAME: &'static str = "GlanceDeleteImageRequestBody";
     const FIELDS: &'static [&'static str] = &["delete_backup"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_backup,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4340,30 +4252,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceImageMembers {
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4504,16 +4407,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceListImageMemberSchemasResponse {
     const NAME: &'static str = "GlanceListImageMemberSchemasResponse";
     const FIELDS: &'static [&'static str] = &["links", "name", "properties"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4608,16 +4511,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageMembersR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImageMembersResponse {
     const NAME: &'static str = "GlanceListImageMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "schema", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4714,16 +4617,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageSchemasR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImageSchemasResponse {
     const NAME: &'static str = "GlanceListImageSchemasResponse";
     const FIELDS: &'static [&'static str] = &["name", "properties", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4905,17 +4808,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImagesRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImagesResponse {
     const NAME: &'static str = "GlanceListImagesResponse";
     const FIELDS: &'static [&'static str] = &["first", "images", "schema", "next"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.first),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.images),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.next),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.first),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.images),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5056,25 +4959,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlancePageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlancePageInfo {
     const NAME: &'static str = "GlancePageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker", "current_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5657,230 +5555,194 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageListRespons
         "__account_code",
         "__support_amd",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_origin,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_origin),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.image_source_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.imagetype),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.isregistered),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.imagetype),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.isregistered),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.originalimagename,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.platform),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.platform),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.productcode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.productcode)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_diskintensive,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_highperformance,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_kvm,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_kvm)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_gpu_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_infiniband,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_largememory,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_xen,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_xen)
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_gpu_type,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_hana,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            25 => huaweicloud_sdk_core::__codegen::field(map, &mut self.disk_format),
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            27 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected)
-            }
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            36 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            37 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            25 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.disk_format),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            36 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            37 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            39 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
                 )
             }
-            41 => huaweicloud_sdk_core::__codegen::field(map, &mut self.visibility),
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
+            }
+            41 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.visibility),
             42 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.support_fc_inject)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.support_fc_inject,
+                )
             }
             43 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             44 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sys_enterprise_project_id,
                 )
             }
-            45 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            46 => huaweicloud_sdk_core::__codegen::field(map, &mut self.support_arm),
-            47 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_offshelved),
-            48 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lazyloading,
+            45 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
                 )
+            }
+            46 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.support_arm),
+            47 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_offshelved),
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazyloading)
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_feature_list,
                 )
             }
             50 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
             51 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sequence_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sequence_num)
             }
             52 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_agent_list,
                 )
             }
             53 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            54 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.active_at)
-            }
+            54 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.active_at),
             55 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_vif_multiqueue_enabled,
                 )
             }
-            56 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
+            56 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_location,
                 )
             }
             58 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_config_init,
                 )
             }
             59 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_code)
             }
             60 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_amd,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_amd)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6856,30 +6718,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageMemberRespo
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7004,15 +6857,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceShowImageMemberSchemasResponse {
     const NAME: &'static str = "GlanceShowImageMemberSchemasResponse";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7520,224 +7373,188 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageResponse {
         "__account_code",
         "__support_amd",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_origin,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_origin),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.image_source_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.imagetype),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.isregistered),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.imagetype),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.isregistered),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.originalimagename,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.platform),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.platform),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.productcode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.productcode)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_diskintensive,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_highperformance,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_kvm,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_kvm)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_gpu_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_infiniband,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_largememory,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_xen,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_xen)
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_gpu_type,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_hana,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            25 => huaweicloud_sdk_core::__codegen::field(map, &mut self.disk_format),
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            27 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected)
-            }
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            36 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            37 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            25 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.disk_format),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            36 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            37 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            39 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
                 )
             }
-            41 => huaweicloud_sdk_core::__codegen::field(map, &mut self.visibility),
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
+            }
+            41 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.visibility),
             42 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.support_fc_inject)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.support_fc_inject,
+                )
             }
             43 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            44 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            45 => huaweicloud_sdk_core::__codegen::field(map, &mut self.support_arm),
-            46 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_offshelved),
-            47 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lazyloading,
+            44 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
                 )
+            }
+            45 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.support_arm),
+            46 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_offshelved),
+            47 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazyloading)
             }
             48 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_feature_list,
                 )
             }
             49 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
             50 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sequence_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sequence_num)
             }
             51 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_agent_list,
                 )
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            53 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.active_at)
-            }
+            53 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.active_at),
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_vif_multiqueue_enabled,
                 )
             }
-            55 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
+            55 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
             56 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_location,
                 )
             }
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_config_init,
                 )
             }
             58 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_code)
             }
             59 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_amd,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_amd)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8682,22 +8499,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageSchemasResp
         "properties",
         "links",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.additional_properties,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8807,15 +8624,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceUpdateImageMemberRequestBody {
     const NAME: &'static str = "GlanceUpdateImageMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["status", "vault_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vault_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vault_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8931,30 +8748,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageMemberRes
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9094,16 +8902,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceUpdateImageReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageRequestBody {
     const NAME: &'static str = "GlanceUpdateImageRequestBody";
     const FIELDS: &'static [&'static str] = &["op", "path", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.op),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.op),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9635,224 +9443,188 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageResponse 
         "__account_code",
         "__support_amd",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_origin,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_origin),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.image_source_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.imagetype),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.isregistered),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.imagetype),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.isregistered),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.originalimagename,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.platform),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.platform),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.productcode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.productcode)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_diskintensive,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_highperformance,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_kvm,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_kvm)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_gpu_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_infiniband,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_largememory,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_xen,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_xen)
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_gpu_type,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_hana,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            25 => huaweicloud_sdk_core::__codegen::field(map, &mut self.disk_format),
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            27 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected)
-            }
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            36 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            37 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            25 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.disk_format),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            36 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            37 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            39 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
                 )
             }
-            41 => huaweicloud_sdk_core::__codegen::field(map, &mut self.visibility),
+            40 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
+            }
+            41 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.visibility),
             42 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.support_fc_inject)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.support_fc_inject,
+                )
             }
             43 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            44 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            45 => huaweicloud_sdk_core::__codegen::field(map, &mut self.support_arm),
-            46 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_offshelved),
-            47 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lazyloading,
+            44 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
                 )
+            }
+            45 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.support_arm),
+            46 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_offshelved),
+            47 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazyloading)
             }
             48 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_feature_list,
                 )
             }
             49 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
             50 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sequence_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sequence_num)
             }
             51 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_agent_list,
                 )
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            53 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.active_at)
-            }
+            53 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.active_at),
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_vif_multiqueue_enabled,
                 )
             }
-            55 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
+            55 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
             56 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_location,
                 )
             }
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_config_init,
                 )
             }
             58 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_code)
             }
             59 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_amd,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_amd)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11303,252 +11075,213 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageInfo {
         "__support_kvm_hi1822_hivirtionet",
         "os_shutdown_timeout",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_origin,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_origin),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.image_source_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.imagetype),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.isregistered),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.imagetype),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.isregistered),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.originalimagename,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.platform),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.platform),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.productcode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.productcode)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_diskintensive,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_highperformance,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_kvm,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_kvm)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_gpu_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_infiniband,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_largememory,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_xen,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_xen)
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_gpu_type,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_hana,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_support_market,
                 )
             }
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.disk_format,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk_format)
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            32 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected)
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            36 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            38 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            39 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            40 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            41 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
+                )
             }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            36 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            37 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            38 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            39 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            41 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
             42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
             }
-            43 => huaweicloud_sdk_core::__codegen::field(map, &mut self.visibility),
+            43 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.visibility),
             44 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.support_fc_inject)
-            }
-            45 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            46 => huaweicloud_sdk_core::__codegen::field(map, &mut self.support_arm),
-            47 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
-            48 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.support_fc_inject,
                 )
+            }
+            45 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
+                )
+            }
+            46 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.support_arm),
+            47 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_feature_list,
                 )
             }
             50 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_code)
             }
             51 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_vif_multiqueue_enabled,
                 )
             }
             52 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_offshelved,
                 )
             }
             53 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lazyloading,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazyloading)
             }
             54 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
             55 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sequence_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sequence_num)
             }
-            56 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.active_at)
-            }
+            56 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.active_at),
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_agent_list,
                 )
             }
             58 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_displayname,
                 )
             }
             59 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_amd,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_amd)
             }
             60 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_hi1822_hisriov,
                 )
             }
             61 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_hi1822_hivirtionet,
                 )
             }
             62 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_shutdown_timeout,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12485,30 +12218,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageMember {
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12632,15 +12356,15 @@ impl ImageTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageTag {
     const NAME: &'static str = "ImageTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12703,14 +12427,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ImportImageQuickInSafeModeResponse {
     const NAME: &'static str = "ImportImageQuickInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12761,14 +12485,14 @@ impl ImportImageQuickResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ImportImageQuickResponse {
     const NAME: &'static str = "ImportImageQuickResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12878,58 +12602,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "sub_jobs_result",
         "sub_jobs_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.current_task,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.current_task)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_name)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_name),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.addition_error_code,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.addition_error_msg,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alarm_code)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alarm_code),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.process_percent,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
             10 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.sub_jobs_result,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs_result)
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs_list)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13121,18 +12831,16 @@ impl JobEntitiesResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntitiesResult {
     const NAME: &'static str = "JobEntitiesResult";
     const FIELDS: &'static [&'static str] = &["image_id", "project_id", "status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13243,41 +12951,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobProgressEntities {
         "sub_jobs_result",
         "sub_jobs_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.current_task,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.current_task)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_name)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_name),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.process_percent,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub_job_id)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sub_job_id),
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.sub_jobs_result,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs_result)
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs_list)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13419,15 +13115,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Links {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Links {
     const NAME: &'static str = "Links";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13547,27 +13243,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageByTagsRequestBody
         "matches",
         "without_any_tag",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags_any),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.not_tags),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.not_tags_any),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags_any),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.not_tags),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.not_tags_any),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.without_any_tag,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13760,20 +13456,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageByTagsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageByTagsResponse {
     const NAME: &'static str = "ListImageByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13861,16 +13552,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageMembersRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageMembersResponse {
     const NAME: &'static str = "ListImageMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "schema", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13961,14 +13652,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageTagsResponse {
     const NAME: &'static str = "ListImageTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14166,15 +13857,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImagesResponse {
     const NAME: &'static str = "ListImagesResponse";
     const FIELDS: &'static [&'static str] = &["images", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.images),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.images),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14304,14 +13995,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImagesTagsResponse {
     const NAME: &'static str = "ListImagesTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14413,15 +14104,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListOsVersionsResponseB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListOsVersionsResponseBody {
     const NAME: &'static str = "ListOsVersionsResponseBody";
     const FIELDS: &'static [&'static str] = &["platform", "version_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.platform),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.version_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.platform),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.version_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14546,14 +14237,14 @@ impl ListTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTagsResponse {
     const NAME: &'static str = "ListTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14651,14 +14342,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVersionsResponse {
     const NAME: &'static str = "ListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14759,25 +14450,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for OsVersionInfo {
         "os_bit",
         "os_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.platform),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.platform),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_version_key,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_bit),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_bit),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14890,16 +14579,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for OsVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OsVersionResponse {
     const NAME: &'static str = "OsVersionResponse";
     const FIELDS: &'static [&'static str] = &["status", "id", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14975,19 +14664,14 @@ impl PageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfo {
     const NAME: &'static str = "PageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15049,14 +14733,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QueryImageByTagsResourc
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryImageByTagsResourceDetail {
     const NAME: &'static str = "QueryImageByTagsResourceDetail";
     const FIELDS: &'static [&'static str] = &["status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15189,43 +14873,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuickImportImageByFileRequ
         "os_type",
         "image_tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_url),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_url),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.license_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.license_type)
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.architecture),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.image_tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.architecture),
+            10 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
+                )
+            }
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            12 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.image_tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15496,14 +15175,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15596,18 +15275,18 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaInfo {
     const NAME: &'static str = "QuotaInfo";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min", "max"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15709,14 +15388,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RegisterImageRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterImageRequestBody {
     const NAME: &'static str = "RegisterImageRequestBody";
     const FIELDS: &'static [&'static str] = &["image_url"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_url),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_url),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15768,14 +15447,14 @@ impl RegisterImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterImageResponse {
     const NAME: &'static str = "RegisterImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15840,15 +15519,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -15946,27 +15625,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageByTagsResource {
         "tags",
         "resource_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.resource_detail,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16096,30 +15775,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageMemberResponse {
         "member_type",
         "urn",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.member_type,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.urn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.urn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16248,14 +15918,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowImageQuotaResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageQuotaResponse {
     const NAME: &'static str = "ShowImageQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16337,30 +16007,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobProgressResponse {
         "fail_reason",
         "entities",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16528,30 +16189,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "fail_reason",
         "entities",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16700,14 +16352,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionResponse {
     const NAME: &'static str = "ShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16769,17 +16421,15 @@ impl SubJobEntities {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
     const NAME: &'static str = "SubJobEntities";
     const FIELDS: &'static [&'static str] = &["image_id", "image_name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_name)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -16870,30 +16520,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobResult {
         "fail_reason",
         "entities",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17043,15 +16684,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagKeyValue {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagKeyValue {
     const NAME: &'static str = "TagKeyValue";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17131,15 +16772,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tags {
     const NAME: &'static str = "Tags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17227,16 +16868,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateImageRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateImageRequestBody {
     const NAME: &'static str = "UpdateImageRequestBody";
     const FIELDS: &'static [&'static str] = &["op", "path", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.op),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.path),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.op),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.path),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -17801,252 +17442,213 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateImageResponse {
         "__support_kvm_hi1822_hivirtionet",
         "os_shutdown_timeout",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_origin,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_origin),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_size),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.image_source_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_size)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image_source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.imagetype),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.isregistered),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.imagetype),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.isregistered),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.originalimagename,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_bit),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.os_version)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.platform),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_bit),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.os_version),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.platform),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.productcode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.productcode)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_diskintensive,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_highperformance,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_kvm,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_kvm)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_gpu_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_infiniband,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_largememory,
                 )
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_xen,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_xen)
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_gpu_type,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_xen_hana,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_support_market,
                 )
             }
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.checksum),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.checksum),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.container_format,
                 )
             }
-            25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.disk_format,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk_format)
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_disk),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_ram),
-            32 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protected)
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_disk),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_ram),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protected),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schema),
+            36 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.self_value),
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            38 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            39 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            40 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            41 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.virtual_env_type,
+                )
             }
-            35 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.schema),
-            36 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.self_value)
-            }
-            37 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            38 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            39 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            41 => huaweicloud_sdk_core::__codegen::field(map, &mut self.virtual_env_type),
             42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virtual_size,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virtual_size)
             }
-            43 => huaweicloud_sdk_core::__codegen::field(map, &mut self.visibility),
+            43 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.visibility),
             44 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.support_fc_inject)
-            }
-            45 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hw_firmware_type),
-            46 => huaweicloud_sdk_core::__codegen::field(map, &mut self.support_arm),
-            47 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_ram),
-            48 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.support_fc_inject,
                 )
+            }
+            45 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.hw_firmware_type,
+                )
+            }
+            46 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.support_arm),
+            47 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_ram),
+            48 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_feature_list,
                 )
             }
             50 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_code)
             }
             51 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_vif_multiqueue_enabled,
                 )
             }
             52 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_offshelved,
                 )
             }
             53 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lazyloading,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazyloading)
             }
             54 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.root_origin,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.root_origin)
             }
             55 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sequence_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sequence_num)
             }
-            56 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.active_at)
-            }
+            56 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.active_at),
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_agent_list,
                 )
             }
             58 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.image_displayname,
                 )
             }
             59 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_amd,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_amd)
             }
             60 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_hi1822_hisriov,
                 )
             }
             61 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_kvm_hi1822_hivirtionet,
                 )
             }
             62 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_shutdown_timeout,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

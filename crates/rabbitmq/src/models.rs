@@ -45,37 +45,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         "max_volume_size",
         "expand_increment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_volume_expand_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_threshold,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_volume_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_increment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -184,20 +184,16 @@ impl std::fmt::Debug for AmqpUser {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AmqpUser {
     const NAME: &'static str = "AmqpUser";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.access_key)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.secret_key)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vhosts),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.secret_key),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vhosts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -288,17 +284,17 @@ impl AmqpUserPerm {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AmqpUserPerm {
     const NAME: &'static str = "AmqpUserPerm";
     const FIELDS: &'static [&'static str] = &["vhost", "conf", "write", "read"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.conf),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.write),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.read),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.conf),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.write),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.read),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -383,15 +379,15 @@ impl BatchCreateOrDeleteTagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -483,14 +479,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -574,22 +570,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         "all_failure",
         "force_delete",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.all_failure),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.all_failure),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.force_delete,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.force_delete)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -714,15 +707,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstanceRespResults {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceRespResults";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.instance),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -788,14 +781,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstancesResponse {
     const NAME: &'static str = "BatchRestartOrDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -862,14 +855,14 @@ impl BatchResumeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -949,38 +942,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingsDetails {
         "routing_key",
         "properties_key",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.routing_key,
-                )
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.routing_key),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.properties_key,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1094,30 +1077,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_auto_renew,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1256,24 +1232,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChannelDetails {
         "peer_host",
         "peer_port",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.number),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.number),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connection_name,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peer_host),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peer_port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.peer_host),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.peer_port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1388,32 +1364,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ConsumerDetails {
         "ack_required",
         "prefetch_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.consumer_tag,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.consumer_tag)
+            }
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.channel_details,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.channel_details),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ack_required,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ack_required)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.prefetch_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1522,31 +1497,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingBody {
         "routing_key",
         "destination_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.routing_key,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.routing_key),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1634,32 +1599,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingResponse {
         "destination",
         "routing_key",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.routing_key,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.routing_key),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1784,24 +1739,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeBody {
         "internal",
         "arguments",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.internal),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.arguments),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.internal),
+            5 => huaweicloud_sdk_core::__codegen::field(d, &mut self.arguments),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1935,26 +1885,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeResponse {
         "type",
         "vhost",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.internal),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.arguments),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.internal),
+            3 => huaweicloud_sdk_core::__codegen::field(d, &mut self.arguments),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2272,118 +2217,90 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceReq {
         "tags",
         "bss_param",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.engine),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_acl),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             11 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id)
             }
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             19 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_spec_code)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.storage_spec_code,
+                )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_enable,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.arch_type)
-            }
-            24 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            25 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.arch_type),
+            24 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            25 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2735,19 +2652,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreatePostPaidInstanceByEngineResponse {
     const NAME: &'static str = "CreatePostPaidInstanceByEngineResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2843,40 +2755,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueBody {
         "message_ttl",
         "lazy_mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dead_letter_exchange,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dead_letter_routing_key,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.message_ttl,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lazy_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message_ttl),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazy_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3020,40 +2922,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueResponse {
         "message_ttl",
         "lazy_mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dead_letter_exchange,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dead_letter_routing_key,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.message_ttl,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lazy_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message_ttl),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lazy_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3192,20 +3084,16 @@ impl std::fmt::Debug for CreateUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateUserResponse {
     const NAME: &'static str = "CreateUserResponse";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.access_key)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.secret_key)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vhosts),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.secret_key),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vhosts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3294,14 +3182,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVhostBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVhostBody {
     const NAME: &'static str = "CreateVhostBody";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3385,26 +3273,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExchangeDetails {
         "type",
         "vhost",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.internal),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.arguments),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.internal),
+            3 => huaweicloud_sdk_core::__codegen::field(d, &mut self.arguments),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3566,50 +3449,43 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRecycleInfo {
         "error_message",
         "product_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.in_recycle_time,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.save_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.save_time),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_delete_time,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cost_per_hour,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.error_message,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3757,21 +3633,16 @@ impl InstanceResumeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceResumeResult {
     const NAME: &'static str = "InstanceResumeResult";
     const FIELDS: &'static [&'static str] = &["instance_id", "job_id", "error_msg"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3882,39 +3753,27 @@ for ListAvailableZonesRespAvailableZones {
         "remain_time",
         "ipv6_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sold_out),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sold_out),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_availability,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default_az)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remain_time,
-                )
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default_az),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remain_time),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4052,20 +3911,17 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4170,25 +4026,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksRespTas
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4316,17 +4168,15 @@ impl ListBackgroundTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksResponse {
     const NAME: &'static str = "ListBackgroundTasksResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4408,16 +4258,16 @@ impl ListBindingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBindingsResponse {
     const NAME: &'static str = "ListBindingsResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.items),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.items),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4507,23 +4357,16 @@ impl ListConfigFeatures {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeatures {
     const NAME: &'static str = "ListConfigFeatures";
     const FIELDS: &'static [&'static str] = &["featureId", "status", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.feature_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.feature_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4606,20 +4449,17 @@ impl ListConfigFeaturesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeaturesResponse {
     const NAME: &'static str = "ListConfigFeaturesResponse";
     const FIELDS: &'static [&'static str] = &["features", "totalRecord"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.features),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.features),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_record,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_record)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4713,27 +4553,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineIosEntity {
         "available_zones",
         "unavailable_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_spec),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4882,41 +4719,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsEntity {
         "support_features",
         "properties",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_code)
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
-            }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.arch_types),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.charging_mode),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ios),
             7 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5113,29 +4943,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsResponse
         "versions",
         "products",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_offset,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_offset),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_offset,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5298,79 +5123,70 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEnginePropertiesEntity
         "engine_versions",
         "product_alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.step_length,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.step_length),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_queue_per_broker,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_connection_per_broker,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_broker),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_storage_per_node,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_consumer_per_broker,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_broker),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth_per_broker,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.min_storage_per_node,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_tps_per_broker,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_versions,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.product_alias,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5541,16 +5357,16 @@ impl ListExchangesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListExchangesResponse {
     const NAME: &'static str = "ListExchangesResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.items),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.items),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5667,20 +5483,17 @@ impl ListInstancesDetailsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesDetailsResponse {
     const NAME: &'static str = "ListInstancesDetailsResponse";
     const FIELDS: &'static [&'static str] = &["instances", "instance_num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_num)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5793,20 +5606,20 @@ impl ListPluginsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPluginsResponse {
     const NAME: &'static str = "ListPluginsResponse";
     const FIELDS: &'static [&'static str] = &["plugins_modifying", "plugins"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.plugins_modifying,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.plugins),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.plugins),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5926,38 +5739,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespDetail {
         "ecs_flavor_id",
         "arch_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.storage),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.io),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.io),
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.arch_type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.arch_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6144,38 +5952,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespDetail1 {
         "ecs_flavor_id",
         "arch_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.storage),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.io),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.io),
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.arch_type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.arch_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6330,16 +6133,16 @@ impl ListProductsRespHourly {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespHourly {
     const NAME: &'static str = "ListProductsRespHourly";
     const FIELDS: &'static [&'static str] = &["name", "version", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6445,38 +6248,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespIo {
         "unavailable_zones",
         "volume_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_type),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6610,38 +6405,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespIo1 {
         "unavailable_zones",
         "volume_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_type),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6758,16 +6545,16 @@ impl ListProductsRespMonthly {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespMonthly {
     const NAME: &'static str = "ListProductsRespMonthly";
     const FIELDS: &'static [&'static str] = &["name", "version", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6872,27 +6659,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespValues {
         "unavailable_zones",
         "available_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.detail),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.detail),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7023,27 +6807,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespValues1 {
         "unavailable_zones",
         "available_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.detail),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.detail),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7170,15 +6951,15 @@ impl ListProductsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsResponse {
     const NAME: &'static str = "ListProductsResponse";
     const FIELDS: &'static [&'static str] = &["Hourly", "Monthly"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.hourly),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.monthly),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.hourly),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.monthly),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7265,16 +7046,16 @@ impl ListQueuesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListQueuesResponse {
     const NAME: &'static str = "ListQueuesResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.items),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.items),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7360,15 +7141,15 @@ impl ListScheduledTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledTasksResponse {
     const NAME: &'static str = "ListScheduledTasksResponse";
     const FIELDS: &'static [&'static str] = &["job_count", "jobs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.jobs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.jobs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7444,15 +7225,15 @@ impl ListUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListUserResponse {
     const NAME: &'static str = "ListUserResponse";
     const FIELDS: &'static [&'static str] = &["users", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.users),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.users),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7531,16 +7312,16 @@ impl ListVhostsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVhostsResponse {
     const NAME: &'static str = "ListVhostsResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.items),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.items),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7628,17 +7409,17 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["default", "end", "begin", "seq"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.seq),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.seq),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7724,25 +7505,25 @@ impl ModifyRecyclePolicyReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
     const NAME: &'static str = "ModifyRecyclePolicyReq";
     const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7819,31 +7600,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyRespons
         "default_use_recycle",
         "recycle_instances",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.recycle_instances,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7937,17 +7718,17 @@ impl PluginEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PluginEntity {
     const NAME: &'static str = "PluginEntity";
     const FIELDS: &'static [&'static str] = &["running", "enable", "name", "version"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.running),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.running),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8068,37 +7849,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueueArguments {
         "x-dead-letter-routing-key",
         "x-queue-mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.x_message_ttl,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.x_dead_letter_exchange,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.x_dead_letter_routing_key,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.x_queue_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.x_queue_mode)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8209,26 +7987,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueueDetails {
         "policy",
         "arguments",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.messages),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.consumers),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.arguments),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.messages),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.consumers),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.arguments),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8356,16 +8129,16 @@ impl QuotaResourceEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResourceEntity {
     const NAME: &'static str = "QuotaResourceEntity";
     const FIELDS: &'static [&'static str] = &["type", "quota", "used"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8440,14 +8213,14 @@ impl QuotasRespQuotas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotasRespQuotas {
     const NAME: &'static str = "QuotasRespQuotas";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8578,59 +8351,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RabbitMqExtendProductInfoE
         "support_features",
         "qingtian_incompatible",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_code)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
-            }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.arch_types),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.charging_mode),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ios),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.properties),
             8 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.qingtian_incompatible,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8879,27 +8642,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RabbitMqExtendProductIosEn
         "type",
         "unavailable_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_spec),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9027,55 +8787,46 @@ for RabbitMqExtendProductPropertiesEntity {
         "product_alias",
         "max_queue_per_broker",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_broker),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_storage_per_node,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_broker),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.min_storage_per_node,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_connection_per_broker,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.step_length,
-                )
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.step_length),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.product_alias,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_queue_per_broker,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9200,15 +8951,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RabbitMqProductSupportFeaturesEntity {
     const NAME: &'static str = "RabbitMqProductSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9297,19 +9048,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9396,38 +9144,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         "new_broker_num",
         "new_spec_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.oper_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.oper_type),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_storage_space,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_product_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_broker_num,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_spec_code,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9519,14 +9267,14 @@ impl ResizeEngineInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceResponse {
     const NAME: &'static str = "ResizeEngineInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9581,14 +9329,14 @@ impl RestoreRecycleInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreRecycleInstanceResponse {
     const NAME: &'static str = "RestoreRecycleInstanceResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9681,31 +9429,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledTaskEntity {
         "updated_at",
         "schedule_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.schedule_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schedule_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9843,17 +9582,15 @@ impl ShowBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBackgroundTaskResponse {
     const NAME: &'static str = "ShowBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9979,20 +9716,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCesHierarchyResponse {
         "exchanges",
         "groups",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instance_ids),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.queues),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vhosts),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.exchanges),
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dimensions),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instance_ids),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nodes),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.queues),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vhosts),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.exchanges),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.groups),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10203,17 +9940,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespDimens
         "key_name",
         "dim_router",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.metrics),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.key_name),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dim_router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.metrics),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.key_name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dim_router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10321,15 +10058,15 @@ impl ShowCeshierarchyRespExchanges {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespExchanges {
     const NAME: &'static str = "ShowCeshierarchyRespExchanges";
     const FIELDS: &'static [&'static str] = &["name", "vhost"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10390,14 +10127,14 @@ impl ShowCeshierarchyRespGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespGroups {
     const NAME: &'static str = "ShowCeshierarchyRespGroups";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10448,14 +10185,14 @@ impl ShowCeshierarchyRespInstanceIds {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespInstanceIds {
     const NAME: &'static str = "ShowCeshierarchyRespInstanceIds";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10509,20 +10246,20 @@ impl ShowCeshierarchyRespNodes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespNodes {
     const NAME: &'static str = "ShowCeshierarchyRespNodes";
     const FIELDS: &'static [&'static str] = &["name", "available_zone"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.available_zone,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10586,15 +10323,15 @@ impl ShowCeshierarchyRespQueues {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues {
     const NAME: &'static str = "ShowCeshierarchyRespQueues";
     const FIELDS: &'static [&'static str] = &["name", "vhost"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10655,14 +10392,14 @@ impl ShowCeshierarchyRespVhosts {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespVhosts {
     const NAME: &'static str = "ShowCeshierarchyRespVhosts";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10745,29 +10482,24 @@ for ShowEngineInstanceExtendProductInfoResponse {
         "versions",
         "products",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_offset,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_offset),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_offset,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11138,272 +10870,226 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResp {
         "disk_encrypted",
         "disk_encrypted_key",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.specification,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_storage_space,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_enable),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_address,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_domain_name,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_address,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_domain_name,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
             29 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id)
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_address,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_domain_name,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_address,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_domain_name,
                 )
             }
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_logical_volume,
                 )
             }
             37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.extend_times,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extend_times)
             }
-            38 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            39 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            38 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            39 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_name,
                 )
             }
-            42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            42 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             43 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             44 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.available_zone_names,
                 )
             }
             45 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_storage_space,
                 )
             }
             46 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_resource_id,
                 )
             }
             47 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             48 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable)
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.ipv6_connect_addresses,
                 )
             }
-            50 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            50 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             51 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.storage_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage_type)
             }
             53 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted,
                 )
             }
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12304,272 +11990,226 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "disk_encrypted",
         "disk_encrypted_key",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.specification,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_storage_space,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_enable),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_address,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_domain_name,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_address,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_domain_name,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
             29 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id)
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_address,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_domain_name,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_address,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_domain_name,
                 )
             }
-            34 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_logical_volume,
                 )
             }
             37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.extend_times,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extend_times)
             }
-            38 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            39 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            38 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            39 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_name,
                 )
             }
-            42 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            42 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             43 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             44 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.available_zone_names,
                 )
             }
             45 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_storage_space,
                 )
             }
             46 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_resource_id,
                 )
             }
             47 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             48 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable)
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.ipv6_connect_addresses,
                 )
             }
-            50 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            50 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             51 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.storage_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage_type)
             }
             53 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted,
                 )
             }
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13226,19 +12866,19 @@ impl ShowMaintainWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMaintainWindowsResponse {
     const NAME: &'static str = "ShowMaintainWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.maintain_windows,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13349,38 +12989,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQueueDetailsResponse {
         "consumer_details",
         "queue_bindings",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vhost),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.durable),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.auto_delete,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.messages),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.consumers),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.policy),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.arguments),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vhost),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.durable),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_delete),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.messages),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.consumers),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.policy),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.arguments),
             8 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.consumer_details,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.queue_bindings,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.queue_bindings),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13537,14 +13167,14 @@ impl ShowQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotasResponse {
     const NAME: &'static str = "ShowQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13600,20 +13230,20 @@ impl ShowRabbitMqProductCoresResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqProductCoresResponse {
     const NAME: &'static str = "ShowRabbitMqProductCoresResponse";
     const FIELDS: &'static [&'static str] = &["core_num", "total_extend_storage_space"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.core_num),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.core_num),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_extend_storage_space,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13692,27 +13322,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqProjectTagsRes
         "previous_offset",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_offset,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_offset),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_offset,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13819,27 +13444,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqTagsResponse {
         "previous_offset",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_offset,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_offset),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_offset,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -13942,31 +13562,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleInstancesRespon
         "default_use_recycle",
         "recycle_instances",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.recycle_instances,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14054,15 +13674,15 @@ impl ShowVhostDetailResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVhostDetailResp {
     const NAME: &'static str = "ShowVhostDetailResp";
     const FIELDS: &'static [&'static str] = &["name", "tracing"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tracing),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tracing),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14138,37 +13758,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeExpandConfigResp
         "max_volume_size",
         "expand_increment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_volume_expand_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_threshold,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_volume_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_increment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14254,15 +13874,15 @@ impl TagEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14330,15 +13950,15 @@ impl TagMultyValueEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagMultyValueEntity {
     const NAME: &'static str = "TagMultyValueEntity";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14445,59 +14065,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         "enterprise_project_id",
         "enable_acl",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_acl),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14632,15 +14237,15 @@ impl UpdatePluginsReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsReq {
     const NAME: &'static str = "UpdatePluginsReq";
     const FIELDS: &'static [&'static str] = &["enable", "plugins"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.plugins),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.plugins),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14702,14 +14307,14 @@ impl UpdatePluginsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsResponse {
     const NAME: &'static str = "UpdatePluginsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -14788,20 +14393,16 @@ impl std::fmt::Debug for UpdateUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserResponse {
     const NAME: &'static str = "UpdateUserResponse";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.access_key)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.secret_key)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vhosts),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.secret_key),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vhosts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -41,25 +41,19 @@ impl std::fmt::Debug for AclAccountModifyPasswordBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountModifyPasswordBody {
     const NAME: &'static str = "AclAccountModifyPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.old_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_password)
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -153,25 +147,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPassword
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResetPasswordBody {
     const NAME: &'static str = "AclAccountResetPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.old_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_password)
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -265,40 +253,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResp {
         "description",
         "error_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.account_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_name)
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.account_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.account_role),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -466,14 +437,14 @@ impl AclAccountRoleModifyBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountRoleModifyBody {
     const NAME: &'static str = "AclAccountRoleModifyBody";
     const FIELDS: &'static [&'static str] = &["account_role"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.account_role),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -552,16 +523,16 @@ impl AttrsObject {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttrsObject {
     const NAME: &'static str = "AttrsObject";
     const FIELDS: &'static [&'static str] = &["capacity", "name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -650,20 +621,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AutoscanConfigRequest {
     const NAME: &'static str = "AutoscanConfigRequest";
     const FIELDS: &'static [&'static str] = &["enable_auto_scan", "schedule_at"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_scan,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.schedule_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -752,23 +723,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZones {
         "id",
         "resource_availability",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             4 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.resource_availability,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

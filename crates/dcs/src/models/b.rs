@@ -48,22 +48,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupFilesBody {
         "files",
         "backup_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.file_source),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bucket_name,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.files),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.file_source),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_name),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.files),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -164,15 +159,15 @@ impl BackupInstanceBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupInstanceBody {
     const NAME: &'static str = "BackupInstanceBody";
     const FIELDS: &'static [&'static str] = &["remark", "backup_format"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_format),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remark),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.backup_format),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -286,27 +281,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPlan {
         "period_type",
         "begin_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.timezone_offset,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.backup_at),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.period_type,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_at),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.backup_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -414,26 +404,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPolicy {
         "save_days",
         "periodical_backup_plan",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.backup_type,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.save_days),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.save_days),
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.periodical_backup_plan,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -569,54 +554,35 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupRecordResponse {
         "backup_format",
         "execution_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.backup_name,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_type),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.backup_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remark),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_support_restore,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_format),
+            13 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.backup_format),
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.execution_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.execution_at)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -864,15 +830,15 @@ impl BandWidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidth {
     const NAME: &'static str = "BandWidth";
     const FIELDS: &'static [&'static str] = &["input", "output"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.input),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.output),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.input),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.output),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -979,72 +945,61 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthInfo {
         "assured_bandwidth",
         "max_bandwidth_for_node",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.current_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.current_time)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bandwidth),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.next_expand_time,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.expand_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.expand_count)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_effect_time,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_interval_time,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_expand_count,
                 )
             }
             9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.task_running,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_running)
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.assured_bandwidth,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth_for_node,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1206,14 +1161,14 @@ impl BatchDeleteBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1277,14 +1232,14 @@ impl BatchDeleteInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstancesResponse {
     const NAME: &'static str = "BatchDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1346,15 +1301,15 @@ impl BatchOpsResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOpsResult {
     const NAME: &'static str = "BatchOpsResult";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.instance),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1429,19 +1384,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartMigrationTaskR
         "error_msg",
         "error_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1551,19 +1504,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOnlineMigrationTasksBody {
     const NAME: &'static str = "BatchRestartOnlineMigrationTasksBody";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_tasks,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_tasks)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1628,19 +1578,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOnlineMigrationTasksResponse {
     const NAME: &'static str = "BatchRestartOnlineMigrationTasksResponse";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_tasks,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_tasks)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1712,15 +1659,15 @@ impl BatchShowNodesInformationResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchShowNodesInformationResponse {
     const NAME: &'static str = "BatchShowNodesInformationResponse";
     const FIELDS: &'static [&'static str] = &["count", "instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1799,19 +1746,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasks
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksBody {
     const NAME: &'static str = "BatchStopMigrationTasksBody";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_tasks,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_tasks)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1875,19 +1819,16 @@ impl BatchStopMigrationTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksResponse {
     const NAME: &'static str = "BatchStopMigrationTasksResponse";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_tasks,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_tasks)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1975,19 +1916,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BigkeysBody {
         "size",
         "unit",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shard),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.unit),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2141,20 +2082,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_renew),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_renew),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2260,14 +2199,14 @@ impl BssParamEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamEntity {
     const NAME: &'static str = "BssParamEntity";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -23,15 +23,15 @@ impl ChangeInstanceStatusBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeInstanceStatusBody {
     const NAME: &'static str = "ChangeInstanceStatusBody";
     const FIELDS: &'static [&'static str] = &["instances", "action"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -102,14 +102,14 @@ impl ChangeMasterStandbyAsyncResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeMasterStandbyAsyncResponse {
     const NAME: &'static str = "ChangeMasterStandbyAsyncResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -163,15 +163,15 @@ impl ChangeNodesStartStopStatusBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeNodesStartStopStatusBody {
     const NAME: &'static str = "ChangeNodesStartStopStatusBody";
     const FIELDS: &'static [&'static str] = &["node_ids", "action"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_ids),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.node_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -325,36 +325,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClientInfo {
         "peer",
         "user",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fd),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmd),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.age),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.idle),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flags),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.psub),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multi),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qbuf),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qbuf_free)
-            }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obl),
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.oll),
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.omem),
-            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.events),
-            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network),
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peer),
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fd),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmd),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.age),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.idle),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flags),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sub),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.psub),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multi),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.qbuf),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.qbuf_free),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.obl),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.oll),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.omem),
+            17 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.events),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.peer),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -631,27 +629,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClusterRedisNodeMonitoredO
         "dcs_cluster_redis_node",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_instance_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_redis_node,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -772,28 +770,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTaken {
         "per_usec",
         "average_usec",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.calls_sum),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.usec_sum),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.calls_sum),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.usec_sum),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.command_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.command_name)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.per_usec),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.per_usec),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.average_usec,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.average_usec)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -921,22 +913,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTakenList {
         "result",
         "command_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_usec_sum,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.command_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.result),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.command_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1049,15 +1041,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ConclusionItem {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ConclusionItem {
     const NAME: &'static str = "ConclusionItem";
     const FIELDS: &'static [&'static str] = &["id", "params"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1147,16 +1139,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ConfigMigrationInstance
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigMigrationInstanceBody {
     const NAME: &'static str = "ConfigMigrationInstanceBody";
     const FIELDS: &'static [&'static str] = &["id", "addrs", "password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addrs),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1268,42 +1260,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigTemplatesListInfo {
         "type",
         "created_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.template_id,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.template_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.product_type),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.storage_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1478,14 +1456,14 @@ impl CopyInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyInstanceResponse {
     const NAME: &'static str = "CopyInstanceResponse";
     const FIELDS: &'static [&'static str] = &["backup_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1583,32 +1561,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAclAccountRequestBod
         "account_password",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_name)
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.account_role),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.account_role),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.account_password,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1736,34 +1706,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAutoExpireScanTaskRe
         "started_at",
         "finished_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1951,36 +1907,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBigkeyScanTaskRespon
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2210,38 +2152,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateBody {
         "engine_version",
         "params",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.template_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.template_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::field(d, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2369,14 +2299,14 @@ impl CreateCustomTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateResponse {
     const NAME: &'static str = "CreateCustomTemplateResponse";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2447,18 +2377,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskBody {
     const NAME: &'static str = "CreateDiagnosisTaskBody";
     const FIELDS: &'static [&'static str] = &["begin_time", "end_time", "node_ip_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_ip_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.node_ip_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2538,14 +2466,14 @@ impl CreateDiagnosisTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskResponse {
     const NAME: &'static str = "CreateDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["report_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.report_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2635,36 +2563,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateHotkeyScanTaskRespon
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3053,116 +2967,92 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceBody {
         "template_id",
         "spec_param",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.az_codes),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_name,
                 )
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.private_ip)
-            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ssl),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.private_ip),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_num)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
-            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.no_password_access,
                 )
             }
-            20 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
+            20 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
             21 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.instance_backup_policy,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            22 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user)
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
-            25 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rename_commands),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            26 => huaweicloud_sdk_core::__codegen::field(d, &mut self.rename_commands),
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.template_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.template_id)
             }
-            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spec_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            28 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.spec_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3517,15 +3407,15 @@ impl CreateInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceResponse {
     const NAME: &'static str = "CreateInstanceResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3647,26 +3537,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskBody {
         "source_instance",
         "target_instance",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.migration_type),
+            3 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.migration_method,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.backup_files),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.network_type),
+            6 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.source_instance,
+                )
+            }
+            7 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.target_instance,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3847,16 +3747,16 @@ impl CreateMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskResponse {
     const NAME: &'static str = "CreateMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["id", "name", "status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3965,15 +3865,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateOfflineKeyAnalysisRequestBody {
     const NAME: &'static str = "CreateOfflineKeyAnalysisRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "backup_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4035,14 +3935,14 @@ impl CreateOfflineKeyAnalysisResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOfflineKeyAnalysisResponse {
     const NAME: &'static str = "CreateOfflineKeyAnalysisResponse";
     const FIELDS: &'static [&'static str] = &["task_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4133,28 +4033,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskB
         "subnet_id",
         "security_group_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4246,19 +4141,14 @@ impl CreateOnlineMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskResponse {
     const NAME: &'static str = "CreateOnlineMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4324,15 +4214,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOrDeleteInstanceTags {
     const NAME: &'static str = "CreateOrDeleteInstanceTags";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4409,16 +4299,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateRedislogDownloadLinkResponse {
     const NAME: &'static str = "CreateRedislogDownloadLinkResponse";
     const FIELDS: &'static [&'static str] = &["id", "backup_id", "link"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.link),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4528,33 +4418,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderRequestBo
         "password",
         "spec_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_open_security_group_rule,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.execute_immediately,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_capacity)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4646,14 +4533,14 @@ impl CreateResizeOrderResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderResponse {
     const NAME: &'static str = "CreateResizeOrderResponse";
     const FIELDS: &'static [&'static str] = &["order_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

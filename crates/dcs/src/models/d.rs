@@ -19,14 +19,14 @@ impl DeleteBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBackgroundTaskResponse {
     const NAME: &'static str = "DeleteBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["message"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -116,36 +116,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBigkeyScanTaskRespon
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -322,14 +308,14 @@ impl DeleteCenterTaskRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteCenterTaskRequestBody {
     const NAME: &'static str = "DeleteCenterTaskRequestBody";
     const FIELDS: &'static [&'static str] = &["message"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -381,14 +367,14 @@ impl DeleteConfigTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteConfigTemplateResponse {
     const NAME: &'static str = "DeleteConfigTemplateResponse";
     const FIELDS: &'static [&'static str] = &["result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -454,19 +440,14 @@ impl DeleteDiagnosisReportRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisReportRequest {
     const NAME: &'static str = "DeleteDiagnosisReportRequest";
     const FIELDS: &'static [&'static str] = &["report_id_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.report_id_list,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.report_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -530,14 +511,14 @@ impl DeleteDiagnosisTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisTaskResponse {
     const NAME: &'static str = "DeleteDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -632,36 +613,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteHotkeyScanTaskRespon
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -839,14 +806,14 @@ impl DeleteIpFromDomainNameResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteIpFromDomainNameResponse {
     const NAME: &'static str = "DeleteIpFromDomainNameResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -907,14 +874,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrateTaskRequest {
     const NAME: &'static str = "DeleteMigrateTaskRequest";
     const FIELDS: &'static [&'static str] = &["task_id_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.task_id_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.task_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -978,14 +945,14 @@ impl DeleteMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrationTaskResponse {
     const NAME: &'static str = "DeleteMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_id_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.task_id_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.task_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1045,14 +1012,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteOfflineKeyAnalysisTaskResponse {
     const NAME: &'static str = "DeleteOfflineKeyAnalysisTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1104,14 +1071,14 @@ impl DeletePublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeletePublicIpResponse {
     const NAME: &'static str = "DeletePublicIpResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1268,138 +1235,109 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DetailsBody {
         "rename_commands",
         "updated_config_length",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.old_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_capacity)
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_capacity)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_public_ip,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.public_ip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public_ip_id)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ssl),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.old_cache_mode,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_cache_mode,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.old_resource_spec_code,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_resource_spec_code,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.old_replica_num,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_replica_num,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.old_cache_type,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_cache_type,
                 )
             }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.replica_ip)
-            }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.replica_az)
-            }
-            16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.old_port),
-            18 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.new_port),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.replica_ip),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.replica_az),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_port),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_port),
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_only_adjust_charging,
                 )
             }
             20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.account_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.account_name)
             }
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source_ip)
-            }
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.target_ip)
-            }
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_name)
-            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_ip),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.target_ip),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_name),
             24 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.rename_commands,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.rename_commands)
             }
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.updated_config_length,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1745,29 +1683,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisDimension {
         "failed_num",
         "diagnosis_item_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.abnormal_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.abnormal_num)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_num)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.failed_num),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_item_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1919,18 +1852,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisItem {
         "advice_ids",
         "result",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cause_ids),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.impact_ids),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.advice_ids),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cause_ids),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.impact_ids),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.advice_ids),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2150,40 +2083,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisNodeReport {
         "diagnosis_dimension_list",
         "command_time_taken_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.az_code),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.az_code),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.abnormal_sum,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.abnormal_sum)
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_sum)
-            }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.role),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.failed_sum),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.role),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_dimension_list,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.command_time_taken_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2401,35 +2327,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisReportInfo {
         "abnormal_item_sum",
         "failed_item_sum",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.report_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_num),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.abnormal_item_sum,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.failed_item_sum,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2566,15 +2488,15 @@ impl DimChild {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DimChild {
     const NAME: &'static str = "DimChild";
     const FIELDS: &'static [&'static str] = &["dim_name", "dim_route"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_route),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dim_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dim_route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2638,15 +2560,15 @@ impl DimsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DimsInfo {
     const NAME: &'static str = "DimsInfo";
     const FIELDS: &'static [&'static str] = &["dim_k", "dim_v"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_k),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dim_v),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dim_k),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dim_v),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2710,25 +2632,15 @@ impl DomainNameEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameEntity {
     const NAME: &'static str = "DomainNameEntity";
     const FIELDS: &'static [&'static str] = &["domain_name", "is_readonly"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.domain_name,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_readonly,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_readonly),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2809,32 +2721,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameInfo {
         "zone_name",
         "history_domain_names",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_public_resolve,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_latest_rules,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_name),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.history_domain_names,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2941,16 +2853,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadBackupFilesReq {
     const NAME: &'static str = "DownloadBackupFilesReq";
     const FIELDS: &'static [&'static str] = &["expiration"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.expiration)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.expiration),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3008,21 +2918,16 @@ impl DownloadSslCertResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadSslCertResponse {
     const NAME: &'static str = "DownloadSslCertResponse";
     const FIELDS: &'static [&'static str] = &["file_name", "link", "bucket_name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bucket_name,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.link),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

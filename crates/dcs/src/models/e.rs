@@ -32,23 +32,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ErrorResponse {
         "error_code",
         "error_ext_msg",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.error_ext_msg,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -120,14 +118,14 @@ impl ExecuteClusterSwitchoverResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteClusterSwitchoverResponse {
     const NAME: &'static str = "ExecuteClusterSwitchoverResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -179,14 +177,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ExecuteCommandMobilizationResponse {
     const NAME: &'static str = "ExecuteCommandMobilizationResponse";
     const FIELDS: &'static [&'static str] = &["response"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.response),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -243,16 +241,16 @@ impl ExecuteCommandRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteCommandRequestBody {
     const NAME: &'static str = "ExecuteCommandRequestBody";
     const FIELDS: &'static [&'static str] = &["client_id", "command", "database"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.database),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.command),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.database),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -342,18 +340,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportExcelJobResponse {
         "err_code",
         "err_msg",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.err_code),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.err_msg),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.link),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.err_code),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.err_msg),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -517,61 +515,54 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskBody {
         "charging_mode",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.included_instances,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.available_zone,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.product_type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cpu_type),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -800,14 +791,14 @@ impl ExportInstancesTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskResponse {
     const NAME: &'static str = "ExportInstancesTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -33,37 +33,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Features {
         "support_ssl",
         "support_audit_log",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_acl,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_acl),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_transparent_client_ip,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.support_ssl,
-                )
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.support_ssl),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_audit_log,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -159,16 +149,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Files {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Files {
     const NAME: &'static str = "Files";
     const FIELDS: &'static [&'static str] = &["file_name", "size", "update_at"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.update_at),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.update_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -261,22 +251,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorAzObject {
         "available_zones",
         "az_codes",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.unit),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.az_codes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -458,79 +445,66 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorsItems {
         "flavors_available_zones",
         "replica_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cloud_service_type_code,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cloud_resource_type_code,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.product_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_type)
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cpu_type),
             8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.storage_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage_type)
             }
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.capacity),
-            10 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.billing_mode)
-            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.capacity),
+            10 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.billing_mode),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_ip_count,
                 )
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.pricing_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pricing_type)
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_dec),
-            14 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.attrs),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_dec),
+            14 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.attrs),
             15 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.flavors_available_zones,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replica_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -37,30 +37,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupBandwidthInfo {
         "max_bandwidth",
         "assured_bandwidth",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bandwidth),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.assured_bandwidth,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -35,15 +35,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpClientsRequestBody {
     const NAME: &'static str = "HangUpClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "client_addrs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.client_addrs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.client_addrs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -118,20 +118,20 @@ impl HangUpKillAllClientsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpKillAllClientsRequestBody {
     const NAME: &'static str = "HangUpKillAllClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "kill_all_nodes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kill_all_nodes,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -207,21 +207,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HistoryInfo {
         "created_at",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.history_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.history_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -331,20 +327,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HotkeysBody {
         "unit",
         "freq",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.freq),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shard),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.unit),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.freq),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

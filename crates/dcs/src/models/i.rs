@@ -45,27 +45,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceBackupPolicy {
         "policy",
         "tenant_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.backup_policy_id,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.policy),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            3 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.policy),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -170,23 +166,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceGroupListInfo {
         "group_name",
         "replication_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.replication_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -456,163 +450,126 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceListInfo {
         "features",
         "sub_status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ssl),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_memory),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.used_memory,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_memory)
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.capacity_minor,
                 )
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.service_upgrade,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.no_password_access,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.service_task_id,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
             23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user)
             }
             24 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            27 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            28 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
             29 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.domain_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_name)
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.readonly_domain_name,
                 )
             }
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code)
-            }
-            33 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            34 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            33 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            34 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             36 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            37 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
-            38 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.features),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub_status)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cpu_type),
+            38 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.az_codes),
+            39 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.features),
+            40 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sub_status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1090,23 +1047,16 @@ impl InstanceNodesInfoResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceNodesInfoResp {
     const NAME: &'static str = "InstanceNodesInfoResp";
     const FIELDS: &'static [&'static str] = &["instance_id", "node_count", "nodes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_count)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nodes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1188,15 +1138,15 @@ impl InstanceReplicationDimensionsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceReplicationDimensionsInfo {
     const NAME: &'static str = "InstanceReplicationDimensionsInfo";
     const FIELDS: &'static [&'static str] = &["name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1293,41 +1243,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceReplicationListInf
         "az_code",
         "dimensions",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_role,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_ip,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_replication,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.az_code),
-            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.az_code),
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dimensions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1525,52 +1475,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRestoreInfo {
         "backup_remark",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.restore_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.backup_name,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.restore_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.restore_remark,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
             8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.restore_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.restore_name)
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.backup_remark,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1770,51 +1704,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceStatistic {
         "cmd_set_count",
         "used_cpu",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.input_kbps)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.output_kbps,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keys),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.used_memory,
-                )
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.input_kbps),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.output_kbps),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keys),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_memory),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_memory),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cmd_get_count,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cmd_set_count,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_cpu),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_cpu),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1948,25 +1863,20 @@ impl Instances {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Instances {
     const NAME: &'static str = "Instances";
     const FIELDS: &'static [&'static str] = &["instance_id", "instance_name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2033,21 +1943,21 @@ impl InstancesMonitoredObject {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstancesMonitoredObject {
     const NAME: &'static str = "InstancesMonitoredObject";
     const FIELDS: &'static [&'static str] = &["dcs_instance_id", "name", "status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_instance_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2134,20 +2044,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExchangeRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExchangeRequest {
     const NAME: &'static str = "IpExchangeRequest";
     const FIELDS: &'static [&'static str] = &["exchanged_ip", "is_exchange_domain"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.exchanged_ip),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.exchanged_ip),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_exchange_domain,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2220,15 +2130,15 @@ impl Item {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Item {
     const NAME: &'static str = "Item";
     const FIELDS: &'static [&'static str] = &["result", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

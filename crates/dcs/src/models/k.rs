@@ -28,17 +28,17 @@ impl KeySpace {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeySpace {
     const NAME: &'static str = "KeySpace";
     const FIELDS: &'static [&'static str] = &["db_idx", "keys", "expires", "avg_ttl"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_idx),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keys),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.expires),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.avg_ttl),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db_idx),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keys),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.expires),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.avg_ttl),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -122,15 +122,15 @@ impl KeyTypeByte {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeByte {
     const NAME: &'static str = "KeyTypeByte";
     const FIELDS: &'static [&'static str] = &["type", "bytes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bytes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -211,15 +211,15 @@ impl KeyTypeNum {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeNum {
     const NAME: &'static str = "KeyTypeNum";
     const FIELDS: &'static [&'static str] = &["type", "num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -28,22 +28,17 @@ impl LargestKey {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKey {
     const NAME: &'static str = "LargestKey";
     const FIELDS: &'static [&'static str] = &["key", "type", "bytes", "num_of_elem"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.num_of_elem,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bytes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num_of_elem),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -133,19 +128,17 @@ impl LargestKeyPrefix {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKeyPrefix {
     const NAME: &'static str = "LargestKeyPrefix";
     const FIELDS: &'static [&'static str] = &["key_prefix", "type", "bytes", "num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_prefix)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bytes),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_prefix),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bytes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -263,15 +256,15 @@ impl LinksItem {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LinksItem {
     const NAME: &'static str = "LinksItem";
     const FIELDS: &'static [&'static str] = &["file_name", "link"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.link),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.link),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -336,14 +329,14 @@ impl ListAclAccountsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAclAccountsResponse {
     const NAME: &'static str = "ListAclAccountsResponse";
     const FIELDS: &'static [&'static str] = &["accounts"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.accounts),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.accounts),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -409,20 +402,17 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -498,17 +488,15 @@ impl ListBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTaskResponse {
     const NAME: &'static str = "ListBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -587,21 +575,16 @@ impl ListBackupFileLinksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupFileLinksResponse {
     const NAME: &'static str = "ListBackupFileLinksResponse";
     const FIELDS: &'static [&'static str] = &["file_path", "bucket_name", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_path),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bucket_name,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_path),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_name),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -687,20 +670,20 @@ impl ListBackupRecordsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupRecordsResponse {
     const NAME: &'static str = "ListBackupRecordsResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "backup_record_response"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.backup_record_response,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -791,21 +774,16 @@ impl ListBigkeyScanTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBigkeyScanTasksResponse {
     const NAME: &'static str = "ListBigkeyScanTasksResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -906,17 +884,15 @@ impl ListCenterTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTaskResponse {
     const NAME: &'static str = "ListCenterTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1035,36 +1011,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTasksResp {
         "enable_show",
         "job_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.details),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.details),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_show,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_show)
             }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1246,16 +1213,16 @@ impl ListClientsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClientsResponse {
     const NAME: &'static str = "ListClientsResponse";
     const FIELDS: &'static [&'static str] = &["time", "clients", "count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.time),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.clients),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.time),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.clients),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1341,20 +1308,15 @@ impl ListConfigHistoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigHistoriesResponse {
     const NAME: &'static str = "ListConfigHistoriesResponse";
     const FIELDS: &'static [&'static str] = &["history_num", "histories"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.history_num,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.histories),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.history_num),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.histories),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1430,20 +1392,17 @@ impl ListConfigTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigTemplatesResponse {
     const NAME: &'static str = "ListConfigTemplatesResponse";
     const FIELDS: &'static [&'static str] = &["template_num", "templates"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.template_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.template_num)
             }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.templates),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.templates),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1546,28 +1505,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigurationsResponse
         "config_status",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.config_time,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_config),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.config_status),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.config_time),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.redis_config),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.config_status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1700,20 +1649,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListDiagnosisTasksResponse {
     const NAME: &'static str = "ListDiagnosisTasksResponse";
     const FIELDS: &'static [&'static str] = &["diagnosis_report_list", "total_num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_report_list,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1805,14 +1754,14 @@ impl ListFlavorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
     const NAME: &'static str = "ListFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1878,20 +1827,15 @@ impl ListGroupReplicationInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListGroupReplicationInfoResponse {
     const NAME: &'static str = "ListGroupReplicationInfoResponse";
     const FIELDS: &'static [&'static str] = &["group_list", "group_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group_list),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.group_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.group_list),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1971,21 +1915,16 @@ impl ListHotKeyScanTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListHotKeyScanTasksResponse {
     const NAME: &'static str = "ListHotKeyScanTasksResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2096,20 +2035,15 @@ impl ListInstanceOperationsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceOperationsResponse {
     const NAME: &'static str = "ListInstanceOperationsResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "operations"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.operations),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.operations),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2193,20 +2127,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
     const FIELDS: &'static [&'static str] = &["instance_num", "instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_num)
             }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2279,19 +2210,19 @@ impl ListMaintenanceWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMaintenanceWindowsResponse {
     const NAME: &'static str = "ListMaintenanceWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.maintain_windows,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2363,20 +2294,15 @@ impl ListMigrationTaskLogsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskLogsResponse {
     const NAME: &'static str = "ListMigrationTaskLogsResponse";
     const FIELDS: &'static [&'static str] = &["log_num", "migration_logs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_num),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_logs,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_num),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_logs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2452,20 +2378,17 @@ impl ListMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskResponse {
     const NAME: &'static str = "ListMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["count", "migration_tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.migration_tasks,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.migration_tasks)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2591,35 +2514,35 @@ for ListMonitoredObjectsOfInstanceResponse {
         "dcs_cluster_proxy2_node",
         "total",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.router),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.router),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.children),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_redis_node,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_proxy_node,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_proxy2_node,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2840,17 +2763,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMonitoredObjectsRespon
         "instances",
         "total",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.router),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.router),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.children),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3014,93 +2937,84 @@ for ListNumberOfInstancesInDifferentStatusResponse {
         "createfailed_count",
         "restarting_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.redis),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.memcached),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.redis),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.memcached),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.paying_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.paying_count)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.freezing_count,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.migrating_count,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.flushing_count,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.upgrading_count,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.restoring_count,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.extending_count,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.creating_count,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.running_count,
                 )
             }
             11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.error_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_count)
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.frozen_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.frozen_count)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.createfailed_count,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.restarting_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3302,21 +3216,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListOfflineKeyAnalysisTaskResponse {
     const NAME: &'static str = "ListOfflineKeyAnalysisTaskResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "total", "records"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.records),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3417,15 +3326,15 @@ impl ListRedislogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRedislogResponse {
     const NAME: &'static str = "ListRedislogResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "file_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.file_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.file_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3501,20 +3410,20 @@ impl ListRestoreRecordsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRestoreRecordsResponse {
     const NAME: &'static str = "ListRestoreRecordsResponse";
     const FIELDS: &'static [&'static str] = &["restore_record_response", "total_num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.restore_record_response,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3604,16 +3513,16 @@ impl ListSlowlogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSlowlogResponse {
     const NAME: &'static str = "ListSlowlogResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "count", "slowlogs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.slowlogs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.slowlogs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3719,14 +3628,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListStatisticsOfRunningInstancesResponse {
     const NAME: &'static str = "ListStatisticsOfRunningInstancesResponse";
     const FIELDS: &'static [&'static str] = &["statistics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.statistics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.statistics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3789,14 +3698,14 @@ impl ListTagsOfTenantResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTagsOfTenantResponse {
     const NAME: &'static str = "ListTagsOfTenantResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3863,14 +3772,14 @@ impl std::fmt::Debug for LoginWebCliBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliBody {
     const NAME: &'static str = "LoginWebCliBody";
     const FIELDS: &'static [&'static str] = &["password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3926,15 +3835,15 @@ impl LoginWebCliResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliResponse {
     const NAME: &'static str = "LoginWebCliResponse";
     const FIELDS: &'static [&'static str] = &["client_id", "databases"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.databases),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.databases),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3995,14 +3904,14 @@ impl LogoutWebCliBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LogoutWebCliBody {
     const NAME: &'static str = "LogoutWebCliBody";
     const FIELDS: &'static [&'static str] = &["client_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

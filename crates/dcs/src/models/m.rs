@@ -28,17 +28,17 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["seq", "default", "begin", "end"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.seq),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.seq),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -125,25 +125,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateAzRequestBody {
         "new_available_zones",
         "execute_immediately",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.new_available_zones,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.execute_immediately,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -237,20 +237,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationLog {
         "log_code",
         "keyword",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.log_level),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_code),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keyword),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.log_level),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_code),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keyword),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -468,130 +466,119 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationTaskList {
         "resume_mode",
         "supported_features",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.migration_type),
+            4 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.migration_method,
+                )
+            }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_tenant_private_ip,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.data_source,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.data_source),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_instance_name,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_instance_id,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_addrs,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_name,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_id,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_instance_status,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_status,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_instance_subnet_id,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_subnet_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_instance_spec_code,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_instance_spec_code,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.error_message,
                 )
             }
             21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.released_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.released_at)
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resume_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resume_mode)
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.supported_features,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -945,19 +932,14 @@ impl MigrationUpdateRequestEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationUpdateRequestEntity {
     const NAME: &'static str = "MigrationUpdateRequestEntity";
     const FIELDS: &'static [&'static str] = &["resume_mode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resume_mode,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resume_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1054,46 +1036,43 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceBody {
         "security_group_id",
         "instance_backup_policy",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.rename_commands,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rename_commands),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.instance_backup_policy,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1243,25 +1222,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstancePasswordBody {
     const NAME: &'static str = "ModifyInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.old_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.old_password)
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1347,26 +1320,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyIpWhitelistBody {
         "enable_whitelist",
         "whitelist",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_whitelist,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.whitelist),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.whitelist),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1454,14 +1422,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRedisConfigBody {
     const NAME: &'static str = "ModifyRedisConfigBody";
     const FIELDS: &'static [&'static str] = &["redis_config"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_config),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.redis_config),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

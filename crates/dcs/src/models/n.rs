@@ -90,53 +90,46 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NodesInfoResp {
         "replication_id",
         "dimensions",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.logical_node_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.az_code),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_role),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_type),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_port),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.az_code),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.node_role),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.node_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_ip),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_port),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.priority_weight,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_access)
-            }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_access),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_remove_ip,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_remove_ip)
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_id,
                 )
             }
-            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            15 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dimensions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

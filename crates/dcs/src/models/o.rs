@@ -37,27 +37,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for OfflineKeyAnalysisRecord {
         "started_at",
         "finished_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -170,18 +161,16 @@ impl Operations {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Operations {
     const NAME: &'static str = "Operations";
     const FIELDS: &'static [&'static str] = &["operation", "is_support", "cause_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.operation),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_support)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cause_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.operation),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_support),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cause_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -30,19 +30,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PriorityBody {
     const NAME: &'static str = "PriorityBody";
     const FIELDS: &'static [&'static str] = &["slave_priority_weight"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.slave_priority_weight,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -109,27 +109,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Proxy2NodeMonitoredObject 
         "dcs_cluster_proxy2_node",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_instance_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_proxy2_node,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -225,27 +225,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProxyNodeMonitoredObject {
         "dcs_cluster_proxy_node",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_instance_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dcs_cluster_proxy_node,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

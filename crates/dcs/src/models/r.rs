@@ -41,28 +41,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RecordsResponse {
         "started_at",
         "finished_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -211,23 +202,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RedisConfig {
     const NAME: &'static str = "RedisConfig";
     const FIELDS: &'static [&'static str] = &["param_value", "param_name", "param_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.param_value,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.param_name)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.param_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.param_value),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.param_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.param_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -333,22 +317,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RenameCommandResp {
         "sscan",
         "zscan",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flushall),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flushdb),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hgetall),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keys),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hscan),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sscan),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zscan),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.command),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flushall),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flushdb),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hgetall),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keys),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hscan),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scan),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sscan),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zscan),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -503,36 +487,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReplicationInfo {
         "group_name",
         "available_zone",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_ip,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.available_zone,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -664,28 +646,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetAclAccountPassWordRes
         "lock_time_left",
         "retry_times_left",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_time),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.lock_time_left,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retry_times_left,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -794,25 +776,22 @@ impl std::fmt::Debug for ResetInstancePasswordBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetInstancePasswordBody {
     const NAME: &'static str = "ResetInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["new_password", "no_password_access"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.no_password_access,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -899,34 +878,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordResponse {
         "message",
         "ext_message",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retry_times_left,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lock_time),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_time),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.lock_time_left,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ext_message,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ext_message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1080,36 +1054,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeInstanceBody {
         "node_list",
         "execute_immediately",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_capacity)
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.reserved_ip),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.change_type),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.reserved_ip),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.change_type),
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.node_list),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.node_list),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.execute_immediately,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1292,15 +1260,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1383,19 +1351,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Resources {
         "used",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.unit),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.unit),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1500,14 +1468,14 @@ impl RestartOrFlushInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartOrFlushInstancesResponse {
     const NAME: &'static str = "RestartOrFlushInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1579,15 +1547,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceBody {
     const NAME: &'static str = "RestoreInstanceBody";
     const FIELDS: &'static [&'static str] = &["backup_id", "remark"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remark),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remark),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1649,16 +1617,14 @@ impl RestoreInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceResponse {
     const NAME: &'static str = "RestoreInstanceResponse";
     const FIELDS: &'static [&'static str] = &["restore_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.restore_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.restore_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1735,27 +1701,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RunlogItem {
         "time",
         "backup_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.file_name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.file_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_ip,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.time),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

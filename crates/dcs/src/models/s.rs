@@ -33,20 +33,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScanClientsRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanClientsRequestBody {
     const NAME: &'static str = "ScanClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "clean_cache"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.clean_cache,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.clean_cache),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -135,34 +130,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanExpireKeyResponse {
         "started_at",
         "finished_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -315,23 +296,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskBody
         "source_instance",
         "target_instance",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resume_mode),
+            0 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.migration_method,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.resume_mode),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_limit_mb,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.source_instance,
+                )
+            }
+            4 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.target_instance,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -479,16 +475,16 @@ impl SetOnlineMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskResponse {
     const NAME: &'static str = "SetOnlineMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["id", "name", "status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -591,21 +587,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowBackgroundTaskProgressResponse {
     const NAME: &'static str = "ShowBackgroundTaskProgressResponse";
     const FIELDS: &'static [&'static str] = &["progress", "remain_time", "step_details"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remain_time,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.step_details),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remain_time),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.step_details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -702,32 +693,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBandwidthsResponse {
         "allow_modify",
         "group_bandwidths",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bandwidth),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.allow_modify,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.allow_modify)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.group_bandwidths,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -842,29 +830,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyAutoscanConfigRe
         "schedule_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_scan,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.schedule_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -992,36 +973,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyScanTaskDetailsR
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1238,42 +1205,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConfigTemplateResponse
         "type",
         "created_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.template_id,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.template_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.product_type),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.storage_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1485,31 +1438,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowDiagnosisTaskDetailsRe
         "failed_item_sum",
         "diagnosis_node_report_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.abnormal_item_sum,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.failed_item_sum,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_node_report_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1626,42 +1579,35 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireAutoScanConfigRe
         "scan_keys_count",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_scan,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.first_scan_at,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.interval),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timeout),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.interval),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timeout),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.scan_keys_count,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1791,22 +1737,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireKeyScanInfoRespo
         "total",
         "count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.records),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.records),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1930,29 +1871,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyAutoscanConfigRe
         "schedule_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_scan,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.schedule_at),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.schedule_at),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2080,36 +2014,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyTaskDetailsRespo
         "num",
         "keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.scan_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keys),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2333,49 +2253,44 @@ for ShowInstanceBandwidthAutoScalingPolicyResponse {
         "bandwidth_usage_lower_threshold",
         "scale_in_cooldown",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.window_size,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.window_size),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_usage_upper_threshold,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.scale_out_cooldown,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.scale_in_enabled,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_usage_lower_threshold,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.scale_in_cooldown,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2752,261 +2667,215 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "cloud_resource_type_code",
         "inquery_spec_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_name,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.used_memory,
-                )
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.capacity),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_memory),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_memory),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.capacity),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.capacity_minor,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.no_password_access,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
             17 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.instance_backup_policy,
                 )
             }
-            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_codes),
+            18 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.az_codes),
             19 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user)
             }
             21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code)
-            }
-            26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            25 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_name)
             }
             28 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_cidr,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_cidr)
             }
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            30 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            31 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            30 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.domain_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_name)
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.readonly_domain_name,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             35 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id)
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
-            37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_ssl)
-            }
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ssl),
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.service_upgrade,
                 )
             }
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.service_task_id,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.backend_addrs,
                 )
             }
-            42 => huaweicloud_sdk_core::__codegen::field(map, &mut self.features),
-            43 => huaweicloud_sdk_core::__codegen::field(map, &mut self.domain_name_info),
+            42 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.features),
+            43 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.domain_name_info,
+                )
+            }
             44 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.transparent_client_ip_enable,
                 )
             }
-            45 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sub_status)
-            }
-            46 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            47 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cpu_type),
+            45 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sub_status),
+            46 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            47 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cpu_type),
             48 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_name,
                 )
             }
-            49 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.update_at)
-            }
-            50 => huaweicloud_sdk_core::__codegen::field(map, &mut self.product_type),
-            51 => huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_type),
+            49 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.update_at),
+            50 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.product_type),
+            51 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.storage_type),
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.launched_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.launched_at)
             }
-            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cache_mode),
+            53 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.cache_mode),
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_slow_log_flag,
                 )
             }
-            55 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_number)
-            }
+            55 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db_number),
             56 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replica_count,
                 )
             }
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sharding_count,
                 )
             }
-            58 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth_info),
+            58 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth_info)
+            }
             59 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cloud_service_type_code,
                 )
             }
             60 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cloud_resource_type_code,
                 )
             }
             61 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.inquery_spec_code,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3775,34 +3644,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceSslDetailRespo
         "ssl_expired_at",
         "ssl_validated",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.domain_name,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.domain_name),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ssl_expired_at,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ssl_validated,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3957,24 +3821,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopologyRespon
         "vpcendpoint",
         "elb",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.redis_server),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_lvs),
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_admin)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cluster_proxy)
-            }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.master),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcendpoint),
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.elb),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.redis_server),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cluster_lvs),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cluster_admin),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cluster_proxy),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.master),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vpcendpoint),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.elb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4163,49 +4023,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceVersionRespons
         "engine_minor_version_upgradable",
         "proxy_minor_version_upgradable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_minor_version,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.latest_engine_minor_version,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.proxy_minor_version,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.latest_proxy_minor_version,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_minor_version_upgradable,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.proxy_minor_version_upgradable,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4329,26 +4189,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowIpWhitelistResponse {
         "enable_whitelist",
         "whitelist",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_whitelist,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.whitelist),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.whitelist),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4451,26 +4306,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobInfoResponse {
         "end_time",
         "fail_reason",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.job_type),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.job_type),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4704,89 +4552,86 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskResponse 
         "bandwidth_limit_mb",
         "task_status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.migration_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.migration_method,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_tenant_private_ip,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.backup_files),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.network_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.source_instance,
+                )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            10 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.target_instance,
+                )
             }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.released_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.released_at)
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resume_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resume_mode)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.supported_features,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_vpc_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_subnet_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_security_group_id,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_limit_mb,
                 )
             }
             21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.task_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_status)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5153,47 +4998,42 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskStatsResp
         "target_ops",
         "is_migrating",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.full_migration_progress,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_dbsize,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_dbsize,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.target_input_kbps,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.target_ops)
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.target_ops),
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_migrating,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_migrating)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5315,21 +5155,16 @@ impl ShowNodesInformationResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowNodesInformationResponse {
     const NAME: &'static str = "ShowNodesInformationResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "total", "nodes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nodes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5493,58 +5328,39 @@ for ShowOfflineKeyAnalysisTaskResponse {
         "type_bytes",
         "type_num",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.backup_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ip),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_ipv6),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_type),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.analysis_type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.backup_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_ip),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_ipv6),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_type),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.analysis_type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at)
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.largest_key_prefixes,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.largest_keys)
-            }
+            12 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.largest_keys),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_bytes,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_bytes)
             }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num)
-            }
-            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.type_bytes),
-            16 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.type_num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            15 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.type_bytes),
+            16 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.type_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5813,14 +5629,14 @@ impl ShowQuotaOfTenantResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaOfTenantResponse {
     const NAME: &'static str = "ShowQuotaOfTenantResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5883,14 +5699,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTagsResponse {
     const NAME: &'static str = "ShowTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5979,35 +5795,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleKeyScanRecord {
         "started_at",
         "finished_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scan_type),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.num),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.started_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finished_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scan_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.num),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.started_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finished_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6185,32 +5987,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SingleBackgroundTask {
         "updated_at",
         "enable_show",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.details),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_show,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.details),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_show),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6385,31 +6178,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SlowlogItem {
         "node_role",
         "client_ip",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.command),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.duration),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shard_name)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.database_id,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.username),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_role),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_ip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.command),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_time),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.duration),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shard_name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.database_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.username),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_role),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6604,32 +6388,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SourceInstanceBody {
         "proxy_multi_db",
         "db",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.task_status,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addrs),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.proxy_multi_db,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6771,28 +6550,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SpecParam {
         "replica_count",
         "cache_mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sharding_count,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replica_count,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cache_mode)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cache_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6868,20 +6645,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for StartInstanceResizeCheckJobRequestBody {
     const NAME: &'static str = "StartInstanceResizeCheckJobRequestBody";
     const FIELDS: &'static [&'static str] = &["new_capacity", "spec_code"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_capacity)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6945,14 +6719,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for StartInstanceResizeCheckJobResponse {
     const NAME: &'static str = "StartInstanceResizeCheckJobResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7053,91 +6827,80 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StatusStatistic {
         "createfailed_count",
         "restarting_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.paying_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.paying_count)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.freezing_count,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.migrating_count,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.flushing_count,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.upgrading_count,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.restoring_count,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.extending_count,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.creating_count,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.running_count,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.error_count,
-                )
-            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_count),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.frozen_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.frozen_count)
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.createfailed_count,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.restarting_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7338,29 +7101,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
         "error_code",
         "sub_step_details",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.step_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.step_name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.step_status),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.step_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.step_name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.step_status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sub_step_details,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7600,89 +7359,86 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResponse 
         "bandwidth_limit_mb",
         "task_status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.migration_type),
+            5 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.migration_method,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_method),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_tenant_private_ip,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.backup_files),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network_type),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_instance),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.target_instance),
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.backup_files),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.network_type),
+            9 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.source_instance,
+                )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
+            10 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.target_instance,
+                )
             }
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.released_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.released_at)
             }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resume_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resume_mode)
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.supported_features,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_vpc_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_subnet_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.tenant_security_group_id,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_limit_mb,
                 )
             }
             21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.task_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_status)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8037,19 +7793,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResult {
         "error_msg",
         "error_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8167,39 +7921,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubStepDetail {
         "detail",
         "error_code",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sub_step_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sub_step_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sub_step_name,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sub_step_status,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.detail),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.detail),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -26,15 +26,15 @@ impl Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -164,32 +164,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TargetInstanceBody {
         "proxy_multi_db",
         "db",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.task_status,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addrs),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addrs),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.proxy_multi_db,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -383,46 +378,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopologyInfo {
         "status",
         "dims",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.node_type),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_memory)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.used_memory,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.qps),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.db_num),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.dbs),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.node_type),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_memory),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_memory),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.qps),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.db_num),
+            10 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.dbs),
             11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.relation_ip,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.relation_ip)
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.relation_port,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            15 => huaweicloud_sdk_core::__codegen::field(map, &mut self.dims),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            15 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.dims),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

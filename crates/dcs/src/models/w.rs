@@ -39,17 +39,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Whitelist {
     const NAME: &'static str = "Whitelist";
     const FIELDS: &'static [&'static str] = &["group_name", "ip_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -21,12 +21,12 @@ impl AcceptScheduledEventResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AcceptScheduledEventResponse {
     const NAME: &'static str = "AcceptScheduledEventResponse";
     const FIELDS: &'static [&'static str] = &[];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         _index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
-        huaweicloud_sdk_core::__codegen::skip_field(map)
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
+        huaweicloud_sdk_core::__codegen::skip_field(d)
     }
 }
 impl<'de> serde::Deserialize<'de> for AcceptScheduledEventResponse {
@@ -87,14 +87,14 @@ for AddServerGroupMemberRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddServerGroupMemberRequestBody {
     const NAME: &'static str = "AddServerGroupMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["add_member"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.add_member),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.add_member),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -153,16 +153,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AsicAcceleratorInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AsicAcceleratorInfo {
     const NAME: &'static str = "AsicAcceleratorInfo";
     const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.memory_mb),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.memory_mb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -258,23 +258,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpOp
         "ip_address",
         "reverse_binding",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.reverse_binding,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -358,14 +356,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AssociateServerVirtualIpRequestBody {
     const NAME: &'static str = "AssociateServerVirtualIpRequestBody";
     const FIELDS: &'static [&'static str] = &["nic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -417,14 +415,14 @@ impl AssociateServerVirtualIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpResponse {
     const NAME: &'static str = "AssociateServerVirtualIpResponse";
     const FIELDS: &'static [&'static str] = &["port_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -475,19 +473,19 @@ impl Association {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Association {
     const NAME: &'static str = "Association";
     const FIELDS: &'static [&'static str] = &["public_ip_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -576,28 +574,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeOption {
         "count",
         "hw:passthrough",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -704,15 +697,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeRequestBody {
     const NAME: &'static str = "AttachServerVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volumeAttachment", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume_attachment),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.volume_attachment,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -780,14 +778,14 @@ impl AttachServerVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeResponse {
     const NAME: &'static str = "AttachServerVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -856,23 +854,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachableQuantityForNic {
         "free_disk",
         "free_nic",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.free_efi_nic,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_efi_nic)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_scsi),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_blk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_disk),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -19,14 +19,14 @@ impl BatchAddServerGroupMemberReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberReq {
     const NAME: &'static str = "BatchAddServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -93,15 +93,15 @@ impl BatchAddServerGroupMemberResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberResponse {
     const NAME: &'static str = "BatchAddServerGroupMemberResponse";
     const FIELDS: &'static [&'static str] = &["status", "servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -211,34 +211,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicOption {
         "ipv6_bandwidth",
         "efi_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            5 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.ipv6_bandwidth)
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.efi_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -374,14 +364,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsRequestBody {
     const NAME: &'static str = "BatchAddServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -441,14 +431,14 @@ impl BatchAddServerNicsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsResponse {
     const NAME: &'static str = "BatchAddServerNicsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -514,15 +504,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerTag {
     const NAME: &'static str = "BatchAddServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -602,15 +592,15 @@ for BatchAttachSharableVolumesOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharableVolumesOption {
     const NAME: &'static str = "BatchAttachSharableVolumesOption";
     const FIELDS: &'static [&'static str] = &["server_id", "device"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -684,14 +674,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchAttachSharableVolumesRequestBody {
     const NAME: &'static str = "BatchAttachSharableVolumesRequestBody";
     const FIELDS: &'static [&'static str] = &["serverinfo"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.serverinfo),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.serverinfo),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -758,14 +748,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchAttachSharableVolumesResponse {
     const NAME: &'static str = "BatchAttachSharableVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -832,15 +822,15 @@ for BatchCreateServerTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateServerTagsRequestBody {
     const NAME: &'static str = "BatchCreateServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -936,14 +926,14 @@ for BatchDeleteServerGroupMemberReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerGroupMemberReq {
     const NAME: &'static str = "BatchDeleteServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1011,15 +1001,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteServerGroupMemberResponse {
     const NAME: &'static str = "BatchDeleteServerGroupMemberResponse";
     const FIELDS: &'static [&'static str] = &["status", "servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1101,14 +1091,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicOption {
     const NAME: &'static str = "BatchDeleteServerNicOption";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1172,14 +1162,14 @@ for BatchDeleteServerNicsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsRequestBody {
     const NAME: &'static str = "BatchDeleteServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1239,14 +1229,14 @@ impl BatchDeleteServerNicsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsResponse {
     const NAME: &'static str = "BatchDeleteServerNicsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1313,15 +1303,15 @@ for BatchDeleteServerTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerTagsRequestBody {
     const NAME: &'static str = "BatchDeleteServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1406,14 +1396,14 @@ impl BatchDetachVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDetachVolumesResponse {
     const NAME: &'static str = "BatchDetachVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1471,21 +1461,16 @@ impl BatchOperateResultResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOperateResultResponse {
     const NAME: &'static str = "BatchOperateResultResponse";
     const FIELDS: &'static [&'static str] = &["status", "server_id", "fail_reason"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1566,14 +1551,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersRequestBody {
     const NAME: &'static str = "BatchRebootServersRequestBody";
     const FIELDS: &'static [&'static str] = &["reboot"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.reboot),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.reboot),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1625,14 +1610,14 @@ impl BatchRebootServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersResponse {
     const NAME: &'static str = "BatchRebootServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1699,15 +1684,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootSeversOption {
     const NAME: &'static str = "BatchRebootSeversOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1828,21 +1813,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchResetServersPasswordRequestBody {
     const NAME: &'static str = "BatchResetServersPasswordRequestBody";
     const FIELDS: &'static [&'static str] = &["new_password", "dry_run", "servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1935,14 +1917,14 @@ for BatchResetServersPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResetServersPasswordResponse {
     const NAME: &'static str = "BatchResetServersPasswordResponse";
     const FIELDS: &'static [&'static str] = &["response"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.response),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2034,20 +2016,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersOption {
         "mode",
         "promotion",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.promotion),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.promotion),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2157,14 +2137,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersReq {
     const NAME: &'static str = "BatchResizeServersReq";
     const FIELDS: &'static [&'static str] = &["resize"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.resize),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2220,15 +2200,15 @@ impl BatchResizeServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersResponse {
     const NAME: &'static str = "BatchResizeServersResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2299,14 +2279,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersOption {
     const NAME: &'static str = "BatchStartServersOption";
     const FIELDS: &'static [&'static str] = &["servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2376,14 +2356,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersRequestBody {
     const NAME: &'static str = "BatchStartServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-start"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_start),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_start),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2435,14 +2415,14 @@ impl BatchStartServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersResponse {
     const NAME: &'static str = "BatchStartServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2506,15 +2486,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersOption {
     const NAME: &'static str = "BatchStopServersOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2605,14 +2585,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersRequestBody {
     const NAME: &'static str = "BatchStopServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-stop"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_stop),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_stop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2664,14 +2644,14 @@ impl BatchStopServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersResponse {
     const NAME: &'static str = "BatchStopServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2745,16 +2725,16 @@ for BatchUpdateServersNameRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameRequestBody {
     const NAME: &'static str = "BatchUpdateServersNameRequestBody";
     const FIELDS: &'static [&'static str] = &["name", "dry_run", "servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2846,14 +2826,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateServersNameR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameResponse {
     const NAME: &'static str = "BatchUpdateServersNameResponse";
     const FIELDS: &'static [&'static str] = &["response"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.response),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.response),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2918,16 +2898,16 @@ impl BlockDeviceAttachableQuantity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BlockDeviceAttachableQuantity {
     const NAME: &'static str = "BlockDeviceAttachableQuantity";
     const FIELDS: &'static [&'static str] = &["free_scsi", "free_blk", "free_disk"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_blk),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_disk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

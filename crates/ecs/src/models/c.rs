@@ -22,17 +22,15 @@ impl CapacityReservationSpecification {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CapacityReservationSpecification {
     const NAME: &'static str = "CapacityReservationSpecification";
     const FIELDS: &'static [&'static str] = &["id", "preference"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.preference)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.preference),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -134,38 +132,29 @@ for ChangeServerChargeModePrepaidOption {
         "auto_pay",
         "auto_renew",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.include_data_disks,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.include_publicips,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.period_type,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auto_pay),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.auto_renew)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_pay),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.auto_renew),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -298,22 +287,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeRequ
         "prepaid_options",
         "dry_run",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.charge_mode,
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.charge_mode),
+            2 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.prepaid_options,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.prepaid_options),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -413,15 +402,15 @@ impl ChangeServerChargeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeResponse {
     const NAME: &'static str = "ChangeServerChargeModeResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -492,23 +481,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerNetworkInterfaceRequestBody {
     const NAME: &'static str = "ChangeServerNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address", "ipv6_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_address,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_address)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -595,24 +579,19 @@ for ChangeServerNetworkInterfaceResponse {
         "ip_address",
         "ipv6_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_address,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_address)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -759,25 +738,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerOsWithCloudIni
         "mode",
         "isAutoPay",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.imageid),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.imageid),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -901,14 +875,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-change"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_change),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_change),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -967,14 +941,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithCloudInitResponse {
     const NAME: &'static str = "ChangeServerOsWithCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1092,25 +1066,20 @@ for ChangeServerOsWithoutCloudInitOption {
         "metadata",
         "isAutoPay",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.imageid),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.imageid),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1240,14 +1209,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-change"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_change),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_change),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1306,14 +1275,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitResponse {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1405,27 +1374,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeSeversOsMetadata {
         "user_data",
         "BYOL",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1528,26 +1494,23 @@ for ChangeSeversOsMetadataWithoutCloudInitOption {
         "__system__cmkid",
         "BYOL",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1643,24 +1606,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcNicBody {
         "security_groups",
         "ip_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1771,15 +1729,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcRequestBody {
     const NAME: &'static str = "ChangeVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_id", "nic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1841,14 +1799,14 @@ impl ChangeVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcResponse {
     const NAME: &'static str = "ChangeVpcResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1909,14 +1867,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcSecurityGroups {
     const NAME: &'static str = "ChangeVpcSecurityGroups";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2160,96 +2118,80 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudServer {
         "fault",
         "cpu_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_info),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.market_info),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vm_state),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_state)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.power_state,
-                )
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vm_state),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_state),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.power_state),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.in_recycle_bin,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spod_id),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spod_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.launched_at,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.launched_at)
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.locked),
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.root_device_name,
                 )
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenancy),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            22 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            23 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            22 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            23 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            24 => huaweicloud_sdk_core::__codegen::field(d, &mut self.addresses),
             25 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.volumes_attached,
                 )
             }
-            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
-            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
-            29 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
-            30 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            27 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.image),
+            28 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flavor),
+            29 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.fault),
+            30 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2636,19 +2578,19 @@ impl CpuOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CpuOptions {
     const NAME: &'static str = "CpuOptions";
     const FIELDS: &'static [&'static str] = &["hw:cpu_threads"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_cpu_threads,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2713,15 +2655,20 @@ for CreateLaunchTemplateRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateRequestBody {
     const NAME: &'static str = "CreateLaunchTemplateRequestBody";
     const FIELDS: &'static [&'static str] = &["launch_template", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.launch_template),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.launch_template,
+                )
+            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2788,19 +2735,19 @@ impl CreateLaunchTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateResponse {
     const NAME: &'static str = "CreateLaunchTemplateResponse";
     const FIELDS: &'static [&'static str] = &["launch_template_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.launch_template_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2877,15 +2824,15 @@ for CreatePostPaidServersRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersRequestBody {
     const NAME: &'static str = "CreatePostPaidServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2960,15 +2907,15 @@ impl CreatePostPaidServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersResponse {
     const NAME: &'static str = "CreatePostPaidServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "serverIds"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3055,15 +3002,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupOption {
     const NAME: &'static str = "CreateServerGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3158,14 +3105,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupRequestBody {
     const NAME: &'static str = "CreateServerGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["server_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3225,14 +3172,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResponse {
     const NAME: &'static str = "CreateServerGroupResponse";
     const FIELDS: &'static [&'static str] = &["server_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3332,18 +3279,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResult {
         "name",
         "policies",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3461,22 +3408,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateServerNicAllowedAddressPairs {
     const NAME: &'static str = "CreateServerNicAllowedAddressPairs";
     const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.mac_address,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3553,15 +3493,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersRequestBody {
     const NAME: &'static str = "CreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3640,16 +3580,16 @@ impl CreateServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersResponse {
     const NAME: &'static str = "CreateServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id", "serverIds"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -21,12 +21,12 @@ impl DeleteLaunchTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteLaunchTemplatesResponse {
     const NAME: &'static str = "DeleteLaunchTemplatesResponse";
     const FIELDS: &'static [&'static str] = &[];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         _index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
-        huaweicloud_sdk_core::__codegen::skip_field(map)
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
+        huaweicloud_sdk_core::__codegen::skip_field(d)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteLaunchTemplatesResponse {
@@ -76,14 +76,14 @@ impl DeleteRecycleBinServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteRecycleBinServerResponse {
     const NAME: &'static str = "DeleteRecycleBinServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -146,14 +146,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteServerGroupMemberRequestBody {
     const NAME: &'static str = "DeleteServerGroupMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["remove_member"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remove_member),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.remove_member),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -227,26 +227,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersRequestBody {
         "delete_volume",
         "servers",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_publicip,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_volume,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -326,14 +326,14 @@ impl DeleteServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersResponse {
     const NAME: &'static str = "DeleteServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -395,14 +395,14 @@ impl DetachServerVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachServerVolumeResponse {
     const NAME: &'static str = "DetachServerVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -478,21 +478,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateServerVirtualI
         "ip_address",
         "reverse_binding",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ip_address),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.ip_address),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.reverse_binding,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -606,14 +606,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateServerVirtualIpRequestBody {
     const NAME: &'static str = "DisassociateServerVirtualIpRequestBody";
     const FIELDS: &'static [&'static str] = &["nic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -666,14 +666,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateServerVirtualIpResponse {
     const NAME: &'static str = "DisassociateServerVirtualIpResponse";
     const FIELDS: &'static [&'static str] = &["port_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -28,14 +28,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for EnclaveOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EnclaveOptions {
     const NAME: &'static str = "EnclaveOptions";
     const FIELDS: &'static [&'static str] = &["enabled"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -146,55 +146,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponse {
         "execute_options",
         "source",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.state),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publish_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publish_time)
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.finish_time,
-                )
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_before)
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_after),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.finish_time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.not_before),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.not_after),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.not_before_deadline,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.execute_options,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.execute_options),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -393,34 +378,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponseExecuteOption
         "migrate_policy",
         "executor",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.wwn),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.wwn),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.serial_number,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resize_target_flavor_id,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.migrate_policy,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.executor),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.executor),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -524,20 +509,20 @@ impl EventResponseSource {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponseSource {
     const NAME: &'static str = "EventResponseSource";
     const FIELDS: &'static [&'static str] = &["type", "host_scheduled_event_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.host_scheduled_event_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -598,14 +583,14 @@ impl ExecuteServerRedeployResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteServerRedeployResponse {
     const NAME: &'static str = "ExecuteServerRedeployResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -29,17 +29,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Fault {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Fault {
     const NAME: &'static str = "Fault";
     const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.details),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -123,17 +123,15 @@ impl FixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
     const NAME: &'static str = "FixedIp";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -336,55 +334,50 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Flavor {
         "os_extra_specs",
         "attachableQuantity",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.swap),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flv_ext_data_ephemeral,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flv_disabled_disabled,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.rxtx_factor,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_quota)
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_cap),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_factor),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_quota),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_cap),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flavor_access_is_public,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_extra_specs),
+            12 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            13 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_extra_specs)
+            }
             14 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.attachable_quantity,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1005,253 +998,237 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorExtraSpec {
         "info:asic_accelerators",
         "info:features",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_performancetype,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_numa_nodes,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.hpet_support,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hpet_support)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_vnic_type,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_vnic_instance_bandwidth,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_vnic_max_count,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_local_disk,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_nvme_ssd,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.extra_spec_io_persistent_grant,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_generation,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_virtualization_env_types,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pci_passthrough_enable_gpu,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pci_passthrough_gpu_specs,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pci_passthrough_alias,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_operation_status,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_operation_az,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_max_rate,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_min_rate,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_max_pps,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_operation_charge,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_operation_charge_stop,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_spot_operation_az,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_operation_roles,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_spot_operation_status,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.cond_network,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cond_network)
             }
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.cond_storage,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cond_storage)
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_storage_type,
                 )
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cond_compute_live_resizable,
                 )
             }
             29 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.cond_compute,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cond_compute)
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.info_gpu_name,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.info_cpu_name,
                 )
             }
-            32 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota_gpu)
-            }
+            32 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota_gpu),
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_vif_max_num,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.quota_sub_network_interface_max_num,
                 )
             }
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_instance_architecture,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.network_interface_traffic_mirroring_supported,
                 )
             }
             37 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_enclave_supported,
                 )
             }
-            38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.info_gpus)
-            }
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.info_gpus),
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.info_asic_accelerators,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.info_features,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1740,16 +1717,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorLink {
     const NAME: &'static str = "FlavorLink";
     const FIELDS: &'static [&'static str] = &["href", "rel", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1855,25 +1832,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorQuasar {
         "gpus",
         "asic_accelerators",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.gpus),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.gpus),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.asic_accelerators,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2013,31 +1990,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorSpotOptions {
         "largest_spot_duration_count",
         "interruption_policy",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.longest_spot_duration_hours,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.largest_spot_duration_count,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.interruption_policy,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -35,15 +35,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GetServerRemoteConsoleOption {
     const NAME: &'static str = "GetServerRemoteConsoleOption";
     const FIELDS: &'static [&'static str] = &["protocol", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -136,16 +136,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GpuInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GpuInfo {
     const NAME: &'static str = "GpuInfo";
     const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.memory_mb),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.memory_mb),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

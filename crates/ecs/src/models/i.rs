@@ -29,14 +29,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Image {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Image {
     const NAME: &'static str = "Image";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -87,14 +87,14 @@ impl InterfaceAttachableQuantity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachableQuantity {
     const NAME: &'static str = "InterfaceAttachableQuantity";
     const FIELDS: &'static [&'static str] = &["free_nic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -187,45 +187,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachment {
         "multiqueue_num",
         "pci_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.net_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_state),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.driver_mode,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_rate),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.driver_mode),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_rate),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.multiqueue_num,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.pci_address,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pci_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -420,51 +408,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceExt {
         "multiqueue_num",
         "pci_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.preserve_on_delete,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_state),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.net_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_addr),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.driver_mode,
-                )
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_rate),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.driver_mode),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_rate),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.multiqueue_num,
                 )
             }
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.pci_address,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pci_address)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -623,14 +601,14 @@ impl Ipv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Ipv6Bandwidth {
     const NAME: &'static str = "Ipv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -38,22 +38,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "sub_jobs",
         "sub_jobs_total",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nic_id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nic_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sub_jobs_total,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -73,39 +73,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplate {
         "default_version",
         "latest_version",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_version,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.latest_version,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -240,27 +231,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplateOption {
         "description",
         "version_description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.template_data),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.template_data),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.version_description,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -358,15 +344,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Link {
     const NAME: &'static str = "Link";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -450,20 +436,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListCloudServersRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCloudServersResponse {
     const NAME: &'static str = "ListCloudServersResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers_links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -550,19 +532,14 @@ impl ListEventsResponsePageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEventsResponsePageInfo {
     const NAME: &'static str = "ListEventsResponsePageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -639,17 +616,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResponse {
     const NAME: &'static str = "ListFlavorSellPoliciesResponse";
     const FIELDS: &'static [&'static str] = &["count", "sell_policies"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sell_policies)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sell_policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -769,29 +744,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResu
         "sell_mode",
         "spot_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.sell_status,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sell_status),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sell_mode),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spot_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sell_mode),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.spot_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -930,14 +900,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
     const NAME: &'static str = "ListFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1009,20 +979,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListLaunchTemplateVersionsResponse {
     const NAME: &'static str = "ListLaunchTemplateVersionsResponse";
     const FIELDS: &'static [&'static str] = &["launch_template_versions", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.launch_template_versions,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1165,14 +1135,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRecycleBinServersRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRecycleBinServersResponse {
     const NAME: &'static str = "ListRecycleBinServersResponse";
     const FIELDS: &'static [&'static str] = &["servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1243,14 +1213,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResponse {
     const NAME: &'static str = "ListResizeFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flavors),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.flavors),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1445,50 +1415,43 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResult {
         "extra_specs",
         "instance_quota",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.swap),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flv_ext_data_ephemeral,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flv_disabled_disabled,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.rxtx_factor,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_quota)
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rxtx_cap),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_factor),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_quota),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rxtx_cap),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_flavor_access_is_public,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
-            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.instance_quota),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            13 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extra_specs),
+            14 => huaweicloud_sdk_core::__codegen::field(d, &mut self.instance_quota),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1732,15 +1695,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListScheduledEventsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledEventsResponse {
     const NAME: &'static str = "ListScheduledEventsResponse";
     const FIELDS: &'static [&'static str] = &["events", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.events),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.events),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1849,30 +1812,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfo {
         "az_group_ids",
         "category",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.az_group_ids),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.category),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.az_group_ids),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.category),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2003,19 +1966,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfoRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfoResponse {
     const NAME: &'static str = "ListServerAzInfoResponse";
     const FIELDS: &'static [&'static str] = &["availability_zones"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.availability_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2099,25 +2062,25 @@ impl ListServerBlockDevicesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerBlockDevicesResponse {
     const NAME: &'static str = "ListServerBlockDevicesResponse";
     const FIELDS: &'static [&'static str] = &["attachableQuantity", "volumeAttachments"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.attachable_quantity,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.volume_attachments,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2200,19 +2163,14 @@ impl ListServerGroupsPageInfoResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsPageInfoResult {
     const NAME: &'static str = "ListServerGroupsPageInfoResult";
     const FIELDS: &'static [&'static str] = &["next_marker"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2278,17 +2236,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResponse {
     const NAME: &'static str = "ListServerGroupsResponse";
     const FIELDS: &'static [&'static str] = &["server_groups", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_groups)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_groups),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2418,18 +2374,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResult {
         "name",
         "policies",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2562,25 +2518,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerInterfacesRespon
         "attachableQuantity",
         "interfaceAttachments",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.attachable_quantity,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.interface_attachments,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2675,14 +2631,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerTagsResponse {
     const NAME: &'static str = "ListServerTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2751,19 +2707,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListServerVolumeAttachmentsResponse {
     const NAME: &'static str = "ListServerVolumeAttachmentsResponse";
     const FIELDS: &'static [&'static str] = &["volumeAttachments"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.volume_attachments,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2868,19 +2824,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagRequestBod
         "not_tags",
         "matches",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.not_tags),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.not_tags),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3021,20 +2977,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagResponse {
     const NAME: &'static str = "ListServersByTagResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3118,15 +3069,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersDetailsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersDetailsResponse {
     const NAME: &'static str = "ListServersDetailsResponse";
     const FIELDS: &'static [&'static str] = &["count", "servers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3215,20 +3166,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTemplatesResponse {
     const NAME: &'static str = "ListTemplatesResponse";
     const FIELDS: &'static [&'static str] = &["launch_templates", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.launch_templates,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

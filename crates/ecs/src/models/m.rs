@@ -22,15 +22,15 @@ impl MarketModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModel {
     const NAME: &'static str = "MarketModel";
     const FIELDS: &'static [&'static str] = &["charge_mode", "prepaid_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.prepaid_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.prepaid_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -104,19 +104,16 @@ impl MarketModelPrepaidInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModelPrepaidInfo {
     const NAME: &'static str = "MarketModelPrepaidInfo";
     const FIELDS: &'static [&'static str] = &["expired_time"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.expired_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.expired_time)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -169,19 +166,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerOption {
     const NAME: &'static str = "MigrateServerOption";
     const FIELDS: &'static [&'static str] = &["dedicated_host_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -243,14 +240,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerRequestBody {
     const NAME: &'static str = "MigrateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["migrate"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migrate),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.migrate),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -302,14 +299,14 @@ impl MigrateServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerResponse {
     const NAME: &'static str = "MigrateServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -76,34 +76,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkAddresses {
         "OS-EXT-IPS:type",
         "primary",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_port_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_mac_mac_addr,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_type,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -234,24 +234,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkInterfaces {
         "subnet_id",
         "association",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_addresses),
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.ipv6_addresses,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.association),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_addresses),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ipv6_addresses),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.association),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -378,14 +373,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAddSecurityGroupOption {
     const NAME: &'static str = "NovaAddSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -449,16 +444,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaAssociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaAssociateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["addSecurityGroup"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.add_security_group)
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.add_security_group,
+                )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -516,16 +514,14 @@ impl NovaAttachInterfaceFixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceFixedIp {
     const NAME: &'static str = "NovaAttachInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -585,16 +581,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceOption {
     const NAME: &'static str = "NovaAttachInterfaceOption";
     const FIELDS: &'static [&'static str] = &["fixed_ips", "net_id", "port_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.net_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -690,19 +686,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceRequestBody {
     const NAME: &'static str = "NovaAttachInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.interface_attachment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -773,19 +769,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceResponse {
     const NAME: &'static str = "NovaAttachInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.interface_attachment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -874,16 +870,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZone {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZone {
     const NAME: &'static str = "NovaAvailabilityZone";
     const FIELDS: &'static [&'static str] = &["hosts", "zoneName", "zoneState"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.hosts),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.zone_state),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.hosts),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_name),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.zone_state),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -969,14 +965,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZoneSta
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZoneState {
     const NAME: &'static str = "NovaAvailabilityZoneState";
     const FIELDS: &'static [&'static str] = &["available"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.available),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.available),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1047,19 +1043,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairOption {
     const NAME: &'static str = "NovaCreateKeypairOption";
     const FIELDS: &'static [&'static str] = &["public_key", "type", "name", "user_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public_key),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1162,14 +1156,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairRequestBody {
     const NAME: &'static str = "NovaCreateKeypairRequestBody";
     const FIELDS: &'static [&'static str] = &["keypair"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1229,14 +1223,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairResponse {
     const NAME: &'static str = "NovaCreateKeypairResponse";
     const FIELDS: &'static [&'static str] = &["keypair"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1423,78 +1417,62 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersOption {
         "OS-DCF:diskConfig",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_terminate_time,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_ref),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_pass),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.block_device_mapping_v2,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.config_drive,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.config_drive)
             }
             8 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.networks),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data)
-            }
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.networks),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.return_reservation_id,
                 )
             }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_count)
-            }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_count)
-            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_count),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_count),
             16 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
-            }
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.os_dcf_disk_config,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            17 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1796,17 +1774,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersRequestBody {
     const NAME: &'static str = "NovaCreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["server", "os:scheduler_hints"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.os_scheduler_hints,
+                )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1882,14 +1863,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResponse {
     const NAME: &'static str = "NovaCreateServersResponse";
     const FIELDS: &'static [&'static str] = &["server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2016,33 +1997,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResult {
         "reservation_id",
         "adminPass",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.os_dcf_disk_config,
+                )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.reservation_id,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_pass),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2211,35 +2190,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersScheduler
         "tenancy",
         "dedicated_host_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.different_host,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.same_host),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.different_host),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.same_host),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.build_near_host_ip,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenancy),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2379,19 +2353,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaDisassociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaDisassociateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["removeSecurityGroup"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.remove_security_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2510,31 +2484,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypair {
         "user_id",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fingerprint,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.private_key,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fingerprint),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public_key),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.private_key),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2707,36 +2669,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypairDetail {
         "user_id",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fingerprint,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.deleted),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.deleted_at)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public_key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fingerprint),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.deleted),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.deleted_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2893,15 +2842,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaLink {
     const NAME: &'static str = "NovaLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2996,19 +2945,19 @@ for NovaListAvailabilityZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListAvailabilityZonesResponse {
     const NAME: &'static str = "NovaListAvailabilityZonesResponse";
     const FIELDS: &'static [&'static str] = &["availabilityZoneInfo"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.availability_zone_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3090,14 +3039,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResponse {
     const NAME: &'static str = "NovaListKeypairsResponse";
     const FIELDS: &'static [&'static str] = &["keypairs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.keypairs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.keypairs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3166,14 +3115,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResult 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResult {
     const NAME: &'static str = "NovaListKeypairsResult";
     const FIELDS: &'static [&'static str] = &["keypair"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3238,19 +3187,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaListServerSecurityGroupsResponse {
     const NAME: &'static str = "NovaListServerSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["security_groups"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3329,17 +3275,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersDetailsR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersDetailsResponse {
     const NAME: &'static str = "NovaListServersDetailsResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3500,17 +3444,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersResponse {
     const NAME: &'static str = "NovaListServersResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.servers_links)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.servers_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3663,14 +3605,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListVersionsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListVersionsResponse {
     const NAME: &'static str = "NovaListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3772,27 +3714,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaNetwork {
         "OS-EXT-IPS-MAC:mac_addr",
         "OS-EXT-IPS:type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_mac_mac_addr,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3883,14 +3825,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroup
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaRemoveSecurityGroupOption {
     const NAME: &'static str = "NovaRemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3986,23 +3928,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroup {
         "tenant_id",
         "rules",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.rules),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.rules),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4105,15 +4042,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonGroup {
     const NAME: &'static str = "NovaSecurityGroupCommonGroup";
     const FIELDS: &'static [&'static str] = &["name", "tenant_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4175,14 +4112,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonIpRange {
     const NAME: &'static str = "NovaSecurityGroupCommonIpRange";
     const FIELDS: &'static [&'static str] = &["cidr"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4288,30 +4225,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonRul
         "parent_group_id",
         "to_port",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.from_port),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ip_protocol,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ip_range),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.from_port),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.group),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_protocol),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.ip_range),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.parent_group_id,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.to_port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.to_port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4934,170 +4866,161 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServer {
         "progress",
         "os:scheduler_hints",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flavor),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.image),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            10 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_id),
+            12 => huaweicloud_sdk_core::__codegen::field(d, &mut self.addresses),
             13 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            14 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
+            14 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
             15 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_dcf_disk_config)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.os_dcf_disk_config,
+                )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_az_availability_zone,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_host,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_hypervisor_hostname,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_instance_name,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_sts_power_state,
                 )
             }
             21 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.os_ext_sts_task_state,
                 )
             }
             22 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.os_ext_sts_vm_state,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_srv_usg_launched_at,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_srv_usg_terminated_at,
                 )
             }
             25 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.os_extended_volumes_volumes_attached,
                 )
             }
-            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
+            26 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.fault),
             27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            28 => huaweicloud_sdk_core::__codegen::field(map, &mut self.host_status),
+            28 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.host_status),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_hostname,
                 )
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_reservation_id,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_launch_index,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_kernel_id,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_ramdisk_id,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_root_device_name,
                 )
             }
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_user_data,
                 )
             }
-            36 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            37 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            36 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            37 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.locked),
             38 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv4,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv4)
             }
             39 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv6,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv6)
             }
             40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.config_drive,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.config_drive)
+            }
+            41 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
+            42 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.os_scheduler_hints,
                 )
             }
-            41 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
-            42 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5706,49 +5629,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerBlockDeviceMappi
         "volume_size",
         "volume_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.destination_type),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.source_type),
+            1 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.destination_type,
+                )
+            }
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.guest_format,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.guest_format)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_name,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_name),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uuid),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_size,
-                )
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.boot_index),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uuid),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_size),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5925,17 +5833,17 @@ impl NovaServerFault {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFault {
     const NAME: &'static str = "NovaServerFault";
     const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.details),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.details),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6062,27 +5970,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFlavor {
         "original_name",
         "extra_specs",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ephemeral),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.swap),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vcpus),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ram),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ephemeral),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.swap),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.original_name,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::field(d, &mut self.extra_specs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6262,15 +6170,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerImage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerImage {
     const NAME: &'static str = "NovaServerImage";
     const FIELDS: &'static [&'static str] = &["id", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6383,20 +6291,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceDetail 
         "port_id",
         "port_state",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac_addr),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.net_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_state)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_addr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.net_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_state),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6517,17 +6423,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceFixe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceFixedIp {
     const NAME: &'static str = "NovaServerInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6596,16 +6500,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerNetwork {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerNetwork {
     const NAME: &'static str = "NovaServerNetwork";
     const FIELDS: &'static [&'static str] = &["port", "uuid", "fixed_ip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.uuid),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fixed_ip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.uuid),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fixed_ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6770,20 +6674,20 @@ impl NovaServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSchedulerHints {
     const NAME: &'static str = "NovaServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["tenancy", "dedicated_host_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenancy),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tenancy),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6877,14 +6781,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerSecurityGroup
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSecurityGroup {
     const NAME: &'static str = "NovaServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6986,20 +6890,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerVolume {
     const NAME: &'static str = "NovaServerVolume";
     const FIELDS: &'static [&'static str] = &["id", "delete_on_termination"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7060,14 +6964,14 @@ impl NovaShowFlavorExtraSpecsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowFlavorExtraSpecsResponse {
     const NAME: &'static str = "NovaShowFlavorExtraSpecsResponse";
     const FIELDS: &'static [&'static str] = &["extra_specs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extra_specs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.extra_specs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7132,14 +7036,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowKeypairResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowKeypairResponse {
     const NAME: &'static str = "NovaShowKeypairResponse";
     const FIELDS: &'static [&'static str] = &["keypair"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.keypair),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.keypair),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7204,19 +7108,19 @@ for NovaShowServerInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerInterfaceResponse {
     const NAME: &'static str = "NovaShowServerInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.interface_attachment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7281,14 +7185,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowServerResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerResponse {
     const NAME: &'static str = "NovaShowServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7347,14 +7251,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowVersionResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowVersionResponse {
     const NAME: &'static str = "NovaShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["version"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.version),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7435,24 +7339,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleKeypair {
         "public_key",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fingerprint,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public_key)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fingerprint),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public_key),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7559,16 +7456,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleServer {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleServer {
     const NAME: &'static str = "NovaSimpleServer";
     const FIELDS: &'static [&'static str] = &["name", "id", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7700,24 +7597,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersion {
         "version",
         "updated",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.min_version,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_version),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7893,25 +7785,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionDetail {
         "updated",
         "version",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.media_types),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.min_version,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.media_types),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_version),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8067,15 +7954,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionMediaType {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionMediaType {
     const NAME: &'static str = "NovaVersionMediaType";
     const FIELDS: &'static [&'static str] = &["base", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.base),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.base),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

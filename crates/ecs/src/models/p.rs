@@ -34,15 +34,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PageLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PageLink {
     const NAME: &'static str = "PageLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -311,84 +311,90 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServer {
         "metadata_options",
         "enclave_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_terminate_time,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_pass),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.batch_create_in_multi_az,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data_volumes),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data_volumes),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_ref),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_auto_rename,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            11 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            13 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nics),
             14 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.os_scheduler_hints,
+                )
             }
-            15 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            16 => huaweicloud_sdk_core::__codegen::field(map, &mut self.root_volume),
+            15 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            16 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.root_volume),
             17 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_tags),
-            19 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data)
-            }
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpcid),
+            18 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_tags),
+            19 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpcid),
             22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
+            }
+            23 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            24 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.security_options,
                 )
             }
-            23 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
             25 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.serial_console_options,
                 )
             }
-            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata_options),
-            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            26 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.metadata_options,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.enclave_options,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -858,50 +864,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolume {
         "data_image_id",
         "delete_on_termination",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shareable),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
-            }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.cluster_type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_id),
+            10 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.data_image_id,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1125,31 +1122,26 @@ for PostPaidServerDataVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1230,25 +1222,22 @@ impl PostPaidServerDataVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolumeMetadata {
     const NAME: &'static str = "PostPaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1358,16 +1347,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEip {
     const NAME: &'static str = "PostPaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iptype),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iptype),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1468,19 +1457,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwi
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipBandwidth {
     const NAME: &'static str = "PostPaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sharetype),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.chargemode)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.sharetype),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.chargemode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1582,14 +1569,14 @@ impl PostPaidServerEipExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipExtendParam {
     const NAME: &'static str = "PostPaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1721,68 +1708,59 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerExtendParam 
         "spot_duration_count",
         "CB_CSBS_BACKUP",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_auto_recovery,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.market_type,
-                )
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk_prior)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.market_type),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spot_price),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk_prior),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.spot_duration_hours,
                 )
             }
             8 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.interruption_policy,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.spot_duration_count,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cb_csbs_backup,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1949,14 +1927,14 @@ impl PostPaidServerIpv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerIpv6Bandwidth {
     const NAME: &'static str = "PostPaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2042,34 +2020,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerNic {
         "allowed_address_pairs",
         "efi_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            4 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.ipv6_bandwidth)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.efi_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2217,21 +2188,21 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerPublicip {
     const NAME: &'static str = "PostPaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.eip),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.eip),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2356,31 +2327,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolume {
         "extendparam",
         "metadata",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.cluster_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_id),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2564,31 +2531,26 @@ for PostPaidServerRootVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2669,25 +2631,22 @@ impl PostPaidServerRootVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolumeMetadata {
     const NAME: &'static str = "PostPaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2783,21 +2742,21 @@ impl PostPaidServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSchedulerHints {
     const NAME: &'static str = "PostPaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "dedicated_host_id", "tenancy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenancy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenancy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2869,14 +2828,14 @@ impl PostPaidServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSecurityGroup {
     const NAME: &'static str = "PostPaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2945,15 +2904,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerTag {
     const NAME: &'static str = "PostPaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3223,84 +3182,90 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServer {
         "metadata_options",
         "enclave_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_terminate_time,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image_ref),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.admin_pass)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpcid),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nics),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image_ref),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_pass),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpcid),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nics),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_auto_rename,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.root_volume),
-            13 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.data_volumes)
-            }
+            12 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.root_volume),
+            13 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.data_volumes),
             14 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.batch_create_in_multi_az,
                 )
             }
-            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            18 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            17 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            18 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
             19 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
-            }
-            20 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            21 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.server_tags),
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.os_scheduler_hints,
                 )
             }
-            23 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            24 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
+            20 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            21 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.server_tags),
+            22 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
+            }
+            23 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            24 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.security_options,
+                )
+            }
             25 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.serial_console_options,
                 )
             }
-            26 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata_options),
-            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            26 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.metadata_options,
+                )
+            }
+            27 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.enclave_options,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3770,50 +3735,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolume {
         "data_image_id",
         "delete_on_termination",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shareable),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.multiattach,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shareable),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiattach),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
-            }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.cluster_type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_id),
+            10 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.data_image_id,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4037,31 +3993,26 @@ for PrePaidServerDataVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4142,25 +4093,22 @@ impl PrePaidServerDataVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolumeMetadata {
     const NAME: &'static str = "PrePaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4270,16 +4218,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEip {
     const NAME: &'static str = "PrePaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iptype),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iptype),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4377,19 +4325,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwid
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipBandwidth {
     const NAME: &'static str = "PrePaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sharetype),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.chargemode)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.sharetype),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.chargemode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4491,14 +4437,14 @@ impl PrePaidServerEipExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipExtendParam {
     const NAME: &'static str = "PrePaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4660,69 +4606,58 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerExtendParam {
         "CB_CSBS_BACKUP",
         "spot_duration_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_renew),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.is_auto_pay),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_renew),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.is_auto_pay),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_auto_recovery,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.market_type,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk_prior)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.market_type),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spot_price),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk_prior),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.spot_duration_hours,
                 )
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.interruption_policy,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cb_csbs_backup,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.spot_duration_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5002,14 +4937,14 @@ impl PrePaidServerIpv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerIpv6Bandwidth {
     const NAME: &'static str = "PrePaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5095,34 +5030,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerNic {
         "allowed_address_pairs",
         "efi_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            4 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.ipv6_bandwidth)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ipv6_bandwidth),
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.efi_enable)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.efi_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5270,21 +5198,21 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerPublicip {
     const NAME: &'static str = "PrePaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.eip),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.eip),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5409,31 +5337,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolume {
         "cluster_id",
         "hw:passthrough",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volumetype),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.iops),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throughput)
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster_type),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.volumetype),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.iops),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throughput),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.cluster_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.hw_passthrough,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5617,31 +5541,26 @@ for PrePaidServerRootVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.snapshot_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.snapshot_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5722,25 +5641,22 @@ impl PrePaidServerRootVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolumeMetadata {
     const NAME: &'static str = "PrePaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5836,21 +5752,21 @@ impl PrePaidServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSchedulerHints {
     const NAME: &'static str = "PrePaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tenancy),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.tenancy),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5939,14 +5855,14 @@ impl PrePaidServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSecurityGroup {
     const NAME: &'static str = "PrePaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6015,15 +5931,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerTag {
     const NAME: &'static str = "PrePaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6081,12 +5997,12 @@ impl ProjectFlavorLimit {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectFlavorLimit {
     const NAME: &'static str = "ProjectFlavorLimit";
     const FIELDS: &'static [&'static str] = &[];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         _index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
-        huaweicloud_sdk_core::__codegen::skip_field(map)
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
+        huaweicloud_sdk_core::__codegen::skip_field(d)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProjectFlavorLimit {
@@ -6143,15 +6059,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ProjectTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectTag {
     const NAME: &'static str = "ProjectTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6232,15 +6148,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Promotion {
     const NAME: &'static str = "Promotion";
     const FIELDS: &'static [&'static str] = &["type", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

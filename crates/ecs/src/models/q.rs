@@ -29,21 +29,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryFlavorCapacityAzInfo 
         "availability_zone",
         "prefer",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.prefer),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.prefer),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

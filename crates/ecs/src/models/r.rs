@@ -32,25 +32,25 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinPolicys {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RecycleBinPolicys {
     const NAME: &'static str = "RecycleBinPolicys";
     const FIELDS: &'static [&'static str] = &["recycle_threshold_day", "retention_hour"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.recycle_threshold_day,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_hour,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -123,14 +123,16 @@ for RegisterServerMonitorRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterServerMonitorRequestBody {
     const NAME: &'static str = "RegisterServerMonitorRequestBody";
     const FIELDS: &'static [&'static str] = &["monitorMetrics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.monitor_metrics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.monitor_metrics)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -242,18 +244,18 @@ for ReinstallServerWithCloudInitOption {
         "metadata",
         "mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -357,14 +359,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-reinstall"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_reinstall),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_reinstall),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -423,14 +425,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitResponse {
     const NAME: &'static str = "ReinstallServerWithCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -525,18 +527,18 @@ for ReinstallServerWithoutCloudInitOption {
         "mode",
         "metadata",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.adminpass),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.keyname),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.userid),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.adminpass),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.keyname),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.userid),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -646,14 +648,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-reinstall"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_reinstall),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_reinstall),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -712,14 +714,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitResponse {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -811,27 +813,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReinstallSeverMetadata {
         "user_data",
         "BYOL",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -934,26 +933,23 @@ for ReinstallSeverMetadataWithoutCloudInitOption {
         "__system__cmkid",
         "BYOL",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.system_encrypted,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.system_cmkid,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.system_cmkid)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.byol),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.byol),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1053,25 +1049,22 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordOption {
     const NAME: &'static str = "ResetServerPasswordOption";
     const FIELDS: &'static [&'static str] = &["new_password", "is_check_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_check_password,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1143,14 +1136,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordRequestBody {
     const NAME: &'static str = "ResetServerPasswordRequestBody";
     const FIELDS: &'static [&'static str] = &["reset-password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.reset_password),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.reset_password)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1225,18 +1220,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerOption {
     const NAME: &'static str = "ResizePostPaidServerOption";
     const FIELDS: &'static [&'static str] = &["flavorRef", "mode", "cpu_options"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1324,15 +1317,15 @@ for ResizePostPaidServerRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerRequestBody {
     const NAME: &'static str = "ResizePostPaidServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.resize),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1394,14 +1387,14 @@ impl ResizePostPaidServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerResponse {
     const NAME: &'static str = "ResizePostPaidServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1481,25 +1474,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePrePaidServerOption 
         "mode",
         "cpu_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_ref)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_ref),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extendparam),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mode),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extendparam),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mode),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1594,19 +1585,14 @@ impl ResizeServerExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerExtendParam {
     const NAME: &'static str = "ResizeServerExtendParam";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1673,15 +1659,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerRequestBody {
     const NAME: &'static str = "ResizeServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resize),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.resize),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1747,15 +1733,15 @@ impl ResizeServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerResponse {
     const NAME: &'static str = "ResizeServerResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1831,15 +1817,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1903,25 +1889,20 @@ impl ResponsePageInfoV3 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponsePageInfoV3 {
     const NAME: &'static str = "ResponsePageInfoV3";
     const FIELDS: &'static [&'static str] = &["next_marker", "previous_marker"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_marker,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1982,14 +1963,14 @@ impl RevertRecycleBinServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RevertRecycleBinServerResponse {
     const NAME: &'static str = "RevertRecycleBinServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

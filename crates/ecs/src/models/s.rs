@@ -19,16 +19,14 @@ impl ScheduledEventAcceptBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventAcceptBody {
     const NAME: &'static str = "ScheduledEventAcceptBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_before)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.not_before),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -90,16 +88,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventUpdateBody {
     const NAME: &'static str = "ScheduledEventUpdateBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.not_before)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.not_before),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -154,15 +150,15 @@ impl SecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
     const NAME: &'static str = "SecurityGroup";
     const FIELDS: &'static [&'static str] = &["name", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -238,25 +234,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityOptions {
     const NAME: &'static str = "SecurityOptions";
     const FIELDS: &'static [&'static str] = &["secure_boot_enabled", "tpm_enabled"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secure_boot_enabled,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.tpm_enabled,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tpm_enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -317,14 +308,14 @@ impl SerialConsoleOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SerialConsoleOptions {
     const NAME: &'static str = "SerialConsoleOptions";
     const FIELDS: &'static [&'static str] = &["enabled"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -430,29 +421,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAddress {
         "OS-EXT-IPS-MAC:mac_addr",
         "OS-EXT-IPS:port_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.primary),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_ext_ips_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addr),
+            3 => {
+                huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.os_ext_ips_type)
+            }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_mac_mac_addr,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_ips_port_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -604,17 +597,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAttachableQuantity {
         "free_disk",
         "free_nic",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_disk),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_nic),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_blk),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_disk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_nic),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -745,28 +738,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerBlockDevice {
         "size",
         "bus",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.pci_address,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.bus),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.boot_index),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pci_address),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bus),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1474,215 +1460,208 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerDetail {
         "hypervisor",
         "network_interfaces",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.capacity_reservation_id,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.capacity_reservation_specification,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spod_id),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.enclave_options),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spod_id),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.enclave_options,
+                )
+            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_terminate_time,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_host,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.image),
+            9 => huaweicloud_sdk_core::__codegen::field(d, &mut self.addresses),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            11 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.image),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_sts_task_state,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_sts_vm_state,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_instance_name,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_hypervisor_hostname,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            16 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flavor),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             18 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_az_availability_zone,
                 )
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            22 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_dcf_disk_config,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv4,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv4)
             }
             26 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv6,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv6)
             }
-            27 => huaweicloud_sdk_core::__codegen::field(map, &mut self.fault),
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
+            27 => huaweicloud_sdk_core::__codegen::field(d, &mut self.fault),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_sts_power_state,
                 )
             }
             30 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.config_drive,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.config_drive)
             }
-            31 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
+            31 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_srv_usg_launched_at,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_srv_usg_terminated_at,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.os_extended_volumes_volumes_attached,
                 )
             }
             35 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
             36 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.host_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_status)
             }
             37 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_hostname,
                 )
             }
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_reservation_id,
                 )
             }
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_launch_index,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_kernel_id,
                 )
             }
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_ramdisk_id,
                 )
             }
             42 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_root_device_name,
                 )
             }
             43 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_user_data,
                 )
             }
-            44 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
-            45 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            44 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.locked),
+            45 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             46 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.os_scheduler_hints)
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.os_scheduler_hints,
+                )
             }
             47 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            48 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sys_tags),
-            49 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cpu_options),
-            50 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
-            51 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hypervisor),
+            48 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sys_tags),
+            49 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cpu_options),
+            50 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.security_options,
+                )
+            }
+            51 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.hypervisor),
             52 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.network_interfaces,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2380,24 +2359,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerExtendVolumeAttachme
         "bootIndex",
         "device",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.boot_index),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2540,25 +2517,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerFlavor {
         "gpus",
         "asic_accelerators",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.disk),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vcpus),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ram),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.gpus),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.disk),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vcpus),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ram),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.gpus),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.asic_accelerators,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2698,19 +2675,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerGroupMember {
     const NAME: &'static str = "ServerGroupMember";
     const FIELDS: &'static [&'static str] = &["instance_uuid"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_uuid,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2771,14 +2748,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerId {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerId {
     const NAME: &'static str = "ServerId";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2839,14 +2816,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerImage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerImage {
     const NAME: &'static str = "ServerImage";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2899,17 +2876,15 @@ impl ServerInterfaceFixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerInterfaceFixedIp {
     const NAME: &'static str = "ServerInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3233,169 +3208,166 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerLimits {
         "totalSpotRAMUsed",
         "limit_by_flavor",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_image_meta,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_personality,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_personality_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_security_group_rules,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_security_groups,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_server_group_members,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_server_groups,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_server_meta,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_cores,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_floating_ips,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_instances,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_keypairs,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_ram_size,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_cores_used,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_floating_ips_used,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_instances_used,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_ram_used,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_security_groups_used,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_server_groups_used,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_spot_instances,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_spot_cores,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_total_spot_ram_size,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_spot_instances_used,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_spot_cores_used,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_spot_ram_used,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.limit_by_flavor,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.limit_by_flavor)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3717,14 +3689,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerNicSecurityGroup {
     const NAME: &'static str = "ServerNicSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3798,16 +3770,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerRemoteConsole {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerRemoteConsole {
     const NAME: &'static str = "ServerRemoteConsole";
     const FIELDS: &'static [&'static str] = &["protocol", "type", "url"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3915,32 +3887,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerResource {
         "tags",
         "resource_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_detail,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4049,21 +4016,21 @@ impl ServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSchedulerHints {
     const NAME: &'static str = "ServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenancy),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.group),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tenancy),
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.dedicated_host_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4170,15 +4137,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSecurityGroup {
     const NAME: &'static str = "ServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["name", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4242,15 +4209,15 @@ impl ServerSystemTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSystemTag {
     const NAME: &'static str = "ServerSystemTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4325,15 +4292,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTag {
     const NAME: &'static str = "ServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4410,15 +4377,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTagMatch {
     const NAME: &'static str = "ServerTagMatch";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4496,15 +4463,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTags {
     const NAME: &'static str = "ServerTags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4590,17 +4557,17 @@ impl ServerVolumeAttachment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerVolumeAttachment {
     const NAME: &'static str = "ServerVolumeAttachment";
     const FIELDS: &'static [&'static str] = &["device", "id", "serverId", "volumeId"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.volume_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4687,16 +4654,16 @@ impl ShowAppendableVolumeQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAppendableVolumeQuotaResponse {
     const NAME: &'static str = "ShowAppendableVolumeQuotaResponse";
     const FIELDS: &'static [&'static str] = &["free_scsi", "count", "free_blk"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_scsi),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.free_blk),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_scsi),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.free_blk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4771,14 +4738,14 @@ impl ShowFlavorCapacityResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFlavorCapacityResponse {
     const NAME: &'static str = "ShowFlavorCapacityResponse";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4881,32 +4848,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "message",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            3 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5065,15 +5023,15 @@ impl ShowMetadataOptionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMetadataOptionsResponse {
     const NAME: &'static str = "ShowMetadataOptionsResponse";
     const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_endpoint),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_tokens),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.http_endpoint),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.http_tokens),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5182,18 +5140,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRecycleBinResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleBinResponse {
     const NAME: &'static str = "ShowRecycleBinResponse";
     const FIELDS: &'static [&'static str] = &["project_id", "switch", "policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.switch),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.switch),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5264,19 +5220,19 @@ impl ShowResetPasswordFlagResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowResetPasswordFlagResponse {
     const NAME: &'static str = "ShowResetPasswordFlagResponse";
     const FIELDS: &'static [&'static str] = &["resetpwd_flag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resetpwd_flag,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5327,14 +5283,14 @@ impl ShowSerialConsoleActionsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsOption {
     const NAME: &'static str = "ShowSerialConsoleActionsOption";
     const FIELDS: &'static [&'static str] = &["url"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.url),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.url),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5385,14 +5341,16 @@ impl ShowSerialConsoleActionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsResponse {
     const NAME: &'static str = "ShowSerialConsoleActionsResponse";
     const FIELDS: &'static [&'static str] = &["serial_console"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.serial_console),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.serial_console)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5470,25 +5428,25 @@ for ShowServerAttachableNicNumResponse {
         "attachableQuantity",
         "interfaceAttachments",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.attachable_quantity,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.interface_attachments,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5573,14 +5531,19 @@ impl ShowServerBlockDeviceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerBlockDeviceResponse {
     const NAME: &'static str = "ShowServerBlockDeviceResponse";
     const FIELDS: &'static [&'static str] = &["volumeAttachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.volume_attachment),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.volume_attachment,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5631,14 +5594,14 @@ impl ShowServerConsoleOutputResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerConsoleOutputResponse {
     const NAME: &'static str = "ShowServerConsoleOutputResponse";
     const FIELDS: &'static [&'static str] = &["output"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.output),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.output),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5697,14 +5660,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResponse {
     const NAME: &'static str = "ShowServerGroupResponse";
     const FIELDS: &'static [&'static str] = &["server_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5804,18 +5767,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResult {
         "name",
         "policies",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5936,14 +5899,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerLimitsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerLimitsResponse {
     const NAME: &'static str = "ShowServerLimitsResponse";
     const FIELDS: &'static [&'static str] = &["absolute"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.absolute),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.absolute),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6006,14 +5969,14 @@ impl std::fmt::Debug for ShowServerPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerPasswordResponse {
     const NAME: &'static str = "ShowServerPasswordResponse";
     const FIELDS: &'static [&'static str] = &["password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6076,14 +6039,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowServerRemoteConsoleRequestBody {
     const NAME: &'static str = "ShowServerRemoteConsoleRequestBody";
     const FIELDS: &'static [&'static str] = &["remote_console"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remote_console),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.remote_console)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6150,14 +6115,16 @@ for ShowServerRemoteConsoleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerRemoteConsoleResponse {
     const NAME: &'static str = "ShowServerRemoteConsoleResponse";
     const FIELDS: &'static [&'static str] = &["remote_console"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.remote_console),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.remote_console)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6216,14 +6183,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerResponse {
     const NAME: &'static str = "ShowServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6286,14 +6253,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerTagsResponse {
     const NAME: &'static str = "ShowServerTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6371,15 +6338,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SimpleFlavor {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleFlavor {
     const NAME: &'static str = "SimpleFlavor";
     const FIELDS: &'static [&'static str] = &["id", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6475,30 +6442,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJob {
         "error_code",
         "fail_reason",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6630,21 +6588,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
         "nic_id",
         "errorcode_message",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.server_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nic_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.server_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nic_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.errorcode_message,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -27,17 +27,17 @@ impl TemplateBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBandwidthOption {
     const NAME: &'static str = "TemplateBandwidthOption";
     const FIELDS: &'static [&'static str] = &["share_type", "size", "charge_mode", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -156,22 +156,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for TemplateBlockDeviceMappingAttachmentOption {
     const NAME: &'static str = "TemplateBlockDeviceMappingAttachmentOption";
     const FIELDS: &'static [&'static str] = &["boot_index", "delete_on_termination"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.boot_index),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -257,30 +255,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBlockDeviceMapping
         "volume_size",
         "attachment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.source_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.encrypted),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cmk_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_type,
-                )
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.volume_size,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.attachment),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.source_type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.encrypted),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cmk_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_type),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.volume_size),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.attachment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -484,62 +472,64 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateData {
         "metadata",
         "tag_options",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flavor_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flavor_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone_id,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_recovery,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.os_profile),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.os_profile),
             7 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_ids,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.network_interfaces,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.block_device_mappings,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_options),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.internet_access),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tag_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.market_options)
+            }
+            11 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.internet_access,
+                )
+            }
+            12 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            13 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tag_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -781,14 +771,14 @@ impl TemplateInternetAccessOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateInternetAccessOption {
     const NAME: &'static str = "TemplateInternetAccessOption";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -841,15 +831,15 @@ impl TemplateMarketOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateMarketOptions {
     const NAME: &'static str = "TemplateMarketOptions";
     const FIELDS: &'static [&'static str] = &["market_type", "spot_options"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.market_type),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.spot_options),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.market_type),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.spot_options),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -927,19 +917,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for TemplateNetworkInterfaceAttachmentOption {
     const NAME: &'static str = "TemplateNetworkInterfaceAttachmentOption";
     const FIELDS: &'static [&'static str] = &["device_index"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_index,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_index)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -992,20 +979,17 @@ impl TemplateNetworkInterfaceOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateNetworkInterfaceOption {
     const NAME: &'static str = "TemplateNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &["virsubnet_id", "attachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virsubnet_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet_id)
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.attachment),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.attachment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1102,27 +1086,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateOsProfile {
         "iam_agency_name",
         "enable_monitoring_service",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.iam_agency_name,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_monitoring_service,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1216,32 +1200,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplatePublicIpOption {
         "bandwidth",
         "delete_on_termination",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_type,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1331,28 +1315,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateSpotOptions {
         "block_duration_minutes",
         "instance_interruption_behavior",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spot_price)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spot_price),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.block_duration_minutes,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_interruption_behavior,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1425,15 +1407,15 @@ impl TemplateTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTag {
     const NAME: &'static str = "TemplateTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1497,14 +1479,14 @@ impl TemplateTagOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTagOptions {
     const NAME: &'static str = "TemplateTagOptions";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1585,38 +1567,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateVersion {
         "created_at",
         "launch_template_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.template_data),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.template_data),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.version_number,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version_id)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version_id),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.version_description,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.launch_template_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -29,19 +29,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNicInfoRequestBody {
     const NAME: &'static str = "UpdateNicInfoRequestBody";
     const FIELDS: &'static [&'static str] = &["interface_attachment"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.interface_attachment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -109,14 +109,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinOption {
     const NAME: &'static str = "UpdateRecycleBinOption";
     const FIELDS: &'static [&'static str] = &["switch"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.switch),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.switch),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -196,25 +196,25 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyOption {
     const NAME: &'static str = "UpdateRecycleBinPolicyOption";
     const FIELDS: &'static [&'static str] = &["retention_hour", "recycle_threshold_day"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_hour,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.recycle_threshold_day,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -286,14 +286,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyReq {
     const NAME: &'static str = "UpdateRecycleBinPolicyReq";
     const FIELDS: &'static [&'static str] = &["policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -355,14 +355,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinReq {
     const NAME: &'static str = "UpdateRecycleBinReq";
     const FIELDS: &'static [&'static str] = &["recycle_bin"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.recycle_bin),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.recycle_bin),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -416,12 +416,12 @@ impl UpdateScheduledEventResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateScheduledEventResponse {
     const NAME: &'static str = "UpdateScheduledEventResponse";
     const FIELDS: &'static [&'static str] = &[];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         _index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
-        huaweicloud_sdk_core::__codegen::skip_field(map)
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
+        huaweicloud_sdk_core::__codegen::skip_field(d)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateScheduledEventResponse {
@@ -471,14 +471,14 @@ impl UpdateSerialConsoleOptionsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSerialConsoleOptionsOption {
     const NAME: &'static str = "UpdateSerialConsoleOptionsOption";
     const FIELDS: &'static [&'static str] = &["enabled"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -531,19 +531,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSerialConsoleOptionsRequestBody {
     const NAME: &'static str = "UpdateSerialConsoleOptionsRequestBody";
     const FIELDS: &'static [&'static str] = &["serial_console_options"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.serial_console_options,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -617,15 +617,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerAddress {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerAddress {
     const NAME: &'static str = "UpdateServerAddress";
     const FIELDS: &'static [&'static str] = &["version", "addr"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.addr),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.addr),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -699,19 +699,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerAutoTerminateTimeRequestBody {
     const NAME: &'static str = "UpdateServerAutoTerminateTimeRequestBody";
     const FIELDS: &'static [&'static str] = &["auto_terminate_time"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_terminate_time,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -774,19 +774,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceOption {
     const NAME: &'static str = "UpdateServerBlockDeviceOption";
     const FIELDS: &'static [&'static str] = &["delete_on_termination"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -848,14 +848,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceReq {
     const NAME: &'static str = "UpdateServerBlockDeviceReq";
     const FIELDS: &'static [&'static str] = &["block_device"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.block_device),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.block_device),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -918,15 +918,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerMetadataOptionsRequestBody {
     const NAME: &'static str = "UpdateServerMetadataOptionsRequestBody";
     const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_endpoint),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.http_tokens),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.http_endpoint),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.http_tokens),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1035,14 +1035,14 @@ for UpdateServerMetadataRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataRequestBody {
     const NAME: &'static str = "UpdateServerMetadataRequestBody";
     const FIELDS: &'static [&'static str] = &["metadata"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1100,14 +1100,14 @@ impl UpdateServerMetadataResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataResponse {
     const NAME: &'static str = "UpdateServerMetadataResponse";
     const FIELDS: &'static [&'static str] = &["metadata"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1209,23 +1209,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerOption {
         "security_options",
         "user_data",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hostname),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.security_options,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hostname),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_options),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_data),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_data),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1327,14 +1327,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerRequestBody {
     const NAME: &'static str = "UpdateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1394,14 +1394,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResponse {
     const NAME: &'static str = "UpdateServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.server),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.server),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1675,65 +1675,56 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResult {
         "OS-EXT-SRV-ATTR:user_data",
         "OS-EXT-SRV-ATTR:hostname",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.image),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.image),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv4,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv4)
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_i_pv6,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_i_pv6)
             }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.addresses),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host_id),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flavor),
+            4 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            5 => huaweicloud_sdk_core::__codegen::field(d, &mut self.addresses),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host_id),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flavor),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_dcf_disk_config,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.progress),
-            13 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated),
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.locked),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.progress),
+            13 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.locked),
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description)
             }
-            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            18 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_user_data,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.os_ext_srv_attr_hostname,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -52,25 +52,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeAttach {
         "bootIndex",
         "size",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.delete_on_termination,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.boot_index)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.boot_index),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -171,14 +169,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeBatchDetachRequest {
     const NAME: &'static str = "VolumeBatchDetachRequest";
     const FIELDS: &'static [&'static str] = &["serverinfo"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.serverinfo),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.serverinfo),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

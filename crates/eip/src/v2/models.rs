@@ -30,16 +30,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthOption {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthOption";
     const FIELDS: &'static [&'static str] = &["publicip_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -112,14 +110,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthRequestBody {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -179,14 +177,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthResponse {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -265,36 +263,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidthRules {
         "egress_guarented_size",
         "publicip_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.egress_size,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.egress_size),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.egress_guarented_size,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -418,15 +409,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BandwidthPkgPage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthPkgPage {
     const NAME: &'static str = "BandwidthPkgPage";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -593,50 +584,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthPkgResp {
         "endTime",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.processed_time,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.pkg_size),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pkg_size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_time),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -859,68 +837,54 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResp {
         "updated_at",
         "public_border_group",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            10 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_bandwidth_rules,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rule_quota)
-            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rule_quota),
             13 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.bandwidth_rules,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_rules)
             }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1229,56 +1193,46 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthRespInsert {
         "rule_quota",
         "bandwidth_rules",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            10 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_bandwidth_rules,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rule_quota)
-            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rule_quota),
             13 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.bandwidth_rules,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_rules)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1576,18 +1530,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchBandwidth {
         "size",
         "id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1741,41 +1695,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchBandwidthResp {
         "status",
         "public_border_group",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2022,22 +1971,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateBandwidthOption
         "size",
         "public_border_group",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2131,14 +2080,14 @@ for BatchCreateBandwidthRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateBandwidthRequestBody {
     const NAME: &'static str = "BatchCreateBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2209,15 +2158,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreatePublicipTagsRequestBody {
     const NAME: &'static str = "BatchCreatePublicipTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "action"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2304,14 +2253,14 @@ impl BatchCreatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePublicipsResponse {
     const NAME: &'static str = "BatchCreatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2398,27 +2347,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePublicipsV2Requ
         "publicip_number",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_number,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2505,14 +2454,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSharedBandwidthsResponse {
     const NAME: &'static str = "BatchCreateSharedBandwidthsResponse";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidths),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidths),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2582,14 +2531,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePublicIpRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePublicIpRequestBody {
     const NAME: &'static str = "BatchDeletePublicIpRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2654,14 +2603,14 @@ impl BatchDeletePublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePublicIpResponse {
     const NAME: &'static str = "BatchDeletePublicIpResponse";
     const FIELDS: &'static [&'static str] = &["job_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.job_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.job_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2739,15 +2688,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeletePublicipTagsRequestBody {
     const NAME: &'static str = "BatchDeletePublicipTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "action"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2840,14 +2789,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDisassociatePublicipsResponse {
     const NAME: &'static str = "BatchDisassociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["job_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.job_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.job_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2917,25 +2866,25 @@ impl BatchModifyBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModifyBandwidthResponse {
     const NAME: &'static str = "BatchModifyBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["success_resources", "failure_resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.success_resources,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.failure_resources,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3032,19 +2981,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchProfile {
         "region_id",
         "order_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3159,26 +3106,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchPublicIp {
         "tags",
         "profile",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.profile),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.profile),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3315,17 +3260,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BwChangeToPeriodReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BwChangeToPeriodReq {
     const NAME: &'static str = "BwChangeToPeriodReq";
     const FIELDS: &'static [&'static str] = &["bandwidth_ids", "extendParam"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidth_ids)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extend_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_ids),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extend_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3412,20 +3355,16 @@ impl ChangeBandwidthToPeriodResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeBandwidthToPeriodResponse {
     const NAME: &'static str = "ChangeBandwidthToPeriodResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth_ids", "order_id", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidth_ids)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3515,18 +3454,16 @@ impl ChangePublicipToPeriodResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangePublicipToPeriodResponse {
     const NAME: &'static str = "ChangePublicipToPeriodResponse";
     const FIELDS: &'static [&'static str] = &["publicip_ids", "order_id", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_ids),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_ids),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3622,15 +3559,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeToPeriodReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeToPeriodReq {
     const NAME: &'static str = "ChangeToPeriodReq";
     const FIELDS: &'static [&'static str] = &["publicip_ids", "extendParam"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_ids),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extend_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_ids),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extend_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3706,19 +3643,19 @@ impl CountPublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPublicIpResponse {
     const NAME: &'static str = "CountPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["elasticip_size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.elasticip_size,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3794,32 +3731,32 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFloatingIpOption {
         "port_id",
         "fixed_ip_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_ip_address,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_network_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.fixed_ip_address,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3928,30 +3865,23 @@ for CreatePrePaidPublicipExtendParamOption {
         "is_auto_renew",
         "is_auto_pay",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_auto_renew,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4102,19 +4032,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrePaidPublicipOp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipOption {
     const NAME: &'static str = "CreatePrePaidPublicipOption";
     const FIELDS: &'static [&'static str] = &["type", "ip_version", "alias", "port_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4228,22 +4156,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipReque
         "extendParam",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extend_param),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extend_param),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4341,21 +4269,16 @@ impl CreatePrePaidPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipResponse {
     const NAME: &'static str = "CreatePrePaidPublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "order_id", "publicip_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4460,18 +4383,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipBandwidthOpt
         "share_type",
         "size",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.share_type),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.share_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4633,22 +4556,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipOption {
         "alias",
         "port_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4765,21 +4684,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipRequestBody 
         "enterprise_project_id",
         "publicip",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4854,14 +4773,14 @@ impl CreatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipResponse {
     const NAME: &'static str = "CreatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4922,14 +4841,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipTagReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipTagRequestBody {
     const NAME: &'static str = "CreatePublicipTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4993,14 +4912,14 @@ for CreateSharedBandwidhRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidhRequestBody {
     const NAME: &'static str = "CreateSharedBandwidhRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5093,34 +5012,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidthOptio
         "public_border_group",
         "bandwidth_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5241,14 +5160,14 @@ impl CreateSharedBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidthResponse {
     const NAME: &'static str = "CreateSharedBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5305,16 +5224,16 @@ impl FailureResources {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FailureResources {
     const NAME: &'static str = "FailureResources";
     const FIELDS: &'static [&'static str] = &["id", "code", "message"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5436,49 +5355,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FloatingIpResp {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.fixed_ip_address,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_ip_address,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_network_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.router_id),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_domain)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.router_id),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_name),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_domain),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5676,25 +5587,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertPublicipInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertPublicipInfo {
     const NAME: &'static str = "InsertPublicipInfo";
     const FIELDS: &'static [&'static str] = &["publicip_type", "publicip_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_type,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5776,22 +5682,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListBandwidthPkgRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthPkgResponse {
     const NAME: &'static str = "ListBandwidthPkgResponse";
     const FIELDS: &'static [&'static str] = &["bandwidthpkgs", "bandwidthpkgs_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidthpkgs)
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidthpkgs),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.bandwidthpkgs_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5880,14 +5784,14 @@ impl ListBandwidthsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthsResponse {
     const NAME: &'static str = "ListBandwidthsResponse";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidths),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidths),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5961,14 +5865,14 @@ impl ListPublicipTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipTagsResponse {
     const NAME: &'static str = "ListPublicipTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6058,18 +5962,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsByTagsRequest
         "action",
         "matches",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6200,20 +6104,15 @@ impl ListPublicipsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsByTagsResponse {
     const NAME: &'static str = "ListPublicipsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6286,14 +6185,14 @@ impl ListPublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsResponse {
     const NAME: &'static str = "ListPublicipsResponse";
     const FIELDS: &'static [&'static str] = &["publicips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6360,14 +6259,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListQuotasResponse {
     const NAME: &'static str = "ListQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6436,27 +6335,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.resource_detail),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6560,15 +6454,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MatchReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MatchReq {
     const NAME: &'static str = "MatchReq";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6663,17 +6557,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyBandwidthOption {
     const NAME: &'static str = "ModifyBandwidthOption";
     const FIELDS: &'static [&'static str] = &["id", "name", "size", "charge_mode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6786,14 +6680,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyBandwidthRequestBody {
     const NAME: &'static str = "ModifyBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.bandwidths),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidths),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6865,14 +6759,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFloatingIpRequestBody {
     const NAME: &'static str = "NeutronCreateFloatingIpRequestBody";
     const FIELDS: &'static [&'static str] = &["floatingip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.floatingip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.floatingip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6924,14 +6818,14 @@ impl NeutronCreateFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFloatingIpResponse {
     const NAME: &'static str = "NeutronCreateFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.floatingip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.floatingip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6993,20 +6887,20 @@ impl NeutronListFloatingIpsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFloatingIpsResponse {
     const NAME: &'static str = "NeutronListFloatingIpsResponse";
     const FIELDS: &'static [&'static str] = &["floatingips", "floatingips_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.floatingips),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.floatingips),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.floatingips_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7083,14 +6977,14 @@ impl NeutronShowFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFloatingIpResponse {
     const NAME: &'static str = "NeutronShowFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.floatingip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.floatingip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7153,14 +7047,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFloatingIpRequestBody {
     const NAME: &'static str = "NeutronUpdateFloatingIpRequestBody";
     const FIELDS: &'static [&'static str] = &["floatingip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.floatingip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.floatingip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7212,14 +7106,14 @@ impl NeutronUpdateFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFloatingIpResponse {
     const NAME: &'static str = "NeutronUpdateFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.floatingip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.floatingip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7273,15 +7167,15 @@ impl Pager {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Pager {
     const NAME: &'static str = "Pager";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7392,40 +7286,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostAndPutFloatingIpResp {
         "dns_name",
         "dns_domain",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.fixed_ip_address,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_ip_address,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.floating_network_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.router_id),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_domain)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.router_id),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_name),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_domain),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7593,19 +7485,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProfileResp {
         "region_id",
         "user_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7732,51 +7622,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipCreateResp {
         "enterprise_project_id",
         "alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_size,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7981,40 +7864,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInfoResp {
         "publicipv6_address",
         "ip_version",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_type,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicipv6_address,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8198,92 +8074,80 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipShowResp {
         "allow_share_bandwidth_types",
         "alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_name,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.bandwidth_share_type,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_size,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.profile),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.profile),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            14 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            12 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allow_share_bandwidth_types,
                 )
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8669,79 +8533,67 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipUpdateResp {
         "ip_version",
         "alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_name,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.bandwidth_share_type,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_size,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.profile),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.profile),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9015,17 +8867,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaShowResp {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaShowResp {
     const NAME: &'static str = "QuotaShowResp";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9131,18 +8983,16 @@ for RemoveFromSharedBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFromSharedBandwidthOption {
     const NAME: &'static str = "RemoveFromSharedBandwidthOption";
     const FIELDS: &'static [&'static str] = &["charge_mode", "publicip_info", "size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9254,25 +9104,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemovePublicipInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemovePublicipInfo {
     const NAME: &'static str = "RemovePublicipInfo";
     const FIELDS: &'static [&'static str] = &["publicip_type", "publicip_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_type,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9347,14 +9192,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemovePublicipsFromSharedBandwidthRequestBody {
     const NAME: &'static str = "RemovePublicipsFromSharedBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9426,14 +9271,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceResp {
     const NAME: &'static str = "ResourceResp";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9508,15 +9353,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTagOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTagOption {
     const NAME: &'static str = "ResourceTagOption";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9582,15 +9427,15 @@ impl ResourceTagResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTagResp {
     const NAME: &'static str = "ResourceTagResp";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9652,14 +9497,14 @@ impl ShowBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBandwidthResponse {
     const NAME: &'static str = "ShowBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9710,14 +9555,14 @@ impl ShowPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipResponse {
     const NAME: &'static str = "ShowPublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9772,14 +9617,14 @@ impl ShowPublicipTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipTagsResponse {
     const NAME: &'static str = "ShowPublicipTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9868,30 +9713,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowResourcesJobDetailResp
         "fail_reason",
         "entities",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_type),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.fail_reason,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.entities),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fail_reason),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.entities),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10016,14 +9852,14 @@ impl SubJobsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobsInfo {
     const NAME: &'static str = "SubJobsInfo";
     const FIELDS: &'static [&'static str] = &["sub_jobs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.sub_jobs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.sub_jobs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10082,14 +9918,14 @@ impl SuccessResources {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SuccessResources {
     const NAME: &'static str = "SuccessResources";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10157,15 +9993,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagReq {
     const NAME: &'static str = "TagReq";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10240,15 +10076,15 @@ impl TagResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagResp {
     const NAME: &'static str = "TagResp";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10326,16 +10162,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthOption {
     const NAME: &'static str = "UpdateBandwidthOption";
     const FIELDS: &'static [&'static str] = &["name", "size", "charge_mode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10439,14 +10275,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthRequestBody {
     const NAME: &'static str = "UpdateBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10499,14 +10335,14 @@ impl UpdateBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthResponse {
     const NAME: &'static str = "UpdateBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10558,14 +10394,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFloatingIpOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFloatingIpOption {
     const NAME: &'static str = "UpdateFloatingIpOption";
     const FIELDS: &'static [&'static str] = &["port_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10632,23 +10468,16 @@ for UpdatePrePaidBandwidthExtendParamOption {
         "period_num",
         "is_auto_pay",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10746,15 +10575,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePrePaidBandwidthO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthOption {
     const NAME: &'static str = "UpdatePrePaidBandwidthOption";
     const FIELDS: &'static [&'static str] = &["name", "size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10833,15 +10662,15 @@ for UpdatePrePaidBandwidthRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthRequestBody {
     const NAME: &'static str = "UpdatePrePaidBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth", "extendParam"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.extend_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.extend_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10913,15 +10742,15 @@ impl UpdatePrePaidBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthResponse {
     const NAME: &'static str = "UpdatePrePaidBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth", "order_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10993,18 +10822,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipOption {
     const NAME: &'static str = "UpdatePublicipOption";
     const FIELDS: &'static [&'static str] = &["port_id", "ip_version", "alias"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11076,14 +10903,14 @@ impl UpdatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipResponse {
     const NAME: &'static str = "UpdatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11144,14 +10971,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipsRequestBody {
     const NAME: &'static str = "UpdatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -38,25 +38,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsOption {
         "associate_instance_type",
         "associate_instance_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -150,14 +150,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociatePublicipsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsRequestBody {
     const NAME: &'static str = "AssociatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -212,17 +212,15 @@ impl AssociatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsResponse {
     const NAME: &'static str = "AssociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -298,17 +296,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachBatchPublicIpResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachBatchPublicIpResponse {
     const NAME: &'static str = "AttachBatchPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["publicips", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -380,17 +376,15 @@ impl AttachShareBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachShareBandwidthResponse {
     const NAME: &'static str = "AttachShareBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -451,19 +445,16 @@ impl AttachSharebwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSharebwDict {
     const NAME: &'static str = "AttachSharebwDict";
     const FIELDS: &'static [&'static str] = &["bandwidth_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -515,14 +506,14 @@ impl AttachSharebwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSharebwReq {
     const NAME: &'static str = "AttachSharebwReq";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -596,24 +587,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackboneBandwidthResp {
         "sla_level",
         "dscp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.admin_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_status)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.short_id),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sla_level),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dscp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.short_id),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.sla_level),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dscp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -760,36 +748,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidthRules {
         "egress_guarented_size",
         "publicip_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.egress_size,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.egress_size),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.egress_guarented_size,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -919,32 +900,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthInfoResp {
         "bandwidth_type",
         "bandwidth_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_name,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_number,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth_type),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.bandwidth_type),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1068,31 +1046,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResp {
         "name",
         "billing_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.share_type)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.charge_mode,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.charge_mode),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1277,81 +1245,55 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResponseBody {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.admin_state,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_state),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ingress_size,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ingress_size)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rule_quota)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rule_quota),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ratio_95peak_plus,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_bandwidth_rules,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.bandwidth_rules,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_rules)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billinginfo,
-                )
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            11 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billinginfo),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            12 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            15 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1613,25 +1555,17 @@ impl BatchAttachSharebwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharebwDict {
     const NAME: &'static str = "BatchAttachSharebwDict";
     const FIELDS: &'static [&'static str] = &["bandwidth_id", "publicip_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bandwidth_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bandwidth_id)
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1693,14 +1627,14 @@ impl BatchAttachSharebwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharebwReq {
     const NAME: &'static str = "BatchAttachSharebwReq";
     const FIELDS: &'static [&'static str] = &["publicips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1779,20 +1713,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchPublicipResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchPublicipResp {
     const NAME: &'static str = "BatchPublicipResp";
     const FIELDS: &'static [&'static str] = &["statusCode", "publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.status_code,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status_code),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1856,17 +1785,15 @@ impl BillingInfoDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BillingInfoDict {
     const NAME: &'static str = "BillingInfoDict";
     const FIELDS: &'static [&'static str] = &["order_id", "product_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1958,30 +1885,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommonPoolDict {
         "id",
         "allow_share_bandwidth_types",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allow_share_bandwidth_types,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2115,25 +2042,20 @@ impl CommonPoolsWithBorderGroupDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CommonPoolsWithBorderGroupDict {
     const NAME: &'static str = "CommonPoolsWithBorderGroupDict";
     const FIELDS: &'static [&'static str] = &["publicip_pools", "public_border_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.publicip_pools,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_pools),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2203,14 +2125,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountEipAvailableResourcesResponse {
     const NAME: &'static str = "CountEipAvailableResourcesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2271,14 +2193,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateTenantVpcIgwReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTenantVpcIgwRequestBody {
     const NAME: &'static str = "CreateTenantVpcIgwRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_igw"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc_igw),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc_igw),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2366,25 +2288,18 @@ for CreateTenantVpcIgwRequestBodyVpcIgw {
         "enable_ipv6",
         "name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.add_route),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_ipv6,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.add_route),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ipv6),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2479,17 +2394,15 @@ impl CreateTenantVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTenantVpcIgwResponse {
     const NAME: &'static str = "CreateTenantVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc_igw),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc_igw),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2565,17 +2478,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchPublicIpResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchPublicIpResponse {
     const NAME: &'static str = "DetachBatchPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["publicips", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2652,14 +2563,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchSharedbwReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchSharedbwReq {
     const NAME: &'static str = "DetachBatchSharedbwReq";
     const FIELDS: &'static [&'static str] = &["publicips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2743,20 +2654,15 @@ for DetachBatchSharedbwReqPublicips {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchSharedbwReqPublicips {
     const NAME: &'static str = "DetachBatchSharedbwReqPublicips";
     const FIELDS: &'static [&'static str] = &["publicip_id", "bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2821,17 +2727,15 @@ impl DetachShareBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachShareBandwidthResponse {
     const NAME: &'static str = "DetachShareBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2911,21 +2815,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwDict {
     const NAME: &'static str = "DetachSharedbwDict";
     const FIELDS: &'static [&'static str] = &["name", "size", "charge_mode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.charge_mode,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.charge_mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3007,14 +2906,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwReq {
     const NAME: &'static str = "DetachSharedbwReq";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3075,14 +2974,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReqPublic
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwReqPublicip {
     const NAME: &'static str = "DetachSharedbwReqPublicip";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3137,17 +3036,15 @@ impl DisableNat64Response {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisableNat64Response {
     const NAME: &'static str = "DisableNat64Response";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3211,17 +3108,15 @@ impl DisassociatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociatePublicipsResponse {
     const NAME: &'static str = "DisassociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3366,81 +3261,55 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EipBandwidthResponseBody {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.admin_state,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_state),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ingress_size,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ingress_size)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rule_quota)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rule_quota),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ratio_95peak_plus,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_bandwidth_rules,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.bandwidth_rules,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.bandwidth_rules)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billinginfo,
-                )
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            11 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicip_info)
-            }
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            15 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billinginfo),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_info),
+            12 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            15 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3714,15 +3583,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for EipResourcesAvailableV3RequestBody {
     const NAME: &'static str = "EipResourcesAvailableV3RequestBody";
     const FIELDS: &'static [&'static str] = &["type", "limit"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3787,17 +3656,15 @@ impl EnableNat64Response {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EnableNat64Response {
     const NAME: &'static str = "EnableNat64Response";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3868,31 +3735,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtLimitPojo {
         "max_ingress_size",
         "ratio_95peak",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.min_ingress_size,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_ingress_size,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ratio_95peak,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ratio_95peak)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4005,47 +3869,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GeipBindingsInternalResp {
         "vnic",
         "vn_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.geip_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.geip_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.geip_ip_address,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.gcbandwidth),
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vnic),
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vn_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.gcbandwidth),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vnic),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vn_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4237,49 +4092,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceVnicResp {
         "instance_type",
         "port_profile",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vtep),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vni),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vtep),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vni),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.port_profile,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_profile)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4476,30 +4320,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstancevirtualListResp {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.location),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.forward_mode),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cluster_id)
-            }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.hash_mode),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vni),
-            8 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nexthops),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.location),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.forward_mode),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_id),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.hash_mode),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vni),
+            8 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nexthops),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4720,23 +4558,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthResponse {
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.eip_bandwidths,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.eip_bandwidths),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4853,23 +4684,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthsLimitRespons
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.eip_bandwidth_limits,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4963,17 +4792,15 @@ impl ListCommonPoolsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCommonPoolsResponse {
     const NAME: &'static str = "ListCommonPoolsResponse";
     const FIELDS: &'static [&'static str] = &["common_pools", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.common_pools),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.common_pools),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5057,23 +4884,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEipBandwidthsResponse 
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.eip_bandwidths,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.eip_bandwidths),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5165,19 +4985,15 @@ impl ListProjectGeipBindingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProjectGeipBindingsResponse {
     const NAME: &'static str = "ListProjectGeipBindingsResponse";
     const FIELDS: &'static [&'static str] = &["geip_bindings", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.geip_bindings)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.geip_bindings),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5259,22 +5075,20 @@ impl ListPublicBorderGroupsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicBorderGroupsResponse {
     const NAME: &'static str = "ListPublicBorderGroupsResponse";
     const FIELDS: &'static [&'static str] = &["public_border_groups", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.public_border_groups,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5366,23 +5180,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipPoolResponse {
         "request_id",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.publicip_pools,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicip_pools),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5557,24 +5364,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsResponse {
         "page_info",
         "total_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.publicips),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.publicips),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5738,23 +5538,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListShareBandwidthTypesRes
         "request_id",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.share_bandwidth_types,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5848,17 +5646,15 @@ impl ListTenantVpcIgwsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTenantVpcIgwsResponse {
     const NAME: &'static str = "ListTenantVpcIgwsResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igws", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpc_igws),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vpc_igws),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5930,17 +5726,15 @@ impl NexthopDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NexthopDict {
     const NAME: &'static str = "NexthopDict";
     const FIELDS: &'static [&'static str] = &["ip_address", "mode"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.mode),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.mode),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6022,31 +5816,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfoDict {
         "next_marker",
         "current_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_marker,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6127,31 +5916,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfoOption {
         "next_marker",
         "current_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_marker,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6263,45 +6047,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProfileInfo {
         "freezed_status",
         "bandwith_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.local_network_port,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.standalone)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.notify_status),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.standalone),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.notify_status),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.fake_network_type,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.create_source),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ecs_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lock_status,
-                )
-            }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.freezed_status),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwith_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.create_source),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ecs_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_status),
+            8 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.freezed_status),
+            9 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwith_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6485,15 +6257,15 @@ impl PublicPoolType {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicPoolType {
     const NAME: &'static str = "PublicPoolType";
     const FIELDS: &'static [&'static str] = &["id", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6579,31 +6351,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipBandwidthInfo {
         "name",
         "billing_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.share_type)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.charge_mode,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.share_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.charge_mode),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6723,40 +6485,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInfoResponseBody {
         "publicipv6_address",
         "ip_version",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_address,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_type,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicipv6_address,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6938,97 +6693,78 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInstanceResp {
         "publicip_pool_name",
         "alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vnic),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            10 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            11 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vnic),
+            12 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lock_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_status)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_name,
                 )
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7429,58 +7165,45 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipPoolShowResp {
         "enterprise_project_id",
         "allow_share_bandwidth_types",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.billing_info),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            10 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.billing_info),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shared),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_common)
-            }
-            14 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shared),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_common),
+            14 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allow_share_bandwidth_types,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7814,97 +7537,78 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipResp {
         "alias",
         "public_border_group",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vnic),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            10 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vnic),
+            11 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lock_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_status)
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_name,
                 )
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8342,135 +8046,113 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipSingleShowResp {
         "allow_share_bandwidth_types",
         "cascade_delete_by_instance",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.network_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_type)
             }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vnic),
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            11 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            12 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vnic),
+            13 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lock_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_status)
             }
             17 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_id,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_name,
                 )
             }
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            22 => huaweicloud_sdk_core::__codegen::field(map, &mut self.profile),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            22 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.profile),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.fake_network_type,
                 )
             }
-            24 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            24 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_metadata,
                 )
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_mode,
                 )
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allow_share_bandwidth_types,
                 )
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cascade_delete_by_instance,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8992,103 +8674,84 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipUpdateResp {
         "alias",
         "associate_mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ip_address,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_ipv6_address,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            10 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            11 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vnic),
-            12 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bandwidth),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            10 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            11 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vnic),
+            12 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bandwidth),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_info,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_info)
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.lock_status,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lock_status)
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_id,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.publicip_pool_name,
                 )
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_mode,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9452,40 +9115,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShareBandwidthTypeShowResp
         "name_zh",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bandwidth_type,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_border_group,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name_en),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name_zh),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name_en),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name_zh),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9609,17 +9263,15 @@ impl ShowInternalVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInternalVpcIgwResponse {
     const NAME: &'static str = "ShowInternalVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc_igw),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc_igw),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9683,17 +9335,15 @@ impl ShowPublicipPoolResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipPoolResponse {
     const NAME: &'static str = "ShowPublicipPoolResponse";
     const FIELDS: &'static [&'static str] = &["publicip_pool", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip_pool),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip_pool),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9760,19 +9410,19 @@ impl ShowPublicipPoolTypesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipPoolTypesResponse {
     const NAME: &'static str = "ShowPublicipPoolTypesResponse";
     const FIELDS: &'static [&'static str] = &["publicip-pool-types"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.publicip_pool_types,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9826,17 +9476,15 @@ impl ShowPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipResponse {
     const NAME: &'static str = "ShowPublicipResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9915,18 +9563,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTenantDict {
         "max_size",
         "ext_limit",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charge_mode),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_size),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_size),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ext_limit),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charge_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_size),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_size),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.ext_limit),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10031,15 +9679,15 @@ impl TagsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagsInfo {
     const NAME: &'static str = "TagsInfo";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10119,32 +9767,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipOption {
         "associate_instance_type",
         "associate_instance_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.alias),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.alias),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
                     &mut self.associate_instance_type,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.associate_instance_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10252,17 +9895,15 @@ impl UpdatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipResponse {
     const NAME: &'static str = "UpdatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10333,14 +9974,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipsRequestBody {
     const NAME: &'static str = "UpdatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.publicip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.publicip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10402,14 +10043,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTenantVpcIgwReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTenantVpcIgwRequestBody {
     const NAME: &'static str = "UpdateTenantVpcIgwRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_igw"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc_igw),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc_igw),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10473,20 +10114,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTenantVpcIgwRequestBodyVpcIgw {
     const NAME: &'static str = "UpdateTenantVpcIgwRequestBodyVpcIgw";
     const FIELDS: &'static [&'static str] = &["name", "enable_ipv6"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_ipv6,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ipv6),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10551,17 +10187,15 @@ impl UpdateTenantVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTenantVpcIgwResponse {
     const NAME: &'static str = "UpdateTenantVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc_igw),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc_igw),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10665,49 +10299,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VnicInfo {
         "instance_id",
         "instance_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.port_profile,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_profile)
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vtep),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vni),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vtep),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vni),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10902,49 +10525,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VnicResp {
         "instance_id",
         "instance_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vtep),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vni),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vtep),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vni),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
             7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.port_profile,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_profile)
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mac),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11125,34 +10737,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcIgwsTenantResp {
         "network_id",
         "enable_ipv6",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_ipv6,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_ipv6),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -25,15 +25,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyEntity {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyEntity {
     const NAME: &'static str = "AccessPolicyEntity";
     const FIELDS: &'static [&'static str] = &["user_name", "access_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.access_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.access_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -131,15 +131,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyTopicEntity {
     const NAME: &'static str = "AccessPolicyTopicEntity";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -238,37 +238,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         "max_volume_size",
         "expand_increment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_volume_expand_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_threshold,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_volume_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_increment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -389,39 +389,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZonesResp {
         "remain_time",
         "ipv6_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sold_out),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.code),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sold_out),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.code),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_availability,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default_az)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remain_time,
-                )
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default_az),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remain_time),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -22,15 +22,15 @@ impl BatchCreateOrDeleteTagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -121,14 +121,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupReq {
     const NAME: &'static str = "BatchDeleteGroupReq";
     const FIELDS: &'static [&'static str] = &["group_ids"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.group_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.group_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -191,20 +191,20 @@ impl BatchDeleteGroupRespFailedGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupRespFailedGroups {
     const NAME: &'static str = "BatchDeleteGroupRespFailedGroups";
     const FIELDS: &'static [&'static str] = &["group_id", "error_message"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.error_message,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -272,17 +272,15 @@ impl BatchDeleteGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupResponse {
     const NAME: &'static str = "BatchDeleteGroupResponse";
     const FIELDS: &'static [&'static str] = &["failed_groups", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.failed_groups)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.failed_groups),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -357,14 +355,14 @@ impl BatchDeleteInstanceTopicReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicReq {
     const NAME: &'static str = "BatchDeleteInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -425,15 +423,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteInstanceTopicRespTopics {
     const NAME: &'static str = "BatchDeleteInstanceTopicRespTopics";
     const FIELDS: &'static [&'static str] = &["id", "success"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -498,14 +496,14 @@ impl BatchDeleteInstanceTopicResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicResponse {
     const NAME: &'static str = "BatchDeleteInstanceTopicResponse";
     const FIELDS: &'static [&'static str] = &["topics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -574,15 +572,15 @@ impl BatchDeleteInstanceUsersReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceUsersReq {
     const NAME: &'static str = "BatchDeleteInstanceUsersReq";
     const FIELDS: &'static [&'static str] = &["action", "users"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.users),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.users),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -678,19 +676,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisReportsReq {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsReq";
     const FIELDS: &'static [&'static str] = &["report_id_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.report_id_list,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.report_id_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -764,14 +757,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisReportsResponse {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -853,15 +846,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisRespResults {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisRespResults";
     const FIELDS: &'static [&'static str] = &["success", "id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -922,14 +915,14 @@ impl BatchModiftGroupDescriptionReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModiftGroupDescriptionReq {
     const NAME: &'static str = "BatchModiftGroupDescriptionReq";
     const FIELDS: &'static [&'static str] = &["groups"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.groups),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1015,22 +1008,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         "all_failure",
         "force_delete",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.all_failure),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.all_failure),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.force_delete,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.force_delete)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1156,15 +1146,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstanceRespResults {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceRespResults";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.instance),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1230,14 +1220,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstancesResponse {
     const NAME: &'static str = "BatchRestartOrDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1304,14 +1294,14 @@ impl BatchResumeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1394,30 +1384,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_auto_renew,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.charging_mode),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_auto_pay,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.period_type),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.period_num)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.charging_mode),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_auto_pay),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.period_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.period_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

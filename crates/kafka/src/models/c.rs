@@ -28,16 +28,16 @@ impl CreateConnectorReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorReq {
     const NAME: &'static str = "CreateConnectorReq";
     const FIELDS: &'static [&'static str] = &["specification", "node_cnt", "spec_code"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.specification),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_cnt),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.spec_code),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.specification),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_cnt),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.spec_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -135,20 +135,17 @@ impl CreateConnectorResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorResponse {
     const NAME: &'static str = "CreateConnectorResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "connector_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.connector_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.connector_id)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -248,38 +245,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorTaskRespons
         "status",
         "create_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_regex,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_regex)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_type,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_type),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -445,19 +429,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateGroupReq {
     const NAME: &'static str = "CreateGroupReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -769,154 +749,132 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineReq 
         "vpc_client_plain",
         "bss_param",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.engine),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             11 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
-            16 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenant_ips),
+            16 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tenant_ips),
             17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id)
             }
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_security_protocol,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sasl_enabled_mechanisms,
                 )
             }
-            21 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocol),
-            22 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
-            23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
+            21 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port_protocol)
+            }
+            22 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.retention_policy,
                 )
+            }
+            23 => {
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable)
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_enable,
                 )
             }
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connector_enable,
                 )
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_topic,
                 )
             }
             28 => {
-                huaweicloud_sdk_core::__codegen::field(map, &mut self.storage_spec_code)
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.storage_spec_code,
+                )
             }
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            30 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            31 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.arch_type)
-            }
+            30 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            31 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.arch_type),
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_client_plain,
                 )
             }
-            33 => huaweicloud_sdk_core::__codegen::field(map, &mut self.bss_param),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            33 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.bss_param),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1404,19 +1362,14 @@ impl CreateInstanceByEngineResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineResponse {
     const NAME: &'static str = "CreateInstanceByEngineResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1511,48 +1464,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicReq {
         "topic_other_configs",
         "topic_desc",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.replication,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.replication),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_message_flush,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_replication,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_time,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.topic_other_configs,
                 )
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_desc)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1696,15 +1642,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "CreateInstanceTopicReqTopicOtherConfigs";
     const FIELDS: &'static [&'static str] = &["name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1766,14 +1712,14 @@ impl CreateInstanceTopicResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicResponse {
     const NAME: &'static str = "CreateInstanceTopicResponse";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1847,21 +1793,16 @@ impl std::fmt::Debug for CreateInstanceUserReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceUserReq {
     const NAME: &'static str = "CreateInstanceUserReq";
     const FIELDS: &'static [&'static str] = &["user_name", "user_desc", "user_passwd"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.user_passwd,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_desc),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_passwd),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1938,20 +1879,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaReassignmentTaskResponse {
     const NAME: &'static str = "CreateKafkaReassignmentTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "reassignment_time"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.reassignment_time,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2013,14 +1954,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaRebalanceLogTaskResponse {
     const NAME: &'static str = "CreateKafkaRebalanceLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2071,14 +2012,14 @@ impl CreateKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaTopicQuotaResponse {
     const NAME: &'static str = "CreateKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2157,39 +2098,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaUserClientQuota
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.user_default,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_default)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.client_default,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.producer_byte_rate,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_byte_rate,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2292,14 +2230,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaUserClientQuotaTaskResponse {
     const NAME: &'static str = "CreateKafkaUserClientQuotaTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2366,19 +2304,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMessageDiagnosisTaskReq {
     const NAME: &'static str = "CreateMessageDiagnosisTaskReq";
     const FIELDS: &'static [&'static str] = &["group_name", "topic_name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_name)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2441,14 +2375,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateMessageDiagnosisTaskResponse {
     const NAME: &'static str = "CreateMessageDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["report_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.report_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2500,14 +2434,14 @@ impl CreatePartitionReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePartitionReq {
     const NAME: &'static str = "CreatePartitionReq";
     const FIELDS: &'static [&'static str] = &["partition"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2560,19 +2494,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreatePostPaidKafkaInstanceResponse {
     const NAME: &'static str = "CreatePostPaidKafkaInstanceResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2655,31 +2584,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSmartConnectTaskReq 
         "sink_type",
         "sink_task",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.start_later,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_later),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_regex,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_regex)
             }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_type),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_type),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.source_type),
+            5 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source_task),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.sink_type),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.sink_task),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

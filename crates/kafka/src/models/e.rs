@@ -81,47 +81,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductInfoEntity {
         "available_zones",
         "unavailable_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
-            4 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
-            }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.arch_types),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.charging_mode),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ios),
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
+            7 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.properties),
             8 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -346,27 +339,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductIosEntity {
         "type",
         "unavailable_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_spec),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -497,61 +487,57 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductPropertiesEnt
         "max_tps_per_broker",
         "product_alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_partition_per_broker,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_broker),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_storage_per_node,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_consumer_per_broker,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_broker),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth_per_broker,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.min_storage_per_node,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_tps_per_broker,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.product_alias,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -686,15 +672,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ExtendProductSupportFeaturesEntity {
     const NAME: &'static str = "ExtendProductSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -22,19 +22,15 @@ impl GroupCreateReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupCreateReq {
     const NAME: &'static str = "GroupCreateReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -125,28 +121,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupInfoSimple {
         "group_desc",
         "lag",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.state),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.coordinator_id,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_desc)
-            }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_desc),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -250,15 +242,15 @@ impl GroupMemberEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMemberEntity {
     const NAME: &'static str = "GroupMemberEntity";
     const FIELDS: &'static [&'static str] = &["member_id", "client_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -353,42 +345,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMessageOffsetsDetailE
         "host",
         "client_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_current_offset,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_log_start_offset,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lag),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_log_end_offset,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.consumer_id,
-                )
-            }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.consumer_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -525,18 +512,16 @@ impl GroupTopicEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupTopicEntity {
     const NAME: &'static str = "GroupTopicEntity";
     const FIELDS: &'static [&'static str] = &["topic", "partitions", "lag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partitions)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partitions),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -41,31 +41,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceConfig {
         "value",
         "value_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.valid_values,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.valid_values)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_value,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.config_type),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value_type)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.config_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -215,50 +210,43 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRecycleInfo {
         "error_message",
         "product_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.in_recycle_time,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.save_time),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.save_time),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_delete_time,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cost_per_hour,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.error_message,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -405,21 +393,16 @@ impl InstanceResumeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceResumeResult {
     const NAME: &'static str = "InstanceResumeResult";
     const FIELDS: &'static [&'static str] = &["instance_id", "job_id", "error_msg"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -41,16 +41,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for KafkaDiagnosisCheckEnti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaDiagnosisCheckEntity {
     const NAME: &'static str = "KafkaDiagnosisCheckEntity";
     const FIELDS: &'static [&'static str] = &["name", "reason", "success"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reason),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reason),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -136,15 +136,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for KafkaMessageDiagnosisConclusionEntity {
     const NAME: &'static str = "KafkaMessageDiagnosisConclusionEntity";
     const FIELDS: &'static [&'static str] = &["id", "params"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.params),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.params),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -250,29 +250,24 @@ for KafkaMessageDiagnosisDimensionEntity {
         "failed_num",
         "diagnosis_item_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.abnormal_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.abnormal_num)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.failed_num)
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.failed_num),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_item_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -431,25 +426,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaMessageDiagnosisItemE
         "failed_partitions",
         "broker_ids",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.cause_ids),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.advice_ids),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cause_ids),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.advice_ids),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.failed_partitions,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.broker_ids),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.broker_ids),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -666,31 +661,25 @@ for KafkaMessageDiagnosisReportInfoEntity {
         "topic_name",
         "accumulated_partitions",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.report_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin_time)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_name)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_name)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.report_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin_time),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_name),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.accumulated_partitions,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -837,21 +826,16 @@ impl KafkaTopicDetailEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntity {
     const NAME: &'static str = "KafkaTopicDetailEntity";
     const FIELDS: &'static [&'static str] = &["topic", "create_time", "partitions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -946,16 +930,16 @@ impl KafkaTopicDetailEntityPartitions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntityPartitions {
     const NAME: &'static str = "KafkaTopicDetailEntityPartitions";
     const FIELDS: &'static [&'static str] = &["partition", "leader", "replicas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.replicas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.replicas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1050,38 +1034,30 @@ for KafkaTopicPartitionResponsePartitions {
         "message_count",
         "last_update_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.start_offset,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_offset)
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.last_offset,
-                )
-            }
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.last_offset),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_count,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.last_update_time,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1183,26 +1159,26 @@ for KafkaTopicProducerResponseProducers {
         "broker_address",
         "join_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.producer_address,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.broker_address,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.join_time),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.join_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1282,26 +1258,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicQuota {
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.producer_byte_rate,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_byte_rate,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -26,20 +26,17 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.region_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.region_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -142,25 +139,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksRespTas
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -288,17 +281,15 @@ impl ListBackgroundTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksResponse {
     const NAME: &'static str = "ListBackgroundTasksResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -381,23 +372,16 @@ impl ListConfigFeatures {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeatures {
     const NAME: &'static str = "ListConfigFeatures";
     const FIELDS: &'static [&'static str] = &["featureId", "status", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.feature_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.feature_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -480,20 +464,17 @@ impl ListConfigFeaturesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeaturesResponse {
     const NAME: &'static str = "ListConfigFeaturesResponse";
     const FIELDS: &'static [&'static str] = &["features", "totalRecord"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.features),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.features),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_record,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_record)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -580,27 +561,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConnectorTasksResponse
         "max_tasks",
         "quota_tasks",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_number,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_number)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_tasks),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.quota_tasks,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_tasks),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota_tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -713,27 +686,24 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineIosEntity {
         "available_zones",
         "unavailable_zones",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.io_spec),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.io_spec),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.unavailable_zones,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -880,41 +850,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsEntity {
         "support_features",
         "properties",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ecs_flavor_id,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.billing_code,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.billing_code)
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.arch_types),
-            5 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.charging_mode)
-            }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ios),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.arch_types),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.charging_mode),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ios),
             7 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1097,16 +1060,16 @@ impl ListEngineProductsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsResponse {
     const NAME: &'static str = "ListEngineProductsResponse";
     const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1231,67 +1194,63 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEnginePropertiesEntity
         "engine_versions",
         "product_alias",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_partition_per_broker,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_broker)
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_broker),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_storage_per_node,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_consumer_per_broker,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_broker)
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_broker),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_bandwidth_per_broker,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.min_storage_per_node,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_tps_per_broker,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_versions,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.product_alias,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1435,15 +1394,15 @@ impl ListEngineSupportFeaturesEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineSupportFeaturesEntity {
     const NAME: &'static str = "ListEngineSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.properties),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.properties),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1525,17 +1484,17 @@ for ListEngineSupportFeaturesPropertiesEntity {
         "max_node",
         "min_node",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_task),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_task),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.max_node),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min_node),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_task),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_task),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_node),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min_node),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1624,15 +1583,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupMembersResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1709,20 +1668,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupMessageOffsetResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupMessageOffsetResponse";
     const FIELDS: &'static [&'static str] = &["group_message_offsets", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.group_message_offsets,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1799,14 +1758,14 @@ impl ListInstanceConsumerGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceConsumerGroupResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupResponse";
     const FIELDS: &'static [&'static str] = &["group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1865,15 +1824,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupTopicsResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupTopicsResponse";
     const FIELDS: &'static [&'static str] = &["topics", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1950,15 +1909,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupsResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupsResponse";
     const FIELDS: &'static [&'static str] = &["groups", "total"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.groups),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2053,34 +2012,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceTopicsResponse
         "topic_max_partitions",
         "topics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remain_partitions,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_partitions,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.topic_max_partitions,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2227,20 +2186,17 @@ impl ListInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
     const FIELDS: &'static [&'static str] = &["instances", "instance_num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instances),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instances),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_num,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_num)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2363,15 +2319,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListMessageDiagnosisReportsResponse {
     const NAME: &'static str = "ListMessageDiagnosisReportsResponse";
     const FIELDS: &'static [&'static str] = &["report_list", "total_num"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.report_list),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_num),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.report_list),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_num),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2453,15 +2409,15 @@ impl ListScheduledTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledTasksResponse {
     const NAME: &'static str = "ListScheduledTasksResponse";
     const FIELDS: &'static [&'static str] = &["job_count", "jobs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_count),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.jobs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.jobs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2537,15 +2493,15 @@ impl ListTopicPartitionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicPartitionsResponse {
     const NAME: &'static str = "ListTopicPartitionsResponse";
     const FIELDS: &'static [&'static str] = &["total", "partitions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2627,15 +2583,15 @@ impl ListTopicProducersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicProducersResponse {
     const NAME: &'static str = "ListTopicProducersResponse";
     const FIELDS: &'static [&'static str] = &["total", "producers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.producers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.producers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

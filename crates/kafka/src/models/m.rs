@@ -28,17 +28,17 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["default", "end", "begin", "seq"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.begin),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.seq),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.begin),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.seq),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -162,36 +162,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MessagesEntity {
         "app_id",
         "tag",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.huge_message,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.huge_message)
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_offset,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.message_id)
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.app_id),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.message_id),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.app_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -381,38 +376,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyConnectorTaskRespons
         "status",
         "create_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_regex,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_regex)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_type,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_type),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -569,15 +551,15 @@ impl ModifyInstanceConfig {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfig {
     const NAME: &'static str = "ModifyInstanceConfig";
     const FIELDS: &'static [&'static str] = &["name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -639,16 +621,14 @@ impl ModifyInstanceConfigsReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsReq {
     const NAME: &'static str = "ModifyInstanceConfigsReq";
     const FIELDS: &'static [&'static str] = &["kafka_configs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.kafka_configs)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.kafka_configs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -721,26 +701,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsRespo
         "dynamic_config",
         "static_config",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.dynamic_config,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.static_config,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -823,31 +803,21 @@ for ModifyKafkaPublicIpAccessSwitchReq {
         "public_boundwidth",
         "publicip_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.eip_address,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.eip_address),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_boundwidth,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -919,14 +889,14 @@ impl ModifyKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyKafkaTopicQuotaResponse {
     const NAME: &'static str = "ModifyKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -980,25 +950,25 @@ impl ModifyRecyclePolicyReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
     const NAME: &'static str = "ModifyRecyclePolicyReq";
     const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1074,31 +1044,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyRespons
         "default_use_recycle",
         "recycle_instances",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.recycle_instances,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

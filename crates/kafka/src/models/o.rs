@@ -119,64 +119,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ObsBucketEntity {
         "bucketType",
         "requestId",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.response_headers),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.original_headers),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.status_code,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bucket_name,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.owner),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.response_headers),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.original_headers),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status_code),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_name),
+            4 => huaweicloud_sdk_core::__codegen::field(d, &mut self.owner),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.creation_date,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.location),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.clustertype,
-                )
-            }
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.location),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.clustertype),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_class,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.metadata),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.acl),
+            9 => huaweicloud_sdk_core::__codegen::field(d, &mut self.metadata),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.acl),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bucket_storage_class,
                 )
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.bucket_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.bucket_type)
             }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

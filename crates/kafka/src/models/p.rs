@@ -22,15 +22,15 @@ impl PartitionOffsetEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionOffsetEntity {
     const NAME: &'static str = "PartitionOffsetEntity";
     const FIELDS: &'static [&'static str] = &["partition", "offset"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -118,22 +118,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignEntity {
         "replication_factor",
         "assignment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.brokers),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_factor,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.assignment),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.assignment),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -259,32 +259,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignRequest {
         "execute_at",
         "time_estimate",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.reassignments)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.throttle),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_schedule,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.execute_at)
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.reassignments),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.throttle),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_schedule),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.execute_at),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.time_estimate,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -396,18 +387,16 @@ impl PartitionResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionResp {
     const NAME: &'static str = "PartitionResp";
     const FIELDS: &'static [&'static str] = &["partition", "result", "error_code"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -502,23 +491,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PlainSslEnableRequest {
         "pass_word",
         "sasl_enabled_mechanisms",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.pass_word),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.pass_word),
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sasl_enabled_mechanisms,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -671,16 +660,16 @@ impl PolicyEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PolicyEntity {
     const NAME: &'static str = "PolicyEntity";
     const FIELDS: &'static [&'static str] = &["owner", "user_name", "access_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.owner),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.access_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.owner),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.access_policy),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -793,49 +782,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocol {
         "public_sasl_ssl_enable",
         "public_sasl_plaintext_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_plain_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_ssl_enable,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_plaintext_enable,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_plain_enable,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_ssl_enable,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_plaintext_enable,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1007,121 +996,121 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocolsEntity {
         "public_sasl_plaintext_address",
         "public_sasl_plaintext_domain_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_plain_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_plain_address,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_plain_domain_name,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_ssl_enable,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_ssl_address,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_ssl_domain_name,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_plaintext_enable,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_plaintext_address,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_sasl_plaintext_domain_name,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_plain_enable,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_plain_address,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_plain_domain_name,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_ssl_enable,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_ssl_address,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_ssl_domain_name,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_plaintext_enable,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_plaintext_address,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_sasl_plaintext_domain_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

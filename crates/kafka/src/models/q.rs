@@ -26,16 +26,16 @@ impl QuotaResourceEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResourceEntity {
     const NAME: &'static str = "QuotaResourceEntity";
     const FIELDS: &'static [&'static str] = &["type", "quota", "used"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -148,39 +148,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResp {
         "producer-byte-rate",
         "consumer-byte-rate",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.user_default,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_default)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.client_default,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.producer_byte_rate,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_byte_rate,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -285,14 +282,14 @@ impl QuotasRespQuotas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotasRespQuotas {
     const NAME: &'static str = "QuotasRespQuotas";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

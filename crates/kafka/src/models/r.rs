@@ -31,19 +31,16 @@ impl std::fmt::Debug for ResetManagerPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetManagerPasswordReq {
     const NAME: &'static str = "ResetManagerPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -125,22 +122,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetMessageOffsetReq {
         "message_offset",
         "timestamp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_offset,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -243,19 +240,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -330,19 +324,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordReq {
     const NAME: &'static str = "ResetUserPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -437,45 +428,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         "tenant_ips",
         "second_tenant_subnet_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.oper_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.oper_type),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_storage_space,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_broker_num,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_product_id,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.publicip_id,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tenant_ips),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.publicip_id),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tenant_ips),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.second_tenant_subnet_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -595,14 +581,14 @@ impl ResizeEngineInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceResponse {
     const NAME: &'static str = "ResizeEngineInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -653,14 +639,14 @@ impl ResizeKafkaInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeKafkaInstanceResponse {
     const NAME: &'static str = "ResizeKafkaInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -714,20 +700,15 @@ impl RestartManagerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartManagerResponse {
     const NAME: &'static str = "RestartManagerResponse";
     const FIELDS: &'static [&'static str] = &["result", "instance_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.result),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.result),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -792,14 +773,14 @@ impl RestoreRecycleInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreRecycleInstanceResponse {
     const NAME: &'static str = "RestoreRecycleInstanceResponse";
     const FIELDS: &'static [&'static str] = &["results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -54,31 +54,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledTaskEntity {
         "updated_at",
         "schedule_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.params),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.schedule_at,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.params),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schedule_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -231,18 +222,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageRequestBody {
     const NAME: &'static str = "SendKafkaMessageRequestBody";
     const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.body),
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.property_list)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.body),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.property_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -336,15 +325,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for SendKafkaMessageRequestBodyPropertyList {
     const NAME: &'static str = "SendKafkaMessageRequestBodyPropertyList";
     const FIELDS: &'static [&'static str] = &["name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -416,18 +405,16 @@ impl SendKafkaMessageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageResponse {
     const NAME: &'static str = "SendKafkaMessageResponse";
     const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.body),
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.property_list)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.body),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.property_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -521,26 +508,21 @@ for ShowBackgroundTaskProgressResponse {
         "remain_time",
         "step_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.progress_percentage,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.remain_time,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.step_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remain_time),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.step_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -626,17 +608,15 @@ impl ShowBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBackgroundTaskResponse {
     const NAME: &'static str = "ShowBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_count)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tasks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_count),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tasks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -746,18 +726,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCesHierarchyResponse {
         "queues",
         "groups",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dimensions),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.instance_ids),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.nodes),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.queues),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.groups),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dimensions),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.instance_ids),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.nodes),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.queues),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.groups),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -926,17 +906,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespChildr
         "key_name",
         "dim_router",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.metrics),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.key_name),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dim_router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.metrics),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.key_name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dim_router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1075,18 +1055,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespDimens
         "dim_router",
         "children",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.metrics),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.key_name),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dim_router),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.children),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.metrics),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.key_name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dim_router),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.children),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1222,15 +1202,15 @@ impl ShowCeshierarchyRespGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespGroups {
     const NAME: &'static str = "ShowCeshierarchyRespGroups";
     const FIELDS: &'static [&'static str] = &["name", "queues"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.queues),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.queues),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1302,14 +1282,14 @@ impl ShowCeshierarchyRespInstanceIds {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespInstanceIds {
     const NAME: &'static str = "ShowCeshierarchyRespInstanceIds";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1360,14 +1340,14 @@ impl ShowCeshierarchyRespNodes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespNodes {
     const NAME: &'static str = "ShowCeshierarchyRespNodes";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1418,14 +1398,14 @@ impl ShowCeshierarchyRespPartitions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespPartitions {
     const NAME: &'static str = "ShowCeshierarchyRespPartitions";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1483,15 +1463,15 @@ impl ShowCeshierarchyRespQueues {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues {
     const NAME: &'static str = "ShowCeshierarchyRespQueues";
     const FIELDS: &'static [&'static str] = &["name", "partitions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1573,15 +1553,15 @@ impl ShowCeshierarchyRespQueues1 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues1 {
     const NAME: &'static str = "ShowCeshierarchyRespQueues1";
     const FIELDS: &'static [&'static str] = &["name", "partitions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1690,53 +1670,48 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespCluster {
         "isr_replicas_count",
         "consumers_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.controller)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.controller),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.brokers),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_count,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_count)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partitions_count,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.online_partitions_count,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replicas_count,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.isr_replicas_count,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumers_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1897,30 +1872,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespClusterBrok
         "register_time",
         "is_health",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_id),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_controller,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.version),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.version),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.register_time,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.is_health),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_health),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2031,14 +2006,14 @@ impl ShowClusterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterResponse {
     const NAME: &'static str = "ShowClusterResponse";
     const FIELDS: &'static [&'static str] = &["cluster"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cluster),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2094,14 +2069,14 @@ impl ShowConnectorResourceInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorResourceInfoResponse {
     const NAME: &'static str = "ShowConnectorResourceInfoResponse";
     const FIELDS: &'static [&'static str] = &["soldOut"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sold_out),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sold_out),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2191,38 +2166,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorTaskResponse 
         "status",
         "create_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_regex,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_regex)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_type,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_type),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2384,17 +2346,17 @@ impl ShowCoordinatorsRespCoordinators {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsRespCoordinators {
     const NAME: &'static str = "ShowCoordinatorsRespCoordinators";
     const FIELDS: &'static [&'static str] = &["group_id", "id", "host", "port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2479,14 +2441,14 @@ impl ShowCoordinatorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsResponse {
     const NAME: &'static str = "ShowCoordinatorsResponse";
     const FIELDS: &'static [&'static str] = &["coordinators"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.coordinators),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.coordinators),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2551,14 +2513,14 @@ impl ShowGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupResponse {
     const NAME: &'static str = "ShowGroupResponse";
     const FIELDS: &'static [&'static str] = &["group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2641,34 +2603,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroup {
         "group_message_offsets",
         "assignment_strategy",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.group_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.state),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.group_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.state),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.coordinator_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.members),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.members),
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.group_message_offsets,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.assignment_strategy,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2805,15 +2767,15 @@ impl ShowGroupsRespGroupAssignment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupAssignment {
     const NAME: &'static str = "ShowGroupsRespGroupAssignment";
     const FIELDS: &'static [&'static str] = &["topic", "partitions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2901,28 +2863,28 @@ for ShowGroupsRespGroupGroupMessageOffsets {
         "message_current_offset",
         "message_log_end_offset",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lag),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_current_offset,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_log_end_offset,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3031,17 +2993,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupMembers
         "member_id",
         "client_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.assignment),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.member_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.assignment),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.member_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3136,14 +3098,14 @@ impl ShowGroupsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsResponse {
     const NAME: &'static str = "ShowGroupsResponse";
     const FIELDS: &'static [&'static str] = &["group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3198,16 +3160,14 @@ impl ShowInstanceConfigsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceConfigsResponse {
     const NAME: &'static str = "ShowInstanceConfigsResponse";
     const FIELDS: &'static [&'static str] = &["kafka_configs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.kafka_configs)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.kafka_configs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3276,16 +3236,16 @@ impl ShowInstanceMessagesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceMessagesResponse {
     const NAME: &'static str = "ShowInstanceMessagesResponse";
     const FIELDS: &'static [&'static str] = &["messages", "total", "size"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.messages),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.messages),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3740,443 +3700,382 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResp {
         "tags",
         "dr_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.specification,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partition_num,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_storage_space,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_enable),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_address,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_name)
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_cidr,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_cidr)
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
             22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user)
             }
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_address,
                 )
             }
-            28 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.broker_ssl_enable,
                 )
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_security_protocol,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sasl_enabled_mechanisms,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ssl_two_way_enable,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cert_replaced,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_address,
                 )
             }
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_logical_volume,
                 )
             }
             37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.extend_times,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extend_times)
             }
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_topic,
                 )
             }
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            39 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            40 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             42 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_name,
                 )
             }
-            43 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            43 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             44 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             45 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.available_zone_names,
                 )
             }
             46 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_storage_space,
                 )
             }
             47 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_address,
                 )
             }
             48 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_domain_name,
                 )
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_resource_id,
                 )
             }
             50 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             51 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.storage_type,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage_type)
+            }
+            53 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.retention_policy,
                 )
             }
-            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_public_status,
                 )
             }
             55 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_bandwidth,
                 )
             }
             56 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_log_collection,
                 )
             }
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_auth_cert,
                 )
             }
             58 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cross_vpc_info,
                 )
             }
             59 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_cross_vpc_info,
                 )
             }
             60 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable)
             }
             61 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.ipv6_connect_addresses,
                 )
             }
             62 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connector_enable,
                 )
             }
             63 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connector_node_num,
                 )
             }
             64 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.connector_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.connector_id)
             }
             65 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.rest_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rest_enable)
             }
             66 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.rest_connect_address,
                 )
             }
             67 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_boundwidth,
                 )
             }
             68 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_query_inst_enable,
                 )
             }
             69 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_client_plain,
                 )
             }
             70 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
             71 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.trace_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_enable)
             }
             72 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.agent_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.agent_enable)
             }
             73 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pod_connect_address,
                 )
             }
             74 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted,
                 )
             }
             75 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
             76 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_private_connect_address,
                 )
             }
             77 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_private_connect_domain_name,
                 )
             }
             78 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ces_version,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ces_version)
             }
             79 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_access_enabled,
                 )
             }
-            80 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
-            81 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocols),
-            82 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
+            80 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_num),
+            81 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port_protocols)
             }
+            82 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_acl),
             83 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_spec_billing_enable,
                 )
             }
-            84 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
-            85 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            86 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dr_enable)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            84 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
+            85 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            86 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dr_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5575,443 +5474,382 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "tags",
         "dr_enable",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.engine_version,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.specification,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_space,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partition_num,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.used_storage_space,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_enable)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_enable),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connect_address,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_spec_code,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.charging_mode,
                 )
             }
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_name),
-            17 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_name),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_name)
             }
             19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_cidr,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_cidr)
             }
-            20 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_id),
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name)
-            }
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_id),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
             22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.access_user,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_user)
             }
-            23 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.order_id),
+            23 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.order_id),
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             25 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_publicip,
                 )
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.management_connect_address,
                 )
             }
-            28 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ssl_enable)
-            }
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ssl_enable),
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.broker_ssl_enable,
                 )
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_security_protocol,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sasl_enabled_mechanisms,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ssl_two_way_enable,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cert_replaced,
                 )
             }
             34 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_management_connect_address,
                 )
             }
             35 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.is_logical_volume,
                 )
             }
             37 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.extend_times,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.extend_times)
             }
             38 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_topic,
                 )
             }
-            39 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            40 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.product_id)
-            }
+            39 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            40 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.product_id),
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
             42 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_name,
                 )
             }
-            43 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id)
-            }
+            43 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
             44 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.available_zones,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.available_zones)
             }
             45 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.available_zone_names,
                 )
             }
             46 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_storage_space,
                 )
             }
             47 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_address,
                 )
             }
             48 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_connect_domain_name,
                 )
             }
             49 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_resource_id,
                 )
             }
             50 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.storage_spec_code,
                 )
             }
             51 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.service_type,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.service_type)
             }
             52 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.storage_type,
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.storage_type)
+            }
+            53 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.retention_policy,
                 )
             }
-            53 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
             54 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_public_status,
                 )
             }
             55 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_bandwidth,
                 )
             }
             56 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_log_collection,
                 )
             }
             57 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_auth_cert,
                 )
             }
             58 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.cross_vpc_info,
                 )
             }
             59 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_cross_vpc_info,
                 )
             }
             60 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable)
             }
             61 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.ipv6_connect_addresses,
                 )
             }
             62 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connector_enable,
                 )
             }
             63 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.connector_node_num,
                 )
             }
             64 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.connector_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.connector_id)
             }
             65 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.rest_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rest_enable)
             }
             66 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.rest_connect_address,
                 )
             }
             67 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_boundwidth,
                 )
             }
             68 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_query_inst_enable,
                 )
             }
             69 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_client_plain,
                 )
             }
             70 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.support_features,
                 )
             }
             71 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.trace_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.trace_enable)
             }
             72 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.agent_enable,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.agent_enable)
             }
             73 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.pod_connect_address,
                 )
             }
             74 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted,
                 )
             }
             75 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.disk_encrypted_key,
                 )
             }
             76 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_private_connect_address,
                 )
             }
             77 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.kafka_private_connect_domain_name,
                 )
             }
             78 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ces_version,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ces_version)
             }
             79 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.public_access_enabled,
                 )
             }
-            80 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.node_num),
-            81 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port_protocols),
-            82 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_acl)
+            80 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.node_num),
+            81 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port_protocols)
             }
+            82 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_acl),
             83 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_spec_billing_enable,
                 )
             }
-            84 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_num)
-            }
-            85 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            86 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dr_enable)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            84 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_num),
+            85 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            86 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dr_enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7065,25 +6903,25 @@ for ShowInstanceTopicDetailRespPartitions {
         "last_update_timestamp",
         "replicas",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leo),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hw),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lso),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.leo),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hw),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lso),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.last_update_timestamp,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.replicas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.replicas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7227,18 +7065,18 @@ for ShowInstanceTopicDetailRespReplicas {
         "size",
         "lag",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.leader),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.in_sync),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.lag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.leader),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.in_sync),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.lag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7343,21 +7181,21 @@ impl ShowInstanceTopicDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopicDetailResponse {
     const NAME: &'static str = "ShowInstanceTopicDetailResponse";
     const FIELDS: &'static [&'static str] = &["topic", "partitions", "group_subscribed"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.partitions),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.partitions),
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.group_subscribed,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7469,28 +7307,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersEntity {
         "default_app",
         "created_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.role),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.default_app,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_desc),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.role),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default_app),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.created_time,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_time)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7585,14 +7415,14 @@ impl ShowInstanceUsersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersResponse {
     const NAME: &'static str = "ShowInstanceUsersResponse";
     const FIELDS: &'static [&'static str] = &["users"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.users),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.users),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7651,14 +7481,14 @@ impl ShowKafkaClusterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaClusterResponse {
     const NAME: &'static str = "ShowKafkaClusterResponse";
     const FIELDS: &'static [&'static str] = &["cluster"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.cluster),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.cluster),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7727,16 +7557,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKafkaInstanceExtendProductInfoResponse {
     const NAME: &'static str = "ShowKafkaInstanceExtendProductInfoResponse";
     const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.engine),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.products),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.engine),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.products),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7870,52 +7700,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskEntity {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_group_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_group_id)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_stream_id,
                 )
             }
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.dashboard_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dashboard_id)
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_type),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_type),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_file_name,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8060,19 +7875,19 @@ impl ShowKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskResponse {
     const NAME: &'static str = "ShowKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["log_response_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.log_response_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8142,20 +7957,20 @@ impl ShowKafkaProductCoresResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProductCoresResponse {
     const NAME: &'static str = "ShowKafkaProductCoresResponse";
     const FIELDS: &'static [&'static str] = &["core_num", "total_extend_storage_space"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.core_num),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.core_num),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.total_extend_storage_space,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8220,14 +8035,14 @@ impl ShowKafkaProjectTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProjectTagsResponse {
     const NAME: &'static str = "ShowKafkaProjectTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8324,52 +8139,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaRebalanceLogRespo
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_stream_id,
                 )
             }
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_group_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_group_id)
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.dashboard_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dashboard_id)
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.log_type),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_type),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_file_name,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8519,17 +8319,17 @@ impl ShowKafkaScalePreCheckInfoEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaScalePreCheckInfoEntity {
     const NAME: &'static str = "ShowKafkaScalePreCheckInfoEntity";
     const FIELDS: &'static [&'static str] = &["name", "success", "reason", "risk"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.reason),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.risk),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.reason),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.risk),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8614,14 +8414,14 @@ impl ShowKafkaTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTagsResponse {
     const NAME: &'static str = "ShowKafkaTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8685,14 +8485,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKafkaTopicPartitionDiskusageResponse {
     const NAME: &'static str = "ShowKafkaTopicPartitionDiskusageResponse";
     const FIELDS: &'static [&'static str] = &["broker_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.broker_list),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.broker_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8758,15 +8558,15 @@ impl ShowKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTopicQuotaResponse {
     const NAME: &'static str = "ShowKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas", "count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.quotas),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.quotas),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8842,15 +8642,15 @@ impl ShowKafkaUserClientQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaUserClientQuotaResponse {
     const NAME: &'static str = "ShowKafkaUserClientQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas", "count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.quotas),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.count),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.quotas),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8923,14 +8723,14 @@ impl ShowKakfaClusterResponseCluster {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKakfaClusterResponseCluster {
     const NAME: &'static str = "ShowKakfaClusterResponseCluster";
     const FIELDS: &'static [&'static str] = &["brokers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.brokers),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.brokers),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9007,17 +8807,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKakfaClusterResponseClusterBrokers {
     const NAME: &'static str = "ShowKakfaClusterResponseClusterBrokers";
     const FIELDS: &'static [&'static str] = &["health", "host", "port", "broker_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.health),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.host),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.broker_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.health),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.host),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.broker_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9102,19 +8902,19 @@ impl ShowMaintainWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMaintainWindowsResponse {
     const NAME: &'static str = "ShowMaintainWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.maintain_windows,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9207,37 +9007,37 @@ for ShowMessageDiagnosisReportResponse {
         "normal_item_num",
         "diagnosis_dimension_list",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.abnormal_item_num,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.failed_item_num,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.normal_item_num,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.diagnosis_dimension_list,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9355,23 +9155,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesRespMessages {
         "size",
         "timestamp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_offset,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9480,27 +9280,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesResponse {
         "offsets_count",
         "offset",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.messages),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.messages),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.messages_count,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.offsets_count,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9604,17 +9404,17 @@ for ShowPartitionBeginningMessageResponse {
         "offset",
         "timestamp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9709,17 +9509,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionEndMessageRes
         "offset",
         "timestamp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9826,25 +9626,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageEntity
         "size",
         "timestamp",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.message_offset,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.size),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timestamp),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.size),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timestamp),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9959,14 +9759,14 @@ impl ShowPartitionMessageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageResponse {
     const NAME: &'static str = "ShowPartitionMessageResponse";
     const FIELDS: &'static [&'static str] = &["message"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.message),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.message),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10028,14 +9828,14 @@ impl ShowQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotasResponse {
     const NAME: &'static str = "ShowQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10100,31 +9900,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleInstancesRespon
         "default_use_recycle",
         "recycle_instances",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_days,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_use_recycle,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.recycle_instances,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10219,18 +10019,16 @@ impl ShowTopicAccessPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTopicAccessPolicyResponse {
     const NAME: &'static str = "ShowTopicAccessPolicyResponse";
     const FIELDS: &'static [&'static str] = &["name", "topic_type", "policies"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_type)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.policies),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_type),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.policies),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10313,25 +10111,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowUpgradeInstanceVersionResponse {
     const NAME: &'static str = "ShowUpgradeInstanceVersionResponse";
     const FIELDS: &'static [&'static str] = &["current_version", "latest_version"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_version,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.latest_version,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10406,37 +10204,37 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeExpandConfigResp
         "max_volume_size",
         "expand_increment",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.auto_volume_expand_enable,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_threshold,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.max_volume_size,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.expand_increment,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10555,38 +10353,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskEntity {
         "status",
         "create_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topics),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.topics_regex,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topics_regex)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_type,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.source_task),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.sink_type),
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.sink_task),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.create_time,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_type),
+            4 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.source_task),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.sink_type),
+            6 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.sink_task),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.create_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10803,59 +10588,53 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSinkCon
         "record_delimiter",
         "store_keys",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_strategy,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_file_type,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deliver_time_interval,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.access_key)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.secret_key)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.access_key),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.secret_key),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.obs_bucket_name,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obs_path),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.obs_path),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partition_format,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.record_delimiter,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.store_keys)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.store_keys),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11110,95 +10889,87 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSourceC
         "compression_type",
         "topics_mapping",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_cluster_name,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.cluster_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_name)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.password),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.password),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sasl_mechanism,
                 )
             }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bootstrap_servers,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_protocol,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_consumer_offsets_enabled,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_factor,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_num),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_num),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.rename_topic_enabled,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.provenance_header_enabled,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_strategy,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.compression_type,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.topics_mapping,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11480,93 +11251,86 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSinkCo
         "key_converter",
         "kv_delimiter",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_strategy,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_file_type,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.deliver_time_interval,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.obs_bucket_name,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.obs_path),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.obs_path),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partition_format,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.record_delimiter,
                 )
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.store_keys)
-            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.store_keys),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.obs_part_size,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.flush_size)
-            }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.timezone),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.flush_size),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.timezone),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.schema_generator_class,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.partitioner_class,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.value_converter,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.key_converter,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.kv_delimiter,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.kv_delimiter)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11838,94 +11602,86 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSource
         "compression_type",
         "topics_mapping",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_cluster_name,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.cluster_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cluster_name)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sasl_mechanism,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
-            }
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.bootstrap_servers,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_protocol,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_consumer_offsets_enabled,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.replication_factor,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.task_num),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.task_num),
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.rename_topic_enabled,
                 )
             }
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.provenance_header_enabled,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_strategy,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.compression_type,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.topics_mapping,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12130,15 +11886,15 @@ impl SmartConnectValidateEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectValidateEntity {
     const NAME: &'static str = "SmartConnectValidateEntity";
     const FIELDS: &'static [&'static str] = &["task", "type"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.task),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.task),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12200,16 +11956,14 @@ impl StartKafkaLogTaskReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReq {
     const NAME: &'static str = "StartKafkaLogTaskReq";
     const FIELDS: &'static [&'static str] = &["log_task_list"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.log_task_list)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.log_task_list),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12285,31 +12039,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReqEntity
         "log_group_name",
         "log_stream_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_file_name,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_group_name,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.log_stream_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12381,14 +12135,14 @@ impl StartKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskResponse {
     const NAME: &'static str = "StartKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12453,19 +12207,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
         "start_time",
         "end_time",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.statue),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.start_time)
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.end_time),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.statue),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.start_time),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.end_time),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12546,14 +12298,14 @@ impl StopKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaLogTaskResponse {
     const NAME: &'static str = "StopKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -12604,14 +12356,14 @@ impl StopKafkaRebalanceLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaRebalanceLogTaskResponse {
     const NAME: &'static str = "StopKafkaRebalanceLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

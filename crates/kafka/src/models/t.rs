@@ -24,15 +24,15 @@ impl TagEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -100,15 +100,15 @@ impl TagMultyValueEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagMultyValueEntity {
     const NAME: &'static str = "TagMultyValueEntity";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -177,20 +177,20 @@ impl TopicAssignment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicAssignment {
     const NAME: &'static str = "TopicAssignment";
     const FIELDS: &'static [&'static str] = &["partition", "partition_brokers"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.partition_brokers,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -316,61 +316,50 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicEntity {
         "topic_desc",
         "created_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.policies_only,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.replication,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.partition),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.replication),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.partition),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_time,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_replication,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_message_flush,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.external_configs),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_type)
-            }
+            7 => huaweicloud_sdk_core::__codegen::field(d, &mut self.external_configs),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_type),
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.topic_other_configs,
                 )
             }
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_desc)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_desc),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -569,36 +558,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicEntityTopicOtherConfi
         "value",
         "value_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.valid_values,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.valid_values)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.default_value,
                 )
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.config_type,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value_type)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.config_type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value_type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

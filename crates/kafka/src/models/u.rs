@@ -30,19 +30,19 @@ for UpdateInstanceAutoCreateTopicReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceAutoCreateTopicReq {
     const NAME: &'static str = "UpdateInstanceAutoCreateTopicReq";
     const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_topic,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -95,19 +95,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceAutoCreateTopicResponse {
     const NAME: &'static str = "UpdateInstanceAutoCreateTopicResponse";
     const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_auto_topic,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -169,19 +169,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcI
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpReq {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpReq";
     const FIELDS: &'static [&'static str] = &["advertised_ip_contents"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.advertised_ip_contents,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -246,21 +246,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceCrossVpcIpRespResults {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpRespResults";
     const FIELDS: &'static [&'static str] = &["advertised_ip", "success", "ip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.advertised_ip,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -338,15 +338,15 @@ impl UpdateInstanceCrossVpcIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpResponse {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpResponse";
     const FIELDS: &'static [&'static str] = &["success", "results"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.success),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.results),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.success),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.results),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -450,45 +450,42 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         "retention_policy",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.maintain_begin,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.maintain_end,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.maintain_end)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.retention_policy),
+            5 => {
+                huaweicloud_sdk_core::__codegen::enum_field(
+                    d,
+                    &mut self.retention_policy,
+                )
+            }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -626,14 +623,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReq {
     const NAME: &'static str = "UpdateInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -703,15 +700,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "UpdateInstanceTopicReqTopicOtherConfigs";
     const FIELDS: &'static [&'static str] = &["name", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -813,53 +810,51 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReqTopi
         "topic_other_configs",
         "topic_desc",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.retention_time,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_replication,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.sync_message_flush,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.new_partition_numbers,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.new_partition_brokers,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.topic_other_configs,
                 )
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.topic_desc)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.topic_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1017,16 +1012,16 @@ impl UpdateKafkaPortProtocolResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaPortProtocolResponse {
     const NAME: &'static str = "UpdateKafkaPortProtocolResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "protocol", "enable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.protocol),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.protocol),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1152,39 +1147,36 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaUserClientQuota
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.client),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.client),
             2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.user_default,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_default)
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.client_default,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.producer_byte_rate,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.consumer_byte_rate,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1287,14 +1279,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateKafkaUserClientQuotaTaskResponse {
     const NAME: &'static str = "UpdateKafkaUserClientQuotaTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1355,14 +1347,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicy
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyReq {
     const NAME: &'static str = "UpdateTopicAccessPolicyReq";
     const FIELDS: &'static [&'static str] = &["topics"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.topics),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.topics),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1422,14 +1414,14 @@ impl UpdateTopicAccessPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyResponse {
     const NAME: &'static str = "UpdateTopicAccessPolicyResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1503,21 +1495,18 @@ impl std::fmt::Debug for UpdateUserReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserReq {
     const NAME: &'static str = "UpdateUserReq";
     const FIELDS: &'static [&'static str] = &["new_password", "user_name", "user_desc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.new_password,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.new_password)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.user_desc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.user_desc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1594,22 +1583,15 @@ impl UpgradeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceReq {
     const NAME: &'static str = "UpgradeInstanceReq";
     const FIELDS: &'static [&'static str] = &["is_schedule", "execute_at"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.is_schedule,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.execute_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.is_schedule),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.execute_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1674,20 +1656,15 @@ impl UpgradeInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceResponse {
     const NAME: &'static str = "UpgradeInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "schedule_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.job_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.schedule_id,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.job_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.schedule_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

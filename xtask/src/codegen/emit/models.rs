@@ -16,6 +16,12 @@ pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
     let named = named_by_required_fields(s, &checked);
     let outputs = s.response_models();
     let inputs = s.request_models();
+    let enums: BTreeSet<&str> = s
+        .models
+        .iter()
+        .filter(|m| matches!(m.kind, ModelKind::Enum(_)))
+        .map(|m| m.name.as_str())
+        .collect();
     s.models
         .iter()
         .map(|m| {
@@ -26,6 +32,7 @@ pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
                     fields,
                     &checked,
                     &named,
+                    &enums,
                     Directions {
                         output: outputs.contains(name),
                         input: inputs.contains(name),
@@ -187,6 +194,7 @@ fn structure(
     fields: &[Field],
     checked: &BTreeSet<&str>,
     named: &BTreeSet<&str>,
+    enums: &BTreeSet<&str>,
     directions: Directions,
 ) -> TokenStream {
     let output = directions.output;
@@ -261,7 +269,7 @@ fn structure(
         let gate = directions
             .deserialize_gated()
             .then(|| quote!(#[cfg(feature = #full_serde)]));
-        deserialize(m, fields, gate)
+        deserialize(m, fields, enums, gate)
     });
     let debug = secret.then(|| {
         let name_str = &m.name;
@@ -423,7 +431,12 @@ fn structure(
 /// for 5 and the like; core's `lenient` module), everything else through its own
 /// `Deserialize`. Far less code than serde's derive, which repeats the key visitor per model
 /// and a wrapper type per lenient field.
-fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenStream {
+fn deserialize(
+    m: &Model,
+    fields: &[Field],
+    enums: &BTreeSet<&str>,
+    gate: Option<TokenStream>,
+) -> TokenStream {
     let name = format_ident!("{}", m.name);
     let name_str = &m.name;
     let core = quote!(huaweicloud_sdk_core::__codegen);
@@ -437,21 +450,24 @@ fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenS
             }
             // Records the failing item's index in decode errors (`tags[2].key`).
             TypeRef::Vec(_) => quote!(list_field),
+            // Through core's shared visitors: nothing per type but the call.
+            TypeRef::Named(ref n) if enums.contains(n.as_str()) => quote!(enum_field),
+            TypeRef::Named(_) if !f.boxed => quote!(model_field),
             _ => quote!(field),
         };
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote!(#index => #core::#decode(map, &mut self.#id),)
+        quote!(#index => #core::#decode(d, &mut self.#id),)
     });
     // A model of response headers only has no JSON field to match.
     let (index, decode) = if body.is_empty() {
-        (quote!(_index), quote!(#core::skip_field(map)))
+        (quote!(_index), quote!(#core::skip_field(d)))
     } else {
         (
             quote!(index),
             quote! {
                 match index {
                     #(#arms)*
-                    _ => #core::skip_field(map),
+                    _ => #core::skip_field(d),
                 }
             },
         )
@@ -461,11 +477,11 @@ fn deserialize(m: &Model, fields: &[Field], gate: Option<TokenStream>) -> TokenS
         impl #core::DecodeModel for #name {
             const NAME: &'static str = #name_str;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+            fn decode_field<'de>(
                 &mut self,
                 #index: usize,
-                map: &mut A,
-            ) -> std::result::Result<(), A::Error> {
+                d: &mut #core::FieldInput<'_, 'de>,
+            ) -> #core::FieldResult {
                 #decode
             }
         }

@@ -74,46 +74,30 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReq {
         "log_topic_id",
         "index_enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_type),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.traffic_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.resource_type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.traffic_type),
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_group_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_group_id)
             }
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_topic_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_topic_id)
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.index_enabled,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -257,14 +241,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReqBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReqBody {
     const NAME: &'static str = "CreateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -352,14 +336,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogResponse {
     const NAME: &'static str = "CreateFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -460,49 +444,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortOption {
         "extra_dhcp_opts",
         "tenant_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
             4 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -684,14 +657,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortRequestBody {
     const NAME: &'static str = "CreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -751,14 +724,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortResponse {
     const NAME: &'static str = "CreatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -823,17 +796,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipOption {
     const NAME: &'static str = "CreatePrivateipOption";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -905,14 +876,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipRequestBody {
     const NAME: &'static str = "CreatePrivateipRequestBody";
     const FIELDS: &'static [&'static str] = &["privateips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -984,14 +955,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipResponse {
     const NAME: &'static str = "CreatePrivateipResponse";
     const FIELDS: &'static [&'static str] = &["privateips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1071,22 +1042,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableReq {
     const NAME: &'static str = "CreateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "routes", "vpc_id", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1184,14 +1150,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableResponse {
     const NAME: &'static str = "CreateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1252,14 +1218,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRoutetableReqBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRoutetableReqBody {
     const NAME: &'static str = "CreateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1329,21 +1295,21 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
     const NAME: &'static str = "CreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "vpc_id", "enterprise_project_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1425,14 +1391,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1498,14 +1466,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
     const NAME: &'static str = "CreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1614,58 +1584,53 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         "remote_group_id",
         "remote_address_group_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_min,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_max,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_ip_prefix,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_group_id,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_address_group_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1819,19 +1784,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1898,19 +1863,19 @@ for CreateSecurityGroupRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
     const NAME: &'static str = "CreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1972,14 +1937,14 @@ for CreateSecurityGroupTagRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupTagRequestBody {
     const NAME: &'static str = "CreateSecurityGroupTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2116,69 +2081,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetOption {
         "tags",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.dhcp_enable,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.primary_dns,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dhcp_enable),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary_dns),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secondary_dns,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dns_list),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_list),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
             11 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            12 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            12 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2394,14 +2334,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetRequestBody {
     const NAME: &'static str = "CreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2461,14 +2401,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetResponse {
     const NAME: &'static str = "CreateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2529,14 +2469,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetTagRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetTagRequestBody {
     const NAME: &'static str = "CreateSubnetTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2622,40 +2562,35 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.block_service_endpoint_states,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2806,22 +2741,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringOption {
         "request_vpc_info",
         "accept_vpc_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.request_vpc_info,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.accept_vpc_info,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2913,14 +2853,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringRequestBody {
     const NAME: &'static str = "CreateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2980,14 +2920,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringResponse {
     const NAME: &'static str = "CreateVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3048,14 +2988,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3118,14 +3058,14 @@ for CreateVpcResourceTagRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResourceTagRequestBody {
     const NAME: &'static str = "CreateVpcResourceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3185,14 +3125,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
     const NAME: &'static str = "CreateVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3276,22 +3216,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteOption {
         "type",
         "vpc_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3392,14 +3327,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteRequestBody {
     const NAME: &'static str = "CreateVpcRouteRequestBody";
     const FIELDS: &'static [&'static str] = &["route"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.route),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3459,14 +3394,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteResponse {
     const NAME: &'static str = "CreateVpcRouteResponse";
     const FIELDS: &'static [&'static str] = &["route"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.route),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

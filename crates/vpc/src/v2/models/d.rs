@@ -48,27 +48,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DelRouteTableRoute {
         "nexthop",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -158,14 +148,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DisassociateRouteTableR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateRouteTableResponse {
     const NAME: &'static str = "DisassociateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -223,18 +213,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DnsAssignMent {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DnsAssignMent {
     const NAME: &'static str = "DnsAssignMent";
     const FIELDS: &'static [&'static str] = &["hostname", "ip_address", "fqdn"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.hostname),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.fqdn),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.hostname),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.fqdn),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -25,22 +25,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExternalGatewayInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfo {
     const NAME: &'static str = "ExternalGatewayInfo";
     const FIELDS: &'static [&'static str] = &["enable_snat", "network_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_snat,
-                )
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_snat),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -102,16 +95,14 @@ impl ExternalGatewayInfoOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfoOption {
     const NAME: &'static str = "ExternalGatewayInfoOption";
     const FIELDS: &'static [&'static str] = &["network_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -166,15 +157,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOpt {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOpt {
     const NAME: &'static str = "ExtraDhcpOpt";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -248,15 +239,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOption {
     const NAME: &'static str = "ExtraDhcpOption";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.opt_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -24,17 +24,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FixedIp {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
     const NAME: &'static str = "FixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -204,56 +202,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlowLogResp {
         "admin_state",
         "status",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_type),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.traffic_type),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.resource_type),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
+            6 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.traffic_type),
             7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_group_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_group_id)
             }
             8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.log_topic_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.log_topic_id)
             }
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.log_store_type),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.log_store_type),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.admin_state,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_state)
             }
-            13 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            13 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -22,20 +22,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HostRoute {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HostRoute {
     const NAME: &'static str = "HostRoute";
     const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -31,14 +31,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListApiVersionResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListApiVersionResponse {
     const NAME: &'static str = "ListApiVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.versions),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.versions),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -131,14 +131,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlowLogsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlowLogsResponse {
     const NAME: &'static str = "ListFlowLogsResponse";
     const FIELDS: &'static [&'static str] = &["flow_logs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.flow_logs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.flow_logs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -250,14 +250,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
     const NAME: &'static str = "ListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -338,14 +338,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPrivateipsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPrivateipsResponse {
     const NAME: &'static str = "ListPrivateipsResponse";
     const FIELDS: &'static [&'static str] = &["privateips"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.privateips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.privateips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -436,27 +436,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.resource_detail),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -557,14 +552,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRouteTablesResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRouteTablesResponse {
     const NAME: &'static str = "ListRouteTablesResponse";
     const FIELDS: &'static [&'static str] = &["routetables"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routetables),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routetables),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -636,19 +631,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResponse {
     const NAME: &'static str = "ListSecurityGroupRulesResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rules"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -727,14 +722,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupTagsRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupTagsResponse {
     const NAME: &'static str = "ListSecurityGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -827,18 +822,18 @@ for ListSecurityGroupsByTagsRequestBody {
         "matches",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -974,20 +969,15 @@ for ListSecurityGroupsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsByTagsResponse {
     const NAME: &'static str = "ListSecurityGroupsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1068,19 +1058,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse {
     const NAME: &'static str = "ListSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["security_groups"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1151,14 +1138,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetTagsResponse {
     const NAME: &'static str = "ListSubnetTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1249,18 +1236,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsRequestBo
         "matches",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1395,20 +1382,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsResponse {
     const NAME: &'static str = "ListSubnetsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1489,14 +1471,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsResponse {
     const NAME: &'static str = "ListSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["subnets"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1574,15 +1556,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
     const NAME: &'static str = "ListTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1668,20 +1650,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcPeeringsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcPeeringsResponse {
     const NAME: &'static str = "ListVpcPeeringsResponse";
     const FIELDS: &'static [&'static str] = &["peerings", "peerings_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.peerings),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.peerings_links,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.peerings),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.peerings_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1795,15 +1772,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcRoutesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcRoutesResponse {
     const NAME: &'static str = "ListVpcRoutesResponse";
     const FIELDS: &'static [&'static str] = &["routes", "routes_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes_links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1901,14 +1878,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcTagsResponse {
     const NAME: &'static str = "ListVpcTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1999,18 +1976,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsRequestBody 
         "matches",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.limit),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.offset),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.limit),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.offset),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2139,20 +2116,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsResponse {
     const NAME: &'static str = "ListVpcsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2233,14 +2205,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
     const NAME: &'static str = "ListVpcsResponse";
     const FIELDS: &'static [&'static str] = &["vpcs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vpcs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

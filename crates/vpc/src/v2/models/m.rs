@@ -35,15 +35,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -140,27 +140,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModRouteTableRoute {
         "nexthop",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

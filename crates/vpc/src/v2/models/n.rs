@@ -73,31 +73,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkIpAvailability {
         "used_ips",
         "subnet_ip_availability",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.network_name,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_name)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_ips),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_ips),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_ips),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_ips),
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.subnet_ip_availability,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -255,33 +250,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddFirewallRuleResp
         "tenant_id",
         "project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.audited),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -430,20 +413,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddRouterInterfaceR
         "project_id",
         "id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -577,39 +558,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallGroup
         "ports",
         "admin_state_up",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ingress_firewall_policy_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.egress_firewall_policy_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -728,14 +704,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -803,14 +781,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallGroupResponse {
     const NAME: &'static str = "NeutronCreateFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -877,27 +857,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallPolic
         "firewall_rules",
         "name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.audited),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -999,14 +969,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.firewall_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1074,14 +1049,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallPolicyResponse {
     const NAME: &'static str = "NeutronCreateFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.firewall_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1172,50 +1152,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleO
         "source_port",
         "enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_ip_address,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_ip_address,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_port,
-                )
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_port),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1386,14 +1354,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1460,14 +1428,14 @@ for NeutronCreateFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleResponse {
     const NAME: &'static str = "NeutronCreateFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1542,33 +1510,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkOption
         "provider:network_type",
         "port_security_enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shared),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shared),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.provider_network_type,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1671,14 +1639,14 @@ for NeutronCreateNetworkRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkRequestBody {
     const NAME: &'static str = "NeutronCreateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1738,14 +1706,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkResponse {
     const NAME: &'static str = "NeutronCreateNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1863,61 +1831,50 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortOption {
         "port_security_enabled",
         "binding:vnic_type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
             4 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            8 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            8 => huaweicloud_sdk_core::__codegen::field(d, &mut self.binding_profile),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vnic_type,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2125,14 +2082,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortRequestBody {
     const NAME: &'static str = "NeutronCreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2192,14 +2149,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortResponse {
     const NAME: &'static str = "NeutronCreatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2262,26 +2219,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterOption 
         "admin_state_up",
         "external_gateway_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.external_gateway_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2369,14 +2326,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterRequestBody {
     const NAME: &'static str = "NeutronCreateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2436,14 +2393,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterResponse {
     const NAME: &'static str = "NeutronCreateRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2500,20 +2457,15 @@ for NeutronCreateSecurityGroupOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSecurityGroupOption {
     const NAME: &'static str = "NeutronCreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2587,14 +2539,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2662,14 +2616,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupResponse {
     const NAME: &'static str = "NeutronCreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2781,58 +2737,53 @@ for NeutronCreateSecurityGroupRuleOption {
         "remote_address_group_id",
         "security_group_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.direction),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.ethertype),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.direction),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.ethertype),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_max,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_min,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_group_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_ip_prefix,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_address_group_id,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3020,19 +2971,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3100,19 +3051,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleResponse {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3231,55 +3182,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetOption 
         "ipv6_address_mode",
         "ipv6_ra_mode",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allocation_pools,
                 )
             }
             6 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
-            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_dhcp,
-                )
-            }
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.host_routes),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_dhcp),
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ipv6_address_mode,
                 )
             }
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_ra_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_ra_mode)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3465,14 +3399,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetRequestBody {
     const NAME: &'static str = "NeutronCreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3532,14 +3466,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetResponse {
     const NAME: &'static str = "NeutronCreateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3705,52 +3639,41 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallGroup {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.egress_firewall_policy_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ingress_firewall_policy_id,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3995,33 +3918,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallPolicy {
         "tenant_id",
         "project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.audited),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4257,58 +4168,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallRule {
         "tenant_id",
         "project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_ip_address,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_ip_address,
                 )
             }
             11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_port,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_port)
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4523,31 +4420,28 @@ for NeutronInsertFirewallRuleRequestBody {
         "insert_after",
         "insert_before",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.firewall_rule_id,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.insert_after,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.insert_after)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.insert_before,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4643,25 +4537,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallGroupsR
         "firewall_groups",
         "firewall_groups_links",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_groups)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.firewall_groups_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4777,25 +4668,25 @@ for NeutronListFirewallPoliciesResponse {
         "firewall_policies",
         "firewall_policies_links",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.firewall_policies,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.firewall_policies_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4910,25 +4801,20 @@ for NeutronListFirewallRulesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallRulesResponse {
     const NAME: &'static str = "NeutronListFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rules", "firewall_rules_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.firewall_rules_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5036,20 +4922,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListNetworksResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListNetworksResponse {
     const NAME: &'static str = "NeutronListNetworksResponse";
     const FIELDS: &'static [&'static str] = &["networks", "networks_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.networks),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.networks_links,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.networks),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.networks_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5146,15 +5027,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListPortsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListPortsResponse {
     const NAME: &'static str = "NeutronListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports", "ports_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports_links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5251,17 +5132,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListRoutersRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListRoutersResponse {
     const NAME: &'static str = "NeutronListRoutersResponse";
     const FIELDS: &'static [&'static str] = &["routers", "routers_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routers),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routers_links)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routers),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routers_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5367,25 +5246,25 @@ for NeutronListSecurityGroupRulesResponse {
         "security_group_rules",
         "security_group_rules_links",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5505,25 +5384,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSecurityGroupsR
         "security_groups",
         "security_groups_links",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_groups_links,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5634,17 +5510,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListSubnetsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSubnetsResponse {
     const NAME: &'static str = "NeutronListSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["subnets", "subnets_links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets_links)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets_links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5865,67 +5739,59 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronNetwork {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.router_external,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.shared),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.shared),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.provider_network_type,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.availability_zone_hints,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.availability_zones,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_domain)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_domain),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6188,15 +6054,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPageLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPageLink {
     const NAME: &'static str = "NeutronPageLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.href),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.rel),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.href),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.rel),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6462,95 +6328,68 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPort {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.binding_profile),
             3 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.binding_vif_details,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vnic_type,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
             6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
-            7 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_assignment,
-                )
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_assignment),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_name),
             9 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            10 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            10 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.mac_address,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_address)
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
             16 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            17 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            17 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            18 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6871,19 +6710,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronRemoveFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronRemoveFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.firewall_rule_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -6973,33 +6812,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRemoveFirewallRuleR
         "tenant_id",
         "project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.public),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.audited),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.public),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7149,20 +6976,18 @@ for NeutronRemoveRouterInterfaceResponse {
         "project_id",
         "id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7352,39 +7177,33 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRouter {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.external_gateway_info,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7605,37 +7424,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroup {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -7891,71 +7699,58 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroupRule {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.direction),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.direction),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_max,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_min,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_group_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_ip_prefix,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_address_group_id,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8172,14 +7967,16 @@ for NeutronShowFirewallGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallGroupResponse {
     const NAME: &'static str = "NeutronShowFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8239,14 +8036,19 @@ for NeutronShowFirewallPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallPolicyResponse {
     const NAME: &'static str = "NeutronShowFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.firewall_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8306,14 +8108,14 @@ for NeutronShowFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallRuleResponse {
     const NAME: &'static str = "NeutronShowFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8372,14 +8174,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowNetworkRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowNetworkResponse {
     const NAME: &'static str = "NeutronShowNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8438,14 +8240,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowPortResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowPortResponse {
     const NAME: &'static str = "NeutronShowPortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8504,14 +8306,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowRouterRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowRouterResponse {
     const NAME: &'static str = "NeutronShowRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8571,14 +8373,16 @@ for NeutronShowSecurityGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSecurityGroupResponse {
     const NAME: &'static str = "NeutronShowSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8639,19 +8443,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronShowSecurityGroupRuleResponse {
     const NAME: &'static str = "NeutronShowSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8716,14 +8520,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowSubnetRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSubnetResponse {
     const NAME: &'static str = "NeutronShowSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -8918,74 +8722,49 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSubnet {
         "updated_at",
         "subnetpool_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allocation_pools,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
             2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_dhcp,
-                )
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_dhcp),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.host_routes),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ipv6_address_mode,
                 )
             }
             9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_ra_mode,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_ra_mode)
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.subnetpool_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9247,39 +9026,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallGroup
         "name",
         "ports",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.egress_firewall_policy_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ingress_firewall_policy_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9398,14 +9172,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9473,14 +9249,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallGroupResponse {
     const NAME: &'static str = "NeutronUpdateFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9547,27 +9325,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallPolic
         "firewall_rules",
         "audited",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.firewall_rules,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.audited),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewall_rules),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.audited),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9669,14 +9437,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.firewall_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9744,14 +9517,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallPolicyResponse {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_policy),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.firewall_policy,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -9842,50 +9620,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleO
         "source_ip_address",
         "source_port",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.action),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.action),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_ip_address,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_ip_address,
                 )
             }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.source_port,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.source_port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10056,14 +9822,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10130,14 +9896,14 @@ for NeutronUpdateFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleResponse {
     const NAME: &'static str = "NeutronUpdateFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall_rule),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall_rule),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10200,26 +9966,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkOption
         "admin_state_up",
         "port_security_enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10302,14 +10068,14 @@ for NeutronUpdateNetworkRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkRequestBody {
     const NAME: &'static str = "NeutronUpdateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10369,14 +10135,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkResponse {
     const NAME: &'static str = "NeutronUpdateNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.network),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.network),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10471,45 +10237,39 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortOption {
         "binding:vnic_type",
         "binding:profile",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vnic_type,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::field(d, &mut self.binding_profile),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10669,14 +10429,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortRequestBody {
     const NAME: &'static str = "NeutronUpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10736,14 +10496,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortResponse {
     const NAME: &'static str = "NeutronUpdatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10810,27 +10570,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterOption 
         "external_gateway_info",
         "routes",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             2 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.external_gateway_info,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -10933,14 +10693,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterRequestBody {
     const NAME: &'static str = "NeutronUpdateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11000,14 +10760,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterResponse {
     const NAME: &'static str = "NeutronUpdateRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.router),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.router),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11064,20 +10824,15 @@ for NeutronUpdateSecurityGroupOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSecurityGroupOption {
     const NAME: &'static str = "NeutronUpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11151,14 +10906,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11226,14 +10983,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateSecurityGroupResponse {
     const NAME: &'static str = "NeutronUpdateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11308,33 +11067,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetOption 
         "name",
         "allocation_pools",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.enable_dhcp,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.host_routes),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_dhcp),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.host_routes),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             4 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allocation_pools,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11460,14 +11211,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetRequestBody {
     const NAME: &'static str = "NeutronUpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -11527,14 +11278,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetResponse {
     const NAME: &'static str = "NeutronUpdateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -241,101 +241,80 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
         "enable_efi",
         "ipv6_bandwidth_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.network_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.network_id),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.mac_address,
-                )
-            }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.fixed_ips),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
-            7 => huaweicloud_sdk_core::__codegen::field(map, &mut self.device_owner),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            9 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_address),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.fixed_ips),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
+            7 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.device_owner),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            9 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             10 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
             12 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vnic_type,
                 )
             }
             14 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_assignment,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_assignment)
             }
-            15 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dns_name),
+            15 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dns_name),
             16 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.binding_vif_details,
                 )
             }
-            17 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            17 => huaweicloud_sdk_core::__codegen::field(d, &mut self.binding_profile),
             18 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_efi)
-            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_id),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_efi),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ipv6_bandwidth_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -745,21 +724,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Privateip {
         "device_owner",
         "ip_address",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.device_owner),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            4 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.device_owner),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -33,14 +33,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &["resources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

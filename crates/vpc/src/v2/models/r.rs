@@ -61,30 +61,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RejectVpcPeeringResponse {
         "updated_at",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.request_vpc_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.accept_vpc_info,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -251,17 +252,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceResult {
     const NAME: &'static str = "ResourceResult";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.quota),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.min),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.quota),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.min),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -397,15 +398,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -470,20 +471,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Route {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Route {
     const NAME: &'static str = "Route";
     const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -620,31 +616,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableListResp {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -870,32 +857,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableResp {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.default),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnets),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.default),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnets),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1086,27 +1064,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRoute {
         "nexthop",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1203,16 +1171,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRouteAction {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRouteAction {
     const NAME: &'static str = "RouteTableRouteAction";
     const FIELDS: &'static [&'static str] = &["add", "mod", "del"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.add),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.r#mod),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.del),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.add),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.r#mod),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.del),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1313,15 +1281,15 @@ impl RouterInterfaceRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RouterInterfaceRequestBody {
     const NAME: &'static str = "RouterInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["port_id", "subnet_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.port_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.port_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1393,14 +1361,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RoutetableAssociateReqb
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RoutetableAssociateReqbody {
     const NAME: &'static str = "RoutetableAssociateReqbody";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

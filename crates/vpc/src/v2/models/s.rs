@@ -66,34 +66,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
         "enterprise_project_id",
         "security_group_rules",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -308,62 +303,55 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupRule {
         "remote_address_group_id",
         "tenant_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_min,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_range_max,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_ip_prefix,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_group_id,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_address_group_id,
                 )
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -532,14 +520,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFlowLogResponse {
     const NAME: &'static str = "ShowFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -600,19 +588,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowNetworkIpAvailabilitiesResponse {
     const NAME: &'static str = "ShowNetworkIpAvailabilitiesResponse";
     const FIELDS: &'static [&'static str] = &["network_ip_availability"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.network_ip_availability,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -677,14 +665,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortResponse {
     const NAME: &'static str = "ShowPortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -743,14 +731,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPrivateipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPrivateipResponse {
     const NAME: &'static str = "ShowPrivateipResponse";
     const FIELDS: &'static [&'static str] = &["privateip"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.privateip),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.privateip),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -809,14 +797,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaResponse {
     const NAME: &'static str = "ShowQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.quotas),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.quotas),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -916,14 +904,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRouteTableResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRouteTableResponse {
     const NAME: &'static str = "ShowRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -982,14 +970,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupResponse {
     const NAME: &'static str = "ShowSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1048,19 +1038,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupRuleResponse {
     const NAME: &'static str = "ShowSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1123,14 +1113,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupTagsRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupTagsResponse {
     const NAME: &'static str = "ShowSecurityGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1197,14 +1187,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubnetResponse {
     const NAME: &'static str = "ShowSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1267,14 +1257,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubnetTagsResponse {
     const NAME: &'static str = "ShowSubnetTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1341,14 +1331,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcPeeringResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcPeeringResponse {
     const NAME: &'static str = "ShowVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1407,14 +1397,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcResponse {
     const NAME: &'static str = "ShowVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1473,14 +1463,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcRouteResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcRouteResponse {
     const NAME: &'static str = "ShowVpcRouteResponse";
     const FIELDS: &'static [&'static str] = &["route"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.route),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.route),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1543,14 +1533,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcTagsResponse {
     const NAME: &'static str = "ShowVpcTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1816,111 +1806,80 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Subnet {
         "enable_network_address_usage_metrics",
         "available_ip_address_count",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr_v6),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr_v6),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.gateway_ip_v6,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.dhcp_enable,
-                )
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.primary_dns,
-                )
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dhcp_enable),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary_dns),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secondary_dns,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dns_list),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_list),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            13 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            14 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            14 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.neutron_network_id,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.neutron_subnet_id,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.neutron_subnet_id_v6,
                 )
             }
             18 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            19 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
-            20 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
-            21 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scope),
+            20 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.available_ip_address_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2279,26 +2238,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetIpAvailability {
         "cidr",
         "total_ips",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.used_ips),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.subnet_id),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.subnet_name,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.total_ips),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.used_ips),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.subnet_name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_ips),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2409,14 +2361,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetList {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetList {
     const NAME: &'static str = "SubnetList";
     const FIELDS: &'static [&'static str] = &["id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2483,15 +2435,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetResult {
     const NAME: &'static str = "SubnetResult";
     const FIELDS: &'static [&'static str] = &["id", "status"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -27,26 +27,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReq {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReq {
     const NAME: &'static str = "UpdateFlowLogReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.admin_state,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.admin_state),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -128,14 +118,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReqBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReqBody {
     const NAME: &'static str = "UpdateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -195,14 +185,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogResponse {
     const NAME: &'static str = "UpdateFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.flow_log),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.flow_log),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -278,32 +268,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortOption {
         "allowed_address_pairs",
         "extra_dhcp_opts",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
             3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -427,14 +411,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortRequestBody {
     const NAME: &'static str = "UpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -494,14 +478,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortResponse {
     const NAME: &'static str = "UpdatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -567,21 +551,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableReq {
     const NAME: &'static str = "UpdateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "routes"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routes),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routes),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -661,14 +640,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableResponse {
     const NAME: &'static str = "UpdateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -729,14 +708,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRoutetableReqBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRoutetableReqBody {
     const NAME: &'static str = "UpdateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.routetable),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.routetable),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -842,57 +821,34 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetOption {
         "extra_dhcp_opts",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.dhcp_enable,
-                )
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.primary_dns,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dhcp_enable),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.primary_dns),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secondary_dns,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.dns_list),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_list),
             7 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1053,14 +1009,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetRequestBody {
     const NAME: &'static str = "UpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1120,14 +1076,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetResponse {
     const NAME: &'static str = "UpdateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.subnet),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1201,28 +1157,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
         "routes",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1327,20 +1278,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringOption {
     const NAME: &'static str = "UpdateVpcPeeringOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1412,14 +1358,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringRequestBody {
     const NAME: &'static str = "UpdateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1479,14 +1425,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringResponse {
     const NAME: &'static str = "UpdateVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.peering),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.peering),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1547,14 +1493,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1614,14 +1560,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
     const NAME: &'static str = "UpdateVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -46,16 +46,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VersionResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionResult {
     const NAME: &'static str = "VersionResult";
     const FIELDS: &'static [&'static str] = &["status", "id", "links"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.links),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.links),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -256,49 +256,40 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Vpc {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.routes),
-            5 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.routes),
+            5 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.block_service_endpoint_states,
                 )
             }
             11 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -480,15 +471,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VpcInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcInfo {
     const NAME: &'static str = "VpcInfo";
     const FIELDS: &'static [&'static str] = &["vpc_id", "tenant_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -613,30 +604,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcPeering {
         "updated_at",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.status),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.request_vpc_info),
-            4 => huaweicloud_sdk_core::__codegen::field(map, &mut self.accept_vpc_info),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.status),
+            3 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.request_vpc_info,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.accept_vpc_info,
+                )
+            }
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -824,24 +816,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcRoute {
         "vpc_id",
         "tenant_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.destination,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.nexthop),
-            3 => huaweicloud_sdk_core::__codegen::field(map, &mut self.r#type),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.destination),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.nexthop),
+            3 => huaweicloud_sdk_core::__codegen::enum_field(d, &mut self.r#type),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

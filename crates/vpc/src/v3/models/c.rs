@@ -35,25 +35,25 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudResource {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudResource {
     const NAME: &'static str = "CloudResource";
     const FIELDS: &'static [&'static str] = &["resource_type", "resource_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_type,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_count,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -149,27 +149,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnResource {
         "tags",
         "resource_name",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.resource_detail),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -368,54 +363,38 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnSubnet {
         "tags",
         "enterprise_project_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
             6 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -618,15 +597,15 @@ for CountFirewallsByTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsRequestBody {
     const NAME: &'static str = "CountFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -701,22 +680,15 @@ impl CountFirewallsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsResponse {
     const NAME: &'static str = "CountFirewallsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -792,15 +764,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CountPortsByTagsRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsRequestBody {
     const NAME: &'static str = "CountPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -875,22 +847,15 @@ impl CountPortsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsResponse {
     const NAME: &'static str = "CountPortsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -963,14 +928,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "CountSubNetworkInterfacesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1031,22 +996,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountSubNetworkInterfacesByTagsResponse {
     const NAME: &'static str = "CountSubNetworkInterfacesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1153,37 +1111,27 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupOption {
         "enterprise_project_id",
         "ip_extra_set",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_set),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_set),
             4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.max_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_capacity)
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            6 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_extra_set),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            6 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_extra_set),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1323,15 +1271,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupRequestBody {
     const NAME: &'static str = "CreateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1404,17 +1352,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupResponse {
     const NAME: &'static str = "CreateAddressGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1528,38 +1474,28 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetOption
         "availability_zone",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.gateway_ip)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.gateway_ip),
             5 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.availability_zone,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1708,14 +1644,19 @@ for CreateClouddcnSubnetRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetRequestBody {
     const NAME: &'static str = "CreateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.clouddcn_subnet,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1781,14 +1722,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetResponse {
     const NAME: &'static str = "CreateClouddcnSubnetResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.clouddcn_subnet,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1877,34 +1823,29 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallOption {
         "admin_state_up",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2029,15 +1970,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallRequestBody {
     const NAME: &'static str = "CreateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2110,17 +2051,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallResponse {
     const NAME: &'static str = "CreateFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2191,14 +2130,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallTagReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallTagRequestBody {
     const NAME: &'static str = "CreateFirewallTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2260,14 +2199,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortTagRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortTagRequestBody {
     const NAME: &'static str = "CreatePortTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2348,27 +2287,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption 
         "enterprise_project_id",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2473,15 +2407,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2560,17 +2496,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
     const NAME: &'static str = "CreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2701,50 +2637,45 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         "priority",
         "enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_id,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.multiport),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.multiport),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_ip_prefix,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_group_id,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.remote_address_group_id,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2923,20 +2854,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3016,22 +2947,20 @@ for CreateSecurityGroupRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
     const NAME: &'static str = "CreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.security_group_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3153,60 +3082,42 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceO
         "project_id",
         "allowed_address_pairs",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virsubnet_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet_id)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vlan_id),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.ipv6_enable,
-                )
-            }
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vlan_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.parent_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ipv6_enable),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.private_ip_address,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.ipv6_ip_address,
                 )
             }
             7 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             9 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3389,20 +3300,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.sub_network_interface,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3482,22 +3393,20 @@ for CreateSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceResponse {
     const NAME: &'static str = "CreateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.sub_network_interface,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3574,14 +3483,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceTagRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.tag),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.tag),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3649,20 +3558,15 @@ for CreateTrafficMirrorFilterOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterOption {
     const NAME: &'static str = "CreateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3736,19 +3640,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3818,22 +3722,20 @@ for CreateTrafficMirrorFilterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterResponse {
     const NAME: &'static str = "CreateTrafficMirrorFilterResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3975,54 +3877,49 @@ for CreateTrafficMirrorFilterRuleOption {
         "action",
         "priority",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_cidr_block,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_cidr_block,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_port_range,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port_range,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4189,19 +4086,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4278,22 +4175,20 @@ for CreateTrafficMirrorFilterRuleResponse {
         "traffic_mirror_filter_rule",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter_rule,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4438,59 +4333,54 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorSession
         "enabled",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_sources,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_type,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.virtual_network_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.packet_length,
                 )
             }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4667,19 +4557,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4750,22 +4640,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorSessionResponse {
     const NAME: &'static str = "CreateTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -4874,31 +4762,21 @@ for CreateVirsubnetCidrReservationOption {
         "name",
         "description",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virsubnet_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet_id)
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.mask),
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mask),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5020,20 +4898,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "CreateVirsubnetCidrReservationRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.virsubnet_cidr_reservation,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5120,22 +4998,20 @@ for CreateVirsubnetCidrReservationResponse {
         "request_id",
         "virsubnet_cidr_reservation",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.virsubnet_cidr_reservation,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5240,28 +5116,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         "enterprise_project_id",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5373,15 +5244,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -5449,20 +5320,16 @@ impl CreateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
     const NAME: &'static str = "CreateVpcResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

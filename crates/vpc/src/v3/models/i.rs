@@ -33,20 +33,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertSecurityGroupOption {
     const NAME: &'static str = "InsertSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups", "index"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.index),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.index),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -129,15 +126,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetOption {
     const NAME: &'static str = "IpExtraSetOption";
     const FIELDS: &'static [&'static str] = &["ip", "remarks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remarks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remarks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -214,15 +211,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetRespOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetRespOption {
     const NAME: &'static str = "IpExtraSetRespOption";
     const FIELDS: &'static [&'static str] = &["ip", "remarks"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.remarks),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.remarks),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -43,23 +43,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAddressGroupResponse {
         "address_groups",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.address_groups,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.address_groups),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -164,23 +157,16 @@ for ListAddressGroupsDependencyResponse {
         "address_groups",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.address_groups,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.address_groups),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -269,22 +255,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListClouddcnSubnetsCountFilterTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsCountFilterTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -365,23 +344,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListClouddcnSubnetsFilterTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsFilterTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -472,19 +444,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListClouddcnSubnetsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnets"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.clouddcn_subnets,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -562,23 +534,16 @@ for ListClouddcnSubnetsTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -762,48 +727,35 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallDetail {
         "associations",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            4 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            10 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.associations)
-            }
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            10 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.associations),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1000,18 +952,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallResponse {
     const NAME: &'static str = "ListFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewalls", "page_info", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.firewalls),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.firewalls),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1119,23 +1069,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallTagsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallTagsResponse {
     const NAME: &'static str = "ListFirewallTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1226,15 +1169,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsRequestBody {
     const NAME: &'static str = "ListFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1324,23 +1267,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsResponse {
     const NAME: &'static str = "ListFirewallsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1437,23 +1373,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortTagsResponse {
     const NAME: &'static str = "ListPortTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1544,15 +1473,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsRequestBody {
     const NAME: &'static str = "ListPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.matches),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.matches),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1642,23 +1571,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsResponse {
     const NAME: &'static str = "ListPortsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1757,18 +1679,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
     const NAME: &'static str = "ListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports", "request_id", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ports),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ports),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1879,27 +1799,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.resource_id,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.resource_detail),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.resource_id),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.resource_detail),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.resource_name,
                 )
             }
-            3 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            3 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1998,14 +1913,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourcesByTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourcesByTagsRequestBody {
     const NAME: &'static str = "ListResourcesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2089,23 +2004,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResp
         "security_group_rules",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.security_group_rules,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2216,23 +2129,18 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse
         "request_id",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2331,23 +2239,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfaceTagsResponse {
     const NAME: &'static str = "ListSubNetworkInterfaceTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2435,14 +2336,14 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "ListSubNetworkInterfacesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2519,23 +2420,16 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfacesByTagsResponse {
     const NAME: &'static str = "ListSubNetworkInterfacesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.resources),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.total_count,
-                )
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.resources),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.total_count),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2639,23 +2533,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubNetworkInterfacesRe
         "sub_network_interfaces",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sub_network_interfaces,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2764,15 +2656,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
     const NAME: &'static str = "ListTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2867,23 +2759,21 @@ for ListTrafficMirrorFilterRulesResponse {
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_rules,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2998,23 +2888,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorFiltersRe
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filters,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3129,23 +3017,21 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorSessionsR
         "page_info",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_sessions,
                 )
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3264,23 +3150,21 @@ for ListVirsubnetCidrReservationsResponse {
         "request_id",
         "page_info",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.virsubnet_cidr_reservations,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3390,18 +3274,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVirsubnetsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVirsubnetsResponse {
     const NAME: &'static str = "ListVirsubnetsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "virsubnets", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.virsubnets),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.virsubnets),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3500,18 +3382,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
     const NAME: &'static str = "ListVpcsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "vpcs", "page_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.vpcs),
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.page_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.vpcs),
+            2 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.page_info),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -34,15 +34,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -121,20 +121,20 @@ for MigrateSubNetworkInterfaceOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateSubNetworkInterfaceOption {
     const NAME: &'static str = "MigrateSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &["parent_id", "sub_network_interfaces"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.parent_id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.parent_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sub_network_interfaces,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -234,15 +234,17 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for MigrateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "MigrateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "migration_info"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.migration_info),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.migration_info)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -327,22 +329,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for MigrateSubNetworkInterfaceResponse {
     const NAME: &'static str = "MigrateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.sub_network_interfaces,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

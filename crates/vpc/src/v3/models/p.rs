@@ -43,31 +43,26 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfo {
         "current_count",
         "next_marker",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.previous_marker,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.current_count,
                 )
             }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.next_marker,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.next_marker),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -443,151 +438,116 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
         "tags",
         "allowed_address_pairs",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_host_id,
                 )
             }
-            2 => huaweicloud_sdk_core::__codegen::field(map, &mut self.binding_profile),
+            2 => huaweicloud_sdk_core::__codegen::field(d, &mut self.binding_profile),
             3 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.binding_vif_details,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vif_type,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.binding_vnic_type,
                 )
             }
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.device_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_id),
             10 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.device_owner,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.device_owner)
             }
-            11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ecs_flavor)
-            }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ecs_flavor),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.instance_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.instance_id)
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.instance_type,
                 )
             }
             15 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.mac_address,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.mac_address)
             }
-            16 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
+            16 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.port_security_enabled,
                 )
             }
-            18 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.private_ips),
-            19 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            18 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.private_ips),
+            19 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             20 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            21 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            22 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.tenant_id)
-            }
+            21 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            22 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.tenant_id),
             23 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virsubnet_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet_id)
             }
-            24 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
+            24 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_tenant_id,
                 )
             }
-            26 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vtep_ip),
-            27 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enable_efi)
-            }
-            28 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
-            29 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
+            26 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vtep_ip),
+            27 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enable_efi),
+            28 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scope),
+            29 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_id),
             30 => {
                 huaweicloud_sdk_core::__codegen::field(
-                    map,
+                    d,
                     &mut self.binding_migration_info,
                 )
             }
             31 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.position_type,
                 )
             }
-            33 => huaweicloud_sdk_core::__codegen::field(map, &mut self.instance_info),
-            34 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            33 => huaweicloud_sdk_core::__codegen::field(d, &mut self.instance_info),
+            34 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             35 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1058,15 +1018,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PortExtraDhcpOpt {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PortExtraDhcpOpt {
     const NAME: &'static str = "PortExtraDhcpOpt";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_name),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.opt_value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.opt_name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.opt_value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1144,22 +1104,20 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivateIpInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivateIpInfo {
     const NAME: &'static str = "PrivateIpInfo";
     const FIELDS: &'static [&'static str] = &["subnet_cidr_id", "ip_address"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.subnet_cidr_id,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_address)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_address),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

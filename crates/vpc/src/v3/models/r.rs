@@ -29,14 +29,14 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveExtendCidrOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveExtendCidrOption {
     const NAME: &'static str = "RemoveExtendCidrOption";
     const FIELDS: &'static [&'static str] = &["extend_cidrs"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.extend_cidrs),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extend_cidrs),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -111,15 +111,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesRequestBody {
     const NAME: &'static str = "RemoveFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -192,17 +192,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesResponse {
     const NAME: &'static str = "RemoveFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -273,19 +271,16 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupOption {
     const NAME: &'static str = "RemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -361,15 +356,15 @@ for RemoveSecurityGroupsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsRequestBody {
     const NAME: &'static str = "RemoveSecurityGroupsRequestBody";
     const FIELDS: &'static [&'static str] = &["port", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -442,17 +437,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupsRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsResponse {
     const NAME: &'static str = "RemoveSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "port"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.port),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.port),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -525,19 +518,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -608,22 +601,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemoveSourcesFromTrafficMirrorSessionResponse {
     const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -705,15 +696,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrRequestBody {
     const NAME: &'static str = "RemoveVpcExtendCidrRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -786,17 +777,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrResponse {
     const NAME: &'static str = "RemoveVpcExtendCidrResponse";
     const FIELDS: &'static [&'static str] = &["vpc", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -873,15 +862,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -960,15 +949,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTags {
     const NAME: &'static str = "ResourceTags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.values),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.values),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1051,15 +1040,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResponseTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponseTag {
     const NAME: &'static str = "ResponseTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -35,15 +35,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -109,15 +109,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagEntity {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.key),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.value),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::field(d, &mut self.key),
+            1 => huaweicloud_sdk_core::__codegen::field(d, &mut self.value),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -257,35 +257,22 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorFilter {
         "updated_at",
         "type",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            4 => {
-                huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ingress_rules)
-            }
-            5 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.egress_rules),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ingress_rules),
+            5 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.egress_rules),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -566,64 +553,53 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorFilterRule {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_id,
                 )
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.direction),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.direction),
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_cidr_block,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_cidr_block,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_port_range,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port_range,
                 )
             }
-            9 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -945,69 +921,58 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorSession {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_id,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_sources,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_id,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_type,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.virtual_network_id,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.packet_length,
                 )
             }
-            10 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            11 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.r#type),
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            14 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            10 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            11 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.r#type),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            14 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1221,19 +1186,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorSourcesOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorSourcesOption {
     const NAME: &'static str = "TrafficMirrorSourcesOption";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_sources"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_sources,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

@@ -48,28 +48,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupOption {
         "max_capacity",
         "ip_extra_set",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            2 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_set),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            2 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_set),
             3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.max_capacity,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.max_capacity)
             }
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.ip_extra_set),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.ip_extra_set),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -189,15 +181,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupRequestBody {
     const NAME: &'static str = "UpdateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -270,17 +262,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupResponse {
     const NAME: &'static str = "UpdateAddressGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.address_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.address_group),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -347,20 +337,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetOption {
     const NAME: &'static str = "UpdateClouddcnSubnetOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -433,14 +418,19 @@ for UpdateClouddcnSubnetRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetRequestBody {
     const NAME: &'static str = "UpdateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.clouddcn_subnet,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -506,14 +496,19 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetResponse {
     const NAME: &'static str = "UpdateClouddcnSubnetResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.clouddcn_subnet),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => {
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
+                    &mut self.clouddcn_subnet,
+                )
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -573,26 +568,21 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallOption {
     const NAME: &'static str = "UpdateFirewallOption";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state_up"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.admin_state_up,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -679,15 +669,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRequestBody {
     const NAME: &'static str = "UpdateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -760,17 +750,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallResponse {
     const NAME: &'static str = "UpdateFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -846,15 +834,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesRequestBody {
     const NAME: &'static str = "UpdateFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -927,17 +915,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesResponse {
     const NAME: &'static str = "UpdateFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::field(map, &mut self.firewall),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.firewall),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1004,20 +990,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupOption {
     const NAME: &'static str = "UpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1094,15 +1075,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupRequestBody {
     const NAME: &'static str = "UpdateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
+            }
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1181,17 +1164,17 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupResponse {
     const NAME: &'static str = "UpdateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => {
+                huaweicloud_sdk_core::__codegen::model_field(d, &mut self.security_group)
             }
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.security_group),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1267,31 +1250,23 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceO
         "security_groups",
         "allowed_address_pairs",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             1 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.security_groups,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.security_groups)
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::list_field(
-                    map,
+                    d,
                     &mut self.allowed_address_pairs,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1404,20 +1379,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "UpdateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.sub_network_interface,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1497,22 +1472,20 @@ for UpdateSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceResponse {
     const NAME: &'static str = "UpdateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.sub_network_interface,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1586,20 +1559,15 @@ for UpdateTrafficMirrorFilterOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterOption {
     const NAME: &'static str = "UpdateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1673,19 +1641,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1755,22 +1723,20 @@ for UpdateTrafficMirrorFilterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterResponse {
     const NAME: &'static str = "UpdateTrafficMirrorFilterResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1879,47 +1845,42 @@ for UpdateTrafficMirrorFilterRuleOption {
         "priority",
         "action",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.protocol),
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ethertype),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.protocol),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ethertype),
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_cidr_block,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_cidr_block,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.source_port_range,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.destination_port_range,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.action),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.action),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2066,19 +2027,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter_rule,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2155,22 +2116,20 @@ for UpdateTrafficMirrorFilterRuleResponse {
         "traffic_mirror_filter_rule",
         "request_id",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_filter_rule,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2281,52 +2240,47 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorSession
         "priority",
         "enabled",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_id,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_id,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_type,
                 )
             }
             5 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.virtual_network_id,
                 )
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.packet_length,
                 )
             }
-            7 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.priority),
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.enabled),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.priority),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.enabled),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2470,19 +2424,19 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2553,22 +2507,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorSessionResponse {
     const NAME: &'static str = "UpdateTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2643,20 +2595,15 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationOption {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2738,20 +2685,20 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.virsubnet_cidr_reservation,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2838,22 +2785,20 @@ for UpdateVirsubnetCidrReservationResponse {
         "request_id",
         "virsubnet_cidr_reservation",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
             1 => {
-                huaweicloud_sdk_core::__codegen::field(
-                    map,
+                huaweicloud_sdk_core::__codegen::model_field(
+                    d,
                     &mut self.virsubnet_cidr_reservation,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -2926,20 +2871,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
     const NAME: &'static str = "UpdateVpcOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3016,15 +2956,15 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.dry_run),
-            1 => huaweicloud_sdk_core::__codegen::field(map, &mut self.vpc),
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.dry_run),
+            1 => huaweicloud_sdk_core::__codegen::model_field(d, &mut self.vpc),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -3092,20 +3032,16 @@ impl UpdateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
     const NAME: &'static str = "UpdateVpcResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.request_id)
-            }
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_msg),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.error_code)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.request_id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_msg),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.error_code),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }

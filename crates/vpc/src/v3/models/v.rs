@@ -145,48 +145,31 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Virsubnet {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
             3 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.dns_nameservers,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.dns_nameservers)
             }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.zone_id),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            6 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            8 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.scope),
-            9 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.subnet_cidrs),
-            10 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.zone_id),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.scope),
+            9 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.subnet_cidrs),
+            10 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             11 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.extra_dhcp_opts,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extra_dhcp_opts)
             }
-            12 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            13 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            13 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -484,41 +467,25 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VirsubnetCidrReservation {
         "created_at",
         "updated_at",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
             1 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.virsubnet_id,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet_id)
             }
-            2 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc_id),
-            3 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.ip_version)
-            }
-            4 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            7 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc_id),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.ip_version),
+            4 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            7 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -790,58 +757,44 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Vpc {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
-            0 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.id),
-            1 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.name),
-            2 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.description,
-                )
-            }
-            3 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.cidr),
-            4 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.extend_cidrs),
-            5 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.status),
-            6 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.project_id)
-            }
+            0 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.id),
+            1 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.name),
+            2 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.description),
+            3 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.cidr),
+            4 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.extend_cidrs),
+            5 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.status),
+            6 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.project_id),
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enterprise_project_id,
                 )
             }
-            8 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.created_at)
-            }
-            9 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.updated_at)
-            }
+            8 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.created_at),
+            9 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.updated_at),
             10 => {
-                huaweicloud_sdk_core::__codegen::list_field(
-                    map,
-                    &mut self.cloud_resources,
-                )
+                huaweicloud_sdk_core::__codegen::list_field(d, &mut self.cloud_resources)
             }
-            11 => huaweicloud_sdk_core::__codegen::list_field(map, &mut self.tags),
+            11 => huaweicloud_sdk_core::__codegen::list_field(d, &mut self.tags),
             12 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.block_service_endpoint_states,
                 )
             }
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.enable_network_address_usage_metrics,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
@@ -1229,247 +1182,239 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcQuotas {
         "vpc_contain_vip",
         "vpc_contain_virsubnet",
     ];
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+    fn decode_field<'de>(
         &mut self,
         index: usize,
-        map: &mut A,
-    ) -> std::result::Result<(), A::Error> {
+        d: &mut huaweicloud_sdk_core::__codegen::FieldInput<'_, 'de>,
+    ) -> huaweicloud_sdk_core::__codegen::FieldResult {
         match index {
             0 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.acl_policy_contain_rules,
                 )
             }
             1 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.address_group,
                 )
             }
             2 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.address_group_contain_ipset,
                 )
             }
             3 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.clouddcn_firewall_group,
                 )
             }
             4 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.clouddcn_acl_policy_contain_rules,
                 )
             }
             5 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.edge_gateway,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.edge_gateway)
             }
             6 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.eni_contain_secgroup,
                 )
             }
             7 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.firewall_policy_contain_ipv4_composite_rules,
                 )
             }
             8 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.firewall_policy_contain_ipv6_composite_rules,
                 )
             }
             9 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.forward_policy,
                 )
             }
             10 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.forward_policy_contain_ports,
                 )
             }
             11 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
-                    &mut self.forward_rule,
-                )
+                huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.forward_rule)
             }
-            12 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.peering),
+            12 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.peering),
             13 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.roce_cluster_contain_networks,
                 )
             }
             14 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.rtb_allow_sys_cidr_routes,
                 )
             }
             15 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.shared_bandwidth,
                 )
             }
             16 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.shared_bandwidth_contain_publicip,
                 )
             }
             17 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secgroup_contain_rules,
                 )
             }
             18 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.secgroup_referred_by_nic,
                 )
             }
             19 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group,
                 )
             }
             20 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_contain_egress_ipv4_composite_rules,
                 )
             }
             21 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_contain_egress_ipv6_composite_rules,
                 )
             }
             22 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_contain_ingress_ipv4_composite_rules,
                 )
             }
             23 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_contain_ingress_ipv6_composite_rules,
                 )
             }
             24 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.security_group_rule,
                 )
             }
             25 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.subnet_contain_eni,
                 )
             }
             26 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter,
                 )
             }
             27 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_referred_by_session,
                 )
             }
             28 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_filter_contain_rules_each_direction,
                 )
             }
             29 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_session,
                 )
             }
             30 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_session_contain_sources,
                 )
             }
             31 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_source_referred_by_session,
                 )
             }
             32 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_elb_referred_by_session,
                 )
             }
             33 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.traffic_mirror_target_eni_referred_by_session,
                 )
             }
-            34 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vip),
-            35 => {
-                huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.virsubnet)
-            }
+            34 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vip),
+            35 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.virsubnet),
             36 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.virsubnet_contain_ipv4_cidr_reservations,
                 )
             }
             37 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.virsubnet_contain_ipv6_cidr_reservations,
                 )
             }
-            38 => huaweicloud_sdk_core::__codegen::lenient_field(map, &mut self.vpc),
+            38 => huaweicloud_sdk_core::__codegen::lenient_field(d, &mut self.vpc),
             39 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_contain_eni,
                 )
             }
             40 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_contain_vip,
                 )
             }
             41 => {
                 huaweicloud_sdk_core::__codegen::lenient_field(
-                    map,
+                    d,
                     &mut self.vpc_contain_virsubnet,
                 )
             }
-            _ => huaweicloud_sdk_core::__codegen::skip_field(map),
+            _ => huaweicloud_sdk_core::__codegen::skip_field(d),
         }
     }
 }
